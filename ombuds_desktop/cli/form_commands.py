@@ -1,0 +1,114 @@
+"""Commands about the form and drafts as files: ``validate``, ``schema``, ``sample``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from ombuds_desktop.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, print_json, read_draft_arg
+from ombuds_desktop.draft.schema import draft_schema
+from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition, load_form_key
+from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
+from ombuds_desktop.validation import has_errors, screen, validate_draft
+
+_MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
+
+
+def load_definition_for(form_key: str) -> FormDefinition:
+    try:
+        return load_form_key(form_key)
+    except FormDefinitionError as exc:
+        raise CliError(f"cannot use the form edition this draft names ({form_key}): "
+                       f"{exc.problem}") from None
+
+
+def _parse_today(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CliError(f"--today must be a YYYY-MM-DD date, not {raw!r}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    draft, base_dir = read_draft_arg(args.draft)
+    definition = load_definition_for(draft.form)
+    if args.section is not None:
+        known = [s.id for s in definition.sections]
+        if args.section not in known:
+            raise CliError(f"--section {args.section!r} is not a section of this form; use one "
+                           f"of: {', '.join(known)}")
+    findings = validate_draft(draft, definition, today=_parse_today(args.today),
+                              base_dir=base_dir,
+                              sections=[args.section] if args.section else None)
+    if args.json:
+        print_json([f.to_dict() for f in findings])
+    else:
+        _print_findings(definition, findings)
+    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def _print_findings(definition: FormDefinition, findings: list) -> None:
+    out = sys.stdout
+    current = None
+    for f in findings:
+        if f.section != current:
+            current = f.section
+            out.write(f"\n{definition.section(f.section).heading}\n")
+        where = f" [{f.field}]" if f.field else ""
+        out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}\n           {f.message}\n")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in _MARK}
+    result = screen(findings)
+    out.write(f"\n{counts['error']} error(s), {counts['warning']} warning(s), "
+              f"{counts['info']} note(s).\nScreener: {result.text}\n")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    try:
+        definition = load_edition(edition=args.edition)
+    except FormDefinitionError as exc:
+        raise CliError(str(exc)) from None
+    print_json(draft_schema(definition))
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    if args.list:
+        sys.stdout.write("".join(f"{name}\n" for name in sample_names()))
+        return EXIT_OK
+    if not args.name:
+        raise CliError("name a sample (see `ombuds-desktop sample --list`)")
+    try:
+        if args.out:
+            path = write_sample(args.name, Path(args.out))
+            sys.stderr.write(f"wrote {path} and its attachment files\n")
+        else:
+            sys.stdout.write(sample_text(args.name))
+    except SampleError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write to {args.out}: {exc.strerror}") from None
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("validate", help="check a draft against the form and the "
+                              "CIS Ombudsman's rules (exit 0 no errors, 1 errors, 2 bad input)")
+    p.add_argument("draft", metavar="DRAFT.json", help="the draft file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_validate)
+
+    p = subparsers.add_parser("schema", help="print the JSON Schema of the draft format")
+    p.add_argument("--edition", default=None, help="form edition (default: newest installed)")
+    p.set_defaults(handler=cmd_schema)
+
+    p = subparsers.add_parser("sample", help="print or write a built-in sample draft")
+    p.add_argument("name", nargs="?", help="sample name")
+    p.add_argument("--list", action="store_true", help="list the sample names")
+    p.add_argument("--out", metavar="DIR", help="write DIR/NAME.json and stand-in attachments")
+    p.set_defaults(handler=cmd_sample)

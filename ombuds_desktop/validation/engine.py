@@ -1,0 +1,143 @@
+"""Validate a draft, one section or whole, against its form edition.
+
+``validate_draft`` is the single entry point used by the CLI, the wizard
+(live, per section), the vault (status) and the packet (watermark, wet-ink
+page).  It is pure: the clock is passed in, nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ombuds_desktop.dates import try_iso
+from ombuds_desktop.draft.interchange import resolve_attachment_path
+from ombuds_desktop.draft.model import Draft
+from ombuds_desktop.formdef import FormDefinition, load_form_key
+from ombuds_desktop.formdef.conditions import section_shown
+from ombuds_desktop.validation.fields import FieldChecker
+from ombuds_desktop.validation.findings import Finding, sort_findings
+from ombuds_desktop.validation.rules import RULES, Context
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRule:
+    id: str
+    missing: tuple[str, ...]
+
+
+def applicable_rules(definition: FormDefinition) -> tuple[list[str], list[SkippedRule]]:
+    """Which rules this edition supports, and which it cannot (fields missing)."""
+    active, skipped = [], []
+    for spec in RULES:
+        missing = tuple(f for f in spec.needs if not definition.has_field(f))
+        if missing:
+            skipped.append(SkippedRule(spec.id, missing))
+        else:
+            active.append(spec.id)
+    return active, skipped
+
+
+def _definition_for(draft: Draft, definition: FormDefinition | None) -> FormDefinition:
+    if definition is not None:
+        return definition
+    return load_form_key(draft.form)
+
+
+def _unknown_fields(draft: Draft, definition: FormDefinition) -> Iterator[Finding]:
+    section_ids = {s.id for s in definition.sections}
+    for key in sorted(draft.values):
+        if definition.has_field(key):
+            continue
+        prefix = key.split(".")[0]
+        yield Finding(prefix if prefix in section_ids else "app", key, "error", "unknown-field",
+                      f"\"{key}\" is not a field of {definition.number} ({definition.edition}). "
+                      "Check the spelling of the field id; the value is kept but not used.")
+
+
+def _attachment_findings(draft: Draft, definition: FormDefinition,
+                         base_dir: Path | None) -> Iterator[Finding]:
+    ids = {a.id for a in draft.attachments}
+    translated = {a.translation_of for a in draft.attachments if a.translation_of}
+    for i, att in enumerate(draft.attachments):
+        path = f"s8.documents[{i}]"
+        name = att.description or f"attachment {i + 1}"
+        if definition.category(att.category) is None:
+            yield Finding("s8", f"{path}.category", "error", "attachment-category-unknown",
+                          f"{name}: \"{att.category}\" is not a document category; use one of "
+                          + ", ".join(definition.category_ids()) + ".")
+        if not att.description.strip():
+            yield Finding("s8", f"{path}.description", "error", "required",
+                          f"Attachment {i + 1}: a short description is needed; it is printed "
+                          "on the exhibit index.")
+        if att.date and try_iso(att.date) is None:
+            yield Finding("s8", f"{path}.date", "error", "date-format",
+                          f"{name}: the document date {att.date!r} is not a YYYY-MM-DD date.")
+        if att.path.startswith("vault:"):
+            pass
+        elif base_dir is not None:
+            file = resolve_attachment_path(att, base_dir)
+            if not file.is_file():
+                yield Finding("s8", f"{path}.path", "error", "attachment-file-missing",
+                              f"{name}: the file \"{att.path}\" was not found (looked in "
+                              f"{file.parent}). Re-attach it or correct the path.")
+        if att.translation_of and att.translation_of not in ids:
+            yield Finding("s8", f"{path}.translation_of", "error", "translation-orphan",
+                          f"{name}: it is marked as the translation of a document that is not "
+                          "attached.")
+        if att.foreign_language and att.id not in translated:
+            yield Finding("s8", path, "error", "translation-missing",
+                          f"{name} is not in English: attach a full English translation with "
+                          "the translator's certificate of competence, and mark it as the "
+                          "translation of this document.")
+
+
+def validate_draft(draft: Draft, definition: FormDefinition | None = None, *,
+                   today: date | None = None, related: Sequence[Draft] = (),
+                   base_dir: Path | None = None,
+                   sections: Sequence[str] | None = None) -> list[Finding]:
+    """All findings for ``draft`` (or only those of ``sections``), in form order.
+
+    ``related`` are the user's other drafts (for family and duplicate rules);
+    ``base_dir`` is the folder a draft file's attachment paths are relative to
+    (None skips the file-exists check, e.g. for vault drafts).
+    """
+    definition = _definition_for(draft, definition)
+    today = today or date.today()
+    values = draft.values
+    findings: list[Finding] = []
+    for section in definition.sections:
+        if not section_shown(section, values):
+            continue
+        checker = FieldChecker(section.id, values, today)
+        for f in section.fields:
+            findings.extend(checker.check_field(f, values.get(f.id), f.id))
+    findings.extend(_unknown_fields(draft, definition))
+    findings.extend(_attachment_findings(draft, definition, base_dir))
+    ctx = Context(draft, definition, today, tuple(related), base_dir)
+    active, _ = applicable_rules(definition)
+    for spec in RULES:
+        if spec.id in active:
+            findings.extend(spec.check(ctx))
+    if sections is not None:
+        wanted = set(sections)
+        findings = [f for f in findings if f.section in wanted]
+    return sort_findings(_dedupe(findings), [s.id for s in definition.sections])
+
+
+def validate_section(draft: Draft, section_id: str, definition: FormDefinition | None = None,
+                     **kwargs: object) -> list[Finding]:
+    return validate_draft(draft, definition, sections=[section_id], **kwargs)  # type: ignore[arg-type]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.field, f.code, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
