@@ -1,0 +1,325 @@
+"""The desktop app: settings, unlocking the vault, first run, idle lock, clipboard hygiene.
+
+``run_app()`` is what ``ombuds-desktop`` (no arguments) and ``ombuds-desktop gui``
+start.  reportlab and pypdf are imported only when a packet is built, so the
+drafts window appears quickly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from ombuds_desktop import paths
+from ombuds_desktop.ui.dialogs import RecoveryCodeDialog, ask_passphrase, confirm, show_error
+from ombuds_desktop.ui.style import style_sheet
+
+ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
+
+
+class Settings:
+    """Preferences (never client data), namespaced in QSettings."""
+
+    DEFAULTS: dict[str, Any] = {"idle_lock_minutes": 10, "label_style": "letters",
+                                "email_budget_mb": 10.0, "output_folder": "",
+                                "default_profile": "", "clipboard_clear_seconds": 30,
+                                "tab_pages": True}
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self.q = qsettings or QSettings(ORG, "ombuds-desktop")
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in Settings.DEFAULTS:
+            raise AttributeError(name)
+        default = Settings.DEFAULTS[name]
+        value = self.q.value(f"preferences/{name}", default)
+        try:
+            if isinstance(default, bool):
+                return value in (True, "true", "1", 1)
+            return type(default)(value)
+        except (TypeError, ValueError):
+            return default
+
+    def set(self, name: str, value: Any) -> None:
+        if name not in Settings.DEFAULTS:
+            raise KeyError(name)
+        self.q.setValue(f"preferences/{name}", value)
+        self.q.sync()
+
+
+class ActivityWatcher(QObject):
+    """Remembers the wall-clock time of the last keyboard or mouse input (sleep counts)."""
+
+    INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
+             QEvent.Type.MouseMove}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_input = time.time()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in self.INPUT:
+            self.last_input = time.time()
+        return False
+
+
+class AppState(QObject):
+    """What the windows share: the open vault, the settings, the lock."""
+
+    def __init__(self, data_dir: Path | None = None, settings: Settings | None = None) -> None:
+        super().__init__()
+        from ombuds_desktop.vault import default_data_dir
+
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.settings = settings or Settings()
+        self.vault: Any = None
+        self.passphrase_protected = False
+        self.home: Any = None
+        self.locked = False
+        self.activity = ActivityWatcher()
+        self._clip_timer = QTimer(self, singleShot=True)
+        self._clip_timer.timeout.connect(self.clear_clipboard)
+        self._clip_text = ""
+        self._idle_timer = QTimer(self, interval=15000)
+        self._idle_timer.timeout.connect(self.check_idle)
+
+    # ------------------------------------------------------------------ vault
+
+    def unlock(self, parent: QWidget | None = None) -> bool:
+        """Open (or on first run create) the vault; False if the user gave up."""
+        from ombuds_desktop.vault import (
+            KeyMissingError,
+            KeyringUnavailableError,
+            Vault,
+            VaultError,
+            WrongPassphraseError,
+        )
+
+        if not Vault.exists(self.data_dir):
+            return self.first_run(parent)
+        info = Vault.info(self.data_dir)
+        passphrase = None
+        self.passphrase_protected = info.protection == "passphrase"
+        for _attempt in range(5):
+            if self.passphrase_protected:
+                passphrase = ask_passphrase(parent, "Unlock Ombuds Desktop",
+                                            "Type the passphrase of your Ombuds Desktop vault.")
+                if passphrase is None:
+                    return False
+            try:
+                self.vault = Vault.open(self.data_dir, passphrase=passphrase)
+                self.locked = False
+                return True
+            except WrongPassphraseError:
+                show_error(parent, "Wrong passphrase", "That passphrase does not open the "
+                           "vault. Check Caps Lock and try again, or use your recovery code.")
+            except (KeyMissingError, KeyringUnavailableError) as exc:
+                if not confirm(parent, "The key is not available", f"{exc}\n\nUnlock with "
+                               "your recovery code now?", yes="Use the recovery code",
+                               no="Quit"):
+                    return False
+                return self.recover(parent)
+            except VaultError as exc:
+                show_error(parent, "The vault cannot be opened", exc)
+                return False
+        return False
+
+    def recover(self, parent: QWidget | None) -> bool:
+        from ombuds_desktop.vault import KeyringUnavailableError, Vault, VaultError
+
+        code, ok = QInputDialog.getText(parent, "Recovery code",
+                                        "Type the recovery code you printed or saved when the "
+                                        "vault was created:", QLineEdit.EchoMode.Normal)
+        if not ok or not code.strip():
+            return False
+        try:
+            try:
+                self.vault = Vault.recover(self.data_dir, code)
+            except KeyringUnavailableError:
+                passphrase = ask_passphrase(parent, "Choose a passphrase",
+                                            "This computer has no usable keyring. Choose a "
+                                            "passphrase to protect the vault from now on.",
+                                            confirm=True)
+                if passphrase is None:
+                    return False
+                self.vault = Vault.recover(self.data_dir, code, new_passphrase=passphrase)
+                self.passphrase_protected = True
+        except VaultError as exc:
+            show_error(parent, "Recovery failed", exc)
+            return False
+        return True
+
+    def first_run(self, parent: QWidget | None) -> bool:
+        from ombuds_desktop.vault import KeyringUnavailableError, Vault, VaultError
+
+        QMessageBox.information(
+            parent, "Welcome to Ombuds Desktop",
+            "Ombuds Desktop keeps every draft on this computer, encrypted. It will now create "
+            "your vault and keep its key in this computer's keyring (or, if there is none, "
+            "protect it with a passphrase you choose). You will then see a recovery code to "
+            "print or save.")
+        try:
+            try:
+                self.vault, code = Vault.create(self.data_dir)
+            except KeyringUnavailableError as exc:
+                passphrase = ask_passphrase(
+                    parent, "Choose a passphrase",
+                    f"{exc}\n\nChoose a passphrase to protect the vault instead. You will "
+                    "type it each time you open Ombuds Desktop.", confirm=True)
+                if passphrase is None:
+                    return False
+                self.vault, code = Vault.create(self.data_dir, passphrase=passphrase)
+                self.passphrase_protected = True
+        except VaultError as exc:
+            show_error(parent, "The vault could not be created", exc)
+            return False
+        RecoveryCodeDialog(parent, code).exec()
+        if confirm(parent, "Your details", "Set up your representative profile now? Ombuds "
+                   "Desktop fills Section 10 of every new draft from it.", yes="Set it up",
+                   no="Later"):
+            from ombuds_desktop.ui.settings import edit_profile
+
+            profile = edit_profile(parent, self, None)
+            if profile is not None:
+                self.settings.set("default_profile", profile.id)
+        return True
+
+    def default_profile(self) -> Any:
+        profile_id = self.settings.default_profile
+        if not profile_id or self.vault is None:
+            return None
+        try:
+            return self.vault.get_profile(profile_id)
+        except Exception:
+            return None
+
+    def describe_status(self, info: Any) -> str:
+        protection = {"keyring": "key kept in the system keyring",
+                      "passphrase": "key protected by your passphrase"}.get(
+            info.protection, str(info.protection))
+        return (f"Location: {info.data_dir}\nProtection: AES-256-GCM, {protection}\n"
+                f"Recovery code set: {'yes' if info.recovery_code_set else 'no'}\n"
+                f"Drafts: {info.drafts} (in trash: {info.in_trash})\n"
+                f"Attachments: {info.attachments}")
+
+    def output_folder(self) -> str:
+        folder = self.settings.output_folder
+        if folder and Path(folder).is_dir():
+            return folder
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+    # ------------------------------------------------------------------ lock
+
+    def start_idle_watch(self, app: QApplication) -> None:
+        app.installEventFilter(self.activity)
+        self._idle_timer.start()
+        app.applicationStateChanged.connect(self._app_state_changed)
+
+    def _app_state_changed(self, state: Qt.ApplicationState) -> None:
+        # Suspended (laptop sleep, screen lock on some platforms): lock at once.
+        if state == Qt.ApplicationState.ApplicationSuspended:
+            self.lock()
+
+    def check_idle(self) -> None:
+        minutes = self.settings.idle_lock_minutes
+        if self.locked or self.vault is None or minutes <= 0:
+            return
+        if time.time() - self.activity.last_input >= minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        """Save and close every draft, forget the key and decrypted data, show the lock."""
+        if self.locked or self.vault is None:
+            return
+        from ombuds_desktop.ui.lock import LockScreen
+
+        if self.home is not None:
+            self.home.close_all_drafts()
+            self.home.model.clear()
+            self.home.search.clear()
+            self.home.hide()
+        self.clear_clipboard(force=True)
+        try:
+            self.vault.close()
+        finally:
+            self.vault = None
+            self.locked = True
+        self.lock_screen = LockScreen(self)
+        self.lock_screen.show()
+
+    def unlocked(self) -> None:
+        self.locked = False
+        self.activity.last_input = time.time()
+        if self.home is not None:
+            self.home.show()
+            self.home.refresh()
+
+    # ------------------------------------------------------------------ clipboard
+
+    def watch_clipboard(self) -> None:
+        QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
+
+    def _clipboard_changed(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.ownsClipboard():
+            self._clip_text = clipboard.text()
+            self._clip_timer.start(int(self.settings.clipboard_clear_seconds * 1000))
+
+    def clear_clipboard(self, force: bool = False) -> None:
+        """Clear what this app copied, if the clipboard still holds it."""
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.ownsClipboard() and (force or clipboard.text() == self._clip_text):
+            clipboard.clear()
+        self._clip_text = ""
+
+    # ------------------------------------------------------------------ geometry
+
+    def save_geometry(self, window: QWidget) -> None:
+        self.settings.q.setValue(f"geometry/{window.objectName() or 'home'}",
+                                 window.saveGeometry())
+
+    def restore_geometry(self, window: QWidget) -> None:
+        data = self.settings.q.value(f"geometry/{window.objectName() or 'home'}")
+        if data is not None:
+            window.restoreGeometry(data)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    app.setApplicationDisplayName(APP)
+    icon = paths.resources_dir() / "icons" / "ombuds-desktop.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(style_sheet())
+    return app  # type: ignore[return-value]
+
+
+def run_app(data_dir: str | None = None) -> int:
+    app = make_application()
+    folder = data_dir or os.environ.get("OMBUDS_DATA_DIR")
+    state = AppState(Path(folder) if folder else None)
+    if not state.unlock(None):
+        return 1
+    from ombuds_desktop.ui.home import HomeWindow
+
+    state.home = HomeWindow(state)
+    state.home.setObjectName("home")
+    state.restore_geometry(state.home)
+    state.home.lock_requested.connect(state.lock)
+    state.watch_clipboard()
+    state.start_idle_watch(app)
+    state.home.show()
+    code = app.exec()
+    state.clear_clipboard(force=True)
+    if state.vault is not None:
+        state.vault.close()
+    return code

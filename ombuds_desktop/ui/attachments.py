@@ -1,0 +1,380 @@
+"""Section 8: the supporting documents of a draft, stored encrypted in the vault.
+
+Files are added by dialog or drag and drop, encrypted into the vault off the
+UI thread, and listed with a first-page thumbnail, page count and size.
+Thumbnails are rendered in memory from the decrypted bytes; nothing
+decrypted is written to disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ombuds_desktop.dates import DateFormatError, format_us, parse_us
+from ombuds_desktop.draft.model import Attachment, Draft
+from ombuds_desktop.formdef.model import FieldDef, FormDefinition
+from ombuds_desktop.ui.dialogs import show_error
+from ombuds_desktop.ui.field_row import ProblemLabel
+from ombuds_desktop.ui.operations import Operation
+from ombuds_desktop.validation import Finding
+
+THUMB = QSize(72, 92)
+ACCEPTED = "Documents (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)"
+
+
+def blob_id(att: Attachment) -> str | None:
+    return att.path.split(":", 1)[1] if att.path.startswith("vault:") else None
+
+
+def render_thumbnail(data: bytes) -> tuple[QPixmap | None, int]:
+    """First page (or the image) as a small picture, and the page count; in memory only."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)  # honour the EXIF orientation of phone photos
+    image = reader.read() if reader.canRead() else QImage()
+    if not image.isNull():
+        return QPixmap.fromImage(image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                              Qt.TransformationMode.SmoothTransformation)), 1
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument()
+    buffer.seek(0)
+    document.load(buffer)
+    pages = document.pageCount()
+    if pages <= 0:
+        return None, 0
+    rendered = document.render(0, THUMB)
+    canvas = QImage(rendered.size(), QImage.Format.Format_RGB32)
+    canvas.fill(QColor("white"))  # QtPdf renders on a transparent background
+    painter = QPainter(canvas)
+    painter.drawImage(0, 0, rendered)
+    painter.end()
+    document.close()
+    return QPixmap.fromImage(canvas), pages
+
+
+def human_size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(n, 1) / 1024:.0f} KB"
+
+
+class AttachmentsEditor(QWidget):
+    """The Section 8 page body: list, details of the selected document, size meter."""
+
+    changed = Signal()
+
+    def __init__(self, definition: FormDefinition, field: FieldDef, vault: Any,
+                 email_budget_mb: float = 10.0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.definition = definition
+        self.field = field
+        self.vault = vault
+        self.budget = int(email_budget_mb * 1048576)
+        self.draft: Draft | None = None
+        self._info: dict[str, tuple[QPixmap | None, int, int]] = {}  # attachment id -> thumb
+        self._loading = False
+        self.setAcceptDrops(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.needed = ProblemLabel()
+        layout.addWidget(self.needed)
+        hint = QLabel("Add documents with “Add files…” or drag them here. Drag the list to "
+                      "change the exhibit order.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+
+        self.list = QListWidget()
+        self.list.setIconSize(THUMB)
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setAccessibleName("Supporting documents, in exhibit order")
+        self.list.setMinimumHeight(320)
+        self.list.currentRowChanged.connect(self._show_details)
+        self.list.model().rowsMoved.connect(self._reordered)
+        layout.addWidget(self.list, 1)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add files…")
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.up_button = QPushButton("Move up")
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button = QPushButton("Move down")
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.meter = QLabel()
+        self.meter.setAccessibleName("Total size against the e-mail budget")
+        buttons.addWidget(self.meter)
+        layout.addLayout(buttons)
+
+        self.details = QGroupBox("Selected document")
+        form = QFormLayout(self.details)
+        self.category = QComboBox()
+        for cat in definition.attachment_categories:
+            self.category.addItem(cat.label, cat.id)
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("Printed on the exhibit index")
+        self.doc_date = QLineEdit()
+        self.doc_date.setPlaceholderText("mm/dd/yyyy")
+        self.doc_date.setMaximumWidth(150)
+        self.foreign = QCheckBox("Not in English (a certified translation must follow it)")
+        self.translation_of = QComboBox()
+        form.addRow("Category:", self.category)
+        form.addRow("Description:", self.description)
+        form.addRow("Date of the document:", self.doc_date)
+        form.addRow("", self.foreign)
+        form.addRow("Translation of:", self.translation_of)
+        self.date_problem = QLabel()
+        self.date_problem.setObjectName("hint")
+        form.addRow("", self.date_problem)
+        for w, name in ((self.category, "Category"), (self.description, "Description"),
+                        (self.doc_date, "Date of the document"),
+                        (self.translation_of, "Translation of")):
+            w.setAccessibleName(name)
+        self.category.currentIndexChanged.connect(self._edit)
+        self.description.textEdited.connect(self._edit)
+        self.doc_date.textEdited.connect(self._edit)
+        self.foreign.toggled.connect(self._edit)
+        self.translation_of.currentIndexChanged.connect(self._edit)
+        layout.addWidget(self.details)
+        self._refresh_buttons()
+
+    # ------------------------------------------------------------------ data in / out
+
+    def load(self, draft: Draft) -> None:
+        self.draft = draft
+        self._rebuild()
+
+    def _rebuild(self, select: int | None = None) -> None:
+        assert self.draft is not None
+        self._loading = True
+        self.list.clear()
+        for att in self.draft.attachments:
+            item = QListWidgetItem(self._item_text(att))
+            item.setData(Qt.ItemDataRole.UserRole, att.id)
+            thumb = self._thumb(att)
+            if thumb[0] is not None:
+                item.setIcon(QIcon(thumb[0]))
+            self.list.addItem(item)
+        self.translation_of.clear()
+        self.translation_of.addItem("(not a translation)", None)
+        for att in self.draft.attachments:
+            self.translation_of.addItem(att.description or "(no description)", att.id)
+        self._loading = False
+        if self.draft.attachments:
+            self.list.setCurrentRow(min(select if select is not None else 0,
+                                        len(self.draft.attachments) - 1))
+        else:
+            self._show_details(-1)
+        self._update_meter()
+
+    def _thumb(self, att: Attachment) -> tuple[QPixmap | None, int, int]:
+        if att.id not in self._info:
+            blob = blob_id(att)
+            pixmap, pages, size = None, 0, 0
+            if blob and self.vault is not None:
+                try:
+                    data = self.vault.read_attachment(blob)
+                    size = len(data)
+                    pixmap, pages = render_thumbnail(data)
+                except Exception:  # a damaged file shows without a thumbnail
+                    pixmap, pages = None, 0
+            self._info[att.id] = (pixmap, pages, size)
+        return self._info[att.id]
+
+    def _item_text(self, att: Attachment) -> str:
+        cat = self.definition.category(att.category)
+        _, pages, size = self._thumb(att)
+        bits = [att.description or "(no description yet)",
+                cat.label if cat else f"Unknown category {att.category!r}"]
+        facts = []
+        if att.date:
+            facts.append(format_us(att.date))
+        if pages:
+            facts.append(f"{pages} page{'s' if pages != 1 else ''}")
+        if size:
+            facts.append(human_size(size))
+        if facts:
+            bits.append(" · ".join(facts))
+        return "\n".join(bits)
+
+    def _update_meter(self) -> None:
+        total = sum(self._thumb(a)[2] for a in (self.draft.attachments if self.draft else []))
+        over = total > self.budget
+        self.meter.setText(f"{'Over budget: ' if over else ''}{human_size(total)} of "
+                           f"{human_size(self.budget)} e-mail budget")
+        self.meter.setProperty("severity", "warning" if over else "")
+        self.meter.style().unpolish(self.meter)
+        self.meter.style().polish(self.meter)
+
+    def _current(self) -> Attachment | None:
+        if self.draft is None:
+            return None
+        row = self.list.currentRow()
+        return self.draft.attachments[row] if 0 <= row < len(self.draft.attachments) else None
+
+    def _show_details(self, row: int) -> None:
+        att = self._current()
+        self.details.setEnabled(att is not None)
+        self._loading = True
+        if att is not None:
+            self.category.setCurrentIndex(max(self.category.findData(att.category), 0))
+            self.description.setText(att.description)
+            self.doc_date.setText(format_us(att.date) if att.date else "")
+            self.foreign.setChecked(att.foreign_language)
+            self.translation_of.setCurrentIndex(max(self.translation_of.findData(
+                att.translation_of), 0))
+        else:
+            self.description.clear()
+            self.doc_date.clear()
+        self._loading = False
+        self._refresh_buttons()
+
+    def _edit(self, *_: object) -> None:
+        att = self._current()
+        if self._loading or att is None:
+            return
+        att.category = self.category.currentData()
+        att.description = self.description.text()
+        text = self.doc_date.text().strip()
+        self.date_problem.setText("")
+        if not text:
+            att.date = None
+        else:
+            try:
+                att.date = parse_us(text).isoformat()
+            except DateFormatError as exc:
+                self.date_problem.setText(str(exc))
+        att.foreign_language = self.foreign.isChecked()
+        target = self.translation_of.currentData()
+        att.translation_of = target if target != att.id else None
+        item = self.list.currentItem()
+        if item is not None:
+            item.setText(self._item_text(att))
+        self.changed.emit()
+
+    def _refresh_buttons(self) -> None:
+        has = self._current() is not None
+        self.remove_button.setEnabled(has)
+        row = self.list.currentRow()
+        self.up_button.setEnabled(has and row > 0)
+        self.down_button.setEnabled(has and row < self.list.count() - 1)
+
+    # ------------------------------------------------------------------ actions
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add supporting documents", "", ACCEPTED)
+        if files:
+            self.add_files([Path(f) for f in files])
+
+    def add_files(self, files: list[Path]) -> Operation | None:
+        if self.draft is None or self.vault is None or not files:
+            return None
+        draft, vault = self.draft, self.vault
+
+        def work(progress, token):
+            from ombuds_desktop.packet.exhibits import inspect_file
+
+            added, refused = [], []
+            for i, path in enumerate(files):
+                token.check()
+                progress(i, len(files), f"Encrypting {i + 1} of {len(files)}…")
+                try:
+                    inspect_file(path)
+                except Exception as exc:  # refused with the packet's own clear message
+                    refused.append(str(exc))
+                    continue
+                stored = vault.store_attachment(draft.id, path)
+                added.append((path, stored))
+            return added, refused
+
+        def done(result) -> None:
+            added, refused = result
+            for _path, stored in added:
+                draft.attachments.append(Attachment(
+                    category="other", description="", path=stored.ref, sha256=stored.sha256,
+                    original_name=stored.original_name))
+            self._rebuild(select=len(draft.attachments) - len(added) if added else None)
+            if added:
+                self.changed.emit()
+            if refused:
+                show_error(self, "Some files were not added", "\n\n".join(refused))
+
+        return Operation(self, work).success(done).failure(
+            lambda exc: show_error(self, "Could not add the files", exc)).run(
+            "Encrypting the documents into the vault…")
+
+    def remove_selected(self) -> None:
+        att = self._current()
+        if att is None or self.draft is None:
+            return
+        row = self.list.currentRow()
+        self.draft.attachments.remove(att)
+        for other in self.draft.attachments:
+            if other.translation_of == att.id:
+                other.translation_of = None
+        self._rebuild(select=max(row - 1, 0))
+        self.changed.emit()
+
+    def move_selected(self, delta: int) -> None:
+        if self.draft is None:
+            return
+        row = self.list.currentRow()
+        target = row + delta
+        if not (0 <= row < len(self.draft.attachments)) or not (
+                0 <= target < len(self.draft.attachments)):
+            return
+        items = self.draft.attachments
+        items[row], items[target] = items[target], items[row]
+        self._rebuild(select=target)
+        self.changed.emit()
+
+    def _reordered(self, *_: object) -> None:
+        if self._loading or self.draft is None:
+            return
+        order = [self.list.item(i).data(Qt.ItemDataRole.UserRole)
+                 for i in range(self.list.count())]
+        by_id = {a.id: a for a in self.draft.attachments}
+        self.draft.attachments[:] = [by_id[i] for i in order if i in by_id]
+        self.changed.emit()
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        self.needed.show_findings([f for f in findings if f.field and
+                                   f.field.startswith("s8.documents")])
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.add_files(files)
+            event.acceptProposedAction()

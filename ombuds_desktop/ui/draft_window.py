@@ -1,0 +1,382 @@
+"""The Form 7001 wizard: a navigator of sections, one generated page per section,
+live validation, autosave to the vault, and the review-and-build page.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ombuds_desktop.dates import format_us, try_iso
+from ombuds_desktop.draft import facts
+from ombuds_desktop.draft.model import Draft
+from ombuds_desktop.formdef.conditions import field_shown, is_filled, section_shown
+from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.ui.attachments import AttachmentsEditor
+from ombuds_desktop.ui.dialogs import confirm, show_error
+from ombuds_desktop.ui.review import ReviewPage
+from ombuds_desktop.ui.section_page import SectionPage
+from ombuds_desktop.validation import Finding, screen, validate_draft
+
+STATE_TEXT = {"not-started": ("○", "Not started"), "complete": ("✓", "Complete"),
+              "warnings": ("⚠", "Warnings"), "errors": ("✖", "Errors"),
+              "not-needed": ("–", "Not needed"), "review": ("»", "")}
+
+REVIEW_ID = "__review__"
+
+
+def section_state(definition: FormDefinition, section_id: str, draft: Draft,
+                  findings: list[Finding]) -> str:
+    section = definition.section(section_id)
+    if not section_shown(section, draft.values):
+        return "not-needed"
+    mine = [f for f in findings if f.section == section_id]
+    editable = [f for f in section.fields if not f.mirror and f.type != "signature"
+                and field_shown(f, draft.values)]
+    touched = any(is_filled(draft.values.get(f.id)) for f in editable) or (
+        any(f.type == "attachments" for f in editable) and bool(draft.attachments))
+    if editable and not touched:
+        return "not-started"
+    if any(f.severity == "error" for f in mine):
+        return "errors"
+    if any(f.severity == "warning" for f in mine):
+        return "warnings"
+    return "complete"
+
+
+class DraftWindow(QMainWindow):
+    """Edits one draft.  Every change reaches the vault within about a second."""
+
+    saved = Signal(str)
+    closed = Signal(str)
+
+    VALIDATE_MS = 250
+    SAVE_MS = 800
+
+    def __init__(self, vault: Any, draft: Draft, definition: FormDefinition,
+                 settings: Any = None, parent: QWidget | None = None,
+                 app_state: Any = None) -> None:
+        super().__init__(parent)
+        self.app_state = app_state
+        self.vault = vault
+        self.draft = draft
+        self.definition = definition
+        self.settings = settings
+        self.findings: list[Finding] = []
+        self.dirty = False
+        self.last_validation_ms = 0.0
+        self.setWindowTitle("Ombuds Desktop — draft")
+        self.resize(1180, 820)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel()
+        self.banner.setObjectName("deadlineBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("USCIS deadline reminder")
+        outer.addWidget(self.banner)
+
+        split = QSplitter()
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections of the form")
+        self.nav.setObjectName("sectionNav")
+        self.nav.setWordWrap(True)
+        self.nav.setMinimumWidth(280)
+        self.nav.setMaximumWidth(360)
+        self.stack = QStackedWidget()
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        outer.addWidget(split, 1)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(10, 6, 10, 8)
+        self.save_state = QLabel("")
+        self.save_state.setObjectName("hint")
+        self.save_state.setAccessibleName("Save status")
+        bar.addWidget(self.save_state, 1)
+        self.back_button = QPushButton("◀ Back")
+        self.back_button.setToolTip("Previous section (Alt+Left)")
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("Next section (Alt+Right)")
+        self.back_button.clicked.connect(lambda: self.step(-1))
+        self.next_button.clicked.connect(lambda: self.step(1))
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.next_button)
+        outer.addLayout(bar)
+        self.setCentralWidget(central)
+
+        self.pages: list[QWidget] = []
+        self.page_ids: list[str] = []
+        self.attachments: AttachmentsEditor | None = None
+        budget = float(getattr(settings, "email_budget_mb", 10.0) or 10.0)
+        for section in definition.sections:
+            page = SectionPage(definition, section, special={
+                "attachments": lambda f, b=budget: self._make_attachments(f, b)})
+            page.changed.connect(self._changed)
+            self._add_page(section.id, page)
+        self.review = ReviewPage(self)
+        self.review.jump.connect(self.jump_to)
+        self._add_page(REVIEW_ID, self.review)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        self._validate_timer = QTimer(self, singleShot=True, interval=self.VALIDATE_MS)
+        self._validate_timer.timeout.connect(self.revalidate)
+        self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_MS)
+        self._save_timer.timeout.connect(self.save_now)
+        self._build_actions()
+
+        for page in self.pages:
+            if isinstance(page, SectionPage):
+                page.load(draft)
+        if self.attachments is not None:
+            self.attachments.load(draft)
+        self.revalidate()
+        start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
+        self.nav.setCurrentRow(self.page_ids.index(start))
+        self._update_title()
+
+    # ------------------------------------------------------------------ construction
+
+    def _make_attachments(self, field, budget: float) -> AttachmentsEditor:
+        self.attachments = AttachmentsEditor(self.definition, field, self.vault, budget)
+        self.attachments.changed.connect(self._changed)
+        return self.attachments
+
+    def _add_page(self, page_id: str, page: QWidget) -> None:
+        self.pages.append(page)
+        self.page_ids.append(page_id)
+        self.stack.addWidget(page)
+        item = QListWidgetItem()
+        self.nav.addItem(item)
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[QKeySequence | str], slot) -> QAction:
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.act_back = action("Previous section", ["Alt+Left", "Ctrl+PgUp"],
+                               lambda: self.step(-1))
+        self.act_next = action("Next section", ["Alt+Right", "Ctrl+PgDown"],
+                               lambda: self.step(1))
+        self.act_help = action("Help for this question", ["F1"], self.help_for_focus)
+        self.act_save = action("Save now", ["Ctrl+S"], self.save_now)
+        self.act_close = action("Close draft", ["Ctrl+W"], self.close)
+        self.act_review = action("Review and build", ["Ctrl+R"],
+                                 lambda: self.nav.setCurrentRow(len(self.pages) - 1))
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def current_id(self) -> str:
+        return self.page_ids[self.stack.currentIndex()]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        previous = self.stack.currentIndex()
+        if previous != row:
+            self._collect()
+            self.revalidate()
+        self.stack.setCurrentIndex(row)
+        page = self.pages[row]
+        if isinstance(page, SectionPage):
+            page.update_state(self.draft.values)
+            page.show_findings(self.findings)
+        if page is self.review:
+            self.review.refresh()
+        page_id = self.page_ids[row]
+        if page_id != REVIEW_ID and self.draft.last_section != page_id:
+            self.draft.last_section = page_id
+            self._schedule_save()
+        self.back_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < len(self.pages) - 1)
+
+    def _visible_rows(self) -> list[int]:
+        return [i for i, pid in enumerate(self.page_ids)
+                if pid == REVIEW_ID or section_shown(self.definition.section(pid),
+                                                     self.draft.values)]
+
+    def step(self, delta: int) -> None:
+        rows = self._visible_rows()
+        here = self.stack.currentIndex()
+        later = [r for r in rows if (r > here if delta > 0 else r < here)]
+        if not later:
+            return
+        target = later[0] if delta > 0 else later[-1]
+        if delta > 0 and self.current_id != REVIEW_ID:
+            self._collect()
+            self.revalidate()
+            errors = [f for f in self.findings if f.section == self.current_id
+                      and f.severity == "error"]
+            if errors and not confirm(
+                    self, "This section has problems",
+                    f"{self.definition.section(self.current_id).heading} has {len(errors)} "
+                    f"error(s). Continue to the next section anyway? It will be marked "
+                    "incomplete, and your answers are saved either way.",
+                    yes="Continue", no="Stay here"):
+                return
+        self.nav.setCurrentRow(target)
+
+    def jump_to(self, section_id: str, field_path: str | None) -> None:
+        if section_id not in self.page_ids:
+            return
+        self.nav.setCurrentRow(self.page_ids.index(section_id))
+        page = self.pages[self.page_ids.index(section_id)]
+        if field_path and isinstance(page, SectionPage):
+            page.focus_path(field_path)
+
+    def help_for_focus(self) -> None:
+        from ombuds_desktop.ui.field_row import FieldRow
+
+        widget = self.focusWidget()
+        while widget is not None and not isinstance(widget, FieldRow):
+            widget = widget.parentWidget()
+        if widget is not None:
+            widget.show_help()
+
+    # ------------------------------------------------------------------ editing
+
+    def _collect(self) -> None:
+        page = self.pages[self.stack.currentIndex()]
+        if isinstance(page, SectionPage):
+            page.collect(self.draft.values)
+        self._apply_forced_answers()
+
+    def _apply_forced_answers(self) -> None:
+        """R21: the mail-only answer is forced to yes for protected clients without counsel."""
+        if facts.mail_only_required(self.draft) and self.draft.values.get("s5.mail_only") \
+                is not True:
+            self.draft.values["s5.mail_only"] = True
+            index = self.page_ids.index("s5") if "s5" in self.page_ids else -1
+            if index >= 0:
+                self.pages[index].load(self.draft)
+
+    def _changed(self) -> None:
+        self._collect()
+        self.dirty = True
+        self.save_state.setText("Unsaved changes…")
+        page = self.pages[self.stack.currentIndex()]
+        if isinstance(page, SectionPage):
+            page.update_state(self.draft.values)
+        self._validate_timer.start()
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        self.dirty = True
+        self._save_timer.start()
+
+    def revalidate(self) -> None:
+        started = time.perf_counter()
+        self.findings = validate_draft(self.draft, self.definition, today=date.today(),
+                                       related=self._related())
+        self.last_validation_ms = (time.perf_counter() - started) * 1000
+        page = self.pages[self.stack.currentIndex()] if self.pages else None
+        if isinstance(page, SectionPage):
+            page.show_findings(self.findings)
+        self._update_nav()
+        self._update_banner()
+        if page is self.review:
+            self.review.refresh()
+
+    def _related(self) -> list[Draft]:
+        if not self.draft.family_group or self.vault is None:
+            return []
+        out = []
+        try:
+            for summary in self.vault.family(self.draft.family_group):
+                if summary.id != self.draft.id:
+                    out.append(self.vault.load_draft(summary.id))
+        except Exception:  # family context is advisory; never block editing on it
+            return []
+        return out
+
+    def _update_nav(self) -> None:
+        for i, pid in enumerate(self.page_ids):
+            item = self.nav.item(i)
+            if pid == REVIEW_ID:
+                errors = sum(1 for f in self.findings if f.severity == "error")
+                item.setText(f"»  Review and build\n     {errors} error(s) to fix"
+                             if errors else "»  Review and build\n     ready")
+                continue
+            section = self.definition.section(pid)
+            state = section_state(self.definition, pid, self.draft, self.findings)
+            icon, words = STATE_TEXT[state]
+            name = section.heading if pid != "app" else "Before you file"
+            item.setText(f"{icon}  {name}\n     {words}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name}: {words}")
+            item.setData(Qt.ItemDataRole.UserRole, state)
+            hidden = state == "not-needed"
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if hidden
+                          else flags | Qt.ItemFlag.ItemIsEnabled)
+
+    def _update_banner(self) -> None:
+        rows = self.draft.values.get("app.deadlines") or []
+        due = sorted(d for d in (try_iso(r.get("due_date")) for r in rows
+                                 if isinstance(r, dict)) if d) if isinstance(rows, list) else []
+        note = self.definition.notes.get("deadline_note", "")
+        upcoming = [d for d in due if d >= date.today()]
+        if upcoming:
+            self.banner.setText(f"⚠ USCIS deadline: {format_us(upcoming[0])}. {note}")
+        else:
+            self.banner.setText(f"ℹ {note}")
+        self.banner.setProperty("severity", "warning" if upcoming else "info")
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+
+    def screener(self):
+        return screen(self.findings)
+
+    def _update_title(self) -> None:
+        name = facts.client_name(self.draft) or "New draft"
+        self.setWindowTitle(f"{name} — {self.definition.number} — Ombuds Desktop")
+
+    # ------------------------------------------------------------------ saving
+
+    def save_now(self) -> bool:
+        self._save_timer.stop()
+        self._collect()
+        if self.vault is None:
+            return True
+        try:
+            self.vault.save_draft(self.draft)
+        except Exception as exc:
+            self.save_state.setText("NOT SAVED — see the message")
+            show_error(self, "Your changes could not be saved", exc)
+            return False
+        self.dirty = False
+        self.save_state.setText(f"Saved {time.strftime('%H:%M:%S')}")
+        self._update_title()
+        self.saved.emit(self.draft.id)
+        return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.dirty and not self.save_now() and not confirm(
+                self, "Close without saving?",
+                "The last changes could not be saved. Close anyway and lose them?",
+                yes="Close and lose them", no="Keep the window open"):
+            event.ignore()
+            return
+        self.closed.emit(self.draft.id)
+        super().closeEvent(event)

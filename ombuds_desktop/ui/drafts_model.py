@@ -1,0 +1,80 @@
+"""The table of drafts on the home window (decrypted summaries, in memory only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+COLUMNS = ("Client", "Forms and receipt numbers", "Status", "Family group", "Last changed")
+STATUS_TEXT = {"draft": "Draft", "ready": "Ready", "submitted": "Submitted",
+               "resolved": "Resolved"}
+
+
+def local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%m/%d/%Y %H:%M")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
+class DraftsModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Any] = []
+        self.family_names: dict[str, str] = {}
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        groups: dict[str, list[str]] = {}
+        for r in self.rows:
+            if r.family_group:
+                groups.setdefault(r.family_group, []).append(r.client)
+        self.family_names = {g: f"Family of {sorted(n for n in names if n)[0]}"
+                             if any(names) else "Family group"
+                             for g, names in groups.items()}
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if col == 0:
+                name = r.client or "(no name yet)"
+                return f"⚠ {name} (damaged)" if getattr(r, "damaged", False) else name
+            if col == 1:
+                return r.forms_and_receipts
+            if col == 2:
+                return STATUS_TEXT.get(r.status, r.status)
+            if col == 3:
+                return self.family_names.get(r.family_group, "") if r.family_group else ""
+            if col == 4:
+                return local_time(r.updated)
+        if role == Qt.ItemDataRole.UserRole:
+            return r.id
+        if role == Qt.ItemDataRole.UserRole + 1:  # sort key
+            return (r.client.casefold(), r.forms_and_receipts, r.status,
+                    self.family_names.get(r.family_group or "", ""), r.updated)[col]
+        return None
+
+    def draft_id(self, row: int) -> str:
+        return self.rows[row].id

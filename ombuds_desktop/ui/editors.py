@@ -1,0 +1,555 @@
+"""One editor widget per field type of the form definition.
+
+Every editor has the same small interface: ``value()`` returns the answer in
+the draft's plain-data form, ``set_value()`` shows one, and the ``changed``
+signal fires on every edit.  Editors never validate: they normalise what is
+typed (upper-case receipt numbers, digits-only A-Numbers) and leave the rules
+to :mod:`ombuds_desktop.validation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ombuds_desktop import identifiers
+from ombuds_desktop.dates import DateFormatError, format_us, parse_us, try_iso
+from ombuds_desktop.formdef.model import FieldDef
+from ombuds_desktop.geo import countries, us_states
+
+
+class Editor(QWidget):
+    """Base class: a field editor with ``value()``, ``set_value()`` and ``changed``."""
+
+    changed = Signal()
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self._loading = False
+
+    def value(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+
+    def _show(self, value: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _emit(self, *_: object) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def set_accessible(self, name: str, description: str = "") -> None:
+        for w in self.findChildren(QWidget):
+            if not w.accessibleName():
+                w.setAccessibleName(name)
+            if description and not w.accessibleDescription():
+                w.setAccessibleDescription(description)
+
+
+def _line(placeholder: str = "", max_length: int | None = None) -> QLineEdit:
+    line = QLineEdit()
+    line.setPlaceholderText(placeholder)
+    if max_length:
+        line.setMaxLength(max_length)
+    line.setClearButtonEnabled(True)
+    return line
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    box = QHBoxLayout()
+    box.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        box.addWidget(w)
+    return box
+
+
+class TextEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.line = _line(max_length=field.max_length)
+        if field.suggestions:
+            completer = QCompleter(list(field.suggestions), self.line)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.line.setCompleter(completer)
+        self.line.textChanged.connect(self._emit)
+        self.setLayout(_row(self.line))
+        self.setFocusProxy(self.line)
+
+    def value(self) -> str | None:
+        return self.line.text() or None
+
+    def _show(self, value: Any) -> None:
+        self.line.setText("" if value is None else str(value))
+
+
+class IdentifierEditor(TextEditor):
+    """Receipt numbers, A-Numbers, account numbers: normalised as the user types."""
+
+    PLACEHOLDERS = {"receipt_number": "e.g. EAC2190012345", "a_number": "e.g. A123-456-789",
+                    "uscis_account": "12 digits", "srmt_number": "as USCIS gave it"}
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.line.setPlaceholderText(self.PLACEHOLDERS.get(field.type, ""))
+        self.line.textEdited.connect(self._normalise_typing)
+        self.line.editingFinished.connect(self._normalise_final)
+
+    def _normalise_typing(self, text: str) -> None:
+        upper = text.upper() if self.field.type in ("receipt_number", "srmt_number") else text
+        if upper != text:
+            pos = self.line.cursorPosition()
+            self.line.setText(upper)
+            self.line.setCursorPosition(pos)
+
+    def _normalise_final(self) -> None:
+        text = self.line.text()
+        normaliser = identifiers.NORMALIZERS.get(self.field.type)
+        if text and normaliser:
+            checked = identifiers.CHECKERS[self.field.type](text)
+            if checked.ok and checked.value != text:
+                self.line.setText(checked.value)
+
+    def value(self) -> str | None:
+        text = self.line.text().strip()
+        if not text:
+            return None
+        checked = identifiers.CHECKERS[self.field.type](text)
+        return checked.value if checked.ok else text
+
+    def _show(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if self.field.type == "a_number" and text:
+            text = identifiers.format_a_number(text)
+        self.line.setText(text)
+
+
+class LongTextEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setMinimumHeight(110 if (field.pdf_lines or 0) < 8 else 200)
+        self.counter = QLabel()
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.counter.setObjectName("hint")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.text)
+        box.addWidget(self.counter)
+        self.text.textChanged.connect(self._on_change)
+        self.setFocusProxy(self.text)
+        self._update_counter()
+
+    def _on_change(self) -> None:
+        self._update_counter()
+        self._emit()
+
+    def _update_counter(self) -> None:
+        n = len(self.text.toPlainText())
+        limit = f" of {self.field.max_length}" if self.field.max_length else ""
+        self.counter.setText(f"{n}{limit} characters")
+
+    def value(self) -> str | None:
+        return self.text.toPlainText() or None
+
+    def _show(self, value: Any) -> None:
+        self.text.setPlainText("" if value is None else str(value))
+
+
+class DateEditor(Editor):
+    """Typed as mm/dd/yyyy, or picked from a calendar; stored as ISO."""
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.line = _line("mm/dd/yyyy")
+        self.line.setMaximumWidth(150)
+        self.pick = QToolButton()
+        self.pick.setText("Calendar…")
+        self.pick.setToolTip("Pick the date from a calendar")
+        self.pick.setAccessibleName(f"{field.label}: pick from a calendar")
+        self.pick.clicked.connect(self._pick)
+        self.problem = QLabel()
+        self.problem.setObjectName("hint")
+        layout = _row(self.line, self.pick, self.problem)
+        layout.addStretch(1)
+        self.setLayout(layout)
+        self.line.textChanged.connect(self._on_text)
+        self.setFocusProxy(self.line)
+
+    def _on_text(self, text: str) -> None:
+        self.problem.setText("")
+        if text.strip() and text.count("/") == 2 and len(text.strip()) >= 8:
+            try:
+                parse_us(text)
+            except DateFormatError as exc:
+                self.problem.setText(str(exc))
+        self._emit()
+
+    def _pick(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.field.label)
+        calendar = QCalendarWidget(dialog)
+        calendar.setGridVisible(True)
+        current = try_iso(self.value())
+        if current:
+            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        calendar.activated.connect(dialog.accept)
+        calendar.clicked.connect(dialog.accept)
+        QVBoxLayout(dialog).addWidget(calendar)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            d = calendar.selectedDate()
+            self.line.setText(f"{d.month():02d}/{d.day():02d}/{d.year():04d}")
+
+    def value(self) -> str | None:
+        text = self.line.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_us(text).isoformat()
+        except DateFormatError:
+            return text  # kept as typed; validation explains what is wrong
+
+    def _show(self, value: Any) -> None:
+        self.line.setText(format_us(value) if value else "")
+
+
+class YesNoEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.yes, self.no = QRadioButton("Yes"), QRadioButton("No")
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)  # lets set_value(None) clear both
+        for b in (self.yes, self.no):
+            self.group.addButton(b)
+        self.group.buttonToggled.connect(self._toggled)
+        layout = _row(self.yes, self.no)
+        layout.addStretch(1)
+        self.setLayout(layout)
+        self.setFocusProxy(self.yes)
+
+    def _toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            other = self.no if button is self.yes else self.yes
+            other.blockSignals(True)
+            other.setChecked(False)
+            other.blockSignals(False)
+        self._emit()
+
+    def value(self) -> bool | None:
+        if self.yes.isChecked():
+            return True
+        if self.no.isChecked():
+            return False
+        return None
+
+    def _show(self, value: Any) -> None:
+        self.yes.setChecked(value is True)
+        self.no.setChecked(value is False)
+
+
+class ChoiceEditor(Editor):
+    """Single choice: radio buttons for short lists (as on paper), a list box otherwise."""
+
+    RADIO_LIMIT = 6
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.buttons: dict[str, QRadioButton] = {}
+        self.combo: QComboBox | None = None
+        if len(field.options) <= self.RADIO_LIMIT:
+            self.group = QButtonGroup(self)
+            box = QVBoxLayout(self)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            for opt in field.options:
+                b = QRadioButton(opt.label)
+                self.buttons[opt.id] = b
+                self.group.addButton(b)
+                box.addWidget(b)
+            self.group.buttonToggled.connect(lambda *_: self._emit())
+            if field.options:
+                self.setFocusProxy(self.buttons[field.options[0].id])
+        else:
+            self.combo = QComboBox()
+            self.combo.addItem("— choose —", None)
+            for opt in field.options:
+                self.combo.addItem(opt.label, opt.id)
+            self.combo.currentIndexChanged.connect(self._emit)
+            self.setLayout(_row(self.combo))
+            self.setFocusProxy(self.combo)
+
+    def value(self) -> str | None:
+        if self.combo is not None:
+            return self.combo.currentData()
+        return next((oid for oid, b in self.buttons.items() if b.isChecked()), None)
+
+    def _show(self, value: Any) -> None:
+        if self.combo is not None:
+            index = self.combo.findData(value)
+            self.combo.setCurrentIndex(max(index, 0))
+            return
+        self.group.setExclusive(False)
+        for oid, b in self.buttons.items():
+            b.setChecked(oid == value)
+        self.group.setExclusive(True)
+
+
+class MultiChoiceEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.boxes: dict[str, QCheckBox] = {}
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        for opt in field.options:
+            cb = QCheckBox(opt.label)
+            cb.toggled.connect(self._toggled)
+            self.boxes[opt.id] = cb
+            box.addWidget(cb)
+        if field.options:
+            self.setFocusProxy(self.boxes[field.options[0].id])
+
+    def _toggled(self, checked: bool) -> None:
+        exclusive = self.field.exclusive_option
+        sender = self.sender()
+        if exclusive and checked and not self._loading:
+            self._loading = True
+            for oid, cb in self.boxes.items():
+                if (sender is self.boxes.get(exclusive)) != (oid == exclusive):
+                    cb.setChecked(False)
+            self._loading = False
+        self._emit()
+
+    def value(self) -> list[str] | None:
+        chosen = [oid for oid, cb in self.boxes.items() if cb.isChecked()]
+        return chosen or None
+
+    def _show(self, value: Any) -> None:
+        chosen = set(value) if isinstance(value, list) else set()
+        for oid, cb in self.boxes.items():
+            cb.setChecked(oid in chosen)
+
+
+class _PartsEditor(Editor):
+    """Composite values (names, addresses): one line edit per part."""
+
+    PARTS: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.lines: dict[str, QLineEdit] = {}
+
+    def _make(self, key: str, label: str) -> QLineEdit:
+        line = _line(label)
+        line.setAccessibleName(f"{self.field.label}: {label}")
+        line.textChanged.connect(self._emit)
+        self.lines[key] = line
+        return line
+
+    def value(self) -> dict[str, str] | None:
+        out = {k: w.text().strip() for k, w in self.lines.items()}
+        return out if any(out.values()) else None
+
+    def _show(self, value: Any) -> None:
+        value = value if isinstance(value, dict) else {}
+        for k, w in self.lines.items():
+            w.setText(str(value.get(k) or ""))
+
+
+class PersonNameEditor(_PartsEditor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for col, (key, label) in enumerate((("family", "Family name"), ("given", "Given name"),
+                                            ("middle", "Middle name"))):
+            grid.addWidget(QLabel(label), 0, col)
+            grid.addWidget(self._make(key, label), 1, col)
+        self.setFocusProxy(self.lines["family"])
+
+
+class AddressEditor(_PartsEditor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(QLabel("Street"), 0, 0, 1, 3)
+        grid.addWidget(self._make("street", "Street and number"), 1, 0, 1, 2)
+        grid.addWidget(self._make("unit", "Apt / suite"), 1, 2)
+        grid.addWidget(QLabel("City"), 2, 0)
+        grid.addWidget(QLabel("State / province"), 2, 1)
+        grid.addWidget(QLabel("ZIP / postal code"), 2, 2)
+        grid.addWidget(self._make("city", "City"), 3, 0)
+        grid.addWidget(self._make("state", "State (e.g. NY)"), 3, 1)
+        grid.addWidget(self._make("postal_code", "ZIP / postal code"), 3, 2)
+        grid.addWidget(QLabel("Country"), 4, 0)
+        self.country = CountryCombo()
+        self.country.setAccessibleName(f"{field.label}: country")
+        self.country.currentIndexChanged.connect(self._emit)
+        grid.addWidget(self.country, 5, 0, 1, 2)
+        state_completer = QCompleter(list(us_states()), self)
+        state_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.lines["state"].setCompleter(state_completer)
+        self.lines["state"].textEdited.connect(self._upper_state)
+        self.setFocusProxy(self.lines["street"])
+
+    def _upper_state(self, text: str) -> None:
+        if len(text) <= 2 and text != text.upper():
+            self.lines["state"].setText(text.upper())
+
+    def value(self) -> dict[str, str] | None:
+        out = super().value()
+        if out is None:
+            return None
+        out["country"] = self.country.code() or "US"
+        return out
+
+    def _show(self, value: Any) -> None:
+        super()._show(value)
+        code = value.get("country") if isinstance(value, dict) else None
+        self.country.set_code(code or "US")
+
+
+class CountryCombo(QComboBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItem("", None)
+        for code, name in countries():
+            self.addItem(f"{name} ({code})", code)
+        self.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+    def code(self) -> str | None:
+        return self.currentData()
+
+    def set_code(self, code: str | None) -> None:
+        self.setCurrentIndex(max(self.findData(code.upper() if code else None), 0))
+
+
+class CountryEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.combo = CountryCombo()
+        self.combo.currentIndexChanged.connect(self._emit)
+        layout = _row(self.combo)
+        layout.addStretch(1)
+        self.setLayout(layout)
+        self.setFocusProxy(self.combo)
+
+    def value(self) -> str | None:
+        return self.combo.code()
+
+    def _show(self, value: Any) -> None:
+        self.combo.set_code(value)
+
+
+class StateEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.combo = QComboBox()
+        self.combo.addItem("— choose —", None)
+        for code, name in us_states().items():
+            self.combo.addItem(f"{name} ({code})", code)
+        self.combo.currentIndexChanged.connect(self._emit)
+        layout = _row(self.combo)
+        layout.addStretch(1)
+        self.setLayout(layout)
+        self.setFocusProxy(self.combo)
+
+    def value(self) -> str | None:
+        return self.combo.currentData()
+
+    def _show(self, value: Any) -> None:
+        self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
+
+
+class SignatureLine(Editor):
+    """A signature is never entered in the app: it is signed by hand on paper."""
+
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        note = QLabel("Signed by hand, in ink, on the printed page. Ombuds Desktop never "
+                      "creates a signature.")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        self.setLayout(_row(note))
+
+    def value(self) -> None:
+        return None
+
+    def _show(self, value: Any) -> None:
+        pass
+
+
+class MirrorLabel(Editor):
+    """Shows the answer of the field this one mirrors (e.g. Section 7's role)."""
+
+    def __init__(self, field: FieldDef, source: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.source = source
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.setLayout(_row(self.label))
+
+    def value(self) -> None:
+        return None
+
+    def _show(self, value: Any) -> None:
+        if isinstance(value, list):
+            text = ", ".join(self.source.option_label(v) for v in value)
+        else:
+            text = self.source.option_label(value) if value else "(not answered yet)"
+        self.label.setText(f"{text}  — answered in “Before you file”")
+
+
+SIMPLE_EDITORS: dict[str, type[Editor]] = {
+    "text": TextEditor,
+    "organisation_name": TextEditor,
+    "phone": TextEditor,
+    "email": TextEditor,
+    "long_text": LongTextEditor,
+    "date": DateEditor,
+    "yes_no": YesNoEditor,
+    "single_choice": ChoiceEditor,
+    "multiple_choice": MultiChoiceEditor,
+    "person_name": PersonNameEditor,
+    "address": AddressEditor,
+    "country": CountryEditor,
+    "us_state": StateEditor,
+    "receipt_number": IdentifierEditor,
+    "a_number": IdentifierEditor,
+    "uscis_account": IdentifierEditor,
+    "srmt_number": IdentifierEditor,
+    "signature": SignatureLine,
+}

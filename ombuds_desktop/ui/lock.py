@@ -1,0 +1,71 @@
+"""The lock screen: shown after idle time or on request; hides every client detail.
+
+While locked the vault is closed and its key forgotten; unlocking opens it
+again with the passphrase, or with the OS keyring after the user confirms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ombuds_desktop.ui.dialogs import show_error
+
+
+class LockScreen(QWidget):
+    def __init__(self, state: Any) -> None:
+        super().__init__()
+        self.state = state
+        self.setWindowTitle("Ombuds Desktop — locked")
+        self.setObjectName("lock")
+        self.resize(520, 320)
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel("Ombuds Desktop is locked")
+        title.setObjectName("lockTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        text = QLabel("Your drafts were saved and closed. Unlock to continue.")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.passphrase: QLineEdit | None = None
+        if state.passphrase_protected:
+            self.passphrase = QLineEdit()
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+            self.passphrase.setPlaceholderText("Passphrase")
+            self.passphrase.setAccessibleName("Passphrase")
+            self.passphrase.returnPressed.connect(self.unlock)
+            layout.addWidget(self.passphrase)
+        self.button = QPushButton("Unlock")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.unlock)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        self.problem = QLabel()
+        self.problem.setObjectName("problems")
+        self.problem.setProperty("severity", "error")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+
+    def unlock(self) -> bool:
+        from ombuds_desktop.vault import Vault, VaultError, WrongPassphraseError
+
+        passphrase = self.passphrase.text() if self.passphrase is not None else None
+        try:
+            self.state.vault = Vault.open(self.state.data_dir, passphrase=passphrase)
+        except WrongPassphraseError:
+            self.problem.setText("That passphrase does not open the vault. Try again.")
+            if self.passphrase is not None:
+                self.passphrase.selectAll()
+            return False
+        except VaultError as exc:
+            show_error(self, "Could not unlock", exc)
+            return False
+        finally:
+            if self.passphrase is not None:
+                self.passphrase.clear()
+        self.state.unlocked()
+        self.close()
+        return True

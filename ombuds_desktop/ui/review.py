@@ -1,0 +1,108 @@
+"""Review and build: every finding grouped by section, the screener's outcome,
+and the buttons that build the packet and print the signature page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ombuds_desktop.draft import facts
+from ombuds_desktop.ui.field_row import SEVERITY_ICON, SEVERITY_WORD
+
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.draft_window import DraftWindow
+
+
+class ReviewPage(QWidget):
+    jump = Signal(str, object)  # section id, field path or None
+
+    def __init__(self, window: DraftWindow) -> None:
+        super().__init__()
+        self.window = window
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        title = QLabel("Review and build")
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setObjectName("outcome")
+        self.outcome.setAccessibleName("Screener outcome")
+        layout.addWidget(self.outcome)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Finding", "Where"])
+        self.tree.setColumnWidth(0, 640)
+        self.tree.setWordWrap(True)
+        self.tree.setAccessibleName("Findings grouped by section; press Enter to go to one")
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        self.build_button = QPushButton("Build packet…")
+        self.build_button.setToolTip("Build the PDF packet in the background (Ctrl+B)")
+        self.signature_button = QPushButton("Print the signature page…")
+        self.signature_button.setToolTip("The Section 9 page for the client to sign in ink")
+        buttons.addWidget(self.build_button)
+        buttons.addWidget(self.signature_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        w = self.window
+        findings = w.findings
+        result = w.screener()
+        self.outcome.setText(f"Before you file: {result.text}")
+        self.outcome.setProperty("severity", {"proceed": "info", "caution": "warning"}.get(
+            result.outcome, "error"))
+        self.outcome.style().unpolish(self.outcome)
+        self.outcome.style().polish(self.outcome)
+        errors = sum(1 for f in findings if f.severity == "error")
+        warnings = sum(1 for f in findings if f.severity == "warning")
+        wet_ink = facts.wet_ink_required(w.draft)
+        lines = [f"{errors} error(s), {warnings} warning(s)."]
+        if errors:
+            lines.append("Fix the errors to build the final packet; until then a draft copy "
+                         "can be built, marked “DRAFT - NOT READY TO FILE” on every page.")
+        else:
+            lines.append("Ready to build the final packet.")
+        if wet_ink:
+            lines.append("This client signs Section 9 by hand in ink: print the signature "
+                         "page, have it signed, then attach the scan in Section 8.")
+        self.summary.setText(" ".join(lines))
+        self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
+        self.tree.clear()
+        for section in w.definition.sections:
+            mine = [f for f in findings if f.section == section.id]
+            if not mine:
+                continue
+            name = section.heading if section.number else section.title
+            parent = QTreeWidgetItem([f"{name} ({len(mine)})", ""])
+            parent.setData(0, Qt.ItemDataRole.UserRole, (section.id, None))
+            self.tree.addTopLevelItem(parent)
+            for f in mine:
+                item = QTreeWidgetItem([f"{SEVERITY_ICON[f.severity]} "
+                                        f"{SEVERITY_WORD[f.severity]}: {f.message}",
+                                        f.field or ""])
+                item.setData(0, Qt.ItemDataRole.UserRole, (f.section, f.field))
+                item.setToolTip(0, f.message)
+                parent.addChild(item)
+            parent.setExpanded(any(f.severity != "info" for f in mine))
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if data:
+            self.jump.emit(data[0], data[1])

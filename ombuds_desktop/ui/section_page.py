@@ -1,0 +1,128 @@
+"""One wizard page per section of the form definition, generated, never hand-built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ombuds_desktop.draft.model import Draft
+from ombuds_desktop.formdef.model import FieldDef, FormDefinition, Section
+from ombuds_desktop.ui.field_row import FieldRow, ProblemLabel
+from ombuds_desktop.validation import Finding
+
+#: Builds the editor of a field type the generic rows cannot handle (attachments).
+SpecialFactory = Callable[[FieldDef], QWidget]
+
+
+class SectionPage(QScrollArea):
+    """Shows a section's fields; ``load`` / ``collect`` move answers in and out of a draft."""
+
+    changed = Signal()
+
+    def __init__(self, definition: FormDefinition, section: Section,
+                 special: dict[str, SpecialFactory] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.definition = definition
+        self.section = section
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("sectionBody")
+        self.layout_ = QVBoxLayout(body)
+        self.layout_.setContentsMargins(18, 12, 18, 18)
+        self.layout_.setSpacing(8)
+        title = QLabel(section.heading)
+        title.setObjectName("sectionTitle")
+        title.setWordWrap(True)
+        title.setAccessibleName(section.heading)
+        self.layout_.addWidget(title)
+        if section.intro:
+            intro = QLabel(section.intro)
+            intro.setWordWrap(True)
+            self.layout_.addWidget(intro)
+        if section.printed and "reconstructed" in (section.provenance,
+                                                    section.fields_provenance):
+            note = QLabel("Some questions in this section are reconstructed by Ombuds Desktop "
+                          "from official descriptions; check them against the official form.")
+            note.setWordWrap(True)
+            note.setObjectName("hint")
+            self.layout_.addWidget(note)
+        self.section_problems = ProblemLabel()
+        self.layout_.addWidget(self.section_problems)
+        self.rows: list[FieldRow] = []
+        self.special: dict[str, QWidget] = {}
+        for f in section.fields:
+            if f.type == "attachments":
+                factory = (special or {}).get("attachments")
+                if factory is not None:
+                    widget = factory(f)
+                    self.special[f.id] = widget
+                    self.layout_.addWidget(widget)
+                continue
+            row = FieldRow(definition, f, f.id)
+            row.changed.connect(self.changed)
+            self.rows.append(row)
+            self.layout_.addWidget(row)
+        self.layout_.addStretch(1)
+        self.setWidget(body)
+
+    def load(self, draft: Draft) -> None:
+        for row in self.rows:
+            source = row.field.mirror or row.field.id
+            row.editor.set_value(draft.values.get(source))
+        self.update_state(draft.values)
+
+    def collect(self, values: dict[str, Any]) -> None:
+        """Write this page's answers into ``values`` (cleared answers are removed)."""
+        for row in self.rows:
+            if row.field.mirror or row.field.type == "signature":
+                continue
+            v = row.editor.value()
+            if v is None:
+                values.pop(row.field.id, None)
+            else:
+                values[row.field.id] = v
+
+    def update_state(self, values: dict[str, Any]) -> None:
+        for row in self.rows:
+            if row.field.mirror:
+                row.editor.set_value(values.get(row.field.mirror))
+            row.update_state(values)
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        mine = [f for f in findings if f.section == self.section.id]
+        for row in self.rows:
+            row.show_findings(mine)
+        for widget in self.special.values():
+            show = getattr(widget, "show_findings", None)
+            if show:
+                show(mine)
+        claimed = {row.path for row in self.rows}
+        loose = [f for f in mine if f.field is None or (
+            f.field not in claimed and not any(f.field.startswith(p + ".") or
+                                               f.field.startswith(p + "[") for p in claimed)
+            and f.field not in self.special)]
+        self.section_problems.show_findings(loose)
+
+    def row_for(self, path: str) -> QWidget | None:
+        """The widget showing ``path`` (for "jump to the field" from the review list)."""
+        for row in self.rows:
+            if path == row.path or path.startswith(row.path + ".") or \
+                    path.startswith(row.path + "["):
+                return row
+        for fid, widget in self.special.items():
+            if path.startswith(fid):
+                return widget
+        return None
+
+    def focus_path(self, path: str) -> None:
+        widget = self.row_for(path)
+        if widget is None:
+            return
+        self.ensureWidgetVisible(widget, 40, 40)
+        target = widget.editor if isinstance(widget, FieldRow) else widget
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
