@@ -23,7 +23,7 @@ KNOWN_RECEIPT_PREFIXES = {
 }
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015./]+")
-_RECEIPT = re.compile(r"^[A-Z]{3}\d{10}$")
+_RECEIPT = re.compile(r"^[A-Z]{3}[0-9]{10}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def normalize_a_number(raw: str) -> str:
 
 def check_a_number(raw: str) -> Checked:
     value = normalize_a_number(raw)
-    if value.isdigit() and value.isascii() and len(value) == 9:
+    if value.isascii() and value.isdigit() and len(value) == 9:
         return Checked(value)
     digits = sum(c.isdigit() for c in value)
     if not value.isdigit() or not value.isascii():

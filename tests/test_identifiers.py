@@ -78,3 +78,8 @@ def test_srmt_and_form_number():
     assert ids.normalize_form_number("i130") == "I-130"
     assert ids.normalize_form_number("I-130") == ids.normalize_form_number("i 130")
     assert ids.normalize_form_number("N-400") == "N-400"
+
+
+def test_non_ascii_digits_are_not_receipt_or_a_numbers():
+    assert not ids.check_receipt_number("EAC٢٤٩٠٠١٢٣٤٥").ok
+    assert not ids.check_a_number("A٢٠١٥٥٥٠١٤").ok

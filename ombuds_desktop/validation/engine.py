@@ -63,7 +63,7 @@ def _attachment_findings(draft: Draft, definition: FormDefinition,
     translated = {a.translation_of for a in draft.attachments if a.translation_of}
     for i, att in enumerate(draft.attachments):
         path = f"s8.documents[{i}]"
-        name = att.description or f"attachment {i + 1}"
+        name = att.description or f"Attachment {i + 1}"
         if definition.category(att.category) is None:
             yield Finding("s8", f"{path}.category", "error", "attachment-category-unknown",
                           f"{name}: \"{att.category}\" is not a document category; use one of "

@@ -8,6 +8,7 @@ the form.  Filing rules that need to know what a field *means* are in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,7 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from ombuds_desktop import identifiers
-from ombuds_desktop.dates import DateFormatError, format_us, parse_iso
+from ombuds_desktop.dates import DateFormatError, format_us, parse_iso, parse_us
 from ombuds_desktop.formdef.conditions import field_required, field_shown, is_filled
 from ombuds_desktop.formdef.model import (
     ADDRESS_PARTS,
@@ -48,6 +49,17 @@ def country_name(code: str) -> str | None:
     return c.name if c else None
 
 
+def _date_problem(value: Any, iso_error: DateFormatError) -> str:
+    """Explain a bad date in the terms the user typed it in (mm/dd/yyyy)."""
+    if not isinstance(value, str) or "/" not in value:
+        return str(iso_error)
+    try:
+        typed = parse_us(value)
+    except DateFormatError as exc:
+        return str(exc)
+    return f"{value} must be stored as {typed.isoformat()} in a draft file (YYYY-MM-DD)."
+
+
 def check_phone(raw: str, country: str = "US") -> tuple[str | None, str | None]:
     """(error, warning) for a phone number; national numbers are read as U.S. numbers."""
     try:
@@ -71,11 +83,17 @@ def check_email(raw: str) -> str | None:
     return None
 
 
+#: USPS codes for military mail (APO/FPO/DPO): Armed Forces Americas, Europe, Pacific.
+#: Valid in a mailing address; not ISO 3166-2 subdivisions, so pycountry lacks them.
+MILITARY_STATES = {"AA": "Armed Forces Americas", "AE": "Armed Forces Europe",
+                   "AP": "Armed Forces Pacific"}
+
+
+_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")  # ASCII digits only: "６２７０１" is no ZIP code
+
+
 def check_zip(raw: str) -> str | None:
-    digits = raw.strip()
-    if len(digits) == 5 and digits.isdigit():
-        return None
-    if len(digits) == 10 and digits[5] == "-" and (digits[:5] + digits[6:]).isdigit():
+    if _ZIP.fullmatch(raw.strip()):
         return None
     return f"A U.S. ZIP code is 5 digits (or ZIP+4, like 20528-0180); \"{raw}\" is not."
 
@@ -186,7 +204,8 @@ class FieldChecker:
         try:
             d = parse_iso(value)
         except DateFormatError as exc:
-            yield self.finding(path, "error", "date-format", f"{f.label}: {exc}")
+            yield self.finding(path, "error", "date-format",
+                               f"{f.label}: {_date_problem(value, exc)}")
             return
         if f.not_future and d > self.today:
             yield self.finding(path, "error", "R42-future-date",
@@ -252,7 +271,7 @@ class FieldChecker:
             if not state.strip():
                 yield self.finding(f"{path}.state", "error", "required",
                                    f"{f.label}: the state is missing.")
-            elif us_state_name(state) is None:
+            elif us_state_name(state) is None and state.strip().upper() not in MILITARY_STATES:
                 yield self.finding(f"{path}.state", "error", "state-unknown",
                                    f"{f.label}: \"{state}\" is not a U.S. state or territory "
                                    "code (like NY or PR).")

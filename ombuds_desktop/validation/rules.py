@@ -51,8 +51,7 @@ class Context:
         return sorted(d for d in (try_iso(r.get("date")) for r in self.actions()) if d)
 
     def reasons(self) -> list[str]:
-        raw = self.get("s2.reasons") or []
-        return raw if isinstance(raw, list) else []
+        return _option_ids(self.get("s2.reasons"))
 
     def has_attachment(self, *categories: str) -> bool:
         return bool(self.draft.attachments_in(*categories))
@@ -66,6 +65,11 @@ class Context:
     def category_label(self, category_id: str) -> str:
         cat = self.definition.category(category_id)
         return cat.label if cat else category_id
+
+
+def _option_ids(raw: Any) -> list[str]:
+    """The string option ids of a multiple-choice value; anything else is ignored here."""
+    return [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
 
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -106,7 +110,8 @@ def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
 
 @rule("R1", "Try USCIS first", ("s1.contacted_uscis",))
 def r1(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s1.contacted_uscis") is False:
+    contacted = ctx.get("s1.contacted_uscis")
+    if contacted is False or (contacted is True and not ctx.actions()):
         yield F("s1", "s1.contacted_uscis", "warning", "R1-try-uscis-first",
                 "The CIS Ombudsman asks you to try to resolve the issue with USCIS first: check "
                 "case status and processing times, submit an e-Request, use the USCIS online "
@@ -247,7 +252,8 @@ def r11(ctx: Context) -> Iterator[Finding]:
 
 @rule("R12", "Clear-error claims need proof", ("s2.reasons",))
 def r12(ctx: Context) -> Iterator[Finding]:
-    claimed = ctx.get("app.scr.clear_error") is True or "clear_error" in ctx.reasons()
+    claimed = (ctx.get("app.scr.change_decision") is True and
+               ctx.get("app.scr.clear_error") is True) or "clear_error" in ctx.reasons()
     if claimed and not ctx.has_attachment("uscis-error-evidence"):
         yield F("s8", "s8.documents", "error", "R12-error-evidence-missing",
                 "The request claims a USCIS error, so attach the documents that show it (the "
@@ -291,6 +297,14 @@ def r15(ctx: Context) -> Iterator[Finding]:
 
 @rule("R16", "The G-28 covers the same form", ("s10.g28_form", "s3.filings"))
 def r16(ctx: Context) -> Iterator[Finding]:
+    rows = facts.filings(ctx.draft)
+    marked = [f for f in rows if f.primary]
+    if len(rows) > 1 and len(marked) != 1:
+        # The G-28 comparison and the processing-time rules need the primary filing.
+        yield F("s3", "s3.filings", "error", "R16-primary-filing",
+                f"Section 3 lists {len(rows)} filings and {len(marked)} of them are marked as "
+                "the filing this request is about. Mark exactly one: the G-28 and the "
+                "processing-time checks are measured against it.")
     if not facts.is_represented(ctx.draft):
         return
     primary = facts.primary_filing(ctx.draft)
@@ -379,7 +393,8 @@ def r20(ctx: Context) -> Iterator[Finding]:
     how = {"online": "scan the signed page and upload it in Section 8 of the online form",
            "email": "scan the signed page and send it with the completed form",
            "mail": "mail the original signed page with the form"}.get(
-        channel, "scan it for online or e-mail filing, or mail the original")
+        channel if isinstance(channel, str) else "",
+        "scan it for online or e-mail filing, or mail the original")
     yield F("s9", "s9.signature", "info", "R20-wet-ink",
             f"This client ({_category_words(ctx)}) must sign Section 9 by hand in ink; electronic, "
             f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
@@ -506,7 +521,7 @@ def r25(ctx: Context) -> Iterator[Finding]:
         if other.id == ctx.draft.id or other.status not in ("submitted", "resolved"):
             continue
         theirs = facts.primary_filing(other)
-        overlap = set(ctx.reasons()) & set(other.values.get("s2.reasons") or [])
+        overlap = set(ctx.reasons()) & set(_option_ids(other.values.get("s2.reasons")))
         if theirs and identifiers.normalize_receipt_number(theirs.receipt_number) == mine \
                 and overlap:
             yield F("s3", f"s3.filings[{primary.index}].receipt_number", "warning",
@@ -610,7 +625,7 @@ def r31(ctx: Context) -> Iterator[Finding]:
       ("app.client_category", "s1a.actions"))
 def r32(ctx: Context) -> Iterator[Finding]:
     cats = set(facts.categories(ctx.draft))
-    channels = {r.get("channel") for r in ctx.actions()}
+    channels = {r.get("channel") for r in ctx.actions() if isinstance(r.get("channel"), str)}
     if "refugee" in cats and "refugee_email" not in channels:
         yield F("s1a", "s1a.actions", "info", "R32-refugee-contact",
                 "Refugee applicants can e-mail USCIS at refugeeaffairsinquiries@uscis.dhs.gov "
@@ -663,7 +678,8 @@ def r36(ctx: Context) -> Iterator[Finding]:
 @rule("R37", "Outside the United States", ("s5.address", "app.channel"))
 def r37(ctx: Context) -> Iterator[Finding]:
     address = ctx.get("s5.address")
-    country = (address.get("country") or "US").upper() if isinstance(address, dict) else "US"
+    country = address.get("country") if isinstance(address, dict) else None
+    country = country.upper() if isinstance(country, str) and country.strip() else "US"
     if country != "US" and ctx.get("app.channel") == "online":
         yield F("app", "app.channel", "info", "R37-abroad",
                 "The client's address is outside the United States. If the online portal cannot "
@@ -732,7 +748,7 @@ def r42(ctx: Context) -> Iterator[Finding]:
             yield F("s3", path, "error", "R42-receipt-before-birth",
                     f"The receipt date {format_us(received)} is before the date of birth in "
                     f"Section 5 ({format_us(dob)}); one of them is wrong.")
-        elif (ctx.today - received).days > 15 * 365:
+        elif add_months(received, 15 * 12) < ctx.today:
             yield F("s3", path, "warning", "R42-receipt-old",
                     f"The receipt date {format_us(received)} is more than 15 years ago; check "
                     "the year.")
