@@ -267,15 +267,18 @@ class AppState(QObject):
         QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
 
     def _clipboard_changed(self) -> None:
+        """Note a copy made in this app (it owns the clipboard, or one of its widgets has focus)."""
         clipboard = QGuiApplication.clipboard()
-        if clipboard.ownsClipboard():
+        if clipboard.ownsClipboard() or QApplication.focusWidget() is not None:
             self._clip_text = clipboard.text()
-            self._clip_timer.start(int(self.settings.clipboard_clear_seconds * 1000))
+            if self._clip_text:
+                self._clip_timer.start(int(self.settings.clipboard_clear_seconds * 1000))
 
     def clear_clipboard(self, force: bool = False) -> None:
-        """Clear what this app copied, if the clipboard still holds it."""
+        """Clear what this app copied, if the clipboard still holds it (never others' copies)."""
         clipboard = QGuiApplication.clipboard()
-        if clipboard.ownsClipboard() and (force or clipboard.text() == self._clip_text):
+        ours = bool(self._clip_text) and clipboard.text() == self._clip_text
+        if ours or (force and clipboard.ownsClipboard()):
             clipboard.clear()
         self._clip_text = ""
 

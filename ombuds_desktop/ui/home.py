@@ -424,6 +424,7 @@ class HomeWindow(QMainWindow):
         return not self.windows
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._search_timer.stop()
         self.close_all_drafts()
         self.state.save_geometry(self)
         super().closeEvent(event)

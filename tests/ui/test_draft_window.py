@@ -113,8 +113,8 @@ def test_vawa_self_petitioner_typed_in(qtbot, state, new_window, monkeypatch):
     type_into(qtbot, address.lines["state"], "il")
     type_into(qtbot, address.lines["postal_code"], "62701")
     click(qtbot, row(w, "s5.address_matches_uscis").editor.no)
-    qtbot.waitUntil(lambda: "same as the address in USCIS" in problems(w, "s5.address_matches_uscis"),
-                    timeout=3000)
+    qtbot.waitUntil(lambda: "same as the address in USCIS" in problems(
+        w, "s5.address_matches_uscis"), timeout=3000)
     assert w.draft.values["s5.mail_only"] is True
     click(qtbot, row(w, "s5.address_matches_uscis").editor.yes)
     qtbot.waitUntil(lambda: problems(w, "s5.address_matches_uscis") == "", timeout=3000)

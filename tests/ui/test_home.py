@@ -1,0 +1,142 @@
+"""The drafts home: list, search, trash and restore, family duplicate, lock and unlock."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ombuds_desktop.ui import home as home_module
+from ombuds_desktop.ui.home import HomeWindow
+
+from .conftest import PASSPHRASE
+
+
+@pytest.fixture
+def home(qtbot, state, import_sample):
+    for name in ("vawa-self", "attorney-employer", "family-parent", "family-child-a"):
+        import_sample(name)
+    window = HomeWindow(state)
+    state.home = window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def clients(window) -> list[str]:
+    return sorted(window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount()))
+
+
+def test_lists_drafts_and_searches_as_you_type(qtbot, home):
+    assert clients(home) == ["Amina Haddad", "Brightline Robotics LLC", "Thị Ánh Nguyễn",
+                             "Yusuf Haddad"]
+    qtbot.keyClicks(home.search, "WAC25")
+    qtbot.waitUntil(lambda: clients(home) == ["Brightline Robotics LLC"], timeout=2000)
+    home.search.clear()
+    qtbot.keyClicks(home.search, "nobody at all")
+    qtbot.waitUntil(lambda: home.views.currentIndex() == 1, timeout=2000)
+    assert "No draft matches" in home.empty.text()
+
+
+def test_empty_vault_shows_a_helpful_empty_state(qtbot, state):
+    window = HomeWindow(state)
+    qtbot.addWidget(window)
+    assert window.views.currentIndex() == 1
+    assert "Ctrl+N" in window.empty.text()
+
+
+def test_delete_to_trash_and_restore(qtbot, home, monkeypatch):
+    monkeypatch.setattr(home_module, "confirm", lambda *a, **k: True)
+    home.search.setText("Brightline")
+    home.refresh()
+    home.table.selectRow(0)
+    home.delete_selected()
+    home.search.clear()
+    home.refresh()
+    assert "Brightline Robotics LLC" not in clients(home)
+    home.act_trash.setChecked(True)
+    home.toggle_trash()
+    assert clients(home) == ["Brightline Robotics LLC"]
+    home.table.selectRow(0)
+    home.restore_selected()
+    home.act_trash.setChecked(False)
+    home.toggle_trash()
+    assert "Brightline Robotics LLC" in clients(home)
+
+
+def test_duplicate_for_family_member_links_the_group(qtbot, home):
+    home.search.setText("Nguyễn")
+    home.refresh()
+    home.table.selectRow(0)
+    original = home.selected_id()
+    window = home.open_draft(original)
+    window.close()
+    home.duplicate_selected()
+    twin_id = next(i for i in home.windows)
+    twin = home.state.vault.load_draft(twin_id)
+    first = home.state.vault.load_draft(original)
+    assert twin.family_group and twin.family_group == first.family_group
+    assert twin.values.get("s5.address") == first.values["s5.address"]
+    assert "s5.name" not in twin.values
+    home.windows[twin_id].close()
+
+
+def test_new_draft_opens_the_wizard(qtbot, home):
+    home.new_draft()
+    assert len(home.windows) == 1
+    window = next(iter(home.windows.values()))
+    assert window.current_id == "app"
+    window.close()
+    assert not home.windows
+
+
+def test_lock_hides_everything_and_passphrase_unlocks(qtbot, state, home):
+    window = home.open_draft(home.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole))
+    window.draft.values["s5.phone"] = "(217) 555-0199"
+    window.dirty = True
+    state.lock()
+    assert state.vault is None and state.locked
+    assert not home.isVisible() and home.model.rowCount() == 0 and not home.windows
+    screen = state.lock_screen
+    qtbot.addWidget(screen)
+    screen.passphrase.setText("not the passphrase")
+    assert not screen.unlock()
+    assert "does not open" in screen.problem.text()
+    screen.passphrase.setText(PASSPHRASE)
+    assert screen.unlock()
+    assert state.vault is not None and home.isVisible() and home.model.rowCount() == 4
+    saved = state.vault.load_draft(window.draft.id)
+    assert saved.values["s5.phone"] == "(217) 555-0199"  # saved before locking
+
+
+def test_idle_lock_uses_the_wall_clock(qtbot, state, home):
+    state.settings.set("idle_lock_minutes", 1)
+    state.activity.last_input -= 30
+    state.check_idle()
+    assert not state.locked
+    state.activity.last_input -= 31
+    state.check_idle()
+    assert state.locked
+    qtbot.addWidget(state.lock_screen)
+
+
+def test_clipboard_is_cleared_only_if_it_still_holds_our_copy(qtbot, qapp, state):
+    clipboard = qapp.clipboard()
+    clipboard.setText("A201-555-014")
+    state._clip_text = "A201-555-014"  # what _clipboard_changed records for a copy made here
+    state.clear_clipboard()
+    assert clipboard.text() == ""
+    clipboard.setText("something the user copied in another program")
+    state._clip_text = "ours"
+    state.clear_clipboard()
+    assert clipboard.text() == "something the user copied in another program"
+
+
+def test_a_copy_made_in_the_app_is_cleared_after_the_timeout(qtbot, qapp, state, home):
+    state.settings.set("clipboard_clear_seconds", 1)
+    state.watch_clipboard()
+    home.search.setFocus()
+    qapp.clipboard().setText("EAC2490012345")
+    qtbot.waitUntil(lambda: state._clip_text == "EAC2490012345", timeout=2000)
+    qtbot.waitUntil(lambda: qapp.clipboard().text() == "", timeout=4000)
