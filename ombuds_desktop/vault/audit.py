@@ -1,0 +1,89 @@
+"""The append-only audit log: events, timestamps and draft ids, never client data.
+
+Each entry carries an HMAC-SHA256 over its content and the previous entry's
+MAC (a hash chain), and the newest MAC is anchored in ``meta``.  Removing,
+reordering or editing entries, or cutting the tail off, is detected by
+:func:`verify`.  Failed unlocks happen before any key is known; they are
+parked in ``audit_pending`` and folded into the chain at the next unlock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+
+from ombuds_desktop.vault import crypto
+from ombuds_desktop.vault.records import AuditCheck, AuditEntry
+
+EVENTS = frozenset({
+    "create", "unlock", "failed-unlock", "open", "save", "export", "print", "import",
+    "delete", "restore", "restore-revision", "purge", "duplicate", "key-change", "recover",
+    "profile-save", "profile-delete", "submission", "attachment-add",
+})
+_GENESIS = b"\x00" * 32
+ANCHOR_KEY = "audit_anchor"
+
+
+def _mac(key: bytes, prev: bytes, seq: int, ts: str, event: str, draft_id: str | None) -> bytes:
+    msg = prev + crypto.associated_data("audit", seq, ts, event, draft_id or "")
+    return hmac.new(key, msg, hashlib.sha256).digest()
+
+
+def _anchor(key: bytes, seq: int, mac: bytes) -> str:
+    return hmac.new(key, crypto.associated_data("anchor", seq, mac), hashlib.sha256).hexdigest()
+
+
+def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | None,
+           ts: str) -> None:
+    """Add one entry; call inside the write transaction of the change it records."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}")
+    row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (row[0] + 1, bytes(row[1])) if row else (1, _GENESIS)
+    mac = _mac(key, prev, seq, ts, event, draft_id)
+    conn.execute("INSERT INTO audit (seq, ts, event, draft_id, mac) VALUES (?,?,?,?,?)",
+                 (seq, ts, event, draft_id, mac))
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                 (ANCHOR_KEY, f"{seq}:{_anchor(key, seq, mac)}"))
+
+
+def park_failed_unlock(conn: sqlite3.Connection, ts: str) -> None:
+    conn.execute("INSERT INTO audit_pending (ts, event) VALUES (?, 'failed-unlock')", (ts,))
+
+
+def fold_pending(conn: sqlite3.Connection, key: bytes) -> int:
+    rows = conn.execute("SELECT id, ts, event FROM audit_pending ORDER BY id").fetchall()
+    for _id, ts, event in rows:
+        append(conn, key, event if event in EVENTS else "failed-unlock", None, ts)
+    conn.execute("DELETE FROM audit_pending")
+    return len(rows)
+
+
+def entries(conn: sqlite3.Connection, limit: int | None = None) -> list[AuditEntry]:
+    sql = "SELECT seq, ts, event, draft_id FROM audit ORDER BY seq"
+    if limit:
+        sql = f"SELECT * FROM ({sql} DESC LIMIT {int(limit)}) ORDER BY seq"
+    return [AuditEntry(*row) for row in conn.execute(sql)]
+
+
+def verify(conn: sqlite3.Connection, key: bytes) -> AuditCheck:
+    prev, expected, count = _GENESIS, 1, 0
+    for seq, ts, event, draft_id, mac in conn.execute(
+            "SELECT seq, ts, event, draft_id, mac FROM audit ORDER BY seq"):
+        if seq != expected:
+            return AuditCheck(False, count, f"entries {expected}..{seq - 1} are missing")
+        if not hmac.compare_digest(_mac(key, prev, seq, ts, event, draft_id), bytes(mac)):
+            return AuditCheck(False, count, f"entry {seq} was altered or moved")
+        prev, expected, count = bytes(mac), seq + 1, count + 1
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (ANCHOR_KEY,)).fetchone()
+    if count == 0 and row is None:
+        return AuditCheck(True, 0)
+    if row is None:
+        return AuditCheck(False, count, "the log's anchor is missing")
+    seq_text, _, anchor = row[0].partition(":")
+    if not seq_text.isdigit() or int(seq_text) != count or not hmac.compare_digest(
+            anchor, _anchor(key, count, prev)):
+        return AuditCheck(False, count, "the newest entries were removed (the anchor does not "
+                          "match the last entry)")
+    return AuditCheck(True, count)

@@ -1,0 +1,88 @@
+"""Every failure the vault reports, as one exception family.
+
+Each message is one line that says what failed and what the user can do, so the
+GUI can show it in a dialog and the CLI can print it as is.  Messages never
+contain client data (names, A-Numbers, file names): only draft ids, which are
+random and say nothing about the client.
+"""
+
+from __future__ import annotations
+
+RECOVER_HINT = ("run `ombuds-desktop vault recover --recovery-code-file FILE` "
+                "with the recovery code printed when the vault was created")
+
+
+class VaultError(Exception):
+    """Base class: a problem with the vault that the user or IT can act on."""
+
+
+class VaultNotFoundError(VaultError):
+    """There is no vault in the data folder."""
+
+
+class VaultExistsError(VaultError):
+    """``init`` found a vault already there; it never overwrites one."""
+
+
+class KeyringUnavailableError(VaultError):
+    """The vault's key is in the OS keyring, but no usable keyring answers (absent, locked)."""
+
+
+class KeyMissingError(VaultError):
+    """The keyring works but holds no key for this vault (deleted entry, new machine)."""
+
+
+class PassphraseRequiredError(VaultError):
+    """The vault is protected by a passphrase and none was given."""
+
+
+class WrongPassphraseError(VaultError):
+    """The passphrase does not open this vault."""
+
+
+class RecoveryCodeError(VaultError):
+    """The recovery code is mistyped or belongs to another vault."""
+
+
+class TamperedDataError(VaultError):
+    """A ciphertext failed authentication: modified, truncated or moved from another row.
+
+    ``draft_id`` names the affected draft when there is one; only that draft is
+    unreadable, the rest of the vault keeps working.
+    """
+
+    def __init__(self, message: str, draft_id: str | None = None) -> None:
+        super().__init__(message)
+        self.draft_id = draft_id
+
+
+class CorruptVaultError(VaultError):
+    """The database file itself is damaged (truncated, not SQLite, failed integrity check)."""
+
+
+class StorageError(VaultError):
+    """Writing failed at the file-system level; nothing was changed."""
+
+
+class DiskFullError(StorageError):
+    """The disk (or the database's size limit) is full."""
+
+
+class ReadOnlyError(StorageError):
+    """The vault files or the disk are read-only."""
+
+
+class VaultBusyError(VaultError):
+    """Another Ombuds Desktop window or command held the vault too long."""
+
+
+class NotFoundError(VaultError):
+    """A draft, revision, attachment or profile id that the vault does not hold."""
+
+
+class RevisionConflictError(VaultError):
+    """The draft was saved elsewhere since this copy was loaded."""
+
+
+class ArchiveError(VaultError):
+    """A portable archive is unreadable, damaged, or the passphrase is wrong."""

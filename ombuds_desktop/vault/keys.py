@@ -1,0 +1,284 @@
+"""The vault key, and the three ways it is kept wrapped: keyring, passphrase, recovery code.
+
+One random 256-bit *vault key* protects everything (per-draft keys are
+wrapped by it, see :mod:`.vault`).  It is never written in plaintext.  It is
+stored several times, each time encrypted ("wrapped") by a different
+key-encryption key (KEK):
+
+* ``keyring``: a random KEK kept in the OS keyring (service ``ombuds-desktop``,
+  user name ``<vault id>/<wrap id>``; the wrap id lets a rotation store the new
+  KEK before the old one is deleted, so a crash never strands the vault);
+* ``passphrase``: a KEK derived with scrypt from the user's passphrase, used
+  when no usable keyring exists;
+* ``recovery``: a KEK derived with scrypt from the recovery code shown once
+  at creation, for a new machine or a lost keyring entry.
+
+Rotation writes a new wrap with a new KEK and deletes the old one; no record
+is re-encrypted because the vault key itself does not change.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from ombuds_desktop.vault import crypto
+
+KEYRING_SERVICE = "ombuds-desktop"
+KEYRING_PREFIX = "ombuds-kek-v1:"
+PRIMARY_METHODS = ("keyring", "passphrase")
+METHODS = (*PRIMARY_METHODS, "recovery")
+
+#: scrypt cost for passphrases (128 MiB, about 0.4 s here): passphrases are guessable.
+PASSPHRASE_SCRYPT = {"n": 2 ** 17, "r": 8, "p": 1}
+#: scrypt cost for the 120-bit recovery code: its entropy does the work, scrypt adds margin.
+RECOVERY_SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
+MIN_SCRYPT_N = 2 ** 14  # refuse weaker parameters found in a (tampered) database
+MIN_PASSPHRASE_CHARS = 10
+
+# Crockford base32: no I, L, O, U, so a printed code can be typed back unambiguously.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TYPO_MAP = str.maketrans({"O": "0", "I": "1", "L": "1"})
+RECOVERY_RANDOM_BYTES = 15  # 120 bits -> 24 characters
+RECOVERY_CHECK_CHARS = 4  # 20-bit checksum catches typos before the slow scrypt
+RECOVERY_GROUP = 4
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class KeyWrap:
+    """One stored, encrypted copy of the vault key."""
+
+    method: str
+    params: dict[str, Any]
+    wrapped: bytes
+    id: str = field(default_factory=lambda: secrets.token_hex(8))
+    created: str = field(default_factory=now_iso)
+
+    def params_json(self) -> str:
+        return json.dumps(self.params, sort_keys=True)
+
+
+def _wrap_aad(vault_id: str, wrap: KeyWrap) -> bytes:
+    return crypto.associated_data("key-wrap", vault_id, wrap.method, wrap.id,
+                                  wrap.params_json())
+
+
+def wrap_vault_key(vault_key: bytes, kek: bytes, vault_id: str, method: str,
+                   params: dict[str, Any]) -> KeyWrap:
+    wrap = KeyWrap(method=method, params=params, wrapped=b"")
+    wrap.wrapped = crypto.seal(kek, vault_key, _wrap_aad(vault_id, wrap))
+    return wrap
+
+
+def unwrap_vault_key(wrap: KeyWrap, kek: bytes, vault_id: str) -> bytes:
+    """Raises :class:`crypto.DecryptionError` if the KEK is wrong or the wrap was altered."""
+    return crypto.unseal(kek, wrap.wrapped, _wrap_aad(vault_id, wrap))
+
+
+# --------------------------------------------------------------------------- scrypt
+
+def scrypt_kek(secret: bytes, params: dict[str, Any]) -> bytes:
+    n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
+    if n < MIN_SCRYPT_N or r < 8 or p < 1:
+        raise ValueError("scrypt parameters below the minimum; the key record was altered")
+    salt = base64.b64decode(params["salt"])
+    return Scrypt(salt=salt, length=crypto.KEY_BYTES, n=n, r=r, p=p).derive(secret)
+
+
+def _scrypt_params(base: dict[str, int]) -> dict[str, Any]:
+    return {"kdf": "scrypt", **base, "salt": base64.b64encode(os.urandom(16)).decode()}
+
+
+def normalize_passphrase(passphrase: str) -> bytes:
+    """NFC-normalise, so the same passphrase typed on macOS and Windows gives the same key."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def check_new_passphrase(passphrase: str) -> str | None:
+    """A reason a new passphrase is unacceptable, or None."""
+    if len(passphrase.strip()) < MIN_PASSPHRASE_CHARS:
+        return (f"the passphrase is too short; use at least {MIN_PASSPHRASE_CHARS} characters "
+                "(a few unrelated words work well)")
+    return None
+
+
+def passphrase_wrap(vault_key: bytes, passphrase: str, vault_id: str) -> KeyWrap:
+    params = _scrypt_params(PASSPHRASE_SCRYPT)
+    return wrap_vault_key(vault_key, scrypt_kek(normalize_passphrase(passphrase), params),
+                          vault_id, "passphrase", params)
+
+
+def open_passphrase_wrap(wrap: KeyWrap, passphrase: str, vault_id: str) -> bytes:
+    return unwrap_vault_key(wrap, scrypt_kek(normalize_passphrase(passphrase), wrap.params),
+                            vault_id)
+
+
+# --------------------------------------------------------------------------- recovery code
+
+def _b32encode(data: bytes) -> str:
+    bits = int.from_bytes(data, "big")
+    nchars = (len(data) * 8 + 4) // 5
+    bits <<= nchars * 5 - len(data) * 8
+    return "".join(_ALPHABET[(bits >> (5 * i)) & 31] for i in reversed(range(nchars)))
+
+
+def _b32decode(text: str, nbytes: int) -> bytes:
+    bits = 0
+    for ch in text:
+        bits = (bits << 5) | _ALPHABET.index(ch)
+    bits >>= len(text) * 5 - nbytes * 8
+    return bits.to_bytes(nbytes, "big")
+
+
+def _checksum(body: str) -> str:
+    digest = hashlib.sha256(b"ombuds-recovery-v1:" + body.encode()).digest()
+    return _b32encode(digest[:3])[:RECOVERY_CHECK_CHARS]
+
+
+def new_recovery_code() -> str:
+    """``XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX``: 120 random bits plus a typo check."""
+    body = _b32encode(os.urandom(RECOVERY_RANDOM_BYTES))
+    code = body + _checksum(body)
+    return "-".join(code[i:i + RECOVERY_GROUP] for i in range(0, len(code), RECOVERY_GROUP))
+
+
+class RecoveryCodeFormatError(ValueError):
+    pass
+
+
+def parse_recovery_code(text: str) -> bytes:
+    """The 15 random bytes of a typed code; forgiving of case, spaces, dashes, O/0 and I/L/1."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_TYPO_MAP)
+    body_len = (RECOVERY_RANDOM_BYTES * 8 + 4) // 5
+    if len(cleaned) != body_len + RECOVERY_CHECK_CHARS:
+        raise RecoveryCodeFormatError(
+            f"a recovery code has {body_len + RECOVERY_CHECK_CHARS} letters and digits "
+            f"(7 groups of 4); this one has {len(cleaned)}")
+    bad = sorted({ch for ch in cleaned if ch not in _ALPHABET})
+    if bad:
+        raise RecoveryCodeFormatError(f"a recovery code never contains {', '.join(bad)}; "
+                                      "check for a typo")
+    body, check = cleaned[:body_len], cleaned[body_len:]
+    if _checksum(body) != check:
+        raise RecoveryCodeFormatError("the recovery code has a typo (its check letters do "
+                                      "not match); compare it group by group with the printout")
+    return _b32decode(body, RECOVERY_RANDOM_BYTES)
+
+
+def recovery_wrap(vault_key: bytes, code: str, vault_id: str) -> KeyWrap:
+    params = _scrypt_params(RECOVERY_SCRYPT)
+    return wrap_vault_key(vault_key, scrypt_kek(parse_recovery_code(code), params), vault_id,
+                          "recovery", params)
+
+
+def open_recovery_wrap(wrap: KeyWrap, code: str, vault_id: str) -> bytes:
+    return unwrap_vault_key(wrap, scrypt_kek(parse_recovery_code(code), wrap.params), vault_id)
+
+
+# --------------------------------------------------------------------------- OS keyring
+
+def _is_refused(backend: keyring.backend.KeyringBackend) -> bool:
+    module = type(backend).__module__
+    return (module.startswith("keyrings.alt") or module.startswith("keyring.backends.fail")
+            or module.startswith("keyring.backends.null"))
+
+
+def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
+    """The OS keyring backend to use, or None and the reason none is usable.
+
+    Refuses the fail and null backends and every ``keyrings.alt`` backend (its
+    "file" keyrings store secrets as base64 plaintext).  A chainer is unpacked
+    to its best acceptable member, so a chained plaintext backend is never
+    written or read.
+    """
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken keyring configuration must not crash the app
+        return None, f"the keyring library failed to start ({type(exc).__name__})"
+    candidates = [backend]
+    from keyring.backends.chainer import ChainerBackend
+    if isinstance(backend, ChainerBackend):
+        candidates = list(backend.backends)
+    for candidate in candidates:
+        if not _is_refused(candidate):
+            return candidate, f"{type(candidate).__module__}.{type(candidate).__name__}"
+    if any(type(c).__module__.startswith("keyrings.alt") for c in candidates):
+        return None, ("only the plaintext 'keyrings.alt' keyring is installed, which is not "
+                      "safe for a key")
+    return None, "no system keyring is available (no Secret Service / Keychain / Credential " \
+                 "Manager in this session)"
+
+
+def keyring_username(vault_id: str, wrap_id: str) -> str:
+    return f"{vault_id}/{wrap_id}"
+
+
+def store_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str,
+              kek: bytes) -> None:
+    """Raises keyring.errors.KeyringError (locked, refused, unavailable)."""
+    value = KEYRING_PREFIX + base64.b64encode(kek).decode()
+    backend.set_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id), value)
+
+
+def load_kek(backend: keyring.backend.KeyringBackend, vault_id: str,
+             wrap_id: str) -> bytes | None:
+    """The stored KEK, or None when the entry is missing.  Raises KeyringError."""
+    value = backend.get_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id))
+    if value is None:
+        return None
+    if not value.startswith(KEYRING_PREFIX):
+        raise ValueError("the keyring entry for this vault is not a key made by Ombuds Desktop")
+    raw = base64.b64decode(value[len(KEYRING_PREFIX):])
+    if len(raw) != crypto.KEY_BYTES:
+        raise ValueError("the keyring entry for this vault has the wrong length")
+    return raw
+
+
+def delete_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str) -> bool:
+    """Best effort; True if the entry is gone."""
+    try:
+        backend.delete_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id))
+        return True
+    except keyring.errors.PasswordDeleteError:
+        return True  # already absent
+    except keyring.errors.KeyringError:
+        return False
+
+
+def keyring_wrap(vault_key: bytes, vault_id: str,
+                 backend: keyring.backend.KeyringBackend) -> KeyWrap:
+    """Make a new random KEK, store it in the keyring, and wrap the vault key with it.
+
+    The keyring is written first: if that fails nothing else has changed.
+    """
+    kek = crypto.new_key()
+    wrap = KeyWrap(method="keyring", params={"service": KEYRING_SERVICE}, wrapped=b"")
+    store_kek(backend, vault_id, wrap.id, kek)
+    wrap.wrapped = crypto.seal(kek, vault_key, _wrap_aad(vault_id, wrap))
+    return wrap
+
+
+def describe_keyring_error(exc: BaseException) -> str:
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return "the system keyring is locked"
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return "no system keyring is available"
+    if isinstance(exc, keyring.errors.InitError):
+        return "the system keyring could not be opened (it may need a desktop session)"
+    return f"the system keyring refused the request ({type(exc).__name__})"

@@ -1,0 +1,298 @@
+"""The SQLite file: schema, durable settings, transactions and error translation.
+
+Only ciphertext and non-identifying bookkeeping (random ids, revision numbers,
+timestamps, sizes) are stored in the clear.  The connection runs in WAL mode
+with ``synchronous=FULL`` (a committed save survives a power cut),
+``secure_delete=ON`` (freed pages are zeroed) and ``temp_store=MEMORY`` (no
+SQLite temp files in the temp folder).  Several processes may use one vault at
+a time: SQLite serialises writers, and ``busy_timeout`` makes a second writer
+wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from ombuds_desktop.vault import paths
+from ombuds_desktop.vault.errors import (
+    CorruptVaultError,
+    DiskFullError,
+    ReadOnlyError,
+    StorageError,
+    VaultBusyError,
+    VaultError,
+)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE key_wraps (
+    id TEXT PRIMARY KEY,
+    method TEXT NOT NULL,
+    params TEXT NOT NULL,
+    wrapped BLOB NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    key_wrapped BLOB NOT NULL,         -- the draft key, wrapped by the vault key
+    revision INTEGER NOT NULL,         -- 0 while the draft has attachments but no save yet
+    state TEXT NOT NULL,               -- live | trash
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    trashed_at TEXT,
+    summary BLOB                       -- encrypted list summary of the current revision
+);
+CREATE TABLE revisions (
+    draft_id TEXT NOT NULL REFERENCES drafts(id),
+    revision INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (draft_id, revision)
+);
+CREATE TABLE revision_blobs (
+    draft_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    blob_id TEXT NOT NULL,
+    PRIMARY KEY (draft_id, revision, blob_id)
+);
+CREATE INDEX revision_blobs_blob ON revision_blobs(blob_id);
+CREATE TABLE blobs (
+    id TEXT PRIMARY KEY,
+    draft_id TEXT NOT NULL REFERENCES drafts(id),
+    size INTEGER NOT NULL,             -- ciphertext file size, for status and checks
+    created TEXT NOT NULL,
+    meta BLOB NOT NULL                 -- encrypted: original name, sha256, plaintext size
+);
+CREATE INDEX blobs_draft ON blobs(draft_id);
+CREATE TABLE profiles (
+    id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    updated TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE TABLE submissions (
+    id TEXT PRIMARY KEY,
+    draft_id TEXT NOT NULL REFERENCES drafts(id),
+    created TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX submissions_draft ON submissions(draft_id);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    event TEXT NOT NULL,
+    draft_id TEXT,
+    mac BLOB NOT NULL
+);
+CREATE TABLE purged (                  -- ids only, so a purged draft is never resurrected
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+);
+CREATE TABLE audit_pending (           -- failed unlocks, recorded before any key is known
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    event TEXT NOT NULL
+);
+"""
+
+
+def translate(exc: BaseException, action: str) -> VaultError:
+    """Turn a sqlite3/OS error into a vault error with a message a person can act on."""
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"{action} failed: the disk is full. Free some space and try "
+                             "again; the previous version is unchanged.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return ReadOnlyError(f"{action} failed: the vault folder is read-only or not "
+                             "writable. Check the disk and the folder's permissions; the "
+                             "previous version is unchanged.")
+    if "disk is full" in text or code == sqlite3.SQLITE_FULL:
+        return DiskFullError(f"{action} failed: the disk is full. Free some space and try "
+                             "again; the previous version is unchanged.")
+    if "readonly" in text or "read-only" in text or code == sqlite3.SQLITE_READONLY:
+        return ReadOnlyError(f"{action} failed: the vault is read-only (read-only disk, "
+                             "permissions, or opened read-only). The previous version is "
+                             "unchanged.")
+    if "locked" in text or "busy" in text:
+        return VaultBusyError(f"{action} failed: the vault is busy in another Ombuds Desktop "
+                              "window or command. Wait a moment and try again.")
+    if ("malformed" in text or "not a database" in text or "corrupt" in text
+            or code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)):
+        return CorruptVaultError(f"{action} failed: the vault database file is damaged "
+                                 f"({exc}). Nothing was changed. Keep a copy of the whole data "
+                                 "folder, then restore vault.sqlite3 from a backup (the recovery "
+                                 "code cannot repair a damaged file).")
+    if "unable to open" in text or "disk i/o" in text:
+        return StorageError(f"{action} failed: the vault files cannot be written ({exc}). "
+                            "Check that the disk is connected and writable.")
+    return StorageError(f"{action} failed: {exc}")
+
+
+def _writable(folder: Path) -> bool:
+    """False on a read-only file system (even for root) or a folder we may not write."""
+    if hasattr(os, "statvfs"):
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return False
+        except OSError:
+            return False
+    return os.access(folder, os.W_OK)
+
+
+class Store:
+    """One connection to the vault database, shared by the threads of one process.
+
+    All access goes through :meth:`read` and :meth:`write`, which hold a lock
+    (sqlite3 connections are not safe for concurrent use from several threads).
+    """
+
+    def __init__(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        if create:
+            os.close(paths.create_private_file(path))  # 0600 before SQLite writes a byte
+        if not create and not _writable(path.parent) and not read_only:
+            raise ReadOnlyError(f"the vault folder {path.parent} is on a read-only disk or "
+                                "is not writable; make it writable, or open the vault "
+                                "read-only to view and export drafts")
+        try:
+            if read_only:
+                # On a read-only disk SQLite cannot create the WAL index: read it as immutable.
+                flags = "mode=ro" if _writable(path.parent) else "mode=ro&immutable=1"
+                uri = f"file:{path.as_posix()}?{flags}"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                       check_same_thread=False, isolation_level=None)
+            else:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                       check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise translate(exc, "opening the vault") from None
+        self.conn = conn
+        try:
+            self._configure(create)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(exc, "opening the vault") from None
+        except VaultError:
+            conn.close()
+            raise
+
+    def _configure(self, create: bool) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        c.execute("PRAGMA secure_delete=ON")
+        c.execute("PRAGMA temp_store=MEMORY")
+        c.execute("PRAGMA foreign_keys=ON")
+        if not create:
+            self._check_existing()  # read-only checks before anything could write
+        if not self.read_only:
+            mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StorageError(f"the vault database could not switch to WAL mode "
+                                   f"(got {mode}); is the folder on a network share?")
+        c.execute("PRAGMA synchronous=FULL")
+        if create:
+            with self.write():
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        c.execute(statement)
+                c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self.tighten()
+
+    def _check_existing(self) -> None:
+        c = self.conn
+        size = self.path.stat().st_size
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 or size == 0:
+            raise CorruptVaultError("the vault database is empty or has no tables: it was "
+                                    "damaged or replaced. Nothing was changed; restore "
+                                    "vault.sqlite3 from a backup.")
+        if version > SCHEMA_VERSION:
+            raise VaultError(f"this vault was written by a newer Ombuds Desktop (schema "
+                             f"{version}; this version reads up to {SCHEMA_VERSION}). "
+                             "Update Ombuds Desktop to open it.")
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
+            pages = c.execute("PRAGMA page_count").fetchone()[0]
+            page_size = c.execute("PRAGMA page_size").fetchone()[0]
+            if size < pages * page_size:
+                raise CorruptVaultError(
+                    f"the vault database file is truncated ({size} of {pages * page_size} "
+                    "bytes). Nothing was changed. Keep a copy of the whole data folder, then "
+                    "restore vault.sqlite3 from a backup.")
+
+    def tighten(self) -> None:
+        """0600 on the database and SQLite's companion files (they appear lazily)."""
+        if self.read_only:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            paths.tighten_file(self.path.with_name(self.path.name + suffix))
+
+    @contextlib.contextmanager
+    def write(self, action: str = "saving") -> Iterator[sqlite3.Connection]:
+        """One atomic write transaction (BEGIN IMMEDIATE: take the write lock up front)."""
+        with self._lock:
+            conn = self.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise translate(exc, action) from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise translate(exc, action) from None
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def read(self, action: str = "reading the vault") -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs."""
+        with self._lock:
+            conn = self.conn
+            nested = conn.in_transaction
+            try:
+                if not nested:
+                    conn.execute("BEGIN")
+                yield conn
+            except sqlite3.Error as exc:
+                raise translate(exc, action) from None
+            finally:
+                if not nested:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("COMMIT")
+
+    def run(self, sql: str, action: str) -> list[tuple]:
+        """A single statement outside any transaction (PRAGMAs, VACUUM)."""
+        with self._lock:
+            try:
+                return self.conn.execute(sql).fetchall()
+            except sqlite3.Error as exc:
+                raise translate(exc, action) from None
+
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as c:
+            row = c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self.conn.close()

@@ -1,0 +1,1360 @@
+"""The vault: the one object the GUI, the CLI and the packet builder use for stored drafts.
+
+Key hierarchy (see ``docs/vault.md``)::
+
+    KEK (OS keyring, or scrypt(passphrase), or scrypt(recovery code))
+      └─ vault key (random, 256 bit; wrapped once per KEK in ``key_wraps``)
+           ├─ draft keys (random, one per draft; wrapped in ``drafts.key_wrapped``)
+           │    ├─ revisions and the list summary of that draft
+           │    ├─ its attachments (a sub-key per attachment, streamed in chunks)
+           │    └─ its submission records
+           ├─ profiles sub-key (representative profiles)
+           └─ audit sub-key (HMAC chain of the audit log)
+
+Purging a draft deletes its wrapped draft key, so any copy of its ciphertext
+left on the disk (file-system slack, an old WAL) can no longer be decrypted
+with the live vault's keys.
+
+Threading: one :class:`Vault` may be shared by threads; every operation takes
+its lock.  Long operations (attachments, archives) accept a ``progress``
+callback that is called on the calling thread and may raise to cancel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import keyring.errors
+
+from ombuds_desktop.draft import facts
+from ombuds_desktop.draft.interchange import (
+    DraftFormatError,
+    draft_from_dict,
+    draft_to_dict,
+    dumps,
+    resolve_attachment_path,
+)
+from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
+from ombuds_desktop.vault import audit, crypto, keys, paths
+from ombuds_desktop.vault.errors import (
+    RECOVER_HINT,
+    KeyMissingError,
+    KeyringUnavailableError,
+    NotFoundError,
+    PassphraseRequiredError,
+    RecoveryCodeError,
+    RevisionConflictError,
+    TamperedDataError,
+    VaultBusyError,
+    VaultError,
+    VaultExistsError,
+    VaultNotFoundError,
+    WrongPassphraseError,
+)
+from ombuds_desktop.vault.records import (
+    AuditCheck,
+    AuditEntry,
+    DraftSummary,
+    PurgeReport,
+    RepresentativeProfile,
+    RevisionInfo,
+    StoredAttachment,
+    SubmissionRecord,
+    VaultInfo,
+    fold,
+)
+from ombuds_desktop.vault.store import SCHEMA_VERSION, Store, translate
+
+KEEP_REVISIONS = 50
+VAULT_REF = "vault:"
+PENDING_DRAFT_MAX_AGE_S = 7 * 24 * 3600  # attachments stored for a draft never saved
+ORPHAN_FILE_MIN_AGE_S = 3600  # a blob file without a row, younger ones may be mid-write
+_BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+Progress = Callable[[int], None]
+
+
+def blob_id_of(attachment: Attachment) -> str | None:
+    """The vault blob id behind an attachment, or None if it is a plain file path."""
+    if attachment.path.startswith(VAULT_REF):
+        return attachment.path[len(VAULT_REF):]
+    return None
+
+
+def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
+    whose = f"draft {draft_id}: " if draft_id else ""
+    return TamperedDataError(
+        f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
+        "moved from another record. Nothing was overwritten and the other drafts are not "
+        "affected; restore an earlier revision of this draft, or this vault from a backup.",
+        draft_id)
+
+
+def _json_bytes(doc: object) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Vault:
+    """An unlocked vault.  Create with :meth:`create`, :meth:`open` or :meth:`recover`."""
+
+    def __init__(self, data_dir: Path, store: Store, vault_id: str, vault_key: bytes,
+                 protection: str) -> None:
+        self.data_dir = data_dir
+        self.vault_id = vault_id
+        self.protection = protection
+        self._store = store
+        self._lock: threading.RLock = store._lock
+        self._draft_wrap_key = crypto.derive_key(vault_key, "draft-key-wrap")
+        self._profile_key = crypto.derive_key(vault_key, "profiles")
+        self._audit_key = crypto.derive_key(vault_key, "audit-mac")
+        self._vault_key: bytes | None = vault_key
+        self._draft_keys: dict[str, bytes] = {}
+        self._summaries: dict[str, tuple[int, str, DraftSummary]] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @staticmethod
+    def exists(data_dir: str | os.PathLike[str] | None = None) -> bool:
+        return paths.db_path(paths.resolve_data_dir(data_dir)).exists()
+
+    @classmethod
+    def create(cls, data_dir: str | os.PathLike[str] | None = None, *,
+               passphrase: str | None = None) -> tuple[Vault, str]:
+        """Create a new vault and return it with its recovery code (show it once, never store it).
+
+        Without ``passphrase`` the key goes to the OS keyring; if none is usable
+        this raises :class:`KeyringUnavailableError` and the caller asks for a
+        passphrase.  An existing vault is never overwritten.
+        """
+        root = paths.resolve_data_dir(data_dir)
+        db = paths.db_path(root)
+        if db.exists() or db.with_name(db.name + "-wal").exists():
+            raise VaultExistsError(f"a vault already exists in {root}; it was not changed. "
+                                   "Use `ombuds-desktop vault status` to inspect it.")
+        if passphrase is not None:
+            problem = keys.check_new_passphrase(passphrase)
+            if problem:
+                raise VaultError(problem)
+        try:
+            paths.ensure_private_dir(root)
+            paths.ensure_private_dir(paths.blob_root(root))
+        except OSError as exc:
+            raise translate(exc, "creating the vault folder") from None
+        vault_id = secrets.token_hex(16)
+        vault_key = crypto.new_key()
+        backend = None
+        if passphrase is None:
+            backend, reason = keys.usable_keyring()
+            if backend is None:
+                raise KeyringUnavailableError(f"{reason}; protect the vault with a passphrase "
+                                              "instead (--passphrase-file FILE)")
+            try:
+                primary = keys.keyring_wrap(vault_key, vault_id, backend)
+            except keyring.errors.KeyringError as exc:
+                raise KeyringUnavailableError(
+                    f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
+                    "with a passphrase instead (--passphrase-file FILE)") from None
+        else:
+            primary = keys.passphrase_wrap(vault_key, passphrase, vault_id)
+        code = keys.new_recovery_code()
+        recovery = keys.recovery_wrap(vault_key, code, vault_id)
+        try:
+            store = Store(db, create=True)
+        except (OSError, VaultError) as exc:
+            if backend is not None:
+                keys.delete_kek(backend, vault_id, primary.id)
+            if isinstance(exc, OSError):
+                raise translate(exc, "creating the vault") from None
+            raise
+        try:
+            now = keys.now_iso()
+            with store.write("creating the vault") as c:
+                c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                    ("vault_id", vault_id), ("created", now),
+                    ("format", f"ombuds-vault/{crypto.FORMAT_VERSION}"),
+                ])
+                for wrap in (primary, recovery):
+                    c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                              (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
+                               wrap.created))
+                audit.append(c, crypto.derive_key(vault_key, "audit-mac"), "create", None, now)
+        except BaseException:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(db.with_name(db.name + suffix))
+            if backend is not None:
+                keys.delete_kek(backend, vault_id, primary.id)
+            raise
+        store.tighten()
+        return cls(root, store, vault_id, vault_key, primary.method), code
+
+    @classmethod
+    def _open_store(cls, data_dir: str | os.PathLike[str] | None,
+                    read_only: bool) -> tuple[Path, Store, str, list[keys.KeyWrap]]:
+        root = paths.resolve_data_dir(data_dir)
+        db = paths.db_path(root)
+        if not db.exists():
+            raise VaultNotFoundError(f"there is no vault in {root}; create one with "
+                                     "`ombuds-desktop vault init`, or pass the right --data-dir")
+        store = Store(db, read_only=read_only)
+        try:
+            with store.read() as c:
+                vault_id = c.execute("SELECT value FROM meta WHERE key='vault_id'").fetchone()
+                rows = c.execute("SELECT id, method, params, wrapped, created FROM key_wraps "
+                                 "ORDER BY created").fetchall()
+        except BaseException:
+            store.close()
+            raise
+        if vault_id is None or not rows:
+            store.close()
+            from ombuds_desktop.vault.errors import CorruptVaultError
+            raise CorruptVaultError("the vault database has no key records; it was damaged. "
+                                    "Restore the data folder from a backup.")
+        wraps = [keys.KeyWrap(method=m, params=json.loads(p), wrapped=bytes(w), id=i, created=cr)
+                 for i, m, p, w, cr in rows]
+        return root, store, vault_id[0], wraps
+
+    @classmethod
+    def open(cls, data_dir: str | os.PathLike[str] | None = None, *,
+             passphrase: str | None = None, read_only: bool = False) -> Vault:
+        """Unlock an existing vault with the OS keyring or the passphrase.
+
+        Never creates a key: if the keyring entry is gone this raises
+        :class:`KeyMissingError` telling the user to recover.
+        """
+        root, store, vault_id, wraps = cls._open_store(data_dir, read_only)
+        try:
+            vault_key, method = cls._unlock(store, vault_id, wraps, passphrase)
+            vault = cls(root, store, vault_id, vault_key, method)
+        except BaseException:
+            store.close()
+            raise
+        vault._after_unlock("unlock")
+        return vault
+
+    @classmethod
+    def _unlock(cls, store: Store, vault_id: str, wraps: list[keys.KeyWrap],
+                passphrase: str | None) -> tuple[bytes, str]:
+        by_method = {m: [w for w in wraps if w.method == m] for m in keys.METHODS}
+        if passphrase is not None and by_method["passphrase"]:
+            for wrap in by_method["passphrase"]:
+                try:
+                    return keys.open_passphrase_wrap(wrap, passphrase, vault_id), "passphrase"
+                except crypto.DecryptionError:
+                    continue
+            cls._park_failed_unlock(store)
+            raise WrongPassphraseError("the passphrase does not open this vault. Check it and "
+                                       f"try again; if it is lost, {RECOVER_HINT}.")
+        if by_method["keyring"]:
+            backend, reason = keys.usable_keyring()
+            if backend is None:
+                raise KeyringUnavailableError(
+                    f"this vault's key is kept in the system keyring, but {reason}. Start Ombuds "
+                    f"Desktop in your desktop session, or {RECOVER_HINT}.")
+            missing = True
+            for wrap in by_method["keyring"]:
+                try:
+                    kek = keys.load_kek(backend, vault_id, wrap.id)
+                except keyring.errors.KeyringError as exc:
+                    raise KeyringUnavailableError(
+                        f"{keys.describe_keyring_error(exc)}, so the vault key cannot be read. "
+                        f"Unlock the keyring (log in to your desktop) and try again, or "
+                        f"{RECOVER_HINT}.") from None
+                except ValueError as exc:
+                    raise KeyMissingError(f"{exc}; {RECOVER_HINT}.") from None
+                if kek is None:
+                    continue
+                missing = False
+                try:
+                    return keys.unwrap_vault_key(wrap, kek, vault_id), "keyring"
+                except crypto.DecryptionError:
+                    continue
+            cls._park_failed_unlock(store)
+            if missing:
+                raise KeyMissingError(
+                    "the key for this vault is not in the system keyring; run `ombuds-desktop "
+                    "vault recover --recovery-code-file FILE` (or use your passphrase)")
+            raise KeyMissingError("the key in the system keyring does not open this vault (the "
+                                  f"entry was replaced or the key record altered); {RECOVER_HINT}.")
+        if by_method["passphrase"]:
+            raise PassphraseRequiredError("this vault is protected by a passphrase; give it "
+                                          "(--passphrase-file FILE)")
+        raise KeyMissingError(f"this vault has no keyring or passphrase key; {RECOVER_HINT}.")
+
+    @staticmethod
+    def _park_failed_unlock(store: Store) -> None:
+        if store.read_only:
+            return
+        with contextlib.suppress(VaultError), store.write("recording a failed unlock") as c:
+            audit.park_failed_unlock(c, keys.now_iso())
+
+    @classmethod
+    def recover(cls, data_dir: str | os.PathLike[str] | None, recovery_code: str, *,
+                new_passphrase: str | None = None) -> Vault:
+        """Unlock with the recovery code, then protect the key again (keyring, else passphrase).
+
+        The recovery code stays valid; call :meth:`new_recovery_code` to replace it.
+        """
+        try:
+            keys.parse_recovery_code(recovery_code)
+        except keys.RecoveryCodeFormatError as exc:
+            raise RecoveryCodeError(str(exc)) from None
+        root, store, vault_id, wraps = cls._open_store(data_dir, False)
+        try:
+            vault_key = None
+            for wrap in (w for w in wraps if w.method == "recovery"):
+                try:
+                    vault_key = keys.open_recovery_wrap(wrap, recovery_code, vault_id)
+                    break
+                except crypto.DecryptionError:
+                    continue
+            if vault_key is None:
+                cls._park_failed_unlock(store)
+                raise RecoveryCodeError("this recovery code does not open this vault (it is a "
+                                        "valid code, so it probably belongs to another vault)")
+            vault = cls(root, store, vault_id, vault_key, "recovery")
+        except BaseException:
+            store.close()
+            raise
+        try:
+            vault._after_unlock("recover")
+            vault.rotate_key(new_passphrase=new_passphrase,
+                             to="passphrase" if new_passphrase is not None else "keyring")
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    def _after_unlock(self, event: str) -> None:
+        if self._store.read_only:
+            return
+        with self._store.write("opening the vault") as c:
+            audit.fold_pending(c, self._audit_key)
+            audit.append(c, self._audit_key, event, None, keys.now_iso())
+        self._store.tighten()
+        with contextlib.suppress(OSError):  # e.g. restored from a backup with looser modes
+            paths.ensure_private_dir(self.data_dir)
+            paths.ensure_private_dir(paths.blob_root(self.data_dir))
+        with contextlib.suppress(VaultError, OSError):
+            self._housekeeping()
+
+    def close(self) -> None:
+        """Lock: forget every key and decrypted summary, close the database."""
+        with self._lock:
+            self._draft_keys.clear()
+            self._summaries.clear()
+            self._vault_key = None
+            self._draft_wrap_key = self._profile_key = self._audit_key = b""
+            self._store.close()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._vault_key is not None
+
+    def _check_open(self) -> None:
+        if self._vault_key is None:
+            raise VaultError("the vault is locked; unlock it again")
+
+    # ------------------------------------------------------------------ status
+
+    @staticmethod
+    def info(data_dir: str | os.PathLike[str] | None = None) -> VaultInfo:
+        """What ``vault status`` shows; needs no key and reads no client data."""
+        root = paths.resolve_data_dir(data_dir)
+        db = paths.db_path(root)
+        if not db.exists():
+            return VaultInfo(str(root), False)
+        store = Store(db, read_only=True)
+        try:
+            with store.read() as c:
+                meta = dict(c.execute("SELECT key, value FROM meta"))
+                methods = [m for (m,) in c.execute("SELECT method FROM key_wraps")]
+                wrap_ids = [i for (i,) in c.execute(
+                    "SELECT id FROM key_wraps WHERE method='keyring'")]
+                live = c.execute("SELECT count(*) FROM drafts WHERE revision>0 AND "
+                                 "state='live'").fetchone()[0]
+                trash = c.execute("SELECT count(*) FROM drafts WHERE revision>0 AND "
+                                  "state='trash'").fetchone()[0]
+                blobs, blob_bytes = c.execute(
+                    "SELECT count(*), coalesce(sum(size),0) FROM blobs").fetchone()
+                profiles = c.execute("SELECT count(*) FROM profiles").fetchone()[0]
+                schema = c.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            store.close()
+        protection = next((m for m in keys.PRIMARY_METHODS if m in methods), None)
+        backend, reason = keys.usable_keyring()
+        note = None
+        if protection == "keyring":
+            if backend is None:
+                note = f"keyring unavailable: {reason}"
+            else:
+                try:
+                    present = any(keys.load_kek(backend, meta.get("vault_id", ""), w)
+                                  for w in wrap_ids)
+                    note = "key present in the keyring" if present else \
+                        "key MISSING from the keyring: use the recovery code"
+                except (keyring.errors.KeyringError, ValueError) as exc:
+                    note = f"keyring error: {keys.describe_keyring_error(exc)}"
+        db_bytes = sum(p.stat().st_size for p in root.glob(paths.DB_NAME + "*") if p.is_file())
+        return VaultInfo(
+            data_dir=str(root), exists=True, vault_id=meta.get("vault_id"),
+            protection=protection, recovery_code_set="recovery" in methods, drafts=live,
+            in_trash=trash, attachments=blobs, profiles=profiles, created=meta.get("created"),
+            schema_version=schema, database_bytes=db_bytes, attachment_bytes=blob_bytes,
+            keyring_backend=reason if backend is not None else None, keyring_note=note)
+
+    def status(self) -> VaultInfo:
+        return self.info(self.data_dir)
+
+    def integrity_check(self) -> str:
+        """SQLite's own check of the database file ("ok" when healthy)."""
+        rows = self._store.run("PRAGMA integrity_check", "checking the vault")
+        return "; ".join(str(r[0]) for r in rows)
+
+    # ------------------------------------------------------------------ keys
+
+    def _draft_key(self, c: sqlite3.Connection, draft_id: str,
+                   wrapped: bytes | None = None) -> bytes:
+        key = self._draft_keys.get(draft_id)
+        if key is not None:
+            return key
+        if wrapped is None:
+            row = c.execute("SELECT key_wrapped FROM drafts WHERE id=?", (draft_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no draft with id {draft_id} in this vault")
+            wrapped = row[0]
+        try:
+            key = crypto.unseal(self._draft_wrap_key, bytes(wrapped),
+                                crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION))
+        except crypto.DecryptionError:
+            raise _tampered("its key record", draft_id) from None
+        self._draft_keys[draft_id] = key
+        return key
+
+    def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
+        key = crypto.new_key()
+        wrapped = crypto.seal(self._draft_wrap_key, key,
+                              crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION))
+        c.execute("INSERT INTO drafts (id, key_wrapped, revision, state, created, updated) "
+                  "VALUES (?, ?, 0, 'live', ?, ?)", (draft_id, wrapped, now, now))
+        self._draft_keys[draft_id] = key
+        return key
+
+    def rotate_key(self, *, new_passphrase: str | None = None, to: str | None = None) -> None:
+        """Re-wrap the vault key under a new key-encryption key; no record is re-encrypted.
+
+        ``to`` is "keyring" or "passphrase" (default: keep the current kind).
+        The new wrap is committed before the old one (and its keyring entry)
+        is removed, so a crash leaves the vault openable.
+        """
+        with self._lock:
+            self._check_open()
+            assert self._vault_key is not None
+            target = to or (self.protection if self.protection in keys.PRIMARY_METHODS
+                            else "keyring")
+            if target == "passphrase" or new_passphrase is not None:
+                if new_passphrase is None:
+                    raise PassphraseRequiredError("give the new passphrase "
+                                                  "(--new-passphrase-file FILE)")
+                problem = keys.check_new_passphrase(new_passphrase)
+                if problem:
+                    raise VaultError(problem)
+                wrap = keys.passphrase_wrap(self._vault_key, new_passphrase, self.vault_id)
+                backend = None
+            else:
+                backend, reason = keys.usable_keyring()
+                if backend is None:
+                    raise KeyringUnavailableError(f"{reason}; protect the vault with a "
+                                                  "passphrase instead (--new-passphrase-file)")
+                try:
+                    wrap = keys.keyring_wrap(self._vault_key, self.vault_id, backend)
+                except keyring.errors.KeyringError as exc:
+                    raise KeyringUnavailableError(
+                        f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
+                        "with a passphrase instead (--new-passphrase-file FILE)") from None
+            try:
+                with self._store.write("changing the vault key") as c:
+                    old = c.execute("SELECT id, method FROM key_wraps WHERE method IN "
+                                    "('keyring', 'passphrase')").fetchall()
+                    c.execute("DELETE FROM key_wraps WHERE method IN ('keyring', 'passphrase')")
+                    c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                              (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
+                               wrap.created))
+                    audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
+            except BaseException:
+                if backend is not None:
+                    keys.delete_kek(backend, self.vault_id, wrap.id)
+                raise
+            old_backend = backend or keys.usable_keyring()[0]
+            for old_id, method in old:
+                if method == "keyring" and old_backend is not None:
+                    keys.delete_kek(old_backend, self.vault_id, old_id)
+            self.protection = wrap.method
+            self._checkpoint()
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        self.rotate_key(new_passphrase=new_passphrase, to="passphrase")
+
+    def new_recovery_code(self) -> str:
+        """Replace the recovery code (the old one stops working); show the result once."""
+        with self._lock:
+            self._check_open()
+            assert self._vault_key is not None
+            code = keys.new_recovery_code()
+            wrap = keys.recovery_wrap(self._vault_key, code, self.vault_id)
+            with self._store.write("changing the recovery code") as c:
+                c.execute("DELETE FROM key_wraps WHERE method='recovery'")
+                c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                          (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
+                           wrap.created))
+                audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
+            self._checkpoint()
+            return code
+
+    def _checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it; False if another reader kept it."""
+        rows = self._store.run("PRAGMA wal_checkpoint(TRUNCATE)", "compacting the vault")
+        return bool(rows) and rows[0][0] == 0
+
+    # ------------------------------------------------------------------ summaries
+
+    def _make_summary(self, draft: Draft, updated: str, revision: int) -> dict[str, object]:
+        return {"client": facts.client_name(draft),
+                "forms_and_receipts": facts.forms_and_receipts(draft),
+                "receipts": facts.receipt_numbers(draft), "status": draft.status,
+                "family_group": draft.family_group, "form": draft.form,
+                "updated": updated, "revision": revision}
+
+    def _decode_summary(self, c: sqlite3.Connection, draft_id: str, revision: int, state: str,
+                        updated: str, sealed: bytes | None, wrapped: bytes) -> DraftSummary:
+        doc: dict[str, object] = {}
+        damaged = False
+        try:
+            if sealed is None:
+                raise crypto.DecryptionError("no summary")
+            key = self._draft_key(c, draft_id, wrapped)
+            doc = json.loads(crypto.unseal(key, bytes(sealed), crypto.record_aad(
+                "summary", f"{draft_id}/{revision}", SCHEMA_VERSION)))
+        except (crypto.DecryptionError, TamperedDataError, ValueError):
+            damaged = True
+        client = str(doc.get("client") or "") if not damaged else "(damaged: cannot be decrypted)"
+        receipts = tuple(str(r) for r in doc.get("receipts") or ())  # type: ignore[union-attr]
+        far = str(doc.get("forms_and_receipts") or "")
+        group = doc.get("family_group")
+        search = fold(" ".join([draft_id, client, far, " ".join(receipts), str(group or ""),
+                                str(doc.get("status") or "")]))
+        return DraftSummary(
+            id=draft_id, client=client, forms_and_receipts=far, receipts=receipts,
+            status=str(doc.get("status") or ("damaged" if damaged else "draft")),
+            family_group=str(group) if group else None, form=str(doc.get("form") or ""),
+            updated=updated, revision=revision, in_trash=state == "trash", damaged=damaged,
+            search_text=search)
+
+    def _refresh_summaries(self) -> None:
+        """Bring the in-memory summary cache up to date (other windows may have saved)."""
+        with self._store.read() as c:
+            rows = c.execute("SELECT id, revision, state, updated FROM drafts "
+                             "WHERE revision > 0").fetchall()
+            seen = set()
+            stale = []
+            for draft_id, revision, state, updated in rows:
+                seen.add(draft_id)
+                cached = self._summaries.get(draft_id)
+                if cached is None or cached[0] != revision:
+                    stale.append(draft_id)
+                elif cached[1] != state:
+                    old = cached[2]
+                    self._summaries[draft_id] = (revision, state, DraftSummary(
+                        **{**{f: getattr(old, f) for f in DraftSummary.__slots__},
+                           "in_trash": state == "trash", "updated": updated}))
+            for start in range(0, len(stale), 500):
+                batch = stale[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                for draft_id, revision, state, updated, sealed, wrapped in c.execute(
+                        f"SELECT id, revision, state, updated, summary, key_wrapped FROM drafts "
+                        f"WHERE id IN ({marks})", batch).fetchall():
+                    self._summaries[draft_id] = (revision, state, self._decode_summary(
+                        c, draft_id, revision, state, updated, sealed, wrapped))
+            for gone in set(self._summaries) - seen:
+                del self._summaries[gone]
+
+    def list_drafts(self, *, trash: bool = False) -> list[DraftSummary]:
+        """Live drafts (or, with ``trash=True``, those in the trash), newest first."""
+        with self._lock:
+            self._check_open()
+            self._refresh_summaries()
+            out = [s for _r, _st, s in self._summaries.values() if s.in_trash == trash]
+        out.sort(key=lambda s: s.updated, reverse=True)
+        return out
+
+    def search(self, query: str, *, trash: bool = False) -> list[DraftSummary]:
+        """Drafts whose client, forms, receipts, id or group contain every word of ``query``."""
+        words = fold(query).split()
+        return [s for s in self.list_drafts(trash=trash)
+                if all(w in s.search_text for w in words)]
+
+    def summary(self, draft_id: str) -> DraftSummary:
+        with self._lock:
+            self._check_open()
+            self._refresh_summaries()
+            cached = self._summaries.get(draft_id)
+        if cached is None:
+            raise NotFoundError(f"no draft with id {draft_id} in this vault")
+        return cached[2]
+
+    def family(self, group_id: str) -> list[DraftSummary]:
+        return [s for s in self.list_drafts() if s.family_group == group_id]
+
+    # ------------------------------------------------------------------ drafts
+
+    def _save_in_tx(self, c: sqlite3.Connection, draft: Draft, base_revision: int | None,
+                    now: str) -> tuple[int, list[str]]:
+        """Write one revision; returns it and the blob ids no kept revision needs any more."""
+        blob_ids = []
+        for i, att in enumerate(draft.attachments):
+            blob_id = blob_id_of(att)
+            if blob_id is None:
+                raise VaultError(f"attachment {i + 1} of draft {draft.id} is a plain file, not "
+                                 "stored in the vault; add it with Vault.attach_file first")
+            blob_ids.append(blob_id)
+        row = c.execute("SELECT revision, state FROM drafts WHERE id=?", (draft.id,)).fetchone()
+        if row is None:
+            if c.execute("SELECT 1 FROM purged WHERE id=?", (draft.id,)).fetchone():
+                raise NotFoundError(f"draft {draft.id} was purged (perhaps in another window) "
+                                    "and cannot be saved again; it was not saved")
+            key = self._new_draft_row(c, draft.id, now)
+            current = 0
+        else:
+            current, state = row
+            if state == "trash":
+                raise VaultError(f"draft {draft.id} is in the trash; restore it before saving")
+            key = self._draft_key(c, draft.id)
+        if base_revision is not None and base_revision != current:
+            raise RevisionConflictError(
+                f"draft {draft.id} was saved elsewhere (revision {current}, this copy is based "
+                f"on {base_revision}); reload it. Both versions are kept in its history.")
+        if blob_ids:
+            marks = ",".join("?" * len(set(blob_ids)))
+            found = {b for (b,) in c.execute(
+                f"SELECT id FROM blobs WHERE draft_id=? AND id IN ({marks})",
+                (draft.id, *set(blob_ids)))}
+            missing = [b for b in blob_ids if b not in found]
+            if missing:
+                raise NotFoundError(f"draft {draft.id} refers to attachment {missing[0]}, which "
+                                    "is not stored with this draft in the vault")
+        rev = current + 1
+        body = _json_bytes(draft_to_dict(draft))
+        c.execute("INSERT INTO revisions (draft_id, revision, saved_at, body) VALUES (?,?,?,?)",
+                  (draft.id, rev, now, crypto.seal(key, body, crypto.record_aad(
+                      "revision", f"{draft.id}/{rev}", SCHEMA_VERSION))))
+        c.executemany("INSERT OR IGNORE INTO revision_blobs VALUES (?,?,?)",
+                      [(draft.id, rev, b) for b in blob_ids])
+        summary = _json_bytes(self._make_summary(draft, now, rev))
+        c.execute("UPDATE drafts SET revision=?, updated=?, summary=? WHERE id=?",
+                  (rev, now, crypto.seal(key, summary, crypto.record_aad(
+                      "summary", f"{draft.id}/{rev}", SCHEMA_VERSION)), draft.id))
+        c.execute("DELETE FROM revisions WHERE draft_id=? AND revision<=?",
+                  (draft.id, rev - KEEP_REVISIONS))
+        c.execute("DELETE FROM revision_blobs WHERE draft_id=? AND revision<=?",
+                  (draft.id, rev - KEEP_REVISIONS))
+        garbage: list[str] = []
+        if current >= 1:
+            oldest = c.execute("SELECT min(saved_at) FROM revisions WHERE draft_id=?",
+                               (draft.id,)).fetchone()[0]
+            garbage = [b for (b,) in c.execute(
+                "SELECT id FROM blobs WHERE draft_id=? AND created<? AND id NOT IN "
+                "(SELECT blob_id FROM revision_blobs WHERE draft_id=?)",
+                (draft.id, oldest, draft.id))]
+            c.executemany("DELETE FROM blobs WHERE id=?", [(b,) for b in garbage])
+        audit.append(c, self._audit_key, "save", draft.id, now)
+        return rev, garbage
+
+    def save_draft(self, draft: Draft, *, base_revision: int | None = None) -> int:
+        """Save atomically as a new revision and return its number.
+
+        Pass the revision the draft was loaded at as ``base_revision`` to detect
+        a save from another window in between (:class:`RevisionConflictError`).
+        Attachments must already be in the vault (``path`` = ``vault:<id>``).
+        A failure (disk full, read-only) raises and leaves the previous revision.
+        """
+        with self._lock:
+            self._check_open()
+            with self._store.write("saving the draft") as c:
+                rev, garbage = self._save_in_tx(c, draft, base_revision, keys.now_iso())
+            self._remove_blob_files(garbage)
+            return rev
+
+    def load_draft(self, draft_id: str, revision: int | None = None) -> Draft:
+        """Decrypt a draft (the current revision, or an older one still kept)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read("opening the draft") as c:
+                head = c.execute("SELECT revision, key_wrapped FROM drafts WHERE id=?",
+                                 (draft_id,)).fetchone()
+                if head is None:  # purged, perhaps by another window
+                    self._draft_keys.pop(draft_id, None)
+                    raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                key = self._draft_key(c, draft_id, head[1])
+                if revision is None:
+                    revision = head[0]
+                    if revision == 0:
+                        raise NotFoundError(f"draft {draft_id} has never been saved")
+                row = c.execute("SELECT body FROM revisions WHERE draft_id=? AND revision=?",
+                                (draft_id, revision)).fetchone()
+            if row is None:
+                raise NotFoundError(f"draft {draft_id} has no revision {revision} (the vault "
+                                    f"keeps the last {KEEP_REVISIONS})")
+            try:
+                body = crypto.unseal(key, bytes(row[0]), crypto.record_aad(
+                    "revision", f"{draft_id}/{revision}", SCHEMA_VERSION))
+            except crypto.DecryptionError:
+                raise _tampered(f"revision {revision}", draft_id) from None
+            try:
+                draft = draft_from_dict(json.loads(body))
+            except (DraftFormatError, ValueError) as exc:
+                raise VaultError(f"draft {draft_id} revision {revision} cannot be read by this "
+                                 f"version of Ombuds Desktop: {exc}") from None
+            self._audit_best_effort("open", draft_id)
+            return draft
+
+    def current_revision(self, draft_id: str) -> int:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                row = c.execute("SELECT revision FROM drafts WHERE id=?", (draft_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no draft with id {draft_id} in this vault")
+        return int(row[0])
+
+    def revisions(self, draft_id: str) -> list[RevisionInfo]:
+        """The kept revisions of a draft, newest first."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
+                    raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                rows = c.execute("SELECT revision, saved_at FROM revisions WHERE draft_id=? "
+                                 "ORDER BY revision DESC", (draft_id,)).fetchall()
+        return [RevisionInfo(r, s) for r, s in rows]
+
+    def restore_revision(self, draft_id: str, revision: int) -> int:
+        """Make an old revision current again (saved as a new revision; nothing is lost)."""
+        with self._lock:
+            old = self.load_draft(draft_id, revision)
+            with self._store.write("restoring a revision") as c:
+                now = keys.now_iso()
+                rev, garbage = self._save_in_tx(c, old, None, now)
+                audit.append(c, self._audit_key, "restore-revision", draft_id, now)
+            self._remove_blob_files(garbage)
+            return rev
+
+    def _set_state(self, draft_id: str, state: str, event: str) -> None:
+        with self._lock:
+            self._check_open()
+            with self._store.write("moving the draft") as c:
+                row = c.execute("SELECT state, revision FROM drafts WHERE id=?",
+                                (draft_id,)).fetchone()
+                if row is None or row[1] == 0:
+                    raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                if row[0] == state:
+                    where = "in the trash" if state == "trash" else "not in the trash"
+                    raise VaultError(f"draft {draft_id} is already {where}")
+                now = keys.now_iso()
+                c.execute("UPDATE drafts SET state=?, trashed_at=? WHERE id=?",
+                          (state, now if state == "trash" else None, draft_id))
+                audit.append(c, self._audit_key, event, draft_id, now)
+
+    def delete_draft(self, draft_id: str) -> None:
+        """Move to the trash (restorable with :meth:`restore_draft`)."""
+        self._set_state(draft_id, "trash", "delete")
+
+    def restore_draft(self, draft_id: str) -> None:
+        self._set_state(draft_id, "live", "restore")
+
+    def purge_draft(self, draft_id: str) -> PurgeReport:
+        """Destroy a draft for good: its key, revisions, attachments and submission records.
+
+        Deletes the rows (secure_delete zeroes their pages), unlinks the
+        attachment files, checkpoints and truncates the WAL and VACUUMs, so no
+        trace is left in the live vault files.  Backups made earlier still hold it.
+        """
+        with self._lock:
+            self._check_open()
+            with self._store.write("purging the draft") as c:
+                if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
+                    raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                blob_ids = [b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?",
+                                                    (draft_id,))]
+                self._delete_draft_rows(c, draft_id)
+                now = keys.now_iso()
+                c.execute("INSERT OR REPLACE INTO purged (id, at) VALUES (?, ?)", (draft_id, now))
+                audit.append(c, self._audit_key, "purge", draft_id, now)
+            self._remove_blob_files(blob_ids)
+            self._draft_keys.pop(draft_id, None)
+            self._summaries.pop(draft_id, None)
+            return PurgeReport(draft_id, len(blob_ids), self._compact())
+
+    @staticmethod
+    def _delete_draft_rows(c: sqlite3.Connection, draft_id: str) -> None:
+        for table, column in (("revision_blobs", "draft_id"), ("revisions", "draft_id"),
+                              ("blobs", "draft_id"), ("submissions", "draft_id"),
+                              ("drafts", "id")):
+            c.execute(f"DELETE FROM {table} WHERE {column}=?", (draft_id,))
+
+    def _compact(self) -> bool:
+        """Checkpoint, VACUUM, checkpoint; False if another window kept old pages in use.
+
+        The deletion itself is already committed (and its pages zeroed by
+        secure_delete); a busy vault only postpones the WAL truncation.
+        """
+        try:
+            self._checkpoint()
+            self._store.run("VACUUM", "compacting the vault")
+            done = self._checkpoint()
+        except VaultBusyError:
+            done = False
+        self._store.tighten()
+        return done
+
+    def duplicate_for_family(self, draft_id: str) -> Draft:
+        """A new draft for a family member: the family-shared answers, the same representative.
+
+        Both drafts end up in one family group (created if the source had
+        none); the two saves are one transaction.
+        """
+        from ombuds_desktop.formdef import load_form_key
+
+        with self._lock:
+            source = self.load_draft(draft_id)
+            shared = load_form_key(source.form).family_shared_fields()
+            group = source.family_group or new_id()
+            twin = Draft(form=source.form,
+                         values={f: copy.deepcopy(source.values[f]) for f in shared
+                                 if f in source.values},
+                         family_group=group, representative_profile=source.representative_profile)
+            with self._store.write("duplicating the draft") as c:
+                now = keys.now_iso()
+                if source.family_group != group:
+                    source.family_group = group
+                    self._save_in_tx(c, source, None, now)
+                self._save_in_tx(c, twin, None, now)
+                audit.append(c, self._audit_key, "duplicate", twin.id, now)
+            return twin
+
+    # ------------------------------------------------------------------ attachments
+
+    def _blob_path(self, blob_id: str) -> Path:
+        if not _BLOB_ID.match(blob_id):
+            raise NotFoundError(f"{blob_id!r} is not an attachment id of this vault")
+        return paths.blob_root(self.data_dir) / blob_id[:2] / blob_id
+
+    def _remove_blob_files(self, blob_ids: Iterable[str]) -> None:
+        dirs = set()
+        for blob_id in blob_ids:
+            path = self._blob_path(blob_id)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            dirs.add(path.parent)
+        for d in dirs:
+            with contextlib.suppress(OSError):
+                paths.fsync_dir(d)
+
+    def _ensure_draft(self, draft_id: str) -> bytes:
+        with self._store.write("preparing the draft") as c:
+            row = c.execute("SELECT state FROM drafts WHERE id=?", (draft_id,)).fetchone()
+            if row is None:
+                if c.execute("SELECT 1 FROM purged WHERE id=?", (draft_id,)).fetchone():
+                    raise NotFoundError(f"draft {draft_id} was purged; nothing can be added "
+                                        "to it")
+                return self._new_draft_row(c, draft_id, keys.now_iso())
+            if row[0] == "trash":
+                raise VaultError(f"draft {draft_id} is in the trash; restore it first")
+            return self._draft_key(c, draft_id)
+
+    def store_attachment(self, draft_id: str, source: str | os.PathLike[str] | BinaryIO, *,
+                         original_name: str | None = None,
+                         progress: Progress | None = None) -> StoredAttachment:
+        """Encrypt a file (streamed, 1 MiB at a time) into the vault for ``draft_id``.
+
+        The draft need not be saved yet.  Put ``result.ref`` in the attachment's
+        ``path``; the original file name is kept encrypted.  On any failure no
+        partial file is left behind.
+        """
+        with self._lock:
+            self._check_open()
+            key = self._ensure_draft(draft_id)
+        if isinstance(source, (str, os.PathLike)):
+            src_path = Path(source)
+            name = original_name if original_name is not None else src_path.name
+            try:
+                fh: BinaryIO = open(src_path, "rb")  # noqa: SIM115 - closed below
+            except FileNotFoundError:
+                raise NotFoundError(f"attachment file not found: {src_path}") from None
+            except IsADirectoryError:
+                raise VaultError(f"{src_path} is a folder, not a file") from None
+            except OSError as exc:
+                raise VaultError(f"cannot read {src_path}: {exc.strerror}") from None
+            close_src = True
+        else:
+            fh, name, close_src = source, original_name or "attachment", False
+        blob_id = secrets.token_hex(16)
+        final = self._blob_path(blob_id)
+        tmp = final.with_name(f".{blob_id}.tmp")
+        try:
+            try:
+                paths.ensure_private_dir(paths.blob_root(self.data_dir))
+                paths.ensure_private_dir(final.parent)
+                fd = paths.create_private_file(tmp)
+                with open(fd, "wb", buffering=0) as out:  # whole records: no extra copy
+                    info = crypto.encrypt_stream(crypto.derive_key(key, "blob", blob_id),
+                                                 f"{draft_id}/{blob_id}", fh, out,
+                                                 progress=progress)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, final)
+                paths.fsync_dir(final.parent)
+                size = final.stat().st_size
+            except OSError as exc:
+                raise translate(exc, "storing the attachment") from None
+            meta = _json_bytes({"name": name, "sha256": info.sha256, "size": info.size})
+            with self._lock, self._store.write("storing the attachment") as c:
+                c.execute("INSERT INTO blobs (id, draft_id, size, created, meta) "
+                          "VALUES (?,?,?,?,?)",
+                          (blob_id, draft_id, size, keys.now_iso(), crypto.seal(
+                              key, meta, crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}",
+                                                           SCHEMA_VERSION))))
+                audit.append(c, self._audit_key, "attachment-add", draft_id, keys.now_iso())
+        except BaseException:
+            for p in (tmp, final):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+            raise
+        finally:
+            if close_src:
+                fh.close()
+        return StoredAttachment(blob_id, draft_id, name, info.sha256, info.size)
+
+    def attach_file(self, draft: Draft, path: str | os.PathLike[str], *, category: str,
+                    description: str = "", date: str | None = None,
+                    foreign_language: bool = False, translation_of: str | None = None,
+                    progress: Progress | None = None) -> Attachment:
+        """Store a file and append the matching :class:`Attachment` to ``draft`` (not saved)."""
+        stored = self.store_attachment(draft.id, path, progress=progress)
+        att = Attachment(category=category, description=description, path=stored.ref,
+                         date=date, foreign_language=foreign_language,
+                         translation_of=translation_of, sha256=stored.sha256,
+                         original_name=stored.original_name)
+        draft.attachments.append(att)
+        return att
+
+    def attachment_info(self, blob_id: str) -> StoredAttachment:
+        with self._lock:
+            self._check_open()
+            self._blob_path(blob_id)
+            with self._store.read() as c:
+                row = c.execute("SELECT draft_id, meta FROM blobs WHERE id=?",
+                                (blob_id,)).fetchone()
+                if row is None:
+                    raise NotFoundError(f"attachment {blob_id} is not in this vault")
+                draft_id = row[0]
+                key = self._draft_key(c, draft_id)
+            try:
+                meta = json.loads(crypto.unseal(key, bytes(row[1]), crypto.record_aad(
+                    "blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION)))
+            except crypto.DecryptionError:
+                raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
+        return StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
+
+    def open_attachment(self, blob_id: str) -> BinaryIO:
+        """A read-only binary stream of the decrypted attachment (close it when done).
+
+        Each 1 MiB chunk is authenticated before it is returned; a damaged file
+        raises :class:`TamperedDataError` from ``read``.  Read it to the end
+        before trusting the result (or use :meth:`export_attachment`).
+        """
+        info = self.attachment_info(blob_id)
+        with self._lock, self._store.read() as c:
+            key = self._draft_key(c, info.draft_id)
+        try:
+            fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
+        except FileNotFoundError:
+            raise _tampered(f"attachment {blob_id} (its encrypted file is missing)",
+                            info.draft_id) from None
+        draft_id = info.draft_id
+
+        def damaged(_detail: str) -> Exception:
+            return _tampered(f"attachment {blob_id}", draft_id)
+
+        try:
+            raw = crypto.DecryptingReader(crypto.derive_key(key, "blob", blob_id),
+                                          f"{draft_id}/{blob_id}", fh, error_factory=damaged)
+        except BaseException:
+            fh.close()
+            raise
+        return io.BufferedReader(raw, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
+
+    def read_attachment(self, blob_id: str) -> bytes:
+        """The whole decrypted attachment, checked against its SHA-256 (for small files)."""
+        info = self.attachment_info(blob_id)
+        with self.open_attachment(blob_id) as fh:
+            data = fh.read()
+        if hashlib.sha256(data).hexdigest() != info.sha256:
+            raise _tampered(f"attachment {blob_id}", info.draft_id)
+        return data
+
+    def export_attachment(self, blob_id: str, dest: str | os.PathLike[str], *,
+                          progress: Progress | None = None) -> Path:
+        """Decrypt an attachment to ``dest`` (a caller-chosen, plaintext location).
+
+        Written to a temporary name beside ``dest`` and renamed only once every
+        chunk and the SHA-256 check passed, so a damaged attachment never
+        yields a half-written file.
+        """
+        info = self.attachment_info(blob_id)
+        dest_path = Path(dest)
+        tmp = dest_path.with_name(f".{dest_path.name}.{secrets.token_hex(4)}.part")
+        with self._lock, self._store.read() as c:
+            key = self._draft_key(c, info.draft_id)
+        try:
+            with open(self._blob_path(blob_id), "rb") as src, \
+                    os.fdopen(paths.create_private_file(tmp), "wb") as out:
+                result = crypto.decrypt_stream(crypto.derive_key(key, "blob", blob_id),
+                                               f"{info.draft_id}/{blob_id}", src, out,
+                                               progress=progress)
+                out.flush()
+                os.fsync(out.fileno())
+            if result.sha256 != info.sha256:
+                raise crypto.DecryptionError("checksum mismatch")
+            os.replace(tmp, dest_path)
+        except crypto.DecryptionError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise _tampered(f"attachment {blob_id}", info.draft_id) from None
+        except FileNotFoundError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if exc.filename and Path(exc.filename) == self._blob_path(blob_id):
+                raise _tampered(f"attachment {blob_id} (its encrypted file is missing)",
+                                info.draft_id) from None
+            raise translate(exc, "exporting the attachment") from None
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise translate(exc, "exporting the attachment") from None
+        return dest_path
+
+    def materialize_draft(self, draft_id: str, dest_dir: str | os.PathLike[str], *,
+                          revision: int | None = None, json_name: str = "draft.json",
+                          attachments_dir: str = "attachments",
+                          progress: Progress | None = None) -> tuple[Draft, Path]:
+        """Write the draft as interchange JSON plus its decrypted attachments into ``dest_dir``.
+
+        For the packet builder and plain exports: returns the draft with
+        attachment paths relative to ``dest_dir`` (so
+        ``resolve_attachment_path(a, dest_dir)`` finds each file).  The caller
+        owns ``dest_dir`` and must delete it when done; it holds plaintext.
+        """
+        draft = self.load_draft(draft_id, revision)
+        out_dir = Path(dest_dir)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True, mode=paths.DIR_MODE)
+        except OSError as exc:
+            raise translate(exc, "writing the draft files") from None
+        used: set[str] = set()
+        for i, att in enumerate(draft.attachments):
+            blob_id = blob_id_of(att)
+            if blob_id is None:
+                continue
+            name = _safe_file_name(att.original_name or self.attachment_info(blob_id)
+                                   .original_name, f"attachment-{i + 1}")
+            rel = f"{attachments_dir}/{i + 1:02d}-{name}"
+            while rel in used:
+                rel = f"{attachments_dir}/{i + 1:02d}-{secrets.token_hex(2)}-{name}"
+            used.add(rel)
+            target = out_dir / rel
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True, mode=paths.DIR_MODE)
+            except OSError as exc:
+                raise translate(exc, "writing the draft files") from None
+            self.export_attachment(blob_id, target, progress=progress)
+            att.path = rel
+        try:
+            _write_private(out_dir / json_name, dumps(draft).encode("utf-8"))
+        except OSError as exc:
+            raise translate(exc, "writing the draft files") from None
+        return draft, out_dir
+
+    def import_draft(self, draft: Draft, base_dir: str | os.PathLike[str] | None, *,
+                     progress: Progress | None = None) -> Draft:
+        """Store an interchange draft and encrypt its attachment files into the vault.
+
+        Attachment paths are resolved against ``base_dir`` (the draft file's
+        folder).  The draft keeps its id unless the vault already has it, in
+        which case it gets a new one.  Returns the stored draft.
+        """
+        draft = draft.copy()
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                if c.execute("SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged "
+                             "WHERE id=?", (draft.id, draft.id)).fetchone():
+                    draft.id = new_id()
+        base = Path(base_dir) if base_dir is not None else None
+        try:
+            for i, att in enumerate(draft.attachments):
+                if blob_id_of(att) is not None:
+                    raise VaultError(f"attachment {i + 1} refers to another vault "
+                                     f"({att.path}); export it with its files instead")
+                src = resolve_attachment_path(att, base)
+                stored = self.store_attachment(draft.id, src,
+                                               original_name=att.original_name or src.name,
+                                               progress=progress)
+                if att.sha256 and att.sha256.lower() != stored.sha256:
+                    raise VaultError(f"attachment {i + 1}: the file's SHA-256 does not match "
+                                     "the one recorded in the draft; it changed or is the "
+                                     "wrong file")
+                att.path, att.sha256 = stored.ref, stored.sha256
+                att.original_name = stored.original_name
+            with self._lock, self._store.write("importing the draft") as c:
+                now = keys.now_iso()
+                self._save_in_tx(c, draft, None, now)
+                audit.append(c, self._audit_key, "import", draft.id, now)
+        except BaseException:
+            with contextlib.suppress(VaultError):
+                self._discard_unsaved(draft.id)
+            raise
+        return draft
+
+    def _discard_unsaved(self, draft_id: str) -> None:
+        """Remove a draft row that never got a revision (an interrupted import)."""
+        with self._lock, self._store.write("cleaning up") as c:
+            row = c.execute("SELECT revision FROM drafts WHERE id=?", (draft_id,)).fetchone()
+            if row is None or row[0] != 0:
+                return
+            blob_ids = [b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?",
+                                                (draft_id,))]
+            self._delete_draft_rows(c, draft_id)
+        self._remove_blob_files(blob_ids)
+
+    def _housekeeping(self) -> None:
+        """At unlock: drop never-saved drafts older than a week and orphaned blob files."""
+        cutoff = time.time() - PENDING_DRAFT_MAX_AGE_S
+        with self._store.read() as c:
+            stale = [d for d, created in c.execute(
+                "SELECT id, created FROM drafts WHERE revision=0")
+                if _iso_to_epoch(created) < cutoff]
+        for draft_id in stale:
+            self._discard_unsaved(draft_id)
+        root = paths.blob_root(self.data_dir)
+        if not root.is_dir():
+            return
+        with self._store.read() as c:
+            known = {b for (b,) in c.execute("SELECT id FROM blobs")}
+        young = time.time() - ORPHAN_FILE_MIN_AGE_S
+        for sub in root.iterdir():
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub):
+                name = entry.name.removeprefix(".").removesuffix(".tmp")
+                if name not in known and entry.stat().st_mtime < young:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    # ------------------------------------------------------------------ profiles
+
+    def save_profile(self, profile: RepresentativeProfile) -> RepresentativeProfile:
+        """Create or update a representative profile (encrypted); returns it with its revision."""
+        with self._lock:
+            self._check_open()
+            with self._store.write("saving the profile") as c:
+                row = c.execute("SELECT revision FROM profiles WHERE id=?",
+                                (profile.id,)).fetchone()
+                profile.revision = (row[0] if row else 0) + 1
+                profile.updated = keys.now_iso()
+                body = crypto.seal(self._profile_key, _json_bytes(profile.to_dict()),
+                                   crypto.record_aad("profile", profile.id, SCHEMA_VERSION))
+                c.execute("INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
+                          "VALUES (?,?,?,?)", (profile.id, profile.revision, profile.updated,
+                                               body))
+                audit.append(c, self._audit_key, "profile-save", None, profile.updated)
+            return profile
+
+    def _decode_profile(self, profile_id: str, body: bytes) -> RepresentativeProfile:
+        try:
+            doc = json.loads(crypto.unseal(self._profile_key, bytes(body), crypto.record_aad(
+                "profile", profile_id, SCHEMA_VERSION)))
+        except crypto.DecryptionError:
+            raise _tampered(f"representative profile {profile_id}", None) from None
+        return RepresentativeProfile.from_dict(doc)
+
+    def get_profile(self, profile_id: str) -> RepresentativeProfile:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                row = c.execute("SELECT body FROM profiles WHERE id=?", (profile_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no representative profile with id {profile_id}")
+            return self._decode_profile(profile_id, row[0])
+
+    def list_profiles(self) -> list[RepresentativeProfile]:
+        """All profiles that decrypt (a damaged one is skipped, see :meth:`get_profile`)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                rows = c.execute("SELECT id, body FROM profiles").fetchall()
+            out = []
+            for profile_id, body in rows:
+                with contextlib.suppress(TamperedDataError):
+                    out.append(self._decode_profile(profile_id, body))
+        return sorted(out, key=lambda p: fold(p.name))
+
+    def delete_profile(self, profile_id: str) -> None:
+        with self._lock:
+            self._check_open()
+            with self._store.write("deleting the profile") as c:
+                if c.execute("DELETE FROM profiles WHERE id=?", (profile_id,)).rowcount == 0:
+                    raise NotFoundError(f"no representative profile with id {profile_id}")
+                audit.append(c, self._audit_key, "profile-delete", None, keys.now_iso())
+
+    # ------------------------------------------------------------------ submissions
+
+    def record_submission(self, draft_id: str, submission: Submission) -> SubmissionRecord:
+        """Record that a request was sent, and save the draft as submitted (one transaction)."""
+        with self._lock:
+            draft = self.load_draft(draft_id)
+            draft.submission = submission
+            if draft.status in ("draft", "ready"):
+                draft.status = "submitted"
+            record = SubmissionRecord(new_id(), draft_id, submission.method, submission.date,
+                                      submission.request_number, keys.now_iso())
+            with self._store.write("recording the submission") as c:
+                key = self._draft_key(c, draft_id)
+                body = crypto.seal(key, _json_bytes(submission.to_dict()), crypto.record_aad(
+                    "submission", f"{draft_id}/{record.id}", SCHEMA_VERSION))
+                c.execute("INSERT INTO submissions (id, draft_id, created, body) "
+                          "VALUES (?,?,?,?)", (record.id, draft_id, record.recorded_at, body))
+                _rev, garbage = self._save_in_tx(c, draft, None, record.recorded_at)
+                audit.append(c, self._audit_key, "submission", draft_id, record.recorded_at)
+            self._remove_blob_files(garbage)
+            return record
+
+    def list_submissions(self, draft_id: str) -> list[SubmissionRecord]:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                key = self._draft_key(c, draft_id)
+                rows = c.execute("SELECT id, created, body FROM submissions WHERE draft_id=? "
+                                 "ORDER BY created", (draft_id,)).fetchall()
+            out = []
+            for sub_id, created, body in rows:
+                try:
+                    doc = json.loads(crypto.unseal(key, bytes(body), crypto.record_aad(
+                        "submission", f"{draft_id}/{sub_id}", SCHEMA_VERSION)))
+                except crypto.DecryptionError:
+                    raise _tampered(f"submission record {sub_id}", draft_id) from None
+                out.append(SubmissionRecord(sub_id, draft_id, doc["method"], doc["date"],
+                                            doc.get("request_number"), created))
+            return out
+
+    # ------------------------------------------------------------------ audit
+
+    def record_event(self, event: str, draft_id: str | None = None) -> None:
+        """Log an event the vault cannot see itself ("print", "export") for a draft."""
+        with self._lock:
+            self._check_open()
+            with self._store.write("writing the audit log") as c:
+                audit.append(c, self._audit_key, event, draft_id, keys.now_iso())
+
+    def _audit_best_effort(self, event: str, draft_id: str | None) -> None:
+        """Reads must keep working on a read-only or full disk, so their event may be lost."""
+        if self._store.read_only:
+            return
+        with contextlib.suppress(VaultError):
+            self.record_event(event, draft_id)
+
+    def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return audit.entries(c, limit)
+
+    def verify_audit(self) -> AuditCheck:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return audit.verify(c, self._audit_key)
+
+    # ------------------------------------------------------------------ archives
+
+    def export_archive(self, draft_ids: list[str], dest: str | os.PathLike[str],
+                       passphrase: str, *, progress: Progress | None = None) -> Path:
+        """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`."""
+        from ombuds_desktop.vault import archive
+
+        return archive.export_drafts(self, draft_ids, Path(dest), passphrase,
+                                     progress=progress)
+
+    def import_archive(self, src: str | os.PathLike[str], passphrase: str, *,
+                       progress: Progress | None = None) -> list[Draft]:
+        from ombuds_desktop.vault import archive
+
+        return archive.import_drafts(self, Path(src), passphrase, progress=progress)
+
+    def family_ids(self, draft_id: str) -> list[str]:
+        """The draft and every other live draft of its family group (the draft first)."""
+        summary = self.summary(draft_id)
+        if not summary.family_group:
+            return [draft_id]
+        others = [s.id for s in self.family(summary.family_group) if s.id != draft_id]
+        return [draft_id, *others]
+
+
+def _safe_file_name(name: str, fallback: str) -> str:
+    """A file name safe on every OS (no folders, no reserved characters)."""
+    base = os.path.basename(name.replace("\\", "/")).strip().strip(".")
+    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", base)[:120]
+    return base or fallback
+
+
+def _iso_to_epoch(text: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file 0600 via a temporary name and rename (never a half-written file)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with os.fdopen(paths.create_private_file(tmp), "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
