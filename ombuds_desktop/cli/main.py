@@ -2,7 +2,9 @@
 
 Each group of commands lives in its own module with a ``register(subparsers)``
 function; this module wires them together and turns every expected failure
-into a one-line message and an exit code (0 fine, 1 findings, 2 bad input).
+into a one-line message and an exit code: 0 fine, 1 validation errors (or a
+packet refused because of them), 2 bad input or usage, 3 a vault problem
+(key missing, keyring locked, damaged data, disk full or read-only, busy).
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class DraftWindow(QMainWindow):
         self.findings: list[Finding] = []
         self.dirty = False
         self.last_validation_ms = 0.0
+        self.revision = vault.current_revision(draft.id) if vault is not None else None
         self.setWindowTitle("Ombuds Desktop — draft")
         self.resize(1180, 820)
 
@@ -359,8 +360,20 @@ class DraftWindow(QMainWindow):
         self._collect()
         if self.vault is None:
             return True
+        from ombuds_desktop.vault import RevisionConflictError
+
         try:
-            self.vault.save_draft(self.draft)
+            try:
+                self.revision = self.vault.save_draft(self.draft, base_revision=self.revision)
+            except RevisionConflictError:
+                if not confirm(self, "Changed in another window",
+                               "This draft was saved from another window or command since you "
+                               "opened it. Save your version as the newest? The other version "
+                               "stays in the draft's history and can be restored.",
+                               yes="Save my version", no="Not now"):
+                    self.save_state.setText("Not saved: changed elsewhere")
+                    return False
+                self.revision = self.vault.save_draft(self.draft)
         except Exception as exc:
             self.save_state.setText("NOT SAVED — see the message")
             show_error(self, "Your changes could not be saved", exc)

@@ -245,7 +245,6 @@ class HomeWindow(QMainWindow):
         try:
             draft = self.vault.load_draft(draft_id)
             definition = load_form_key(draft.form)
-            self.vault.record_event("open", draft_id)
         except Exception as exc:
             show_error(self, "Could not open the draft", exc)
             return None

@@ -224,3 +224,20 @@ def test_identifier_fields_normalise(qtbot, import_sample, open_window):
     type_into(qtbot, editor.line, "a 12345678")
     editor.line.editingFinished.emit()
     assert editor.value() == "012345678"
+
+
+def test_a_save_from_another_window_is_not_silently_overwritten(qtbot, state, import_sample,
+                                                                open_window, monkeypatch):
+    draft = import_sample("vawa-self")
+    first, second = open_window(draft), open_window(draft)
+    first.draft.values["s5.phone"] = "(217) 555-0101"
+    assert first.save_now()
+    second.draft.values["s5.phone"] = "(217) 555-0102"
+    monkeypatch.setattr(dw, "confirm", lambda *a, **k: False)
+    assert not second.save_now()
+    assert state.vault.load_draft(draft.id).values["s5.phone"] == "(217) 555-0101"
+    monkeypatch.setattr(dw, "confirm", lambda *a, **k: True)
+    assert second.save_now()
+    assert state.vault.load_draft(draft.id).values["s5.phone"] == "(217) 555-0102"
+    revisions = state.vault.revisions(draft.id)
+    assert len(revisions) >= 3  # both versions kept in the history
