@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -65,6 +66,8 @@ def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # pypdf logs every repair of a damaged evidence PDF; the packet reports what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

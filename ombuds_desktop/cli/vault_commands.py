@@ -42,7 +42,7 @@ _INPUT_ERRORS = (NotFoundError, WrongPassphraseError, RecoveryCodeError, Archive
                  PassphraseRequiredError, VaultNotFoundError, VaultExistsError)
 
 
-def _fail(exc: VaultError) -> CliError:
+def vault_cli_error(exc: VaultError) -> CliError:
     return CliError(str(exc), EXIT_INPUT if isinstance(exc, _INPUT_ERRORS) else EXIT_VAULT)
 
 
@@ -86,7 +86,7 @@ def _prompt(prompt: str, *, confirm: bool = False) -> str | None:
     return first
 
 
-def _open(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
+def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
     """Unlock the vault; ``read_only`` commands still work on a read-only disk."""
     passphrase = _passphrase_arg(args)
     try:
@@ -99,13 +99,13 @@ def _open(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
     except PassphraseRequiredError as exc:
         typed = _prompt("Vault passphrase: ")
         if typed is None:
-            raise _fail(exc) from None
+            raise vault_cli_error(exc) from None
         try:
             return Vault.open(_data_dir(), passphrase=typed, read_only=read_only)
         except VaultError as exc2:
-            raise _fail(exc2) from None
+            raise vault_cli_error(exc2) from None
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
 
 
 def _print_recovery_code(code: str) -> None:
@@ -132,7 +132,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 raise CliError(f"{exc}", EXIT_INPUT) from None
             vault, code = Vault.create(_data_dir(), passphrase=typed)
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     protection = ("the system keyring" if vault.protection == "keyring"
                   else "your passphrase")
     vault.close()
@@ -158,7 +158,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         info = Vault.info(_data_dir())
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     if args.json:
         print_json(info.to_json())
         return 0
@@ -203,7 +203,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
                 raise CliError(f"{exc}", EXIT_VAULT) from None
             vault = Vault.recover(_data_dir(), code, new_passphrase=typed)
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     protection = "the system keyring" if vault.protection == "keyring" else "your new passphrase"
     vault.close()
     sys.stdout.write(f"Recovered the vault in {vault.data_dir}; its key is now protected by "
@@ -212,7 +212,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    vault = _open(args)
+    vault = open_vault(args)
     try:
         new_pp = (_read_secret_file(args.new_passphrase_file, "new passphrase")
                   if args.new_passphrase_file else None)
@@ -226,19 +226,19 @@ def cmd_rotate(args: argparse.Namespace) -> int:
         if args.new_recovery_code:
             _print_recovery_code(vault.new_recovery_code())
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    vault = _open(args)
+    vault = open_vault(args)
     try:
         check = vault.verify_audit()
         entries = vault.audit_log(args.limit)
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     if args.json:
@@ -256,12 +256,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- drafts
 
 def cmd_list(args: argparse.Namespace) -> int:
-    vault = _open(args, read_only=True)
+    vault = open_vault(args, read_only=True)
     try:
         rows = (vault.search(args.search, trash=args.trash) if args.search
                 else vault.list_drafts(trash=args.trash))
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     if args.json:
@@ -282,11 +282,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    vault = _open(args, read_only=True)
+    vault = open_vault(args, read_only=True)
     try:
         draft = vault.load_draft(args.id, args.revision)
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     sys.stdout.write(dumps(draft))
@@ -294,11 +294,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_revisions(args: argparse.Namespace) -> int:
-    vault = _open(args, read_only=True)
+    vault = open_vault(args, read_only=True)
     try:
         revs = vault.revisions(args.id)
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     if args.json:
@@ -329,14 +329,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         passphrase = _archive_passphrase(args, new=False)
     else:
         draft, base_dir = read_draft_arg(args.file)
-    vault = _open(args)
+    vault = open_vault(args)
     try:
         if is_archive:
             drafts = vault.import_archive(src, passphrase)
         else:
             drafts = [vault.import_draft(draft, base_dir)]
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     for d in drafts:
@@ -351,7 +351,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.family and not args.archive:
         raise CliError("--family needs --archive (a family is exported as one archive)")
     passphrase = _archive_passphrase(args, new=True) if args.archive else None
-    vault = _open(args)
+    vault = open_vault(args)
     try:
         if passphrase is not None:
             ids = vault.family_ids(args.id) if args.family else [args.id]
@@ -371,7 +371,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                              "file.\n")
             sys.stdout.write(f"Wrote {out}\n")
     except VaultError as exc:
-        raise _fail(exc) from None
+        raise vault_cli_error(exc) from None
     finally:
         vault.close()
     return 0
@@ -379,7 +379,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _simple(action: str) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        vault = _open(args)
+        vault = open_vault(args)
         try:
             if action == "delete":
                 vault.delete_draft(args.id)
@@ -402,7 +402,7 @@ def _simple(action: str) -> Any:
                 sys.stdout.write(f"Revision {args.revision} of draft {args.id} is current "
                                  f"again (saved as revision {rev}).\n")
         except VaultError as exc:
-            raise _fail(exc) from None
+            raise vault_cli_error(exc) from None
         finally:
             vault.close()
         return 0

@@ -13,7 +13,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QLoggingCategory,
+    QObject,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
@@ -303,6 +311,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setStyleSheet(style_sheet())
+    # QtPdf complains about pypdf's /Fit bookmark destinations; they work (platform notes §5).
+    QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     return app  # type: ignore[return-value]
 
 

@@ -42,10 +42,6 @@ THUMB = QSize(72, 92)
 ACCEPTED = "Documents (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)"
 
 
-def blob_id(att: Attachment) -> str | None:
-    return att.path.split(":", 1)[1] if att.path.startswith("vault:") else None
-
-
 def render_thumbnail(data: bytes) -> tuple[QPixmap | None, int]:
     """First page (or the image) as a small picture, and the page count; in memory only."""
     buffer = QBuffer()
@@ -73,6 +69,22 @@ def render_thumbnail(data: bytes) -> tuple[QPixmap | None, int]:
     painter.end()
     document.close()
     return QPixmap.fromImage(canvas), pages
+
+
+def check_document(path: Path) -> str | None:
+    """Why a file cannot be a supporting document (the packet's own message), or None.
+
+    A password-protected PDF is accepted here; its password is asked for at build time.
+    """
+    from ombuds_desktop.packet import PacketInputError, PacketOptions
+    from ombuds_desktop.packet.exhibits import load_evidence, read_attachment
+
+    att = Attachment(category="other", description=path.name, path=str(path))
+    try:
+        load_evidence(att, read_attachment(att, None), PacketOptions(), None)
+    except PacketInputError as exc:
+        return None if exc.kind == "password" else str(exc)
+    return None
 
 
 def human_size(n: int) -> str:
@@ -195,7 +207,9 @@ class AttachmentsEditor(QWidget):
 
     def _thumb(self, att: Attachment) -> tuple[QPixmap | None, int, int]:
         if att.id not in self._info:
-            blob = blob_id(att)
+            from ombuds_desktop.vault import blob_id_of
+
+            blob = blob_id_of(att)
             pixmap, pages, size = None, 0, 0
             if blob and self.vault is not None:
                 try:
@@ -298,16 +312,13 @@ class AttachmentsEditor(QWidget):
         draft, vault = self.draft, self.vault
 
         def work(progress, token):
-            from ombuds_desktop.packet.exhibits import inspect_file
-
             added, refused = [], []
             for i, path in enumerate(files):
                 token.check()
-                progress(i, len(files), f"Encrypting {i + 1} of {len(files)}…")
-                try:
-                    inspect_file(path)
-                except Exception as exc:  # refused with the packet's own clear message
-                    refused.append(str(exc))
+                progress(i, len(files), f"Checking and encrypting {i + 1} of {len(files)}…")
+                problem = check_document(path)
+                if problem:
+                    refused.append(problem)
                     continue
                 stored = vault.store_attachment(draft.id, path)
                 added.append((path, stored))

@@ -135,6 +135,10 @@ class DraftWindow(QMainWindow):
             self._add_page(section.id, page)
         self.review = ReviewPage(self)
         self.review.jump.connect(self.jump_to)
+        self.review.build_button.clicked.connect(self.build_packet)
+        self.review.signature_button.clicked.connect(self.print_signature_page)
+        self.preview = None
+        self.last_packet = None
         self._add_page(REVIEW_ID, self.review)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -185,6 +189,9 @@ class DraftWindow(QMainWindow):
         self.act_close = action("Close draft", ["Ctrl+W"], self.close)
         self.act_review = action("Review and build", ["Ctrl+R"],
                                  lambda: self.nav.setCurrentRow(len(self.pages) - 1))
+        self.act_build = action("Build packet", ["Ctrl+B"], self.build_packet)
+        self.act_signature = action("Print the signature page", ["Ctrl+Shift+P"],
+                                    self.print_signature_page)
 
     # ------------------------------------------------------------------ navigation
 
@@ -352,6 +359,53 @@ class DraftWindow(QMainWindow):
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"
         self.setWindowTitle(f"{name} — {self.definition.number} — Ombuds Desktop")
+
+    # ------------------------------------------------------------------ packet
+
+    def build_packet(self):
+        """Build in the background (cancellable); the window stays responsive."""
+        from ombuds_desktop.ui.packet_actions import PacketBuilder
+
+        if not self.save_now():
+            return None
+        self.builder = PacketBuilder(self, self.vault, self.draft, self.definition,
+                                     self.settings)
+        return self.builder.build(self.show_packet)
+
+    def show_packet(self, result) -> None:
+        from ombuds_desktop.ui.preview import PreviewWindow
+
+        self.last_packet = result
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = PreviewWindow(result, self.vault, self.draft, self.definition,
+                                     self.settings, self, on_submitted=self.reload_submission)
+        self.preview.show()
+
+    def print_signature_page(self) -> bool:
+        from ombuds_desktop.packet.exports import signature_page_pdf
+        from ombuds_desktop.ui.packet_actions import packet_options
+        from ombuds_desktop.ui.preview import print_pdf
+
+        self._collect()
+        try:
+            data = signature_page_pdf(self.draft, self.definition,
+                                      packet_options(self.draft, self.settings))
+        except Exception as exc:
+            show_error(self, "The signature page could not be made", exc)
+            return False
+        printed = print_pdf(self, data, "Section 9 signature page")
+        if printed and self.vault is not None:
+            self.vault.record_event("print", self.draft.id)
+        return printed
+
+    def reload_submission(self) -> None:
+        """After "Mark as submitted" the vault saved the draft: pick up its new state."""
+        stored = self.vault.load_draft(self.draft.id)
+        self.draft.submission, self.draft.status = stored.submission, stored.status
+        self.revision = self.vault.current_revision(self.draft.id)
+        self.revalidate()
+        self.saved.emit(self.draft.id)
 
     # ------------------------------------------------------------------ saving
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ombuds_desktop.tasks import Cancelled, CancelToken
 
@@ -79,27 +79,35 @@ class Operation(QObject):
 
     def run(self, label: str | None = None) -> Operation:
         if label is not None:
-            self.dialog = QProgressDialog(label, "Cancel", 0, 0, self._parent)
+            self.dialog = QProgressDialog(label, "", 0, 0, self._parent)
             self.dialog.setWindowTitle("Ombuds Desktop")
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(300)
             self.dialog.setAutoClose(False)
             self.dialog.setAutoReset(False)
-            self.dialog.canceled.connect(self.token.cancel)
+            # Only a press on Cancel (or Esc) cancels: QProgressDialog's own ``canceled``
+            # signal also fires from its internal reset when it is created.
+            cancel = QPushButton("Cancel")
+            cancel.clicked.connect(self.token.cancel)
+            self.dialog.setCancelButton(cancel)
+            self.dialog.rejected.connect(self.token.cancel)
+            self.dialog.setMinimumDuration(300)
         self.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self.signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
-        QThreadPool.globalInstance().start(_Runner(self._fn, self.token, self.signals))
+        # Keep a Python reference: PySide may otherwise collect the runnable before it runs.
+        self._runner = _Runner(self._fn, self.token, self.signals)
+        QThreadPool.globalInstance().start(self._runner)
         return self
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, message: str) -> None:
-        if self.dialog is not None and not self.token.cancelled:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
+        dialog = self.dialog  # setValue() may process events and finish the operation
+        if dialog is not None and not self.token.cancelled:
             if message:
-                self.dialog.setLabelText(message)
+                dialog.setLabelText(message)
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
 
     def _close(self) -> None:
         Operation._running.discard(self)
@@ -110,16 +118,18 @@ class Operation(QObject):
 
     @Slot(object)
     def _finished(self, result: Any) -> None:
+        cancelled = self.token.cancelled  # before closing the dialog, which rejects it
         self._close()
-        if self.token.cancelled:
+        if cancelled:
             self._on_cancel()
         else:
             self._on_success(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
+        cancelled = self.token.cancelled
         self._close()
-        if isinstance(exc, Cancelled) or self.token.cancelled:
+        if isinstance(exc, Cancelled) or cancelled:
             self._on_cancel()
         elif self._on_failure is not None:
             self._on_failure(exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QLoggingCategory, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -35,6 +35,7 @@ def state(qapp, tmp_path: Path):
     from ombuds_desktop.vault import Vault
 
     qapp.setStyleSheet(style_sheet())
+    QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     app_state = AppState(tmp_path / "data", settings)
     app_state.vault, app_state.recovery_code = Vault.create(app_state.data_dir,

@@ -1,0 +1,380 @@
+"""``packet``, ``signature-page``, ``export``, ``family-email`` and ``demo``: the paper.
+
+Exit codes: 0 written; 1 validation errors remain (build a watermarked draft
+with ``--allow-draft``); 2 bad input (unreadable draft, unusable evidence,
+bad option).  A draft is a JSON file, ``-`` for stdin, or, with
+``--data-dir`` (or an existing vault), the id of a draft in the vault: its
+attachments are then decrypted in memory only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ombuds_desktop.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, CliError, read_draft_arg
+from ombuds_desktop.draft import Attachment, Draft, facts
+from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_form_key
+from ombuds_desktop.packet import (
+    EvidenceProblems,
+    NotReadyError,
+    PacketError,
+    PacketInputError,
+    PacketOptions,
+    build_packet,
+)
+from ombuds_desktop.packet.exports import (
+    export_eml,
+    export_family_eml,
+    export_mail,
+    export_upload_folder,
+    signature_page_pdf,
+    write_atomic,
+)
+from ombuds_desktop.packet.fonts import FontMissingError
+from ombuds_desktop.validation import validate_draft
+
+ReadBytes = Callable[[Attachment], bytes]
+
+
+# -- input ------------------------------------------------------------------------------
+
+def _looks_like_id(arg: str) -> bool:
+    return arg != "-" and not Path(arg).exists() and "/" not in arg and "\\" not in arg \
+        and not arg.endswith(".json")
+
+
+@contextlib.contextmanager
+def _draft_source(arg: str, args: argparse.Namespace
+                  ) -> Iterator[tuple[Draft, Path | None, ReadBytes | None]]:
+    """A draft from a file, stdin, or the vault (attachments read in memory, never to disk)."""
+    if not _looks_like_id(arg) or not (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
+        draft, base_dir = read_draft_arg(arg)
+        yield draft, base_dir, None
+        return
+    from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error
+    from ombuds_desktop.vault import VaultError, blob_id_of
+
+    vault = open_vault(args, read_only=True)
+    try:
+        try:
+            draft = vault.load_draft(arg)
+        except VaultError as exc:
+            raise vault_cli_error(exc) from None
+
+        def read(att: Attachment) -> bytes:
+            blob = blob_id_of(att)
+            name = att.original_name or att.description or "attachment"
+            if blob is None:
+                raise PacketInputError(name, "unreadable", "is not stored in the vault; "
+                                       "attach it again", attachment_id=att.id)
+            try:
+                return vault.read_attachment(blob)
+            except VaultError as exc:
+                raise PacketInputError(name, "unreadable", str(exc),
+                                       attachment_id=att.id) from None
+        yield draft, None, read
+    finally:
+        vault.close()
+
+
+def _vault_exists() -> bool:
+    from ombuds_desktop.vault import Vault, default_data_dir
+
+    return Vault.exists(default_data_dir())
+
+
+def _definition(draft: Draft) -> FormDefinition:
+    try:
+        return load_form_key(draft.form)
+    except FormDefinitionError as exc:
+        raise CliError(f"cannot use the form edition this draft names ({draft.form}): "
+                       f"{exc.problem}") from None
+
+
+def _date(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CliError(f"--date must be a YYYY-MM-DD date, not {raw!r}") from None
+
+
+def _passwords(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError("--password takes ATTACHMENT_ID=PASSWORD")
+        out[key] = value
+    return out
+
+
+def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "date", None):
+        overrides["build_date"] = _date(args.date)
+    if getattr(args, "allow_draft", False):
+        overrides["allow_draft"] = True
+    if getattr(args, "labels", None):
+        overrides["label_style"] = args.labels
+    if getattr(args, "no_tabs", False):
+        overrides["tab_pages"] = False
+    if getattr(args, "bates", None) is not None:
+        overrides["bates_prefix"] = args.bates
+    for name in ("email_budget", "upload_budget"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = int(value * 1024 * 1024)
+    if getattr(args, "max_dpi", None) is not None:
+        overrides["color_dpi"] = args.max_dpi
+    if getattr(args, "skip", None):
+        overrides["skip"] = frozenset(args.skip)
+    if getattr(args, "password", None):
+        overrides["passwords"] = _passwords(args.password)
+    try:
+        return PacketOptions.from_draft(draft.options, **overrides)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _explain(exc: Exception) -> CliError:
+    if isinstance(exc, NotReadyError):
+        first = exc.findings[0].message if exc.findings else ""
+        return CliError(f"{len(exc.findings)} validation error(s) remain (first: {first}); fix "
+                        "them (see 'ombuds-desktop validate'), or add --allow-draft to build a "
+                        "draft watermarked \"DRAFT - NOT READY TO FILE\"", EXIT_FINDINGS)
+    if isinstance(exc, EvidenceProblems):
+        parts = []
+        for p in exc.problems:
+            hint = ""
+            if p.attachment_id:
+                hint = (f" [give the password with --password {p.attachment_id}=...]"
+                        if p.kind == "password" else
+                        f" [leave it out with --skip {p.attachment_id}]")
+            parts.append(f"{p}{hint}")
+        return CliError(f"cannot use {len(parts)} supporting document(s): " + "; ".join(parts))
+    if isinstance(exc, FontMissingError):
+        return CliError(str(exc))
+    return CliError(str(exc))
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, n // 1024)} KB"
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+# -- commands ----------------------------------------------------------------------------
+
+def cmd_packet(args: argparse.Namespace) -> int:
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+        definition = _definition(draft)
+        options = _options(draft, args)
+        try:
+            result = build_packet(draft, base_dir, definition, options, read_bytes=read_bytes)
+        except PacketError as exc:
+            raise _explain(exc) from None
+    out = Path(args.out)
+    _write(out, result.pdf)
+    if not args.no_manifest:
+        _write(out.with_name(out.stem + ".manifest.json"),
+               result.manifest_json().encode("utf-8"))
+    _notes(result.notes)
+    state = " (DRAFT - NOT READY TO FILE)" if result.watermarked else ""
+    sys.stdout.write(f"wrote {out} ({result.pages} pages, {_size(len(result.pdf))}){state}\n"
+                     f"sha256 {result.sha256}\n")
+    return EXIT_OK
+
+
+def cmd_signature_page(args: argparse.Namespace) -> int:
+    with _draft_source(args.draft, args) as (draft, base_dir, _):
+        definition = _definition(draft)
+        options = _options(draft, args)
+        data = signature_page_pdf(draft, definition, options)
+        errors = [f for f in validate_draft(draft, definition, today=options.today(),
+                                            base_dir=base_dir) if f.severity == "error"]
+    out = Path(args.out)
+    _write(out, data)
+    if not facts.wet_ink_required(draft):
+        sys.stderr.write("note: this client's category does not require a wet-ink signature; "
+                         "the page was printed on request.\n")
+    if errors:
+        sys.stderr.write(f"note: {len(errors)} validation error(s) remain; if fixing them "
+                         "changes the name or receipt numbers, print a new signature page.\n")
+    sys.stdout.write(f"wrote {out}\n")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+        definition = _definition(draft)
+        options = _options(draft, args)
+        try:
+            if args.upload_dir:
+                up = export_upload_folder(draft, Path(args.upload_dir), base_dir, definition,
+                                          options, read_bytes=read_bytes)
+                _notes(up.notes)
+                sys.stdout.write(f"wrote {len(up.files)} upload file(s) and {up.copy_sheet.name} "
+                                 f"to {up.folder}\n")
+            elif args.eml:
+                em = export_eml(draft, Path(args.eml), base_dir, definition, options,
+                                read_bytes=read_bytes)
+                _notes((em.packet.notes if em.packet else []) + em.notes)
+                for path, size in zip(em.paths, em.sizes, strict=True):
+                    sys.stdout.write(f"wrote {path} ({_size(size)})\n")
+            else:
+                mail = export_mail(draft, Path(args.mail), base_dir, definition, options,
+                                   read_bytes=read_bytes)
+                _notes(mail.notes)
+                sys.stdout.write(f"wrote {mail.path} ({mail.pages} pages)\n")
+        except PacketError as exc:
+            raise _explain(exc) from None
+        except OSError as exc:
+            raise CliError(f"cannot write the export: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def cmd_family_email(args: argparse.Namespace) -> int:
+    drafts = [read_draft_arg(a)[0] for a in args.drafts]
+    groups = {d.family_group for d in drafts}
+    if len(groups) != 1 or None in groups:
+        raise CliError("the drafts must all belong to the same family group (family_group)")
+    options = _options(drafts[0], args)
+    notes = export_family_eml(drafts, Path(args.out), _definition(drafts[0]), options)
+    _notes(notes)
+    sys.stdout.write(f"wrote {args.out}\n")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ombuds_desktop.samples import sample_names, write_sample
+
+    out = Path(args.out)
+    built = _date(args.date)
+    families: dict[str, list[Draft]] = {}
+    for name in sample_names():
+        folder = out / name
+        path = write_sample(name, folder / "draft")
+        draft, base_dir = read_draft_arg(str(path))
+        definition = _definition(draft)
+        overrides: dict[str, Any] = {"allow_draft": True}
+        if built:
+            overrides["build_date"] = built
+        options = PacketOptions.from_draft(draft.options, **overrides)
+        try:
+            packet = build_packet(draft, base_dir, definition, options)
+            _write(folder / "packet.pdf", packet.pdf)
+            _write(folder / "packet.manifest.json", packet.manifest_json().encode("utf-8"))
+            if facts.wet_ink_required(draft):
+                _write(folder / "signature-page.pdf",
+                       signature_page_pdf(draft, definition, options))
+            export_upload_folder(draft, folder / "upload", base_dir, definition, options,
+                                 findings=packet.findings)
+            em = export_eml(draft, folder / "email.eml", base_dir, definition, options,
+                            packet=packet)
+            export_mail(draft, folder / "mail.pdf", base_dir, definition, options,
+                        packet=packet)
+        except PacketError as exc:
+            raise CliError(f"sample {name}: {_explain(exc)}") from None
+        if draft.family_group:
+            families.setdefault(draft.family_group, []).append(draft)
+        state = "DRAFT (validation errors remain)" if packet.watermarked else "ready to file"
+        sys.stdout.write(f"{name}: packet.pdf {packet.pages} pages, {state}; "
+                         f"{len(em.paths)} e-mail file(s)\n")
+    for group, members in sorted(families.items()):
+        if len(members) > 1:
+            target = out / f"family-{group.replace('-', '')[:8]}-email.eml"
+            export_family_eml(members, target, options=PacketOptions(build_date=built))
+            sys.stdout.write(f"{target.name}: links {len(members)} related requests\n")
+    sys.stdout.write(f"demo written to {out}\n")
+    return EXIT_OK
+
+
+# -- registration ----------------------------------------------------------------------------
+
+def _common(p: argparse.ArgumentParser, *, build: bool = True) -> None:
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="build date printed on the pages (fixed for reproducible output)")
+    p.add_argument("--passphrase-file", metavar="FILE",
+                   help="vault passphrase, when DRAFT is a vault draft id")
+    if not build:
+        return
+    p.add_argument("--allow-draft", action="store_true",
+                   help="build even with validation errors; every page is watermarked "
+                        "DRAFT - NOT READY TO FILE")
+    p.add_argument("--labels", choices=("letters", "numbers"),
+                   help="exhibit labels A, B, … (default) or 1, 2, …")
+    p.add_argument("--no-tabs", action="store_true", help="no tab page before each exhibit")
+    p.add_argument("--bates", metavar="PREFIX",
+                   help="Bates numbers (PREFIX000001) instead of \"Page n of N\"")
+    p.add_argument("--max-dpi", type=int, metavar="DPI",
+                   help="maximum resolution of colour images (default 200)")
+    p.add_argument("--skip", action="append", metavar="ATTACHMENT_ID",
+                   help="leave this supporting document out (repeatable)")
+    p.add_argument("--password", action="append", metavar="ID=PASSWORD",
+                   help="password of a protected PDF (repeatable)")
+
+
+def register(subparsers: Any) -> None:
+    # pypdf reports every repair of a damaged evidence file as a warning on stderr; the
+    # commands report what matters to the user themselves ("note: ... was repaired").
+    p = subparsers.add_parser("packet", help="build the filing packet PDF")
+    p.add_argument("draft", help="draft JSON file, - for stdin, or a vault draft id")
+    p.add_argument("--out", required=True, metavar="PACKET.pdf")
+    p.add_argument("--no-manifest", action="store_true",
+                   help="do not write PACKET.manifest.json (SHA-256 of inputs and output)")
+    _common(p)
+    p.set_defaults(handler=cmd_packet)
+
+    p = subparsers.add_parser("signature-page",
+                              help="print the wet-ink Section 9 signature page on its own")
+    p.add_argument("draft")
+    p.add_argument("--out", required=True, metavar="SIG.pdf")
+    _common(p, build=False)
+    p.set_defaults(handler=cmd_signature_page)
+
+    p = subparsers.add_parser("export", help="online-upload folder, e-mail draft or mail PDF")
+    p.add_argument("draft")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--upload-dir", metavar="DIR")
+    target.add_argument("--eml", metavar="FILE")
+    target.add_argument("--mail", metavar="FILE")
+    p.add_argument("--email-budget", type=float, metavar="MB",
+                   help="largest e-mail message (default 10 MB)")
+    p.add_argument("--upload-budget", type=float, metavar="MB",
+                   help="largest upload file (default 10 MB)")
+    _common(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser("family-email",
+                              help="e-mail that links the related requests of a family")
+    p.add_argument("drafts", nargs="+", metavar="DRAFT")
+    p.add_argument("--out", required=True, metavar="FILE.eml")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.set_defaults(handler=cmd_family_email)
+
+    p = subparsers.add_parser("demo", help="packets and exports of every built-in sample")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.set_defaults(handler=cmd_demo)
+
+
+__all__ = ["EXIT_INPUT", "register"]

@@ -1,0 +1,771 @@
+"""Evidence import: every supporting document becomes Letter pages, or a clear refusal.
+
+Inputs are PDF (rotated pages, fillable forms, annotations, odd page sizes,
+owner-password protection, damaged files pypdf can repair), JPEG, PNG and TIFF
+(multi-page), including phone photos with an EXIF orientation.  The file's
+*content* decides its type, not its extension.  A file that cannot be used
+raises :class:`PacketInputError` naming it; nothing is ever dropped silently.
+
+Why the rules:
+* Letter pages only (``field-conventions.md`` §1.4): images are placed on a
+  Letter page, never on an image-sized page; other page sizes are scaled onto
+  Letter.
+* Photos are downsampled (200 dpi colour, 300 dpi black-and-white by default)
+  so a phone picture does not make a 10 MB page.
+* Size limits are checked from the image header *before* decoding, so an
+  image bomb or a 30,000 x 30,000 picture is refused without using the memory.
+* Form fields and annotations are drawn into the page ("flattened") and then
+  removed, so every viewer, QtPdf included, shows the same thing; page-level
+  JavaScript actions are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import struct
+import warnings
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.errors import DependencyError, PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
+
+from ombuds_desktop.draft import Attachment, resolve_attachment_path
+from ombuds_desktop.packet.errors import PacketInputError
+from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
+from ombuds_desktop.packet.options import PacketOptions
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_PDF_PAGES = 2000
+MAX_FRAMES = 300
+#: Pixel limits checked before decoding.  JPEGs decode at reduced scale
+#: (``draft``), so they may be larger than other images.
+MAX_JPEG_PIXELS = 89_478_485  # Pillow's own warning threshold
+MAX_IMAGE_PIXELS = 60_000_000
+MAX_SIDE = 20_000
+IMAGE_MARGIN = 36.0  # around a placed image; the bottom also keeps the stamp band free
+
+EXTENSIONS = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".png": "png",
+              ".tif": "tiff", ".tiff": "tiff"}
+SUPPORTED = frozenset({"pdf", "jpeg", "png", "tiff"})
+TYPE_NAMES = {
+    "pdf": "a PDF", "jpeg": "a JPEG image", "png": "a PNG image", "tiff": "a TIFF image",
+    "gif": "a GIF image", "bmp": "a BMP image", "webp": "a WebP image",
+    "heic": "an HEIC/HEIF photo (the iPhone format)", "zip": "a ZIP archive or a Word/Excel "
+    "document (.docx/.xlsx)", "ole": "an older Word/Excel document (.doc/.xls)",
+    "rtf": "an RTF document", "html": "a web page (HTML)", "exe": "a program",
+    "text": "a plain-text file", "unknown": "a file of an unknown type", "empty": "an empty file",
+}
+
+_log = logging.getLogger(__name__)
+
+
+def sniff(head: bytes) -> str:
+    """The real type of a file from its first bytes (magic numbers), whatever its name says."""
+    if not head:
+        return "empty"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim",
+                                                b"heis", b"avif", b"hevc"):
+        return "heic"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"MZ") or head.startswith(b"\x7fELF"):
+        return "exe"
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    try:
+        head[:512].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "unknown"
+
+
+@dataclass(slots=True)
+class PreparedImage:
+    """One image, already downsampled and encoded, ready to sit on a Letter page."""
+
+    data: bytes
+    filter: str  # /DCTDecode or /FlateDecode
+    color_space: str  # /DeviceRGB or /DeviceGray
+    bits: int
+    width: int
+    height: int
+    page_w: float
+    page_h: float
+    box: tuple[float, float, float, float]  # x, y, w, h on the page
+
+
+@dataclass(slots=True)
+class Evidence:
+    """A supporting document that was read successfully."""
+
+    attachment: Attachment
+    name: str
+    kind: str
+    sha256: str
+    size: int
+    pages: int
+    reader: PdfReader | None = None
+    images: list[PreparedImage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _fail(att: Attachment, name: str, kind: str, message: str) -> PacketInputError:
+    return PacketInputError(name, kind, message, attachment_id=att.id)
+
+
+def display_name(att: Attachment) -> str:
+    return att.original_name or Path(att.path).name or att.description or "attachment"
+
+
+def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
+    """The bytes of a plain-file attachment (vault attachments come through ``reader``)."""
+    name = display_name(att)
+    if att.path.startswith("vault:"):
+        raise _fail(att, name, "unreadable", "is stored in the encrypted vault; open the draft "
+                    "from the vault to build its packet")
+    path = resolve_attachment_path(att, base_dir)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(att, name, "too_large",
+                        f"is {size / 1048576:.0f} MB; supporting documents over "
+                        f"{MAX_FILE_BYTES // 1048576} MB are refused. Split or compress it.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(att, name, "missing", f"was not found at {path}. Re-attach the file or "
+                    "correct its path.") from None
+    except IsADirectoryError:
+        raise _fail(att, name, "unreadable", "is a folder, not a file") from None
+    except PermissionError:
+        raise _fail(att, name, "unreadable", "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise _fail(att, name, "unreadable", f"cannot be read ({exc.strerror})") from None
+
+
+def load_evidence(att: Attachment, data: bytes, options: PacketOptions,
+                  password: str | None = None) -> Evidence:
+    """Check and prepare one supporting document; raise PacketInputError if unusable."""
+    name = display_name(att)
+    kind = sniff(data[:4096])
+    claimed = EXTENSIONS.get(Path(name).suffix.lower())
+    notes: list[str] = []
+    if kind not in SUPPORTED:
+        what = TYPE_NAMES.get(kind, TYPE_NAMES["unknown"])
+        hint = ("Save it as PDF (or JPEG/PNG for photos) and attach it again."
+                if kind != "empty" else "Attach the document again.")
+        if claimed and kind != "empty":
+            raise _fail(att, name, "wrong_type", f"is named like {TYPE_NAMES[claimed]} but is "
+                        f"really {what}. {hint}")
+        raise _fail(att, name, "empty" if kind == "empty" else "unsupported",
+                    f"is {what}; supporting documents must be PDF, JPEG, PNG or TIFF. {hint}")
+    if claimed is not None and claimed != kind:
+        notes.append(f"{name} is named like {TYPE_NAMES[claimed]} but is really "
+                     f"{TYPE_NAMES[kind]}; it was included as {TYPE_NAMES[kind]}.")
+    elif claimed is None:
+        notes.append(f"{name} has no usual extension; it was read as {TYPE_NAMES[kind]}.")
+    sha = hashlib.sha256(data).hexdigest()
+    ev = Evidence(att, name, kind, sha, len(data), 0, notes=notes)
+    try:
+        if kind == "pdf":
+            ev.reader = _open_pdf(att, name, data, password, notes)
+            ev.pages = len(ev.reader.pages)
+        else:
+            ev.images = _prepare_images(att, name, kind, data, options)
+            ev.pages = len(ev.images)
+    except PacketInputError:
+        raise
+    except Exception as exc:  # hostile input must never crash the build
+        _log.debug("unexpected failure reading evidence: %s", type(exc).__name__)
+        raise _fail(att, name, "damaged", f"is {TYPE_NAMES[kind]} that cannot be read "
+                    f"({type(exc).__name__}). Save or scan it again, then attach the new "
+                    "file.") from None
+    return ev
+
+
+# -- PDF ----------------------------------------------------------------------------
+
+def _open_pdf(att: Attachment, name: str, data: bytes, password: str | None,
+              notes: list[str]) -> PdfReader:
+    damaged = ("is damaged and cannot be read{detail}. Open it in a PDF viewer and save or "
+               "print it to a new PDF, then attach that copy.")
+    reader, repaired = _read_or_repair(data)
+    if reader is None:
+        raise _fail(att, name, "damaged", damaged.format(detail=""))
+    if reader.is_encrypted:
+        try:
+            result = reader.decrypt(password or "")
+        except (DependencyError, NotImplementedError, PdfReadError, PyPdfError):
+            raise _fail(att, name, "password", "is encrypted in a way Ombuds Desktop cannot "
+                        "open. Save an unprotected copy and attach it.") from None
+        if not result:
+            if password:
+                raise _fail(att, name, "password", "is protected by a password, and the "
+                            "password given for it is not correct.")
+            raise _fail(att, name, "password", "is protected by a password. Enter the password "
+                        "to include it, or save an unprotected copy and attach that.")
+    try:
+        count = len(reader.pages)
+        if count == 0:
+            raise _fail(att, name, "damaged", damaged.format(detail=" (it has no pages)"))
+        if count > MAX_PDF_PAGES:
+            raise _fail(att, name, "too_large", f"has {count} pages; split it into documents "
+                        f"of at most {MAX_PDF_PAGES} pages.")
+        for number, page in enumerate(reader.pages, 1):
+            _check_page(page)
+            box = page.cropbox
+            if float(box.width) <= 0 or float(box.height) <= 0:
+                raise ValueError(f"page {number} has no size")
+    except PacketInputError:
+        raise
+    except _PageDamaged as exc:
+        raise _fail(att, name, "damaged", damaged.format(detail=f" (page {exc.args[0]} "
+                                                         "is missing or broken)")) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, IndexError,
+            AttributeError, RecursionError):
+        raise _fail(att, name, "damaged", damaged.format(detail="")) from None
+    if repaired or b"%%EOF" not in data[-2048:]:
+        notes.append(f"{name} looked incomplete or damaged and was repaired; {count} "
+                     "page(s) were read. Check that the exhibit is complete.")
+    return reader
+
+
+_CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog",
+                      re.DOTALL)
+
+
+def _read_or_repair(data: bytes) -> tuple[PdfReader | None, bool]:
+    """Open a PDF; if its end (cross-reference table, trailer) is lost, rebuild it.
+
+    pypdf rebuilds the cross-reference table by scanning the file once the
+    file ends with ``startxref``; a lost trailer also needs the catalog, which
+    is found by its ``/Type /Catalog``.
+    """
+    def lost_trailer() -> bytes:
+        catalog = None
+        for m in _CATALOG.finditer(data):
+            catalog = m
+        if catalog is None:
+            return b""
+        number, generation = catalog.group(1).decode(), catalog.group(2).decode()
+        return (f"\ntrailer\n<< /Root {number} {generation} R >>\nstartxref\n0\n"
+                "%%EOF\n").encode()
+
+    attempts = [lambda: b"", lambda: b"\nstartxref\n0\n%%EOF\n", lost_trailer]
+    for n, make_suffix in enumerate(attempts):
+        suffix = make_suffix()
+        if n and not suffix:
+            continue
+        try:
+            reader = PdfReader(BytesIO(data + suffix), strict=False)
+            if reader.is_encrypted:  # its objects can be checked only after decryption
+                return reader, n > 0
+            _ = reader.trailer["/Root"].get_object()["/Pages"]
+            return reader, n > 0
+        except Exception as exc:  # any parser failure means: try the next repair
+            _log.debug("pdf open attempt %d failed: %s", n, type(exc).__name__)
+    return None, False
+
+
+class _PageDamaged(Exception):
+    pass
+
+
+def _check_page(page: Any) -> None:
+    """A page whose content stream is referenced but missing would print blank: refuse it."""
+    if "/Contents" not in page:
+        return
+    contents = page.get("/Contents")
+    obj = contents.get_object() if contents is not None else None
+    items = obj if isinstance(obj, ArrayObject) else [contents]
+    for item in items:
+        target = item.get_object() if item is not None else None
+        if target is None or isinstance(target, NullObject) or not isinstance(target,
+                                                                               StreamObject):
+            raise _PageDamaged(page.page_number + 1 if page.page_number is not None else "?")
+
+
+# -- images ---------------------------------------------------------------------------
+
+def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
+    """Width and height from a PNG or JPEG header, read before any decoder sees the file."""
+    if kind == "png" and len(data) >= 24 and data[12:16] == b"IHDR":
+        w, h = struct.unpack(">II", data[16:24])
+        return w, h
+    if kind == "jpeg":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker = data[i + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+                i += 2
+                continue
+            length = struct.unpack(">H", data[i + 2:i + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return w, h
+            i += 2 + length
+    return None
+
+
+def _prepare_images(att: Attachment, name: str, kind: str, data: bytes,
+                    options: PacketOptions) -> list[PreparedImage]:
+    limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
+    size = header_size(data, kind)
+    if size is not None:
+        _check_size(att, name, size, limit)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(BytesIO(data))
+            _check_size(att, name, img.size, limit)
+            out = []
+            # Only TIFF pages are separate pages; extra frames of a JPEG (MPO depth maps
+            # from phone cameras) or an animated PNG are not part of the document.
+            frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
+            for number, frame in enumerate(frames, 1):
+                if number > MAX_FRAMES:
+                    raise _fail(att, name, "too_large", f"has more than {MAX_FRAMES} pages; "
+                                "split it into smaller files.")
+                _check_size(att, name, frame.size, limit)
+                out.append(_prepare_frame(frame, kind, options))
+            return out
+    except PacketInputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        size_text = f" ({int(m.group(1)) / 1e6:,.0f} megapixels)" if m else ""
+        raise _fail(att, name, "too_large", f"is an image too large to open safely{size_text}; "
+                    "it may be a malformed or hostile file. Save it at a lower resolution or "
+                    "as a PDF, then attach it again.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, MemoryError,
+            IndexError, KeyError, TypeError, ZeroDivisionError) as exc:
+        _log.debug("image decode failed: %s", type(exc).__name__)
+        raise _fail(att, name, "damaged", f"is {TYPE_NAMES[kind]} that is damaged or incomplete "
+                    "and cannot be read. Export or scan it again, then attach the new "
+                    "file.") from None
+
+
+def _check_size(att: Attachment, name: str, size: tuple[int, int], limit: int) -> None:
+    w, h = size
+    if w <= 0 or h <= 0:
+        raise _fail(att, name, "damaged", "is an image with no pixels.")
+    if w * h > limit or max(w, h) > MAX_SIDE:
+        raise _fail(att, name, "too_large",
+                    f"is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); images over "
+                    f"{limit / 1e6:.0f} megapixels or {MAX_SIDE:,} pixels on a side are refused "
+                    "so that an oversized or hostile picture cannot exhaust memory. Save it at "
+                    "a lower resolution or as a PDF, then attach it again.")
+
+
+def _placement(w: int, h: int) -> tuple[float, float, float, float, float, float]:
+    """(page_w, page_h, x, y, draw_w, draw_h): fit on a Letter page, portrait or landscape."""
+    landscape = w > h
+    pw, ph = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    bottom = STAMP_BAND + 18
+    box_w, box_h = pw - 2 * IMAGE_MARGIN, ph - IMAGE_MARGIN - bottom
+    scale = min(box_w / w, box_h / h, 72 / 75)  # never blow a small image past 75 dpi
+    dw, dh = w * scale, h * scale
+    x = (pw - dw) / 2
+    y = bottom + (box_h - dh) / 2 if dh < box_h else bottom
+    return pw, ph, x, y, dw, dh
+
+
+def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> PreparedImage:
+    bilevel = frame.mode == "1"
+    dpi = options.bw_dpi if bilevel else options.color_dpi
+    if kind == "jpeg":
+        # Decode at a reduced scale right away when the photo is far larger than needed.
+        w0, h0 = frame.size
+        _, _, _, _, dw0, dh0 = _placement(*_oriented(frame, (w0, h0)))
+        target = _oriented(frame, (math.ceil(dw0 / 72 * dpi), math.ceil(dh0 / 72 * dpi)))
+        frame.draft("RGB" if frame.mode not in ("L", "1") else frame.mode, target)
+    frame.load()
+    img = ImageOps.exif_transpose(frame)
+    img = _flatten_mode(img)
+    w, h = img.size
+    pw, ph, x, y, dw, dh = _placement(w, h)
+    tw, th = math.ceil(dw / 72 * dpi), math.ceil(dh / 72 * dpi)
+    if tw < w or th < h:
+        if img.mode == "1":
+            img = img.convert("L").resize((tw, th), Image.Resampling.LANCZOS)
+            img = img.point(lambda v: 255 if v > 127 else 0).convert("1")
+        else:
+            # Hamming: made for downscaling, sharp enough for text in a photo, and half
+            # the time of Lanczos on a 12-megapixel picture.
+            img = img.resize((tw, th), Image.Resampling.HAMMING, reducing_gap=3.0)
+    if img.mode == "1":
+        data = zlib.compress(img.tobytes(), 6)
+        prepared = PreparedImage(data, "/FlateDecode", "/DeviceGray", 1, img.width, img.height,
+                                 pw, ph, (x, y, dw, dh))
+    else:
+        buf = BytesIO()
+        img.save(buf, "JPEG", quality=options.jpeg_quality, optimize=False)
+        space = "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
+        prepared = PreparedImage(buf.getvalue(), "/DCTDecode", space, 8, img.width, img.height,
+                                 pw, ph, (x, y, dw, dh))
+    img.close()
+    return prepared
+
+
+_ROTATING = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+
+
+def _oriented(frame: Image.Image, size: tuple[int, int]) -> tuple[int, int]:
+    """``size`` as it will be after the EXIF orientation is applied (or undone)."""
+    try:
+        orientation = frame.getexif().get(0x0112, 1)
+    except (OSError, ValueError, SyntaxError):
+        orientation = 1
+    return (size[1], size[0]) if orientation in _ROTATING else size
+
+
+def _flatten_mode(img: Image.Image) -> Image.Image:
+    """RGB, L (grey) or 1 (black and white); transparency goes onto white paper."""
+    mode = img.mode
+    if mode in ("RGB", "L", "1"):
+        return img
+    if mode == "P" and "transparency" not in img.info:
+        return img.convert("RGB")
+    if mode in ("RGBA", "LA", "PA", "P", "La", "RGBa"):
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, (255, 255, 255))
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        return paper
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        return img.point(lambda v: v / 256).convert("L") if mode != "F" else img.convert("L")
+    return img.convert("RGB")
+
+
+def add_image_page(writer: PdfWriter, image: PreparedImage) -> None:
+    """A Letter page holding one prepared image (no reportlab round trip, no re-encoding)."""
+    page = writer.add_blank_page(image.page_w, image.page_h)
+    xobj = EncodedStreamObject()
+    xobj.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Image"),
+        NameObject("/Width"): NumberObject(image.width),
+        NameObject("/Height"): NumberObject(image.height),
+        NameObject("/ColorSpace"): NameObject(image.color_space),
+        NameObject("/BitsPerComponent"): NumberObject(image.bits),
+        NameObject("/Filter"): NameObject(image.filter),
+    })
+    xobj._data = image.data
+    ref = writer._add_object(xobj)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbIm"): ref})})
+    x, y, w, h = image.box
+    _set_contents(writer, page, f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /OmbIm Do Q".encode())
+
+
+# -- PDF pages: flatten and fit on Letter --------------------------------------------------
+
+def _set_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+
+
+def _num(x: Any) -> float:
+    return float(x.get_object() if isinstance(x, IndirectObject) else x)
+
+
+def _rect(arr: Any) -> tuple[float, float, float, float]:
+    a = [_num(v) for v in arr.get_object()]
+    return min(a[0], a[2]), min(a[1], a[3]), max(a[0], a[2]), max(a[1], a[3])
+
+
+def _fmt(values: Any) -> str:
+    return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+                    for v in values)
+
+
+def _inherited(field_dict: Any, key: str) -> Any:
+    node, depth = field_dict, 0
+    while node is not None and depth < 32:
+        if key in node:
+            return node[key].get_object() if isinstance(node[key], PdfObject) else node[key]
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+        depth += 1
+    return None
+
+
+def _page_resources(page: Any) -> DictionaryObject:
+    """The page's own copy of its resources (shared dictionaries are never modified)."""
+    res = page.get("/Resources")
+    res = res.get_object() if res is not None else DictionaryObject()
+    own = DictionaryObject(res.items()) if isinstance(res, DictionaryObject) else DictionaryObject()
+    page[NameObject("/Resources")] = own
+    return own
+
+
+def flatten_annotations(writer: PdfWriter, page: Any,
+                        missing: Callable[[Any, list[tuple[tuple[float, float, float, float],
+                                                           str]]], None] | None = None) -> int:
+    """Draw every visible annotation's appearance into the page, then remove the annotations.
+
+    Form fields without an appearance (``/NeedAppearances`` forms) are passed
+    to ``missing`` as (rect, text) so they can be drawn with the packet font.
+    """
+    annots_ref = page.get("/Annots")
+    page.pop("/AA", None)  # page open/close actions (scripts) never survive
+    if annots_ref is None:
+        return 0
+    annots = annots_ref.get_object()
+    draws: list[bytes] = []
+    names: dict[str, Any] = {}
+    unpainted: list[tuple[tuple[float, float, float, float], str]] = []
+    for i, ref in enumerate(annots if isinstance(annots, ArrayObject) else []):
+        a = ref.get_object() if ref is not None else None
+        if not isinstance(a, DictionaryObject):
+            continue
+        if a.get("/Subtype") in ("/Popup", "/Link"):
+            continue
+        flags = int(_num(a.get("/F", 0)) if a.get("/F") is not None else 0)
+        if flags & (2 | 32):  # Hidden, NoView
+            continue
+        try:
+            rect = _rect(a["/Rect"])
+        except (KeyError, ValueError, TypeError, IndexError):
+            continue
+        stream_ref, stream = _appearance(a)
+        if stream is None:
+            if a.get("/Subtype") == "/Widget":
+                text = _widget_text(a)
+                if text:
+                    unpainted.append((rect, text))
+            continue
+        try:
+            bbox = _rect(stream.get("/BBox", ArrayObject([0, 0, 1, 1])))
+            m = [_num(v) for v in stream.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+        except (ValueError, TypeError, IndexError):
+            continue
+        corners = [(m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+                   for x, y in ((bbox[0], bbox[1]), (bbox[2], bbox[1]), (bbox[0], bbox[3]),
+                                (bbox[2], bbox[3]))]
+        bx0, by0 = min(c[0] for c in corners), min(c[1] for c in corners)
+        bx1, by1 = max(c[0] for c in corners), max(c[1] for c in corners)
+        if bx1 - bx0 <= 0 or by1 - by0 <= 0 or rect[2] - rect[0] <= 0 or rect[3] - rect[1] <= 0:
+            continue
+        sx, sy = (rect[2] - rect[0]) / (bx1 - bx0), (rect[3] - rect[1]) / (by1 - by0)
+        stream[NameObject("/Type")] = NameObject("/XObject")
+        stream[NameObject("/Subtype")] = NameObject("/Form")
+        name = f"/OmbAp{i}"
+        names[name] = stream_ref if stream_ref is not None else writer._add_object(stream)
+        cm = _fmt((sx, 0, 0, sy, rect[0] - sx * bx0, rect[1] - sy * by0))
+        draws.append(f"q {cm} cm {name} Do Q".encode())
+    del page["/Annots"]
+    if draws:
+        res = _page_resources(page)
+        xo = res.get("/XObject")
+        xo = DictionaryObject(xo.get_object().items()) if xo is not None else DictionaryObject()
+        for k, v in names.items():
+            xo[NameObject(k)] = v
+        res[NameObject("/XObject")] = xo
+        _append_contents(writer, page, b"\n".join(draws))
+    if unpainted and missing is not None:
+        missing(page, unpainted)
+    return len(draws) + len(unpainted)
+
+
+def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObject | None]:
+    ap = a.get("/AP")
+    ap = ap.get_object() if ap is not None else None
+    if not isinstance(ap, DictionaryObject) or "/N" not in ap:
+        return None, None
+    ref = ap.raw_get("/N")
+    normal = ap["/N"].get_object()
+    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+        state = a.get("/AS")
+        if state is None or state not in normal:
+            return None, None
+        ref = normal.raw_get(state)
+        normal = normal[state].get_object()
+    if not isinstance(normal, StreamObject):
+        return None, None
+    return (ref if isinstance(ref, IndirectObject) else None), normal
+
+
+def _widget_text(a: DictionaryObject) -> str:
+    kind = _inherited(a, "/FT")
+    value = _inherited(a, "/V")
+    if value is None:
+        return ""
+    if kind == "/Btn":
+        return "X" if str(value) not in ("/Off", "Off", "") else ""
+    if isinstance(value, ArrayObject):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _append_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
+    """Add a content stream after the page's own, which is isolated in q/Q (no re-encoding)."""
+    old = page.get("/Contents")
+    items: list[Any] = []
+    if old is not None:
+        obj = old.get_object()
+        items = list(obj) if isinstance(obj, ArrayObject) else [old]
+    q, big_q, extra = (DecodedStreamObject() for _ in range(3))
+    q.set_data(b"q\n")
+    big_q.set_data(b"\nQ\n")
+    extra.set_data(data)
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(q), *items, writer._add_object(big_q),
+         writer._add_object(extra.flate_encode())])
+
+
+def _box(page: Any) -> tuple[float, float, float, float]:
+    media = _rect(page.get("/MediaBox", ArrayObject([0, 0, PAGE_W, PAGE_H])))
+    crop = _rect(page["/CropBox"]) if "/CropBox" in page else media
+    x0, y0 = max(media[0], crop[0]), max(media[1], crop[1])
+    x1, y1 = min(media[2], crop[2]), min(media[3], crop[3])
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else media
+
+
+def _is_letter(w: float, h: float) -> bool:
+    return (abs(w - PAGE_W) < 2 and abs(h - PAGE_H) < 2) or (abs(w - PAGE_H) < 2
+                                                             and abs(h - PAGE_W) < 2)
+
+
+def needs_fitting(page: Any) -> bool:
+    x0, y0, x1, y1 = _box(page)
+    unit = _num(page.get("/UserUnit", 1))
+    return (page.rotation % 360 != 0 or unit != 1 or x0 != 0 or y0 != 0
+            or not _is_letter(x1 - x0, y1 - y0))
+
+
+def fit_to_letter(writer: PdfWriter, page: Any) -> None:
+    """Place the page's content on a Letter page (rotation applied, scaled only to fit).
+
+    The old content becomes a form XObject (clipped to the crop box), so the
+    exhibit itself is not altered; only where it sits on the sheet changes.
+    """
+    x0, y0, x1, y1 = _box(page)
+    unit = _num(page.get("/UserUnit", 1))
+    rot = page.rotation % 360
+    w, h = (x1 - x0) * unit, (y1 - y0) * unit
+    vw, vh = (h, w) if rot in (90, 270) else (w, h)
+    landscape = vw > vh
+    pw, ph = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    if _is_letter(vw, vh):
+        avail_x, avail_y, avail_w, avail_h = 0.0, 0.0, pw, ph
+    else:  # odd size: keep a margin and the stamp band free
+        avail_x, avail_y = 18.0, STAMP_BAND + 8
+        avail_w, avail_h = pw - 36.0, ph - avail_y - 18.0
+    scale = min(avail_w / vw, avail_h / vh, 1.0)
+    t = Transformation().translate(-x0, -y0).scale(unit, unit).rotate(-rot)
+    corners = [t.apply_on((x, y)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+    minx, miny = min(c[0] for c in corners), min(c[1] for c in corners)
+    t = t.translate(-minx, -miny).scale(scale, scale)
+    t = t.translate(avail_x + (avail_w - vw * scale) / 2,
+                    avail_y + (avail_h - vh * scale) / 2 if vh * scale < avail_h else avail_y)
+    ctm = [round(v, 6) + 0.0 for v in t.ctm]
+
+    contents = page.get("/Contents")
+    resources = page.get("/Resources")
+    obj = contents.get_object() if contents is not None else None
+    if isinstance(obj, StreamObject) and isinstance(contents, IndirectObject):
+        form, form_ref = obj, contents  # reuse the stream: no decoding, no re-encoding
+    else:
+        data = page.get_contents().get_data() if obj is not None else b""
+        raw = DecodedStreamObject()
+        raw.set_data(data)
+        form = raw.flate_encode()
+        form_ref = writer._add_object(form)
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1))
+    if resources is not None:
+        form[NameObject("/Resources")] = resources
+    if "/Group" in page:
+        form[NameObject("/Group")] = page["/Group"]
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbPage"): form_ref})})
+    _set_contents(writer, page, f"q {_fmt(ctm)} cm /OmbPage Do Q".encode())
+    for key in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit"):
+        page.pop(key, None)
+    page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, pw, ph))
+
+
+def add_evidence(writer: PdfWriter, ev: Evidence,
+                 draw_values: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]],
+                                       None] | None = None) -> int:
+    """Append the document's pages (flattened, on Letter) to ``writer``; return the first index."""
+    start = len(writer.pages)
+    if ev.reader is not None:
+        for src in ev.reader.pages:
+            page = writer.add_page(src)
+            flatten_annotations(writer, page, draw_values or draw_field_values)
+            if needs_fitting(page):
+                fit_to_letter(writer, page)
+            for key in ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo"):
+                page.pop(key, None)
+    else:
+        for image in ev.images:
+            add_image_page(writer, image)
+    return start
+
+
+def draw_field_values(page: Any,
+                      items: list[tuple[tuple[float, float, float, float], str]]) -> None:
+    """Paint form-field values that have no appearance, with the packet's Unicode font."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ombuds_desktop.packet import fonts
+
+    fonts.register()
+    x0, y0, x1, y1 = _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H)
+    buf = BytesIO()
+    c = Canvas(buf, pagesize=(x1, y1), invariant=1, initialFontName=fonts.REGULAR)
+    for (rx0, ry0, rx1, ry1), text in items:
+        size = max(5.0, min(10.0, (ry1 - ry0) * 0.7))
+        lines = fonts.wrap(text, fonts.REGULAR, size, max(rx1 - rx0 - 4, 10)) or [text]
+        c.setFont(fonts.REGULAR, size)
+        y = ry1 - size - 1 if len(lines) > 1 else ry0 + (ry1 - ry0 - size) / 2 + 1
+        for line in lines:
+            c.drawString(rx0 + 2, y, line)
+            y -= size * 1.15
+    c.showPage()
+    c.save()
+    buf.seek(0)
+    page.merge_page(PdfReader(buf).pages[0], over=True)

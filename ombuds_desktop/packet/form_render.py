@@ -1,0 +1,676 @@
+"""DHS Form 7001 on paper, drawn entirely from the edition file.
+
+Every printed section appears in the edition's order with its heading; each
+field prints by its *type* (boxes with captions, every option with a checked or
+empty box, tables for repeating groups, lines for signatures).  Text that does
+not fit its space continues on an addendum page that names the section and
+item, so nothing is ever cut off.  Hidden fields (``shown_if`` false) are not
+printed; a hidden section keeps its heading with "Not applicable" so the
+reader sees that nothing is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ombuds_desktop.dates import format_us
+from ombuds_desktop.draft import Draft, facts
+from ombuds_desktop.formdef.model import FieldDef, FormDefinition, Section
+from ombuds_desktop.packet import fonts
+from ombuds_desktop.packet.fonts import BOLD, REGULAR
+from ombuds_desktop.packet.layout import (
+    BAR,
+    BOTTOM,
+    FAINT,
+    LEFT,
+    MUTED,
+    RIGHT,
+    SHADE,
+    TOP,
+    WIDTH,
+    Rendered,
+    Sheet,
+    render_paged,
+)
+from ombuds_desktop.packet.plan import PacketPlan, plan_packet
+from ombuds_desktop.packet.values import (
+    PART_LABELS,
+    display,
+    field_shown,
+    options_for,
+    part_value,
+    section_shown,
+    short_id,
+    value_of,
+)
+
+CAPTION = 6.8  # caption size inside boxes
+VALUE = 9.5  # answer size
+LEADING = 12.0
+LONG_TEXT_LINES = 8  # default box height of a long_text without pdf_lines
+TEXT_LINES = 4  # a one-line text answer may grow to this many lines, then continues
+CELL_LINES = 8  # lines per table cell before it continues on the addendum
+HALF_TYPES = frozenset({"date", "a_number", "uscis_account", "phone", "email", "country",
+                        "us_state", "receipt_number", "srmt_number"})
+COLUMN_WIDTHS = {"date": 62.0, "yes_no": 64.0, "receipt_number": 92.0, "a_number": 82.0,
+                 "us_state": 74.0, "uscis_account": 92.0, "phone": 90.0, "country": 90.0}
+ROW_NUMBER_W = 18.0
+
+
+@dataclass(slots=True)
+class _Continuation:
+    """Text or table rows that did not fit, printed on the addendum."""
+
+    heading: str
+    label: str
+    text: str = ""
+    group: FieldDef | None = None
+    rows: list[tuple[int, Mapping[str, Any]]] = field(default_factory=list)
+
+
+def item_name(field_id: str) -> str:
+    """"s2.explanation" -> "explanation": the short name used in addendum headings."""
+    return field_id.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def consent_provenance_note(definition: FormDefinition) -> str:
+    """Small print under consent wording that is not the agency's own text."""
+    provenance = definition.consent.get("provenance")
+    if not provenance or provenance == "official":
+        return ""
+    return ("This consent is worded by Ombuds Desktop from the CIS Ombudsman's published "
+            f"description; the official wording was not available ({provenance}).")
+
+
+def footer_for(definition: FormDefinition, draft: Draft, what: str | None = None
+               ) -> Callable[[int, int | None], str]:
+    client = facts.client_name(draft) or "(client name not entered)"
+    doc = what or definition.number
+
+    def footer(page: int, total: int | None) -> str:
+        return (f"{doc} · Page {page} of {total if total else '…'} · {client} · "
+                f"Draft {short_id(draft)}")
+    return footer
+
+
+class _FormWriter:
+    def __init__(self, draft: Draft, definition: FormDefinition, plan: PacketPlan,
+                 notes: Mapping[str, Sequence[str]]) -> None:
+        self.draft, self.d, self.plan, self.notes = draft, definition, plan, notes
+        self.values = draft.values
+        self.pending: list[_Continuation] = []
+        self.s: Sheet
+
+    # -- page furniture -------------------------------------------------------
+    def header(self, s: Sheet) -> None:
+        if s.page == 1:
+            self._first_header(s)
+            return
+        s.text(LEFT, TOP, f"{self.d.number} · {self.d.title}", font=BOLD, size=8, color=MUTED)
+        s.text(RIGHT, TOP, self._identity(), size=7.5, color=MUTED, align="right")
+        s.hline(LEFT, RIGHT, TOP - 5, color=FAINT, width=0.5)
+        s.y = TOP - 16
+
+    def _identity(self) -> str:
+        parts = [f"OMB No. {self.d.omb}"]
+        if self.d.edition_label:
+            parts.append(self.d.edition_label)
+        return " · ".join(parts)
+
+    def _first_header(self, s: Sheet) -> None:
+        d = self.d
+        top = TOP + 6
+        s.text(LEFT, top - 14, d.number, font=BOLD, size=17)
+        s.text(LEFT, top - 31, d.title, font=BOLD, size=12.5, color=BAR)
+        y = top - 43
+        for line in s.wrap(d.agency, 300, size=7.5):
+            s.text(LEFT, y, line, size=7.5, color=MUTED)
+            y -= 9.5
+        box_w, box_x = 168.0, RIGHT - 168.0
+        lines = [f"OMB No. {d.omb}"]
+        if d.edition_label:
+            lines.append(d.edition_label)
+        if d.expires:
+            lines.append(f"Expires {format_us(d.expires)}")
+        box_h = 8 + 11 * len(lines)
+        s.box(box_x, top - 4, box_w, box_h, stroke=BAR, width=0.8)
+        for i, line in enumerate(lines):
+            s.text(box_x + box_w / 2, top - 15 - 11 * i, line, font=BOLD if i == 0 else REGULAR,
+                   size=8.5, align="center")
+        s.y = min(y, top - 4 - box_h) - 4
+        s.hline(LEFT, RIGHT, s.y, color=BAR, width=1.6)
+        s.y -= 6
+        notes = [n for key in ("reconstructed_note", "deadline_note", "fee_note")
+                 if (n := d.notes.get(key))]
+        for note in notes:
+            s.paragraph(note, size=7.3, leading=9, color=MUTED, after=2.5)
+        s.y -= 6
+
+    # -- sections -------------------------------------------------------------
+    def draw(self, s: Sheet) -> None:
+        self.s, self.pending = s, []
+        for section in self.d.sections:
+            if section.printed:
+                self.section(section)
+        if self.pending:
+            self.addendum()
+
+    def section(self, sec: Section) -> None:
+        s = self.s
+        keep = 110.0  # never leave a heading alone at the foot of a page
+        if sec.consent_text and section_shown(sec, self.values):
+            consent = self.d.consent.get(sec.consent_text, "")
+            keep = max(keep, 40 + len(s.wrap(consent, WIDTH - 16, size=9)) * 11.5 + 30)
+        s.ensure(min(keep, 400))
+        s.bar(sec.heading)
+        s.mark(sec.heading, 1)
+        if not section_shown(sec, self.values):
+            s.paragraph("Not applicable to this request.", size=8.5, color=MUTED, after=8)
+            return
+        if sec.intro:
+            s.paragraph(sec.intro, size=8, leading=10, color=MUTED, after=4)
+        if sec.consent_text:
+            self.consent(self.d.consent.get(sec.consent_text, ""))
+        fields = [f for f in sec.fields if f.printed and field_shown(f, self.values)]
+        half: list[FieldDef] = []
+        i = 0
+        while i < len(fields):
+            f = fields[i]
+            if f.type in HALF_TYPES:
+                half.append(f)
+                if len(half) == 2:
+                    self.boxes_row(half, sec)
+                    half = []
+                i += 1
+                continue
+            if half:
+                self.boxes_row(half, sec)
+                half = []
+            if f.type == "signature":
+                nxt = fields[i + 1] if i + 1 < len(fields) else None
+                paired = nxt if nxt is not None and nxt.type == "date" else None
+                self.signature(f, paired)
+                i += 2 if paired else 1
+                continue
+            self.field(f, sec)
+            i += 1
+        if half:
+            self.boxes_row(half, sec)
+        for note in self.notes.get(sec.id, ()):
+            self.note(note)
+        s.y -= 6
+
+    def consent(self, text: str) -> None:
+        if not text:
+            return
+        s = self.s
+        lines = s.wrap(text, WIDTH - 16, size=9)
+        h = len(lines) * 11.5 + 10
+        small = consent_provenance_note(self.d)
+        if h < 600:
+            s.ensure(h + 4 + (20 if small else 0))
+            s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
+            s.y -= 6
+            for line in lines:
+                s.y -= 11.5
+                s.text(LEFT + 8, s.y + 3, line, size=9)
+            s.y -= 10
+        else:
+            s.paragraph(text, size=9, after=6)
+        if small:
+            s.paragraph(small, size=6.8, leading=8.5, color=MUTED, after=6)
+
+    def note(self, text: str) -> None:
+        s = self.s
+        lines = s.wrap(text, WIDTH - 20, size=8.5)
+        h = len(lines) * 11 + 8
+        s.ensure(h + 4)
+        s.box(LEFT, s.y, WIDTH, h, stroke=BAR, width=0.9)
+        s.c.setFillColor(BAR)
+        s.c.rect(LEFT, s.y - h, 3.5, h, stroke=0, fill=1)
+        y = s.y - 4
+        for line in lines:
+            y -= 11
+            s.text(LEFT + 10, y + 2.5, line, size=8.5)
+        s.y -= h + 6
+
+    # -- fields ----------------------------------------------------------------
+    def field(self, f: FieldDef, sec: Section) -> None:
+        t = f.type
+        if t in ("single_choice", "multiple_choice"):
+            self.choices(f)
+        elif t == "yes_no":
+            self.yes_no(f)
+        elif t == "person_name":
+            self.composite(f, (("family", 0.4), ("given", 0.35), ("middle", 0.25)),)
+        elif t == "address":
+            self.composite(f, (("street", 0.72), ("unit", 0.28)),
+                           (("city", 0.34), ("state", 0.22), ("postal_code", 0.18),
+                            ("country", 0.26)))
+        elif t == "group":
+            self.group(f, sec)
+        elif t == "attachments":
+            self.attachments(f)
+        elif t == "long_text":
+            self.long_text(f, sec)
+        else:
+            self.boxes_row([f], sec)
+
+    def _box_height(self, n_lines: int) -> float:
+        return 11 + LEADING * max(1, n_lines) + 2
+
+    def boxes_row(self, fields: Sequence[FieldDef], sec: Section) -> None:
+        """One or two simple answers side by side, each in a captioned box."""
+        s = self.s
+        gap = 8.0
+        w = WIDTH if len(fields) == 1 and fields[0].type not in HALF_TYPES else (WIDTH - gap) / 2
+        cells = []
+        for f in fields:
+            text = display(f, value_of(f, self.values), self.d)
+            wrapped = fonts.wrap_lines(text, REGULAR, VALUE, w - 8) if text else []
+            if len(wrapped) > TEXT_LINES:
+                shown = [line for line, _ in wrapped[:TEXT_LINES - 1]]
+                heading = f"Section {sec.number}, {item_name(f.id)}, continued"
+                shown.append(f"(continued on the addendum: {heading})")
+                self.pending.append(_Continuation(heading, f.label,
+                                                  fonts.rest_of(wrapped, TEXT_LINES - 1)))
+            else:
+                shown = [line for line, _ in wrapped]
+            cells.append((f, shown))
+        h = max(self._box_height(len(lines)) for _, lines in cells)
+        caption_lines = max(len(s.wrap(f.label, w - 6, size=CAPTION)) for f, _ in cells)
+        h += 8 * (caption_lines - 1)
+        s.ensure(h + 4)
+        x = LEFT
+        for f, lines in cells:
+            self._boxed(x, s.y, w, h, f.label, lines)
+            x += w + gap
+        s.y -= h + 4
+
+    def _boxed(self, x: float, top: float, w: float, h: float, caption: str,
+               lines: Sequence[str]) -> None:
+        """A box with a small caption at its top (wrapped if long) and the answer below."""
+        s = self.s
+        s.box(x, top, w, h)
+        caps = s.wrap(caption, w - 6, size=CAPTION)
+        y = top - 7.5
+        for cap in caps:
+            s.text(x + 3, y, cap, size=CAPTION, color=MUTED)
+            y -= 8
+        y = y + 8 - LEADING + 0.5
+        for line in lines:
+            s.text(x + 4, y, line, font=BOLD if line.startswith("(continued on") else REGULAR,
+                   size=VALUE if not line.startswith("(continued on") else 7.5)
+            y -= LEADING
+
+    def label_line(self, text: str, *, size: float = 8.5, indent: float = 0.0,
+                   keep: float = 0.0) -> None:
+        s = self.s
+        lines = s.wrap(text, WIDTH - indent, font=BOLD, size=size)
+        s.ensure(len(lines) * (size + 2.5) + keep)
+        for line in lines:
+            s.y -= size + 2.5
+            s.text(LEFT + indent, s.y + 1.5, line, font=BOLD, size=size)
+        s.y -= 2
+
+    def composite(self, f: FieldDef, *rows: tuple[tuple[str, float], ...]) -> None:
+        s = self.s
+        value = value_of(f, self.values)
+        h = self._box_height(1)
+        self.label_line(f.label, keep=h * len(rows) + 4)
+        for row in rows:
+            x = LEFT
+            for part, frac in row:
+                w = WIDTH * frac
+                text = part_value(part, value)
+                lines = s.wrap(text, w - 8, size=VALUE) if text else []
+                self._boxed(x, s.y, w, max(h, self._box_height(len(lines))), PART_LABELS[part],
+                            lines)
+                x += w
+            tallest = max(self._box_height(len(s.wrap(part_value(p, value), WIDTH * fr - 8,
+                                                        size=VALUE)))
+                          for p, fr in row)
+            s.y -= max(h, tallest)
+        s.y -= 5
+
+    def yes_no(self, f: FieldDef) -> None:
+        s = self.s
+        value = value_of(f, self.values)
+        lines = s.wrap(f.label, WIDTH - 120, size=9)
+        h = max(len(lines), 1) * 11.5 + 7
+        s.ensure(h + 3)
+        s.box(LEFT, s.y, WIDTH, h)
+        y = s.y - 12
+        for line in lines:
+            s.text(LEFT + 5, y, line, size=9)
+            y -= 11.5
+        bx = RIGHT - 104
+        by = s.y - 13.5
+        s.checkbox(bx, by, value is True)
+        s.text(bx + 12, by + 1, "Yes", size=9)
+        s.checkbox(bx + 52, by, value is False)
+        s.text(bx + 64, by + 1, "No", size=9)
+        s.y -= h + 4
+
+    def choices(self, f: FieldDef) -> None:
+        """Every option with a box, checked when chosen (as on a paper form)."""
+        s = self.s
+        value = value_of(f, self.values)
+        chosen = set(value if isinstance(value, list) else [value] if value else [])
+        options = options_for(f, self.d)
+        col_w = (WIDTH - 12) / 2
+        two = all(fonts.width(o.label, REGULAR, 9) <= col_w - 18 for o in options) \
+            and len(options) > 2
+        first_h = 11.5 * len(s.wrap(options[0].label, (col_w if two else WIDTH - 12) - 18,
+                                    size=9)) + 3 if options else 0
+        self.label_line(f.label, keep=first_h)
+        if two:
+            per_col = (len(options) + 1) // 2
+            for r in range(per_col):
+                s.ensure(14)
+                for c in range(2):
+                    k = c * per_col + r
+                    if k < len(options):
+                        opt = options[k]
+                        x = LEFT + 6 + c * (col_w + 6)
+                        s.checkbox(x, s.y - 10, opt.id in chosen)
+                        s.text(x + 13, s.y - 9, opt.label, size=9)
+                s.y -= 13.5
+        else:
+            for opt in options:
+                lines = s.wrap(opt.label, WIDTH - 30, size=9)
+                s.ensure(11.5 * len(lines) + 3)
+                s.checkbox(LEFT + 6, s.y - 10, opt.id in chosen)
+                y = s.y - 9
+                for line in lines:
+                    s.text(LEFT + 19, y, line, size=9)
+                    y -= 11.5
+                s.y -= 11.5 * len(lines) + 2
+        unknown = [v for v in chosen if v not in {o.id for o in options}]
+        if unknown:
+            s.paragraph("Other answer recorded: " + "; ".join(str(v) for v in unknown),
+                        x=LEFT + 6, size=9)
+        s.y -= 5
+
+    def long_text(self, f: FieldDef, sec: Section) -> None:
+        s = self.s
+        budget = f.pdf_lines or LONG_TEXT_LINES
+        text = str(value_of(f, self.values) or "")
+        wrapped = fonts.wrap_lines(text, REGULAR, VALUE, WIDTH - 10) if text.strip() else []
+        if len(wrapped) > budget:
+            heading = f"Section {sec.number}, {item_name(f.id)}, continued"
+            shown = [line for line, _ in wrapped[:budget - 1]]
+            self.pending.append(_Continuation(heading, f.label, fonts.rest_of(wrapped,
+                                                                              budget - 1)))
+            tail = f"(continued on the addendum: {heading})"
+        else:
+            shown, tail = [line for line, _ in wrapped], ""
+        rows = budget if f.pdf_lines else max(2, len(shown))
+        lines: list[tuple[str, bool]] = [(line, False) for line in shown]
+        if tail:
+            lines.append((tail, True))
+        lines += [("", False)] * (rows - len(lines))
+        # The box may break across pages (with its label repeated) rather than leave a
+        # quarter page empty; at least four lines stay together.
+        self.label_line(f.label, keep=min(rows, 4) * LEADING + 12)
+        first = True
+        while lines:
+            room = int((s.y - 8 - BOTTOM) // LEADING)
+            if room < min(4, len(lines)):
+                s.new_page()
+                room = int((s.y - 8 - BOTTOM) // LEADING)
+            if not first:
+                self.label_line(f"{f.label} (continued)", size=7.5)
+                room = int((s.y - 8 - BOTTOM) // LEADING)
+            part, lines = lines[:room], lines[room:]
+            h = len(part) * LEADING + 8
+            s.box(LEFT, s.y, WIDTH, h)
+            y = s.y - LEADING + 1
+            for line, is_tail in part:
+                if is_tail:
+                    s.text(LEFT + 5, y, line, font=BOLD, size=7.8, color=BAR)
+                else:
+                    s.text(LEFT + 5, y, line, size=VALUE)
+                y -= LEADING
+            s.y -= h + (6 if not lines else 0)
+            first = False
+
+    def signature(self, f: FieldDef, date_field: FieldDef | None) -> None:
+        """A line to sign by hand; the app never draws, types or pastes a signature."""
+        s = self.s
+        s.ensure(46)
+        s.y -= 30
+        sig_w = WIDTH * 0.62 if date_field else WIDTH * 0.75
+        s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
+        s.text(LEFT, s.y - 9, f.label, size=7.5, color=MUTED)
+        if date_field is not None:
+            x = LEFT + sig_w + 24
+            s.hline(x, RIGHT, s.y, width=0.9)
+            value = display(date_field, value_of(date_field, self.values))
+            if value:
+                s.text(x + 4, s.y + 4, value, size=VALUE)
+            s.text(x, s.y - 9, f"{date_field.label} (mm/dd/yyyy)", size=7.5, color=MUTED)
+        s.y -= 18
+
+    # -- tables -----------------------------------------------------------------
+    def _columns(self, g: FieldDef) -> list[FieldDef]:
+        ids = g.pdf_columns or tuple(sub.id for sub in g.fields if sub.printed)
+        return [sub for i in ids if (sub := g.subfield(i)) is not None and sub.printed]
+
+    def _widths(self, cols: Sequence[FieldDef]) -> list[float]:
+        avail = WIDTH - ROW_NUMBER_W
+        fixed = {i: COLUMN_WIDTHS[c.type] for i, c in enumerate(cols) if c.type in COLUMN_WIDTHS}
+        for i, c in enumerate(cols):  # short free text (a form number) needs no more room
+            if i not in fixed and c.type == "text" and c.max_length and c.max_length <= 40:
+                fixed[i] = 74.0 + c.max_length
+        weights = {i: (2.2 if c.type == "long_text" else 1.0)
+                   for i, c in enumerate(cols) if i not in fixed}
+        rest = avail - sum(fixed.values())
+        if not weights:  # only fixed columns: stretch them to the full width
+            scale = avail / sum(fixed.values())
+            return [fixed[i] * scale for i in range(len(cols))]
+        if weights and rest < 60 * len(weights):  # too many fixed columns: share evenly
+            return [avail / len(cols)] * len(cols)
+        total_w = sum(weights.values()) or 1
+        return [fixed.get(i, rest * weights.get(i, 0) / total_w) for i in range(len(cols))]
+
+    def _table_header(self, cols: Sequence[FieldDef], widths: Sequence[float]) -> float:
+        s = self.s
+        caps = [s.wrap(c.label, w - 6, font=BOLD, size=7) for c, w in zip(cols, widths,
+                                                                            strict=True)]
+        h = max(len(c) for c in caps) * 8.5 + 6
+        s.box(LEFT, s.y, WIDTH, h, fill=SHADE)
+        s.text(LEFT + 4, s.y - 9, "#", font=BOLD, size=7)
+        x = LEFT + ROW_NUMBER_W
+        for cap, w in zip(caps, widths, strict=True):
+            s.hline(x, x, s.y, color=FAINT, width=0.5)
+            s.c.line(x, s.y, x, s.y - h)
+            y = s.y - 9
+            for line in cap:
+                s.text(x + 3, y, line, font=BOLD, size=7)
+                y -= 8.5
+            x += w
+        s.y -= h
+        return h
+
+    def _cell(self, sub: FieldDef, row: Mapping[str, Any], width: float, where: str
+              ) -> tuple[list[str], bool | None]:
+        """Lines of a cell (continuing on the addendum past CELL_LINES), or a checkbox."""
+        if not field_shown(sub, self.values, row):
+            return [], None
+        value = row.get(sub.id)
+        if sub.type == "yes_no":
+            return [], value is True
+        text = display(sub, value, self.d)
+        wrapped = fonts.wrap_lines(text, REGULAR, 8.5, width - 6) if text else []
+        if len(wrapped) > CELL_LINES:
+            heading = f"{where}, {item_name(sub.id)}, continued"
+            self.pending.append(_Continuation(heading, sub.label,
+                                              fonts.rest_of(wrapped, CELL_LINES - 1)))
+            head = [line for line, _ in wrapped[:CELL_LINES - 1]]
+            return [*head, "(continued on the addendum)"], None
+        return [line for line, _ in wrapped], None
+
+    def _details(self, g: FieldDef, cols: Sequence[FieldDef], row: Mapping[str, Any]) -> str:
+        """Answers of a row that have no column (e.g. "No receipt notice received yet")."""
+        col_ids = {c.id for c in cols}
+        parts = []
+        for sub in g.fields:
+            if sub.id in col_ids or not sub.printed or not field_shown(sub, self.values, row):
+                continue
+            value = row.get(sub.id)
+            if value is None or value == "" or value == [] or value is False:
+                continue
+            parts.append(f"{sub.label}: {display(sub, value, self.d)}")
+        return " · ".join(parts)
+
+    def table(self, g: FieldDef, sec: Section, rows: Sequence[tuple[int, Mapping[str, Any]]],
+              blank_rows: int = 0) -> None:
+        s = self.s
+        cols = self._columns(g)
+        widths = self._widths(cols)
+        s.ensure(40)
+        self._table_header(cols, widths)
+        entries: list[tuple[int, Mapping[str, Any]] | None] = list(rows) + [None] * blank_rows
+        for entry in entries:
+            if entry is None:
+                cells: list[tuple[list[str], bool | None]] = [
+                    ([], False if c.type == "yes_no" else None) for c in cols]
+                number, details = "", ""
+            else:
+                idx, row = entry
+                where = f"Section {sec.number}, {item_name(g.id)}, row {idx + 1}"
+                cells = [self._cell(c, row, w, where) for c, w in zip(cols, widths, strict=True)]
+                number, details = str(idx + 1), self._details(g, cols, row)
+            detail_lines = s.wrap(details, WIDTH - ROW_NUMBER_W - 6, size=7.5) if details else []
+            h = max([max(len(lines), 1) * 10.5 + 6 for lines, _ in cells] or [16.5])
+            h = max(h, 16.5)
+            dh = len(detail_lines) * 9.5 + (3 if detail_lines else 0)
+            if s.ensure(h + dh):
+                self.label_line(f"{g.label} (continued)", size=7.5)
+                self._table_header(cols, widths)
+            s.box(LEFT, s.y, WIDTH, h + dh)
+            s.text(LEFT + 4, s.y - 10.5, number, size=8, color=MUTED)
+            x = LEFT + ROW_NUMBER_W
+            for (lines, check), w in zip(cells, widths, strict=True):
+                s.hline(x, x, s.y, color=FAINT, width=0.5)
+                s.c.line(x, s.y, x, s.y - h)
+                if check is not None:
+                    s.checkbox(x + w / 2 - 4.25, s.y - 12.5, check)
+                y = s.y - 10.5
+                for line in lines:
+                    bold = line == "(continued on the addendum)"
+                    s.text(x + 3, y, line, font=BOLD if bold else REGULAR,
+                           size=7 if bold else 8.5)
+                    y -= 10.5
+                x += w
+            if detail_lines:
+                s.hline(LEFT + ROW_NUMBER_W, RIGHT, s.y - h, color=FAINT, width=0.4)
+                y = s.y - h - 9
+                for line in detail_lines:
+                    s.text(LEFT + ROW_NUMBER_W + 3, y, line, size=7.5, color=MUTED)
+                    y -= 9.5
+            s.y -= h + dh
+        s.y -= 6
+
+    def group(self, g: FieldDef, sec: Section) -> None:
+        raw = value_of(g, self.values)
+        rows = [(i, r) for i, r in enumerate(raw if isinstance(raw, list) else [])
+                if isinstance(r, dict)]
+        limit = g.pdf_rows
+        shown = rows if limit is None else rows[:limit]
+        blank = 0
+        if not rows:
+            blank = max(limit or 1, 1)
+        elif limit is not None and len(rows) < limit:
+            blank = limit - len(rows)
+        self.label_line(g.label, keep=40)
+        self.table(g, sec, shown, blank)
+        if limit is not None and len(rows) > limit:
+            heading = f"Section {sec.number}, {item_name(g.id)}, continued"
+            first, last = rows[limit][0] + 1, rows[-1][0] + 1
+            self.s.paragraph(f"Rows {first}–{last} continue on the addendum: {heading}.",
+                             font=BOLD, size=7.8, color=BAR, after=6)
+            self.pending.append(_Continuation(heading, g.label, group=g, rows=rows[limit:]))
+
+    def attachments(self, f: FieldDef) -> None:
+        """The supporting documents, with where each one is in the packet."""
+        s = self.s
+        self.label_line(f.label, keep=40)
+        items = self.plan.all_attachments()
+        cols = (("Exhibit / place", 92.0), ("Description", 0.0), ("Category", 150.0),
+                ("Date", 62.0))
+        fixed = sum(w for _, w in cols)
+        widths = [w or WIDTH - fixed for _, w in cols]
+        h = 15.0
+        s.ensure(h + 18)
+
+        def head() -> None:
+            s.box(LEFT, s.y, WIDTH, h, fill=SHADE)
+            x = LEFT
+            for (title, _), w in zip(cols, widths, strict=True):
+                s.text(x + 3, s.y - 10, title, font=BOLD, size=7)
+                x += w
+            s.y -= h
+        head()
+        if not items:
+            s.box(LEFT, s.y, WIDTH, 16)
+            s.text(LEFT + 4, s.y - 11, "No supporting documents attached.", size=8.5,
+                   color=MUTED)
+            s.y -= 22
+            return
+        for att in items:
+            cat = self.d.category(att.category)
+            cells = [self.plan.location(att.id), att.description,
+                     cat.label if cat else att.category, format_us(att.date)]
+            wrapped = [s.wrap(c, w - 6, size=8) for c, w in zip(cells, widths, strict=True)]
+            rh = max(max(len(x), 1) for x in wrapped) * 10 + 6
+            if s.ensure(rh):
+                self.label_line(f"{f.label} (continued)", size=7.5)
+                head()
+            s.box(LEFT, s.y, WIDTH, rh)
+            x = LEFT
+            for lines, w in zip(wrapped, widths, strict=True):
+                y = s.y - 10
+                for line in lines:
+                    s.text(x + 3, y, line, size=8)
+                    y -= 10
+                x += w
+            s.y -= rh
+        s.y -= 8
+
+    # -- addendum -------------------------------------------------------------------
+    def addendum(self) -> None:
+        s = self.s
+        s.ensure(120)
+        s.bar("Addendum: answers continued from the pages above")
+        s.mark("Addendum", 1)
+        sections = {f"Section {sec.number}": sec for sec in self.d.sections}
+        for item in self.pending:  # may grow while printing (a long cell in a continued row)
+            s.ensure(50)
+            s.y -= 4
+            self.label_line(item.heading, size=10)
+            s.paragraph(item.label, size=7.8, color=MUTED, after=4)
+            if item.group is not None:
+                sec = sections.get(item.heading.split(",")[0])
+                if sec is not None:
+                    self.table(item.group, sec, item.rows)
+                continue
+            heading = item.heading
+
+            def again(heading: str = heading) -> None:
+                s.text(LEFT, s.y - 9, f"{heading} (continued)", font=BOLD, size=8, color=MUTED)
+                s.y -= 14
+            s.paragraph(item.text, size=VALUE, leading=LEADING, after=8, on_break=again)
+
+
+def render_form(draft: Draft, definition: FormDefinition, *, plan: PacketPlan | None = None,
+                section_notes: Mapping[str, Sequence[str]] | None = None) -> Rendered:
+    """Form 7001 for ``draft`` as a PDF, with a bookmark per section."""
+    plan = plan or plan_packet(draft, definition)
+    writer = _FormWriter(draft, definition, plan, section_notes or {})
+    title = f"{definition.number}, {definition.title}"
+    return render_paged(title, writer.draw, footer=footer_for(definition, draft),
+                        header=writer.header)

@@ -1,0 +1,194 @@
+"""A small page-layout engine on a reportlab canvas, shared by every generated page.
+
+Why not platypus: a form needs exact control of where text stops (to continue
+it on an addendum page), boxes with captions, and checkboxes; a cursor that
+moves down the page and breaks when it runs out of room does all of that in a
+few lines.  Pages are Letter; the bottom half inch is left free for the
+packet's page-number and exhibit stamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen.canvas import Canvas
+
+from ombuds_desktop.packet import fonts
+from ombuds_desktop.packet.fonts import BOLD, REGULAR
+
+PAGE_W, PAGE_H = letter
+LEFT = 54.0
+RIGHT = PAGE_W - 54.0
+WIDTH = RIGHT - LEFT
+TOP = PAGE_H - 50.0
+BOTTOM = 68.0  # lowest baseline of content
+FOOTER_Y = 44.0  # the document's own footer line
+STAMP_BAND = 36.0  # reserved for packet stamps
+
+INK = HexColor("#111111")
+MUTED = HexColor("#4a4f57")
+FAINT = HexColor("#8a9099")
+RULE = HexColor("#9aa1ab")
+BAR = HexColor("#1f3447")
+SHADE = HexColor("#edf1f5")
+WHITE = HexColor("#ffffff")
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineMark:
+    """A bookmark inside a generated document (0-based page)."""
+
+    title: str
+    page: int
+    level: int = 0
+
+
+@dataclass(slots=True)
+class Rendered:
+    """A generated PDF, its page count, its bookmarks and anything the user should know."""
+
+    pdf: bytes
+    pages: int
+    outline: list[OutlineMark] = field(default_factory=list)
+    missing_glyphs: set[str] = field(default_factory=set)
+
+
+FooterFn = Callable[[int, int | None], str]
+
+
+class Sheet:
+    """A canvas with a cursor (``y``), page breaks, a per-page header and a footer."""
+
+    def __init__(self, *, title: str, total_pages: int | None = None,
+                 footer: FooterFn | None = None,
+                 header: Callable[[Sheet], None] | None = None) -> None:
+        fonts.register()
+        self._buf = BytesIO()
+        self.c = Canvas(self._buf, pagesize=letter, invariant=1, pageCompression=1,
+                        initialFontName=REGULAR, initialFontSize=9.5)
+        self.c.setTitle(title)
+        self.c.setCreator("Ombuds Desktop")
+        self.c.setAuthor("")
+        self.total_pages = total_pages
+        self._footer = footer
+        self._header = header
+        self.page = 1
+        self.y = TOP
+        self.marks: list[OutlineMark] = []
+        self.missing: set[str] = set()
+        self._start_page()
+
+    # -- pages ---------------------------------------------------------------
+    def _start_page(self) -> None:
+        self.y = TOP
+        if self._header is not None:
+            self._header(self)
+
+    def _finish_page(self) -> None:
+        if self._footer is not None:
+            line = self._footer(self.page, self.total_pages)
+            self.c.setStrokeColor(RULE)
+            self.c.setLineWidth(0.5)
+            self.c.line(LEFT, FOOTER_Y + 11, RIGHT, FOOTER_Y + 11)
+            self.text(PAGE_W / 2, FOOTER_Y, line, size=7.5, color=MUTED, align="center")
+
+    def new_page(self) -> None:
+        self._finish_page()
+        self.c.showPage()
+        self.page += 1
+        self._start_page()
+
+    def ensure(self, height: float) -> bool:
+        """Start a new page unless ``height`` points fit above the bottom margin."""
+        if self.y - height < BOTTOM:
+            self.new_page()
+            return True
+        return False
+
+    def mark(self, title: str, level: int = 0) -> None:
+        self.marks.append(OutlineMark(title, self.page - 1, level))
+
+    def finish(self) -> Rendered:
+        self._finish_page()
+        self.c.showPage()
+        self.c.save()
+        return Rendered(self._buf.getvalue(), self.page, list(self.marks), set(self.missing))
+
+    # -- drawing -------------------------------------------------------------
+    def text(self, x: float, y: float, s: str, *, font: str = REGULAR, size: float = 9.5,
+             color: Color = INK, align: str = "left") -> None:
+        if not s:
+            return
+        s = fonts.clean(s).replace("\n", " ")
+        self.missing |= fonts.missing_glyphs(s)
+        self.c.setFillColor(color)
+        self.c.setFont(font, size)
+        if align == "center":
+            self.c.drawCentredString(x, y, s)
+        elif align == "right":
+            self.c.drawRightString(x, y, s)
+        else:
+            self.c.drawString(x, y, s)
+
+    def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
+        return fonts.wrap(s, font, size, width)
+
+    def paragraph(self, s: str, *, x: float = LEFT, width: float = WIDTH, font: str = REGULAR,
+                  size: float = 9.5, leading: float | None = None, color: Color = INK,
+                  after: float = 4.0, on_break: Callable[[], None] | None = None) -> None:
+        """Wrapped text at the cursor, continuing on new pages as needed."""
+        leading = leading or size * 1.3
+        for line in self.wrap(s, width, font=font, size=size):
+            if self.ensure(leading) and on_break is not None:
+                on_break()
+            self.y -= leading
+            self.text(x, self.y + leading * 0.25, line, font=font, size=size, color=color)
+        self.y -= after
+
+    def checkbox(self, x: float, y: float, checked: bool, size: float = 8.5) -> None:
+        """A square box (lower-left at x, y); checked boxes hold a bold X from the font."""
+        self.c.setStrokeColor(INK)
+        self.c.setLineWidth(0.7)
+        self.c.setFillColor(WHITE)
+        self.c.rect(x, y, size, size, stroke=1, fill=1)
+        if checked:
+            self.text(x + size / 2, y + size * 0.14, "X", font=BOLD, size=size * 1.05,
+                      align="center")
+
+    def box(self, x: float, top: float, w: float, h: float, *, fill: Color | None = None,
+            stroke: Color = RULE, width: float = 0.6) -> None:
+        self.c.setStrokeColor(stroke)
+        self.c.setLineWidth(width)
+        if fill is not None:
+            self.c.setFillColor(fill)
+        self.c.rect(x, top - h, w, h, stroke=1, fill=1 if fill is not None else 0)
+
+    def hline(self, x1: float, x2: float, y: float, *, color: Color = INK,
+              width: float = 0.7) -> None:
+        self.c.setStrokeColor(color)
+        self.c.setLineWidth(width)
+        self.c.line(x1, y, x2, y)
+
+    def bar(self, title: str, *, size: float = 10.5) -> None:
+        """A dark heading bar across the content width (section headings)."""
+        h = size + 9
+        self.c.setFillColor(BAR)
+        self.c.rect(LEFT, self.y - h, WIDTH, h, stroke=0, fill=1)
+        self.text(LEFT + 6, self.y - h + 5.5, title, font=BOLD, size=size, color=WHITE)
+        self.y -= h + 6
+
+
+def render_paged(title: str, draw: Callable[[Sheet], None], *,
+                 footer: FooterFn | None = None,
+                 header: Callable[[Sheet], None] | None = None) -> Rendered:
+    """Lay out twice: once to count pages, once to print "Page X of Y" with the real Y."""
+    probe = Sheet(title=title, footer=footer, header=header)
+    draw(probe)
+    total = probe.page
+    sheet = Sheet(title=title, total_pages=total, footer=footer, header=header)
+    draw(sheet)
+    return sheet.finish()

@@ -1,0 +1,140 @@
+"""Overlay stamps: packet page numbers (or Bates numbers), exhibit labels, the DRAFT watermark.
+
+Stamps are drawn on a separate reportlab overlay and merged over each page,
+so the exhibits themselves are not altered (``field-conventions.md`` §1.3).
+They sit in the bottom half inch, on a white backing so they stay legible
+over a full-bleed scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from ombuds_desktop.packet import fonts
+from ombuds_desktop.packet.fonts import BOLD, REGULAR
+
+WATERMARK = "DRAFT - NOT READY TO FILE"
+_INK = HexColor("#111111")
+_WATERMARK = Color(0.78, 0.1, 0.1, alpha=0.28)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What goes on one page: left label (exhibit), right number, watermark flag."""
+
+    left: str = ""
+    right: str = ""
+    watermark: bool = False
+
+
+def page_number_text(index: int, total: int, bates_prefix: str | None, digits: int = 6,
+                     start: int = 1) -> str:
+    if bates_prefix is not None:
+        return f"{bates_prefix}{start + index:0{digits}d}"
+    return f"Page {index + 1} of {total}"
+
+
+def _label(c: Canvas, text: str, x: float, y: float, *, align: str, font: str) -> None:
+    size = 8.5
+    w = fonts.width(text, font, size)
+    left = x - w if align == "right" else x
+    c.setFillColor(HexColor("#ffffff"))
+    c.rect(left - 4, y - 3.5, w + 8, size + 5, stroke=0, fill=1)
+    c.setFillColor(_INK)
+    c.setFont(font, size)
+    if align == "right":
+        c.drawRightString(x, y, text)
+    else:
+        c.drawString(x, y, text)
+
+
+def overlay(sizes: Sequence[tuple[float, float]], stamps: Sequence[Stamp]) -> PdfReader:
+    """One overlay page per packet page, in the same sizes."""
+    fonts.register()
+    buf = BytesIO()
+    c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=REGULAR)
+    for (w, h), st in zip(sizes, stamps, strict=True):
+        c.setPageSize((w, h))
+        if st.watermark:
+            c.saveState()
+            c.setFillColor(_WATERMARK)
+            c.setFont(BOLD, 44 if w < h else 52)
+            c.translate(w / 2, h / 2)
+            c.rotate(54 if w < h else 32)
+            c.drawCentredString(0, -15, WATERMARK)
+            c.restoreState()
+            c.setFillColor(Color(0.78, 0.1, 0.1))
+            c.setFont(BOLD, 8)
+            c.drawCentredString(w / 2, h - 14, f"{WATERMARK}: validation errors remain")
+        if st.left:
+            _label(c, st.left, 36, 18, align="left", font=BOLD)
+        if st.right:
+            _label(c, st.right, w - 36, 18, align="right", font=REGULAR)
+        c.showPage()
+    c.save()
+    buf.seek(0)
+    return PdfReader(buf)
+
+
+def apply(writer: PdfWriter, stamps: Sequence[Stamp], first: int = 0) -> None:
+    """Draw ``stamps[i]`` over page ``first + i`` of ``writer``.
+
+    Each overlay page becomes a form XObject with its own resources, drawn
+    after the page's content (isolated in q/Q).  Nothing of the page itself is
+    decoded, renamed or re-compressed, which keeps stamping a 300-page packet
+    fast and leaves the exhibits' content streams byte-for-byte as they were.
+    """
+    pages = list(writer.pages)[first:first + len(stamps)]
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
+    over = overlay(sizes, stamps)
+    push, pop, draw = (_stream(writer, data) for data in (b"q\n", b"\nQ\n",
+                                                          b"q /OmbStamp Do Q\n"))
+    for page, (w, h), stamp_page in zip(pages, sizes, over.pages, strict=True):
+        source = stamp_page["/Contents"].get_object()
+        form = EncodedStreamObject()
+        form._data = source._data
+        if "/Filter" in source:
+            form[NameObject("/Filter")] = source["/Filter"].clone(writer)
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w),
+                                              FloatObject(h)]),
+            NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
+        })
+        resources = page.get("/Resources")
+        resources = DictionaryObject(resources.get_object().items()) if resources is not None \
+            else DictionaryObject()
+        xobjects = resources.get("/XObject")
+        xobjects = DictionaryObject(xobjects.get_object().items()) if xobjects is not None \
+            else DictionaryObject()
+        xobjects[NameObject("/OmbStamp")] = writer._add_object(form)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        old = page.get("/Contents")
+        items: list = []
+        if old is not None:
+            obj = old.get_object()
+            items = list(obj) if isinstance(obj, ArrayObject) else [old]
+        page[NameObject("/Contents")] = ArrayObject([push, *items, pop, draw])
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)

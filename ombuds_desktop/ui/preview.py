@@ -1,0 +1,306 @@
+"""The built packet in an in-app PDF preview, with print, save, exports and submission.
+
+The PDF is shown from memory (QtPdf reads a QBuffer); nothing is written
+unless the user saves or exports, and then only where they choose.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF, QUrl
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QImage, QKeySequence, QPainter
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QWidget,
+)
+
+from ombuds_desktop.dates import DateFormatError, format_us, parse_us
+from ombuds_desktop.draft.model import Draft, Submission
+from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.ui.dialogs import show_error
+from ombuds_desktop.ui.operations import Operation
+from ombuds_desktop.ui.packet_actions import neutral_name, packet_options, save_bytes, vault_reader
+
+
+def load_pdf(data: bytes, parent: Any = None) -> tuple[QPdfDocument, QBuffer]:
+    """A QPdfDocument reading from memory (keep the buffer alive as long as the document)."""
+    buffer = QBuffer(parent)
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument(parent)
+    document.load(buffer)
+    return document, buffer
+
+
+def print_pdf(parent: QWidget, data: bytes, title: str) -> bool:
+    """Print through the system dialog, page by page at the printer's resolution."""
+    document, buffer = load_pdf(data)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    painter = QPainter()
+    if not painter.begin(printer):
+        show_error(parent, "Printing failed", "The printer could not be started.")
+        return False
+    try:
+        for i in range(document.pageCount()):
+            if i:
+                printer.newPage()
+            target = painter.viewport()
+            image = document.render(i, target.size())
+            page = QImage(image.size(), QImage.Format.Format_RGB32)
+            page.fill(QColor("white"))
+            p = QPainter(page)
+            p.drawImage(0, 0, image)
+            p.end()
+            painter.drawImage(target, page)
+    finally:
+        painter.end()
+        document.close()
+        buffer.close()
+    return True
+
+
+class SubmittedDialog(QDialog):
+    """Mark as submitted: method, date and the CIS Ombudsman request number."""
+
+    def __init__(self, parent: QWidget | None, draft: Draft) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark as submitted")
+        form = QFormLayout(self)
+        self.method = QComboBox()
+        for key, label in (("online", "Online"), ("email", "E-mail"), ("mail", "Mail")):
+            self.method.addItem(label, key)
+        channel = draft.values.get("app.channel")
+        self.method.setCurrentIndex(max(self.method.findData(channel), 0))
+        self.date = QLineEdit(format_us(date.today()))
+        self.date.setPlaceholderText("mm/dd/yyyy")
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("From the confirmation e-mail or letter (can be added "
+                                       "later)")
+        self.problem = QLabel()
+        self.problem.setObjectName("problems")
+        form.addRow("Submitted by:", self.method)
+        form.addRow("Date submitted:", self.date)
+        form.addRow("CIS Ombudsman request number:", self.number)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        try:
+            when = parse_us(self.date.text())
+        except DateFormatError as exc:
+            self.problem.setText(str(exc))
+            return
+        if when > date.today():
+            self.problem.setText("The submission date cannot be in the future.")
+            return
+        self.accept()
+
+    def submission(self) -> Submission:
+        return Submission(self.method.currentData(), parse_us(self.date.text()).isoformat(),
+                          self.number.text().strip() or None)
+
+
+class PreviewWindow(QMainWindow):
+    def __init__(self, result: Any, vault: Any, draft: Draft, definition: FormDefinition,
+                 settings: Any = None, parent: QWidget | None = None,
+                 on_submitted: Any = None) -> None:
+        super().__init__(parent)
+        self.result, self.vault, self.draft = result, vault, draft
+        self.definition, self.settings = definition, settings
+        self.on_submitted = on_submitted
+        self.setWindowTitle("Packet preview" + (" — DRAFT, NOT READY TO FILE"
+                                                if result.watermarked else ""))
+        self.resize(1100, 900)
+        self.document, self._buffer = load_pdf(result.pdf, self)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Packet pages")
+        self.bookmarks = QPdfBookmarkModel(self)
+        self.bookmarks.setDocument(self.document)
+        self.tree = QTreeView()
+        self.tree.setModel(self.bookmarks)
+        self.tree.setHeaderHidden(True)
+        self.tree.expandAll()
+        self.tree.setAccessibleName("Bookmarks")
+        self.tree.activated.connect(self._go)
+        self.tree.clicked.connect(self._go)
+        split = QSplitter()
+        split.addWidget(self.tree)
+        split.addWidget(self.view)
+        split.setSizes([260, 840])
+        self.setCentralWidget(split)
+        self._actions()
+        notes = f"{result.pages} pages"
+        if result.watermarked:
+            notes += " · DRAFT: validation errors remain"
+        if result.notes:
+            notes += " · " + " ".join(result.notes[:2])
+        self.statusBar().showMessage(notes)
+
+    def _actions(self) -> None:
+        bar = QToolBar("Packet")
+        self.addToolBar(bar)
+
+        def act(text: str, slot, keys: str | None = None) -> QAction:
+            a = QAction(text, self)
+            if keys:
+                a.setShortcut(QKeySequence(keys))
+            a.triggered.connect(slot)
+            bar.addAction(a)
+            return a
+
+        self.act_save = act("Save as…", self.save_as, "Ctrl+S")
+        self.act_print = act("Print…", self.print_packet, "Ctrl+P")
+        self.act_signature = act("Print the signature page…", self.print_signature_page)
+        bar.addSeparator()
+        self.act_upload = act("Export for online upload…", self.export_upload)
+        self.act_email = act("Create e-mail draft…", self.export_email)
+        self.act_mail = act("Mail packet…", self.export_mail)
+        bar.addSeparator()
+        self.act_submitted = act("Mark as submitted…", self.mark_submitted)
+
+    def _go(self, index: QModelIndex) -> None:
+        page = self.bookmarks.data(index, int(QPdfBookmarkModel.Role.Page))
+        if page is not None:
+            self.view.pageNavigator().jump(int(page), QPointF(), 0)
+
+    def _default(self, what: str, suffix: str) -> str:
+        folder = Path(self.settings.output_folder) if self.settings and \
+            self.settings.output_folder else Path.home()
+        return str(folder / neutral_name(self.draft, what, suffix))
+
+    # ------------------------------------------------------------------ actions
+
+    def save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the packet",
+                                              self._default("packet", ".pdf"), "PDF (*.pdf)")
+        if path and save_bytes(self, self.result.pdf, path):
+            manifest = Path(path).with_suffix(".manifest.json")
+            save_bytes(self, self.result.manifest_json().encode("utf-8"), manifest)
+            self.statusBar().showMessage(f"Saved {path} and its SHA-256 manifest.", 8000)
+
+    def print_packet(self) -> None:
+        if print_pdf(self, self.result.pdf, "DHS Form 7001 packet"):
+            self.vault.record_event("print", self.draft.id)
+
+    def print_signature_page(self) -> None:
+        from ombuds_desktop.packet.exports import signature_page_pdf
+
+        try:
+            data = signature_page_pdf(self.draft, self.definition,
+                                      packet_options(self.draft, self.settings))
+        except Exception as exc:
+            show_error(self, "The signature page could not be made", exc)
+            return
+        if print_pdf(self, data, "Section 9 signature page"):
+            self.vault.record_event("print", self.draft.id)
+
+    def _run_export(self, label: str, work, done_text) -> Operation:
+        return Operation(self, work).success(lambda r: (
+            self.vault.record_event("export", self.draft.id),
+            QMessageBox.information(self, "Done", done_text(r)))).failure(
+            lambda exc: show_error(self, "The export failed", exc)).run(label)
+
+    def export_upload(self) -> Operation | None:
+        from ombuds_desktop.packet.exports import export_upload_folder
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the upload files",
+                                                  str(Path(self._default("x", "")).parent))
+        if not folder:
+            return None
+        out = Path(folder) / neutral_name(self.draft, "upload", "")
+        draft, definition = self.draft.copy(), self.definition
+        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        reader = vault_reader(self.vault)
+        return self._run_export(
+            "Preparing the upload files…",
+            lambda progress, token: export_upload_folder(
+                draft, out, None, definition, options, progress=progress, cancel=token,
+                read_bytes=reader),
+            lambda r: f"The upload files and the copy sheet are in {out}.")
+
+    def export_email(self) -> Operation | None:
+        from ombuds_desktop.packet.exports import export_eml
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save the e-mail draft",
+                                              self._default("email", ".eml"),
+                                              "E-mail draft (*.eml)")
+        if not path:
+            return None
+        draft, definition, packet = self.draft.copy(), self.definition, self.result
+        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+
+        def opened(result) -> str:
+            first = result.paths[0] if getattr(result, "paths", None) else Path(path)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(first)))
+            count = len(getattr(result, "paths", [path]))
+            return (f"The e-mail draft was saved ({count} message(s)) and opened in your mail "
+                    "program. Check it, then send it from there.")
+
+        return self._run_export(
+            "Preparing the e-mail…",
+            lambda progress, token: export_eml(draft, Path(path), None, definition, options,
+                                               packet=packet, progress=progress, cancel=token),
+            opened)
+
+    def export_mail(self) -> Operation | None:
+        from ombuds_desktop.packet.exports import export_mail
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save the print-ready mail packet",
+                                              self._default("mail", ".pdf"), "PDF (*.pdf)")
+        if not path:
+            return None
+        draft, definition, packet = self.draft.copy(), self.definition, self.result
+        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        return self._run_export(
+            "Preparing the mail packet…",
+            lambda progress, token: export_mail(draft, Path(path), None, definition, options,
+                                                packet=packet, progress=progress,
+                                                cancel=token),
+            lambda r: f"The mail packet (address sheet first) is in {path}. Mailed requests "
+                      "take two to three weeks to be entered.")
+
+    def mark_submitted(self) -> None:
+        if self.result.watermarked and QMessageBox.question(
+                self, "This is a draft packet",
+                "This packet was built with errors left. Mark the request as submitted "
+                "anyway?") != QMessageBox.StandardButton.Yes:
+            return
+        dialog = SubmittedDialog(self, self.draft)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.vault.record_submission(self.draft.id, dialog.submission())
+        except Exception as exc:
+            show_error(self, "Could not record the submission", exc)
+            return
+        if self.on_submitted:
+            self.on_submitted()
+        self.statusBar().showMessage("Marked as submitted.", 8000)

@@ -1,0 +1,53 @@
+"""Fixtures for the packet tests: a case folder with evidence, fixed build options."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+from ombuds_desktop.formdef import load_form_key
+from ombuds_desktop.packet import PacketOptions
+
+from .support import BUILD_DATE, Case
+
+for tool in ("qpdf", "pdftotext", "pdffonts", "pdfinfo"):
+    if shutil.which(tool) is None:  # pragma: no cover - CI installs them (./dev test)
+        raise RuntimeError(f"the packet tests need {tool} (apt-get install qpdf poppler-utils)")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pypdf():
+    """pypdf logs every repair of the deliberately broken test files; keep output readable."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def definition():
+    return load_form_key("dhs-7001/2022-11")
+
+
+@pytest.fixture
+def options():
+    return PacketOptions(build_date=BUILD_DATE)
+
+
+@pytest.fixture
+def case(tmp_path):
+    """A clean (error-free) attorney case for a T/U/VAWA/asylee/refugee client."""
+    c = Case(tmp_path / "case")
+    assert c.errors() == []
+    return c
+
+
+@pytest.fixture
+def plain_case(tmp_path):
+    """A clean case whose client needs no wet-ink signature."""
+    c = Case(tmp_path / "plain", wet_ink=False)
+    assert c.errors() == []
+    return c
