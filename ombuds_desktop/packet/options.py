@@ -8,40 +8,20 @@ stop at the next checkpoint once a :class:`CancelToken` is cancelled.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
+
+from ombuds_desktop.tasks import Cancelled, CancelToken, ProgressFn
 
 MB = 1024 * 1024
 
 #: The parts of a packet, in the default order of ``field-conventions.md`` §1.1.
 PARTS = ("cover_letter", "form", "signature", "g28", "consents", "index", "exhibits")
 
-ProgressFn = Callable[[int, int, str], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled a build; nothing was written."""
-
-
-class CancelToken:
-    """Set from the UI thread, checked by the worker between steps (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def check(self) -> None:
-        if self._event.is_set():
-            raise Cancelled("cancelled")
+#: Shared with the vault and the GUI: see :mod:`ombuds_desktop.tasks`.
+__all__ = ["MB", "PARTS", "Cancelled", "CancelToken", "PacketOptions", "ProgressFn", "Steps"]
 
 
 class Steps:

@@ -112,8 +112,9 @@ class AttachmentsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.needed = ProblemLabel()
         layout.addWidget(self.needed)
-        hint = QLabel("Add documents with “Add files…” or drag them here. Drag the list to "
-                      "change the exhibit order.")
+        hint = QLabel("Add documents with “Add files…” or drag them here. Exhibits are "
+                      "printed in category order until you change the order here (drag, or "
+                      "Move up / Move down); then your order is kept.")
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -362,8 +363,15 @@ class AttachmentsEditor(QWidget):
             return
         items = self.draft.attachments
         items[row], items[target] = items[target], items[row]
+        self._remember_order()
         self._rebuild(select=target)
         self.changed.emit()
+
+    def _remember_order(self) -> None:
+        """The user chose an order: the packet keeps it (``options.exhibit_order``)."""
+        assert self.draft is not None
+        packet = self.draft.options.setdefault("packet", {})
+        packet["exhibit_order"] = [a.id for a in self.draft.attachments]
 
     def _reordered(self, *_: object) -> None:
         if self._loading or self.draft is None:
@@ -372,6 +380,7 @@ class AttachmentsEditor(QWidget):
                  for i in range(self.list.count())]
         by_id = {a.id: a for a in self.draft.attachments}
         self.draft.attachments[:] = [by_id[i] for i in order if i in by_id]
+        self._remember_order()
         self.changed.emit()
 
     def show_findings(self, findings: list[Finding]) -> None:

@@ -170,3 +170,17 @@ def test_mark_as_submitted_records_it_in_the_vault(qtbot, state, import_sample, 
     assert stored.submission.request_number == "CISOMB-2026-000123"
     assert w.draft.status == "submitted"
     assert any(f.code == "R39-after-submission" for f in w.findings)
+
+
+def test_reordering_exhibits_sets_the_packet_order(qtbot, state, import_sample, open_window):
+    w = open_window(import_sample("attorney-employer"))
+    go(w, "s8")
+    editor = w.attachments
+    ids = [a.id for a in w.draft.attachments]
+    editor.list.setCurrentRow(2)
+    editor.move_selected(-1)
+    assert [a.id for a in w.draft.attachments] == [ids[0], ids[2], ids[1]]
+    assert w.draft.options["packet"]["exhibit_order"] == [ids[0], ids[2], ids[1]]
+    result = build(qtbot, w)
+    titles = [e.title for e in result.exhibits]
+    assert titles[0].startswith("USCIS reply to service request")
