@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ombuds_desktop.draft import Draft, DraftFormatError, loads, read_draft_file
 from ombuds_desktop.draft.interchange import MAX_DRAFT_BYTES
+from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_form_key
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # validation found errors
@@ -38,6 +40,24 @@ def read_draft_arg(arg: str) -> tuple[Draft, Path | None]:
         return read_draft_file(path), path.resolve().parent
     except DraftFormatError as exc:
         raise CliError(str(exc)) from None
+
+
+def definition_for(form_key: str) -> FormDefinition:
+    """The edition a draft names, or a one-line error saying why it cannot be used."""
+    try:
+        return load_form_key(form_key)
+    except FormDefinitionError as exc:
+        raise CliError(f"cannot use the form edition this draft names ({form_key}): "
+                       f"{exc.problem}") from None
+
+
+def date_option(raw: str | None, flag: str) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CliError(f"{flag} must be a YYYY-MM-DD date, not {raw!r}") from None
 
 
 def print_json(data: Any) -> None:

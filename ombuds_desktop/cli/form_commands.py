@@ -4,44 +4,34 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from ombuds_desktop.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, print_json, read_draft_arg
+from ombuds_desktop.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    date_option,
+    definition_for,
+    print_json,
+    read_draft_arg,
+)
 from ombuds_desktop.draft.schema import draft_schema
-from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition, load_form_key
+from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
 
-def load_definition_for(form_key: str) -> FormDefinition:
-    try:
-        return load_form_key(form_key)
-    except FormDefinitionError as exc:
-        raise CliError(f"cannot use the form edition this draft names ({form_key}): "
-                       f"{exc.problem}") from None
-
-
-def _parse_today(raw: str | None) -> date | None:
-    if raw is None:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise CliError(f"--today must be a YYYY-MM-DD date, not {raw!r}") from None
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     draft, base_dir = read_draft_arg(args.draft)
-    definition = load_definition_for(draft.form)
+    definition = definition_for(draft.form)
     if args.section is not None:
         known = [s.id for s in definition.sections]
         if args.section not in known:
             raise CliError(f"--section {args.section!r} is not a section of this form; use one "
                            f"of: {', '.join(known)}")
-    findings = validate_draft(draft, definition, today=_parse_today(args.today),
+    findings = validate_draft(draft, definition, today=date_option(args.today, "--today"),
                               base_dir=base_dir,
                               sections=[args.section] if args.section else None)
     if args.json:

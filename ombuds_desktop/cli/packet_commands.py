@@ -14,13 +14,19 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ombuds_desktop.cli.common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, CliError, read_draft_arg
+from ombuds_desktop.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    CliError,
+    date_option,
+    definition_for,
+    read_draft_arg,
+)
 from ombuds_desktop.draft import Attachment, Draft, facts
-from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_form_key
 from ombuds_desktop.packet import (
     EvidenceProblems,
     NotReadyError,
@@ -90,23 +96,6 @@ def _vault_exists() -> bool:
     return Vault.exists(default_data_dir())
 
 
-def _definition(draft: Draft) -> FormDefinition:
-    try:
-        return load_form_key(draft.form)
-    except FormDefinitionError as exc:
-        raise CliError(f"cannot use the form edition this draft names ({draft.form}): "
-                       f"{exc.problem}") from None
-
-
-def _date(raw: str | None) -> date | None:
-    if raw is None:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise CliError(f"--date must be a YYYY-MM-DD date, not {raw!r}") from None
-
-
 def _passwords(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
@@ -120,7 +109,7 @@ def _passwords(items: list[str] | None) -> dict[str, str]:
 def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
     overrides: dict[str, Any] = {}
     if getattr(args, "date", None):
-        overrides["build_date"] = _date(args.date)
+        overrides["build_date"] = date_option(args.date, "--date")
     if getattr(args, "allow_draft", False):
         overrides["allow_draft"] = True
     if getattr(args, "labels", None):
@@ -186,7 +175,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def cmd_packet(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
-        definition = _definition(draft)
+        definition = definition_for(draft.form)
         options = _options(draft, args)
         try:
             result = build_packet(draft, base_dir, definition, options, read_bytes=read_bytes)
@@ -206,7 +195,7 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 def cmd_signature_page(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, _):
-        definition = _definition(draft)
+        definition = definition_for(draft.form)
         options = _options(draft, args)
         data = signature_page_pdf(draft, definition, options)
         errors = [f for f in validate_draft(draft, definition, today=options.today(),
@@ -225,7 +214,7 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
-        definition = _definition(draft)
+        definition = definition_for(draft.form)
         options = _options(draft, args)
         try:
             if args.upload_dir:
@@ -258,7 +247,7 @@ def cmd_family_email(args: argparse.Namespace) -> int:
     if len(groups) != 1 or None in groups:
         raise CliError("the drafts must all belong to the same family group (family_group)")
     options = _options(drafts[0], args)
-    notes = export_family_eml(drafts, Path(args.out), _definition(drafts[0]), options)
+    notes = export_family_eml(drafts, Path(args.out), definition_for(drafts[0].form), options)
     _notes(notes)
     sys.stdout.write(f"wrote {args.out}\n")
     return EXIT_OK
@@ -268,13 +257,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ombuds_desktop.samples import sample_names, write_sample
 
     out = Path(args.out)
-    built = _date(args.date)
+    built = date_option(args.date, "--date")
     families: dict[str, list[Draft]] = {}
     for name in sample_names():
         folder = out / name
         path = write_sample(name, folder / "draft")
         draft, base_dir = read_draft_arg(str(path))
-        definition = _definition(draft)
+        definition = definition_for(draft.form)
         overrides: dict[str, Any] = {"allow_draft": True}
         if built:
             overrides["build_date"] = built

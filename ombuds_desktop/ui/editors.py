@@ -457,30 +457,12 @@ class CountryCombo(QComboBox):
         self.setCurrentIndex(max(self.findData(code.upper() if code else None), 0))
 
 
-class CountryEditor(Editor):
-    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+class _ComboEditor(Editor):
+    """A list box whose items carry the stored codes (countries, states)."""
+
+    def __init__(self, field: FieldDef, combo: QComboBox, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.combo = CountryCombo()
-        self.combo.currentIndexChanged.connect(self._emit)
-        layout = _row(self.combo)
-        layout.addStretch(1)
-        self.setLayout(layout)
-        self.setFocusProxy(self.combo)
-
-    def value(self) -> str | None:
-        return self.combo.code()
-
-    def _show(self, value: Any) -> None:
-        self.combo.set_code(value)
-
-
-class StateEditor(Editor):
-    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        self.combo = QComboBox()
-        self.combo.addItem("— choose —", None)
-        for code, name in us_states().items():
-            self.combo.addItem(f"{name} ({code})", code)
+        self.combo = combo
         self.combo.currentIndexChanged.connect(self._emit)
         layout = _row(self.combo)
         layout.addStretch(1)
@@ -491,7 +473,22 @@ class StateEditor(Editor):
         return self.combo.currentData()
 
     def _show(self, value: Any) -> None:
-        self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
+        code = value.upper() if isinstance(value, str) else value
+        self.combo.setCurrentIndex(max(self.combo.findData(code), 0))
+
+
+class CountryEditor(_ComboEditor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(field, CountryCombo(), parent)
+
+
+class StateEditor(_ComboEditor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        combo = QComboBox()
+        combo.addItem("— choose —", None)
+        for code, name in us_states().items():
+            combo.addItem(f"{name} ({code})", code)
+        super().__init__(field, combo, parent)
 
 
 class SignatureLine(Editor):
