@@ -304,6 +304,7 @@ class DraftWindow(QMainWindow):
             page.show_findings(self.findings)
         self._update_nav()
         self._update_banner()
+        self._update_outcome()
         if page is self.review:
             self.review.refresh()
 
@@ -355,6 +356,14 @@ class DraftWindow(QMainWindow):
 
     def screener(self):
         return screen(self.findings)
+
+    def _update_outcome(self) -> None:
+        if "app" not in self.page_ids:
+            return
+        result = self.screener()
+        reasons = "".join(f"\n• {f.message}" for f in result.reasons)
+        severity = {"proceed": "info", "caution": "warning"}.get(result.outcome, "error")
+        self.pages[self.page_ids.index("app")].show_outcome(result.text + reasons, severity)
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWhatsThis,
@@ -40,6 +41,7 @@ class ProblemLabel(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setObjectName("problems")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 
     def show_findings(self, findings: list[Finding]) -> None:
@@ -82,6 +84,9 @@ class FieldRow(QFrame):
         self.path = path
         self.setObjectName("fieldRow")
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Never squeeze a row below its natural height (the page scrolls instead), or
+        # fields and their problem texts overlap when messages appear.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 6, 4)
         outer.setSpacing(3)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -42,11 +44,17 @@ class ReviewPage(QWidget):
         layout.addWidget(self.outcome)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        for label in (self.outcome, self.summary):  # never squeezed under the list
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.summary)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Finding", "Where"])
-        self.tree.setColumnWidth(0, 640)
         self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAccessibleName("Findings grouped by section; press Enter to go to one")
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemDoubleClicked.connect(self._activated)
@@ -84,6 +92,7 @@ class ReviewPage(QWidget):
                          "page, have it signed, then attach the scan in Section 8.")
         self.summary.setText(" ".join(lines))
         self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
+        self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
         self.tree.clear()
         for section in w.definition.sections:
             mine = [f for f in findings if f.section == section.id]

@@ -51,8 +51,17 @@ class SectionPage(QScrollArea):
             note.setWordWrap(True)
             note.setObjectName("hint")
             self.layout_.addWidget(note)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName("Screener outcome")
+        self.outcome.hide()
+        self.layout_.addWidget(self.outcome)
         self.section_problems = ProblemLabel()
         self.layout_.addWidget(self.section_problems)
+        self.section_notes = ProblemLabel()
+        self.section_notes.setObjectName("notes")
+        self.layout_.addWidget(self.section_notes)
         self.rows: list[FieldRow] = []
         self.special: dict[str, QWidget] = {}
         for f in section.fields:
@@ -69,6 +78,24 @@ class SectionPage(QScrollArea):
             self.layout_.addWidget(row)
         self.layout_.addStretch(1)
         self.setWidget(body)
+
+    def fit(self) -> None:
+        """Give the page body the height its wrapped texts need at this width.
+
+        QScrollArea sizes its widget without height-for-width, so without this,
+        rows with long problem messages would be squeezed and overlap.
+        """
+        body = self.widget()
+        if body is None:
+            return
+        layout = body.layout()
+        width = self.viewport().width()
+        needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        body.setMinimumHeight(max(needed, layout.minimumSize().height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit()
 
     def load(self, draft: Draft) -> None:
         for row in self.rows:
@@ -92,6 +119,7 @@ class SectionPage(QScrollArea):
             if row.field.mirror:
                 row.editor.set_value(values.get(row.field.mirror))
             row.update_state(values)
+        self.fit()
 
     def show_findings(self, findings: list[Finding]) -> None:
         mine = [f for f in findings if f.section == self.section.id]
@@ -106,7 +134,17 @@ class SectionPage(QScrollArea):
             f.field not in claimed and not any(f.field.startswith(p + ".") or
                                                f.field.startswith(p + "[") for p in claimed)
             and f.field not in self.special)]
-        self.section_problems.show_findings(loose)
+        self.section_problems.show_findings([f for f in loose if f.severity != "info"])
+        self.section_notes.show_findings([f for f in loose if f.severity == "info"])
+        self.fit()
+
+    def show_outcome(self, text: str, severity: str) -> None:
+        """The screener's verdict, at the top of the "Before you file" page."""
+        self.outcome.setText(text)
+        self.outcome.setProperty("severity", severity)
+        self.outcome.style().unpolish(self.outcome)
+        self.outcome.style().polish(self.outcome)
+        self.outcome.show()
 
     def row_for(self, path: str) -> QWidget | None:
         """The widget showing ``path`` (for "jump to the field" from the review list)."""

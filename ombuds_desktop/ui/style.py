@@ -28,6 +28,7 @@ QLabel#hint {{ color: palette(placeholder-text); }}
 QLabel#problems[severity="error"] {{ color: {error}; }}
 QLabel#problems[severity="warning"] {{ color: {warning}; }}
 QLabel#problems[severity="info"] {{ color: {info}; }}
+QLabel#notes {{ color: palette(placeholder-text); }}
 QFrame#fieldRow[severity="error"] {{ border-left: 4px solid {error}; background: {error_bg}; }}
 QFrame#fieldRow[severity="warning"] {{ border-left: 4px solid {warning};
                                         background: {warning_bg}; }}
