@@ -13,8 +13,6 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 _US_DATE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -78,6 +76,8 @@ def add_months(d: date, months: int) -> date:
 
 @lru_cache(maxsize=64)
 def _federal_holidays(year: int) -> frozenset[date]:
+    import holidays  # imported on first use: it is slow to load and rarely needed
+
     return frozenset(holidays.US(years=year, observed=True).keys())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,10 +27,12 @@ from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import DraftFormatError, read_draft_file
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.draft.profiles import apply_profile
-from ombuds_desktop.formdef import FormDefinition, load_edition, load_form_key
 from ombuds_desktop.ui.dialogs import ask_passphrase, confirm, show_error
 from ombuds_desktop.ui.drafts_model import DraftsModel
 from ombuds_desktop.ui.operations import Operation
+
+if TYPE_CHECKING:
+    from ombuds_desktop.formdef import FormDefinition
 
 
 class HomeWindow(QMainWindow):
@@ -213,6 +215,8 @@ class HomeWindow(QMainWindow):
     # ------------------------------------------------------------------ drafts
 
     def definition(self) -> FormDefinition:
+        from ombuds_desktop.formdef import load_edition  # loaded on first use, not at launch
+
         return load_edition()
 
     def new_draft(self) -> None:
@@ -242,6 +246,8 @@ class HomeWindow(QMainWindow):
             window.raise_()
             window.activateWindow()
             return window
+        from ombuds_desktop.formdef import load_form_key
+
         try:
             draft = self.vault.load_draft(draft_id)
             definition = load_form_key(draft.form)

@@ -27,17 +27,17 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keyring
-import keyring.backend
-import keyring.errors
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ombuds_desktop.vault import crypto
 
 KEYRING_SERVICE = "ombuds-desktop"
 KEYRING_PREFIX = "ombuds-kek-v1:"
+if TYPE_CHECKING:  # keyring is imported when first needed: it is slow to load
+    import keyring.backend
+
 PRIMARY_METHODS = ("keyring", "passphrase")
 METHODS = (*PRIMARY_METHODS, "recovery")
 
@@ -207,6 +207,8 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     to its best acceptable member, so a chained plaintext backend is never
     written or read.
     """
+    import keyring
+
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring configuration must not crash the app
@@ -250,7 +252,16 @@ def load_kek(backend: keyring.backend.KeyringBackend, vault_id: str,
     return raw
 
 
+def keyring_error() -> type[Exception]:
+    """``keyring.errors.KeyringError``, importing keyring only when an error is handled."""
+    import keyring.errors
+
+    return keyring.errors.KeyringError
+
+
 def delete_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str) -> bool:
+    import keyring.errors
+
     """Best effort; True if the entry is gone."""
     try:
         backend.delete_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id))
@@ -275,6 +286,8 @@ def keyring_wrap(vault_key: bytes, vault_id: str,
 
 
 def describe_keyring_error(exc: BaseException) -> str:
+    import keyring.errors
+
     if isinstance(exc, keyring.errors.KeyringLocked):
         return "the system keyring is locked"
     if isinstance(exc, keyring.errors.NoKeyringError):

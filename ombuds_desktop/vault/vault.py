@@ -37,8 +37,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-import keyring.errors
-
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.interchange import (
     DraftFormatError,
@@ -163,7 +161,7 @@ class Vault:
                                               "instead (--passphrase-file FILE)")
             try:
                 primary = keys.keyring_wrap(vault_key, vault_id, backend)
-            except keyring.errors.KeyringError as exc:
+            except keys.keyring_error() as exc:
                 raise KeyringUnavailableError(
                     f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
                     "with a passphrase instead (--passphrase-file FILE)") from None
@@ -269,7 +267,7 @@ class Vault:
             for wrap in by_method["keyring"]:
                 try:
                     kek = keys.load_kek(backend, vault_id, wrap.id)
-                except keyring.errors.KeyringError as exc:
+                except keys.keyring_error() as exc:
                     raise KeyringUnavailableError(
                         f"{keys.describe_keyring_error(exc)}, so the vault key cannot be read. "
                         f"Unlock the keyring (log in to your desktop) and try again, or "
@@ -413,7 +411,7 @@ class Vault:
                                   for w in wrap_ids)
                     note = "key present in the keyring" if present else \
                         "key MISSING from the keyring: use the recovery code"
-                except (keyring.errors.KeyringError, ValueError) as exc:
+                except (keys.keyring_error(), ValueError) as exc:
                     note = f"keyring error: {keys.describe_keyring_error(exc)}"
         db_bytes = sum(p.stat().st_size for p in root.glob(paths.DB_NAME + "*") if p.is_file())
         return VaultInfo(
@@ -488,7 +486,7 @@ class Vault:
                                                   "passphrase instead (--new-passphrase-file)")
                 try:
                     wrap = keys.keyring_wrap(self._vault_key, self.vault_id, backend)
-                except keyring.errors.KeyringError as exc:
+                except keys.keyring_error() as exc:
                     raise KeyringUnavailableError(
                         f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
                         "with a passphrase instead (--new-passphrase-file FILE)") from None

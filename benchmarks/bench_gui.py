@@ -1,0 +1,136 @@
+"""GUI speed: launch to the drafts window vs a bare PySide6 window, section switching,
+validation per keystroke, and whether the UI thread stalls during a packet build.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py``.
+Prints figures and ratios against floors measured in the same run; it is not a
+test (these machines are noisy).  Targets (issue 5): launch <= 1.5x the bare
+window (keyring time excluded: the vault here is passphrase-protected and the
+scrypt unlock is timed separately), section switch <= 50 ms, validation per
+keystroke <= 10 ms, UI thread never blocked by a packet build.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE = r"""
+import time, sys
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(QTableView()); w.resize(1100, 680); w.show()
+app.processEvents()
+print(time.perf_counter() - t0)
+"""
+
+APP = r"""
+import time, sys
+t0 = time.perf_counter()
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from ombuds_desktop.ui.app import AppState, Settings, make_application
+from ombuds_desktop.ui.home import HomeWindow
+from ombuds_desktop.vault import Vault
+app = make_application()
+state = AppState(Path(sys.argv[1]), Settings(QSettings(sys.argv[2], QSettings.Format.IniFormat)))
+t_unlock = time.perf_counter()
+state.vault = Vault.open(state.data_dir, passphrase="benchmark passphrase 1")
+unlock = time.perf_counter() - t_unlock
+home = HomeWindow(state); home.show(); app.processEvents()
+total = time.perf_counter() - t0
+heavy = [m for m in ("reportlab", "pypdf") if m in sys.modules]
+print(total - unlock, unlock, ",".join(heavy) or "-")
+"""
+
+
+def run(code: str, *args: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, env=os.environ)
+    return out.stdout.split()
+
+
+def main() -> None:
+    from ombuds_desktop.draft import read_draft_file
+    from ombuds_desktop.samples import sample_names, write_sample
+    from ombuds_desktop.vault import Vault
+
+    work = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+    vault, _ = Vault.create(work / "vault", passphrase="benchmark passphrase 1")
+    for name in sample_names():
+        p = write_sample(name, work / "in" / name)
+        vault.import_draft(read_draft_file(p), p.parent)
+    vault.close()
+
+    bare = [float(run(BARE)[0]) for _ in range(5)]
+    app_runs = [run(APP, str(work / "vault"), str(work / "s.ini")) for _ in range(5)]
+    launch = [float(r[0]) for r in app_runs]
+    unlock = [float(r[1]) for r in app_runs]
+    print(f"launch to drafts window: median {statistics.median(launch) * 1000:.0f} ms "
+          f"(excluding unlock); bare PySide6 window: {statistics.median(bare) * 1000:.0f} ms; "
+          f"ratio {statistics.median(launch) / statistics.median(bare):.2f}x (target <= 1.5x)")
+    print(f"unlock (scrypt passphrase, deliberately slow): median "
+          f"{statistics.median(unlock) * 1000:.0f} ms")
+    print(f"reportlab/pypdf imported at launch: {app_runs[0][2]} (should be '-')")
+
+    from PySide6.QtWidgets import QApplication
+
+    from ombuds_desktop.formdef import load_edition
+    from ombuds_desktop.ui.draft_window import DraftWindow
+
+    app = QApplication.instance() or QApplication([])
+    vault = Vault.open(work / "vault", passphrase="benchmark passphrase 1")
+    draft_id = next(s.id for s in vault.list_drafts() if s.client.endswith("Nguyễn"))
+    window = DraftWindow(vault, vault.load_draft(draft_id), load_edition())
+    window.show()
+    app.processEvents()
+    switches = []
+    for _ in range(3):
+        for row in range(len(window.pages)):
+            t = time.perf_counter()
+            window.nav.setCurrentRow(row)
+            app.processEvents()
+            switches.append(time.perf_counter() - t)
+    print(f"section switch: median {statistics.median(switches) * 1000:.1f} ms, max "
+          f"{max(switches) * 1000:.1f} ms (target <= 50 ms)")
+    keystrokes = []
+    for i in range(50):
+        window.draft.values["s2.explanation"] = "x" * (150 + i)
+        t = time.perf_counter()
+        window.revalidate()
+        keystrokes.append(time.perf_counter() - t)
+    print(f"validation per keystroke (full draft + UI update): median "
+          f"{statistics.median(keystrokes) * 1000:.1f} ms, p95 "
+          f"{sorted(keystrokes)[int(len(keystrokes) * 0.95)] * 1000:.1f} ms (target <= 10 ms)")
+
+    # The UI thread during a packet build: the largest gap between timer ticks.
+    from PySide6.QtCore import QTimer
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    window.build_packet()
+    deadline = time.perf_counter() + 120
+    while window.last_packet is None and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)] or [0.0]
+    print(f"packet build in background: longest UI-thread stall {max(gaps) * 1000:.0f} ms "
+          f"over {len(ticks)} ticks (a stall under ~100 ms is not noticeable)")
+    if window.preview is not None:
+        window.preview.close()
+    window.close()
+    vault.close()
+
+
+if __name__ == "__main__":
+    main()
