@@ -82,3 +82,21 @@ def test_drafts_home(qtbot, state, import_sample, shots):
     qtbot.waitExposed(home)
     save(home, shots / "ui-home.png")
     home.close()
+
+
+def test_packet_preview(qtbot, state, import_sample, open_window, shots):
+    from ombuds_desktop.ui.preview import PreviewWindow
+
+    window = open_window(import_sample("vawa-self"))
+    window.build_packet()
+    qtbot.waitUntil(lambda: window.last_packet is not None, timeout=90000)
+    window.preview.close()
+    preview = PreviewWindow(window.last_packet, state.vault, window.draft, window.definition,
+                            state.settings)
+    qtbot.addWidget(preview)
+    preview.resize(1180, 860)
+    preview.show()
+    qtbot.waitExposed(preview)
+    qtbot.waitUntil(lambda: preview.bookmarks.rowCount() >= 4, timeout=10000)
+    qtbot.wait(300)  # QtPdf renders pages asynchronously
+    save(preview, shots / "ui-preview.png")
