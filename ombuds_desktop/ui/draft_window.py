@@ -83,7 +83,10 @@ class DraftWindow(QMainWindow):
         self.last_validation_ms = 0.0
         self.revision = vault.current_revision(draft.id) if vault is not None else None
         self.setWindowTitle("Ombuds Desktop — draft")
+        self.setObjectName("draft")
         self.resize(1180, 820)
+        if app_state is not None:
+            app_state.restore_geometry(self)
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -454,5 +457,7 @@ class DraftWindow(QMainWindow):
                 yes="Close and lose them", no="Keep the window open"):
             event.ignore()
             return
+        if self.app_state is not None:
+            self.app_state.save_geometry(self)
         self.closed.emit(self.draft.id)
         super().closeEvent(event)

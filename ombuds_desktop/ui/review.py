@@ -57,7 +57,7 @@ class ReviewPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAccessibleName("Findings grouped by section; press Enter to go to one")
         self.tree.itemActivated.connect(self._activated)
-        self.tree.itemDoubleClicked.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
         layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
         self.build_button = QPushButton("Build packet…")

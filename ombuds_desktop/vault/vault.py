@@ -1,6 +1,6 @@
 """The vault: the one object the GUI, the CLI and the packet builder use for stored drafts.
 
-Key hierarchy (see ``docs/vault.md``)::
+Key hierarchy (see the README, "Where your drafts live")::
 
     KEK (OS keyring, or scrypt(passphrase), or scrypt(recovery code))
       └─ vault key (random, 256 bit; wrapped once per KEK in ``key_wraps``)
