@@ -8,8 +8,10 @@ that renames one must keep the old id or update this module and its tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from ombuds_desktop.dates import try_iso
 from ombuds_desktop.draft.model import Draft
 
 PROTECTED_CATEGORIES = ("t", "u", "vawa", "asylee", "refugee")
@@ -82,6 +84,20 @@ def wet_ink_required(draft: Draft) -> bool:
 def mail_only_required(draft: Draft) -> bool:
     """R21: a protected-category client with no attorney or accredited representative."""
     return bool(categories(draft)) and not is_represented(draft)
+
+
+def deadline_dates(draft: Draft) -> list[date]:
+    """The USCIS due dates entered in "Before you file", earliest first (valid dates only)."""
+    rows = draft.get("app.deadlines") or []
+    if not isinstance(rows, list):
+        return []
+    return sorted(d for d in (try_iso(r.get("due_date")) for r in rows if isinstance(r, dict))
+                  if d)
+
+
+def forced_answers(draft: Draft) -> dict[str, Any]:
+    """Answers the rules fix, which the wizard sets for the user (R21: mail only)."""
+    return {"s5.mail_only": True} if mail_only_required(draft) else {}
 
 
 def client_name(draft: Draft) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ombuds_desktop.dates import format_us, try_iso
+from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef.conditions import field_shown, is_filled, section_shown
@@ -275,13 +275,14 @@ class DraftWindow(QMainWindow):
         self._apply_forced_answers()
 
     def _apply_forced_answers(self) -> None:
-        """R21: the mail-only answer is forced to yes for protected clients without counsel."""
-        if facts.mail_only_required(self.draft) and self.draft.values.get("s5.mail_only") \
-                is not True:
-            self.draft.values["s5.mail_only"] = True
-            index = self.page_ids.index("s5") if "s5" in self.page_ids else -1
-            if index >= 0:
-                self.pages[index].load(self.draft)
+        """Set the answers the rules fix (R21: mail only) and show them on their pages."""
+        changed = {k: v for k, v in facts.forced_answers(self.draft).items()
+                   if self.draft.values.get(k) != v}
+        self.draft.values.update(changed)
+        for field_id in changed:
+            section = self.definition.section_of(field_id)
+            if section in self.page_ids:
+                self.pages[self.page_ids.index(section)].load(self.draft)
 
     def _changed(self) -> None:
         self._collect()
@@ -344,9 +345,7 @@ class DraftWindow(QMainWindow):
                           else flags | Qt.ItemFlag.ItemIsEnabled)
 
     def _update_banner(self) -> None:
-        rows = self.draft.values.get("app.deadlines") or []
-        due = sorted(d for d in (try_iso(r.get("due_date")) for r in rows
-                                 if isinstance(r, dict)) if d) if isinstance(rows, list) else []
+        due = facts.deadline_dates(self.draft)
         note = self.definition.notes.get("deadline_note", "")
         upcoming = [d for d in due if d >= date.today()]
         if upcoming:

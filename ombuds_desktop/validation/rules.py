@@ -574,9 +574,7 @@ def r28(ctx: Context) -> Iterator[Finding]:
 @rule("R29", "Filing does not extend USCIS deadlines")
 def r29(ctx: Context) -> Iterator[Finding]:
     phrase = ctx.definition.notes.get("deadline_note", "Filing does not extend USCIS deadlines.")
-    rows = ctx.get("app.deadlines") or []
-    due = sorted(d for d in (try_iso(r.get("due_date")) for r in rows
-                             if isinstance(r, dict)) if d) if isinstance(rows, list) else []
+    due = facts.deadline_dates(ctx.draft)
     upcoming = [d for d in due if d >= ctx.today]
     if upcoming:
         yield F("app", "app.deadlines", "warning", "R29-deadline",
