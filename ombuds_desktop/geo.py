@@ -25,5 +25,11 @@ def us_state_name(code: object) -> str | None:
     return us_states().get(str(code).upper())
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return dict(countries())
+
+
 def country_name(code: object) -> str | None:
-    return dict(countries()).get(str(code).upper())
+    """The everyday name of an ISO alpha-2 code ("Venezuela"), or None if unknown."""
+    return _country_names().get(str(code).upper())

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pycountry
-
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.conditions import field_shown, section_shown
@@ -21,6 +19,7 @@ from ombuds_desktop.formdef.model import (
     FormDefinition,
     Option,
 )
+from ombuds_desktop.geo import country_name
 from ombuds_desktop.identifiers import format_a_number, normalize_a_number
 
 __all__ = ["ADDRESS_PARTS", "PART_LABELS", "PERSON_NAME_PARTS", "address_lines", "display",
@@ -61,10 +60,7 @@ def country(code: Any) -> str:
     """The country's everyday name ("Venezuela", not "Venezuela, Bolivarian Republic of")."""
     if not code:
         return ""
-    found = pycountry.countries.get(alpha_2=str(code).upper()) if len(str(code)) == 2 else None
-    if found is None:
-        return str(code)
-    return getattr(found, "common_name", None) or found.name
+    return country_name(code) or str(code)
 
 
 def _option_label(options: tuple[Option, ...], option_id: Any) -> str:

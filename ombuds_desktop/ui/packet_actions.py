@@ -43,7 +43,9 @@ def packet_options(draft: Draft, settings: Any = None, **changes: Any) -> Any:
 
 def neutral_name(draft: Draft, what: str, suffix: str) -> str:
     """``7001-packet-1a2b3c4d.pdf``: identifies the draft without naming the client."""
-    return f"7001-{what}-{draft.id.replace('-', '')[:8]}{suffix}"
+    from ombuds_desktop.packet.values import short_id
+
+    return f"7001-{what}-{short_id(draft)}{suffix}"
 
 
 class PacketBuilder:

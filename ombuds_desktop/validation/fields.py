@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from ombuds_desktop import identifiers
@@ -28,25 +26,11 @@ from ombuds_desktop.formdef.model import (
     VALUELESS_TYPES,
     FieldDef,
 )
+from ombuds_desktop.geo import country_name, us_state_name
 from ombuds_desktop.validation.findings import Finding
 
 _STRING_TYPES = TEXT_TYPES | {"phone", "email", "country", "us_state", "receipt_number",
                               "a_number", "uscis_account"}
-
-
-@lru_cache(maxsize=1)
-def _us_states() -> dict[str, str]:
-    """Two-letter codes of the states, DC and the territories (pycountry's ISO 3166-2:US)."""
-    return {s.code.split("-")[1]: s.name for s in pycountry.subdivisions.get(country_code="US")}
-
-
-def us_state_name(code: str) -> str | None:
-    return _us_states().get(str(code).upper())
-
-
-def country_name(code: str) -> str | None:
-    c = pycountry.countries.get(alpha_2=str(code).upper()) if len(str(code)) == 2 else None
-    return c.name if c else None
 
 
 def _date_problem(value: Any, iso_error: DateFormatError) -> str:
