@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    SLOT,
     QEvent,
     QLoggingCategory,
     QObject,
@@ -21,6 +22,8 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
     QTimer,
+    Signal,
+    Slot,
 )
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -78,6 +81,49 @@ class ActivityWatcher(QObject):
         return False
 
 
+class SessionWatcher(QObject):
+    """Tells when the computer is about to sleep or the screen locks (Linux, over D-Bus).
+
+    Listens to logind's ``PrepareForSleep`` on the system bus and the screen
+    savers' ``ActiveChanged`` on the session bus.  Where neither bus exists
+    (Windows, macOS, a bare session) it stays silent and the wall-clock idle
+    check still locks after a sleep.
+    """
+
+    lock_now = Signal()
+
+    SCREENSAVERS = (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
+                    ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"))
+
+    def start(self) -> list[str]:
+        try:
+            from PySide6.QtDBus import QDBusConnection
+        except ImportError:  # pragma: no cover - QtDBus ships with PySide6-Essentials
+            return []
+        watching = []
+        system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
+        if system.isConnected() and system.connect(
+                "", "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
+                "PrepareForSleep", self, SLOT("prepare_for_sleep(bool)")):
+            watching.append("sleep")
+        if session.isConnected():
+            for interface, path in self.SCREENSAVERS:
+                if session.connect("", path, interface, "ActiveChanged", self,
+                                   SLOT("screen_saver(bool)")):
+                    watching.append(interface)
+        return watching
+
+    @Slot(bool)
+    def prepare_for_sleep(self, sleeping: bool) -> None:
+        if sleeping:
+            self.lock_now.emit()
+
+    @Slot(bool)
+    def screen_saver(self, active: bool) -> None:
+        if active:
+            self.lock_now.emit()
+
+
 class AppState(QObject):
     """What the windows share: the open vault, the settings, the lock."""
 
@@ -97,6 +143,8 @@ class AppState(QObject):
         self._clip_text = ""
         self._idle_timer = QTimer(self, interval=15000)
         self._idle_timer.timeout.connect(self.check_idle)
+        self.session = SessionWatcher(self)
+        self.session.lock_now.connect(self.lock)
 
     # ------------------------------------------------------------------ vault
 
@@ -228,6 +276,7 @@ class AppState(QObject):
     def start_idle_watch(self, app: QApplication) -> None:
         app.installEventFilter(self.activity)
         self._idle_timer.start()
+        self.session.start()
         app.applicationStateChanged.connect(self._app_state_changed)
 
     def _app_state_changed(self, state: Qt.ApplicationState) -> None:

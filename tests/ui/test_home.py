@@ -140,3 +140,25 @@ def test_a_copy_made_in_the_app_is_cleared_after_the_timeout(qtbot, qapp, state,
     qapp.clipboard().setText("EAC2490012345")
     qtbot.waitUntil(lambda: state._clip_text == "EAC2490012345", timeout=2000)
     qtbot.waitUntil(lambda: qapp.clipboard().text() == "", timeout=4000)
+
+
+def test_screen_lock_signal_locks_the_app(qtbot, state, home):
+    """A screen saver's ActiveChanged(true) on the session bus locks at once."""
+    from PySide6.QtDBus import QDBusConnection, QDBusMessage
+
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        pytest.skip("no D-Bus session bus here; ./dev test and CI run inside one")
+    assert "org.freedesktop.ScreenSaver" in state.session.start()
+    message = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver",
+                                        "org.freedesktop.ScreenSaver", "ActiveChanged")
+    message.setArguments([False])
+    assert bus.send(message)
+    qtbot.wait(300)
+    assert not state.locked  # the screen saver going off is not a reason to lock
+    message = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver",
+                                        "org.freedesktop.ScreenSaver", "ActiveChanged")
+    message.setArguments([True])
+    assert bus.send(message)
+    qtbot.waitUntil(lambda: state.locked, timeout=5000)
+    qtbot.addWidget(state.lock_screen)
