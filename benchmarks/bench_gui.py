@@ -38,16 +38,18 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from ombuds_desktop.ui.app import AppState, Settings, make_application
 from ombuds_desktop.ui.home import HomeWindow
-from ombuds_desktop.vault import Vault
 app = make_application()
 state = AppState(Path(sys.argv[1]), Settings(QSettings(sys.argv[2], QSettings.Format.IniFormat)))
+home = HomeWindow(state); state.home = home; home.show(); app.processEvents()
+shown = time.perf_counter() - t0            # what run_app does: the window first ...
+from ombuds_desktop.vault import Vault
 t_unlock = time.perf_counter()
 state.vault = Vault.open(state.data_dir, passphrase="benchmark passphrase 1")
-unlock = time.perf_counter() - t_unlock
-home = HomeWindow(state); home.show(); app.processEvents()
-total = time.perf_counter() - t0
+unlock = time.perf_counter() - t_unlock     # ... then the unlock (scrypt here, the keyring in use)
+home.refresh(); app.processEvents()
+filled = time.perf_counter() - t0 - unlock  # ... then the list, decrypted
 heavy = [m for m in ("reportlab", "pypdf") if m in sys.modules]
-print(total - unlock, unlock, ",".join(heavy) or "-")
+print(shown, filled, unlock, ",".join(heavy) or "-", home.model.rowCount())
 """
 
 
@@ -71,14 +73,17 @@ def main() -> None:
 
     bare = [float(run(BARE)[0]) for _ in range(5)]
     app_runs = [run(APP, str(work / "vault"), str(work / "s.ini")) for _ in range(5)]
-    launch = [float(r[0]) for r in app_runs]
-    unlock = [float(r[1]) for r in app_runs]
-    print(f"launch to drafts window: median {statistics.median(launch) * 1000:.0f} ms "
-          f"(excluding unlock); bare PySide6 window: {statistics.median(bare) * 1000:.0f} ms; "
-          f"ratio {statistics.median(launch) / statistics.median(bare):.2f}x (target <= 1.5x)")
-    print(f"unlock (scrypt passphrase, deliberately slow): median "
-          f"{statistics.median(unlock) * 1000:.0f} ms")
-    print(f"reportlab/pypdf imported at launch: {app_runs[0][2]} (should be '-')")
+    shown = statistics.median(float(r[0]) for r in app_runs)
+    filled = statistics.median(float(r[1]) for r in app_runs)
+    unlock = statistics.median(float(r[2]) for r in app_runs)
+    floor = statistics.median(bare)
+    print(f"launch to the drafts window shown: median {shown * 1000:.0f} ms; bare PySide6 "
+          f"window: {floor * 1000:.0f} ms; ratio {shown / floor:.2f}x (target <= 1.5x)")
+    print(f"launch to the list filled ({app_runs[0][4]} drafts decrypted), excluding the "
+          f"unlock: median {filled * 1000:.0f} ms; ratio {filled / floor:.2f}x")
+    print(f"unlock (scrypt passphrase, deliberately slow; the keyring's time in normal use): "
+          f"median {unlock * 1000:.0f} ms")
+    print(f"reportlab/pypdf imported at launch: {app_runs[0][3]} (should be '-')")
 
     from PySide6.QtWidgets import QApplication
 

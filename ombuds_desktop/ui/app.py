@@ -7,6 +7,7 @@ drafts window appears quickly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -100,6 +101,7 @@ class SessionWatcher(QObject):
             from PySide6.QtDBus import QDBusConnection
         except ImportError:  # pragma: no cover - QtDBus ships with PySide6-Essentials
             return []
+        self.stop()
         watching = []
         system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
         if system.isConnected() and system.connect(
@@ -112,6 +114,18 @@ class SessionWatcher(QObject):
                                    SLOT("screen_saver(bool)")):
                     watching.append(interface)
         return watching
+
+    def stop(self) -> None:
+        from PySide6.QtDBus import QDBusConnection
+
+        system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
+        if system.isConnected():
+            system.disconnect("", "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
+                              "PrepareForSleep", self, SLOT("prepare_for_sleep(bool)"))
+        if session.isConnected():
+            for interface, path in self.SCREENSAVERS:
+                session.disconnect("", path, interface, "ActiveChanged", self,
+                                   SLOT("screen_saver(bool)"))
 
     @Slot(bool)
     def prepare_for_sleep(self, sleeping: bool) -> None:
@@ -145,6 +159,7 @@ class AppState(QObject):
         self._idle_timer.timeout.connect(self.check_idle)
         self.session = SessionWatcher(self)
         self.session.lock_now.connect(self.lock)
+        self._watching: list[tuple[Any, Any]] = []  # (signal, slot) to undo at shutdown
 
     # ------------------------------------------------------------------ vault
 
@@ -278,6 +293,18 @@ class AppState(QObject):
         self._idle_timer.start()
         self.session.start()
         app.applicationStateChanged.connect(self._app_state_changed)
+        self._watching.append((app.applicationStateChanged, self._app_state_changed))
+
+    def shutdown(self, app: QApplication) -> None:
+        """Undo start_idle_watch / watch_clipboard (the app is closing)."""
+        self._idle_timer.stop()
+        self._clip_timer.stop()
+        app.removeEventFilter(self.activity)
+        self.session.stop()
+        while self._watching:
+            signal, slot = self._watching.pop()
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
 
     def _app_state_changed(self, state: Qt.ApplicationState) -> None:
         # Suspended (laptop sleep, screen lock on some platforms): lock at once.
@@ -322,6 +349,8 @@ class AppState(QObject):
 
     def watch_clipboard(self) -> None:
         QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
+        self._watching.append((QGuiApplication.clipboard().dataChanged,
+                               self._clipboard_changed))
 
     def _clipboard_changed(self) -> None:
         """Note a copy made in this app (it owns the clipboard, or one of its widgets has focus)."""
@@ -366,21 +395,25 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_app(data_dir: str | None = None) -> int:
+    """Show the drafts window at once, then unlock the vault behind it and fill the list."""
     app = make_application()
     folder = data_dir or os.environ.get("OMBUDS_DATA_DIR")
     state = AppState(Path(folder) if folder else None)
-    if not state.unlock(None):
-        return 1
     from ombuds_desktop.ui.home import HomeWindow
 
     state.home = HomeWindow(state)
     state.home.setObjectName("home")
     state.restore_geometry(state.home)
+    state.home.show()
+    app.processEvents()
+    if not state.unlock(state.home):
+        return 1
+    state.home.refresh()
     state.home.lock_requested.connect(state.lock)
     state.watch_clipboard()
     state.start_idle_watch(app)
-    state.home.show()
     code = app.exec()
+    state.shutdown(app)
     state.clear_clipboard(force=True)
     if state.vault is not None:
         state.vault.close()

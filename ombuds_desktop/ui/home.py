@@ -23,16 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from ombuds_desktop import __version__
-from ombuds_desktop.dates import format_us
-from ombuds_desktop.draft import DraftFormatError, read_draft_file
-from ombuds_desktop.draft.model import Draft
-from ombuds_desktop.draft.profiles import apply_profile
 from ombuds_desktop.ui.dialogs import ask_passphrase, confirm, show_error
 from ombuds_desktop.ui.drafts_model import DraftsModel
 from ombuds_desktop.ui.operations import Operation
 
 if TYPE_CHECKING:
+    from ombuds_desktop.draft.model import Draft
     from ombuds_desktop.formdef import FormDefinition
+
+# The drafts, forms and vault layers are imported when first used, not at launch:
+# the window shows first, then the vault is unlocked behind it.
 
 
 class HomeWindow(QMainWindow):
@@ -157,8 +157,12 @@ class HomeWindow(QMainWindow):
         return self.state.vault
 
     def refresh(self) -> None:
-        if self.vault is None:
+        if self.vault is None:  # before unlocking, or while locked: no client data shown
             self.model.clear()
+            self.empty.setText("Unlocking your drafts…" if not self.state.locked
+                               else "Ombuds Desktop is locked.")
+            self.views.setCurrentIndex(1)
+            self._update_actions()
             return
         query = self.search.text().strip()
         try:
@@ -205,12 +209,15 @@ class HomeWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.selected_id() is not None
         live = not self.showing_trash
+        for a in (self.act_new, self.act_import, self.act_trash, self.act_settings,
+                  self.act_status, self.act_lock):
+            a.setEnabled(self.vault is not None)
         for a in (self.act_open, self.act_duplicate, self.act_delete, self.act_export,
                   self.act_family):
             a.setEnabled(has and live)
         self.act_restore.setEnabled(has and not live)
         self.act_purge.setEnabled(has and not live)
-        self.act_new.setEnabled(live)
+        self.act_new.setEnabled(live and self.vault is not None)
 
     # ------------------------------------------------------------------ drafts
 
@@ -220,6 +227,9 @@ class HomeWindow(QMainWindow):
         return load_edition()
 
     def new_draft(self) -> None:
+        from ombuds_desktop.draft.model import Draft
+        from ombuds_desktop.draft.profiles import apply_profile
+
         definition = self.definition()
         draft = Draft(form=definition.key)
         profile = self.state.default_profile()
@@ -353,6 +363,8 @@ class HomeWindow(QMainWindow):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> Operation | None:
+        from ombuds_desktop.draft import DraftFormatError, read_draft_file
+
         vault = self.vault
         if path.suffix.lower() == ".json":
             try:
@@ -403,9 +415,11 @@ class HomeWindow(QMainWindow):
         QMessageBox.information(self, "Vault status", self.state.describe_status(info))
 
     def show_about(self) -> None:
-        definition = self.definition()
         from datetime import date
 
+        from ombuds_desktop.dates import format_us
+
+        definition = self.definition()
         expired = definition.is_expired(date.today())
         text = (f"Ombuds Desktop {__version__}\n\n"
                 f"Form: {definition.number}, {definition.title}\n"

@@ -3,6 +3,8 @@
 Start with :class:`Vault` (``Vault.create``, ``Vault.open``, ``Vault.recover``).
 """
 
+import importlib
+
 from ombuds_desktop.vault.errors import (
     ArchiveError,
     CorruptVaultError,
@@ -23,18 +25,25 @@ from ombuds_desktop.vault.errors import (
     WrongPassphraseError,
 )
 from ombuds_desktop.vault.paths import default_data_dir
-from ombuds_desktop.vault.records import (
-    AuditCheck,
-    AuditEntry,
-    DraftSummary,
-    PurgeReport,
-    RepresentativeProfile,
-    RevisionInfo,
-    StoredAttachment,
-    SubmissionRecord,
-    VaultInfo,
-)
-from ombuds_desktop.vault.vault import KEEP_REVISIONS, Vault, blob_id_of
+
+# The storage and crypto layers load on first use, so that merely naming the
+# vault (its errors, its folder) costs nothing at the app's start-up.
+_LAZY = {
+    **dict.fromkeys(("AuditCheck", "AuditEntry", "DraftSummary", "PurgeReport",
+                     "RepresentativeProfile", "RevisionInfo", "StoredAttachment",
+                     "SubmissionRecord", "VaultInfo"), "records"),
+    **dict.fromkeys(("KEEP_REVISIONS", "Vault", "blob_id_of"), "vault"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ombuds_desktop.vault' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"ombuds_desktop.vault.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "KEEP_REVISIONS", "ArchiveError", "AuditCheck", "AuditEntry", "CorruptVaultError",

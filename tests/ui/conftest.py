@@ -42,6 +42,7 @@ def state(qapp, tmp_path: Path):
                                                             passphrase=PASSPHRASE)
     app_state.passphrase_protected = True
     yield app_state
+    app_state.shutdown(qapp)
     if app_state.vault is not None:
         app_state.vault.close()
 
