@@ -12,9 +12,11 @@ history and the process list): ``--passphrase-file FILE`` (or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,18 @@ def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
             raise vault_cli_error(exc2) from None
     except VaultError as exc:
         raise vault_cli_error(exc) from None
+
+
+@contextlib.contextmanager
+def vault_session(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[Vault]:
+    """The vault for one command: its errors become one-line CLI errors; always closed."""
+    vault = open_vault(args, read_only=read_only)
+    try:
+        yield vault
+    except VaultError as exc:
+        raise vault_cli_error(exc) from None
+    finally:
+        vault.close()
 
 
 def _print_recovery_code(code: str) -> None:
@@ -212,8 +226,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
+    with vault_session(args) as vault:
         new_pp = (_read_secret_file(args.new_passphrase_file, "new passphrase")
                   if args.new_passphrase_file else None)
         to = args.to or ("passphrase" if new_pp else None)
@@ -225,22 +238,13 @@ def cmd_rotate(args: argparse.Namespace) -> int:
                          "); the old one no longer opens it.\n")
         if args.new_recovery_code:
             _print_recovery_code(vault.new_recovery_code())
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
+    with vault_session(args) as vault:
         check = vault.verify_audit()
         entries = vault.audit_log(args.limit)
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     if args.json:
         print_json({"ok": check.ok, "problem": check.problem, "entries": [
             {"seq": e.seq, "ts": e.ts, "event": e.event, "draft_id": e.draft_id}
@@ -256,14 +260,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- drafts
 
 def cmd_list(args: argparse.Namespace) -> int:
-    vault = open_vault(args, read_only=True)
-    try:
+    with vault_session(args, read_only=True) as vault:
         rows = (vault.search(args.search, trash=args.trash) if args.search
                 else vault.list_drafts(trash=args.trash))
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     if args.json:
         print_json([s.to_json() for s in rows])
         return 0
@@ -282,25 +281,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    vault = open_vault(args, read_only=True)
-    try:
+    with vault_session(args, read_only=True) as vault:
         draft = vault.load_draft(args.id, args.revision)
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     sys.stdout.write(dumps(draft))
     return 0
 
 
 def cmd_revisions(args: argparse.Namespace) -> int:
-    vault = open_vault(args, read_only=True)
-    try:
+    with vault_session(args, read_only=True) as vault:
         revs = vault.revisions(args.id)
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     if args.json:
         print_json([{"revision": r.revision, "saved_at": r.saved_at} for r in revs])
     else:
@@ -329,16 +318,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         passphrase = _archive_passphrase(args, new=False)
     else:
         draft, base_dir = read_draft_arg(args.file)
-    vault = open_vault(args)
-    try:
+    with vault_session(args) as vault:
         if is_archive:
             drafts = vault.import_archive(src, passphrase)
         else:
             drafts = [vault.import_draft(draft, base_dir)]
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     for d in drafts:
         sys.stdout.write(d.id + "\n")
     return 0
@@ -351,8 +335,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.family and not args.archive:
         raise CliError("--family needs --archive (a family is exported as one archive)")
     passphrase = _archive_passphrase(args, new=True) if args.archive else None
-    vault = open_vault(args)
-    try:
+    with vault_session(args) as vault:
         if passphrase is not None:
             ids = vault.family_ids(args.id) if args.family else [args.id]
             vault.export_archive(ids, out, passphrase)
@@ -370,17 +353,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                              "delete it when done, or use --archive for a passphrase-protected "
                              "file.\n")
             sys.stdout.write(f"Wrote {out}\n")
-    except VaultError as exc:
-        raise vault_cli_error(exc) from None
-    finally:
-        vault.close()
     return 0
 
 
 def _simple(action: str) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        vault = open_vault(args)
-        try:
+        with vault_session(args) as vault:
             if action == "delete":
                 vault.delete_draft(args.id)
                 sys.stdout.write(f"Moved draft {args.id} to the trash "
@@ -401,10 +379,6 @@ def _simple(action: str) -> Any:
                 rev = vault.restore_revision(args.id, args.revision)
                 sys.stdout.write(f"Revision {args.revision} of draft {args.id} is current "
                                  f"again (saved as revision {rev}).\n")
-        except VaultError as exc:
-            raise vault_cli_error(exc) from None
-        finally:
-            vault.close()
         return 0
     return handler
 
