@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ombuds_desktop.formdef.model import Condition, FieldDef, FormDefinition, Section
+from ombuds_desktop.formdef.model import Condition, FieldDef, Section
 
 
 def is_filled(value: Any) -> bool:
@@ -73,16 +73,3 @@ def field_required(field: FieldDef, values: Mapping[str, Any],
     if field.required:
         return True
     return field.required_if is not None and evaluate(field.required_if, values, row)
-
-
-def effective_value(definition: FormDefinition, field: FieldDef,
-                    values: Mapping[str, Any]) -> Any:
-    """The value to show or print: a mirrored field shows the field it mirrors."""
-    return values.get(field.mirror if field.mirror else field.id)
-
-
-def visible_fields(definition: FormDefinition, section: Section,
-                   values: Mapping[str, Any]) -> list[FieldDef]:
-    if not section_shown(section, values):
-        return []
-    return [f for f in section.fields if field_shown(f, values)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -173,8 +173,3 @@ class RecoveryCodeDialog(QDialog):
                 Path(path).write_text(self._document().toPlainText() + "\n", encoding="utf-8")
             except OSError as exc:
                 show_error(self, "Could not save", exc)
-
-
-def copy_to_clipboard(text: str) -> None:
-    """Copy at the user's request; the app clears it again shortly (see app.py)."""
-    QGuiApplication.clipboard().setText(text)

@@ -64,9 +64,6 @@ class Editor(QWidget):
         if not self._loading:
             self.changed.emit()
 
-    def focus_widget(self) -> QWidget:
-        return self
-
     def set_accessible(self, name: str, description: str = "") -> None:
         for w in self.findChildren(QWidget):
             if not w.accessibleName():
