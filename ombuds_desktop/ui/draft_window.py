@@ -82,6 +82,7 @@ class DraftWindow(QMainWindow):
         self.dirty = False
         self.last_validation_ms = 0.0
         self.revision = vault.current_revision(draft.id) if vault is not None else None
+        self.related: list[Draft] = []
         self.setWindowTitle("Ombuds Desktop — draft")
         self.setObjectName("draft")
         self.resize(1180, 820)
@@ -156,6 +157,7 @@ class DraftWindow(QMainWindow):
                 page.load(draft)
         if self.attachments is not None:
             self.attachments.load(draft)
+        self.load_related()
         self.revalidate()
         start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
         self.nav.setCurrentRow(self.page_ids.index(start))
@@ -208,6 +210,7 @@ class DraftWindow(QMainWindow):
         previous = self.stack.currentIndex()
         if previous != row:
             self._collect()
+            self.load_related()
             self.revalidate()
         self.stack.setCurrentIndex(row)
         page = self.pages[row]
@@ -301,7 +304,7 @@ class DraftWindow(QMainWindow):
     def revalidate(self) -> None:
         started = time.perf_counter()
         self.findings = validate_draft(self.draft, self.definition, today=date.today(),
-                                       related=self._related())
+                                       related=self.related)
         self.last_validation_ms = (time.perf_counter() - started) * 1000
         page = self.pages[self.stack.currentIndex()] if self.pages else None
         if isinstance(page, SectionPage):
@@ -312,7 +315,15 @@ class DraftWindow(QMainWindow):
         if page is self.review:
             self.review.refresh()
 
-    def _related(self) -> list[Draft]:
+    def load_related(self) -> None:
+        """The family's other drafts, for the cross-draft rules (R23–R25).
+
+        Loaded when the window opens and on each change of section, not on every
+        keystroke: decrypting a family's drafts does not belong on the typing path.
+        """
+        self.related = self._family_drafts()
+
+    def _family_drafts(self) -> list[Draft]:
         if not self.draft.family_group or self.vault is None:
             return []
         out = []

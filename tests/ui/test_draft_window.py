@@ -241,3 +241,14 @@ def test_a_save_from_another_window_is_not_silently_overwritten(qtbot, state, im
     assert state.vault.load_draft(draft.id).values["s5.phone"] == "(217) 555-0102"
     revisions = state.vault.revisions(draft.id)
     assert len(revisions) >= 3  # both versions kept in the history
+
+
+def test_family_members_receipt_numbers_are_checked_across_drafts(qtbot, state, import_sample,
+                                                                  open_window):
+    parent = import_sample("family-parent")
+    child = state.vault.load_draft(import_sample("family-child-a").id)
+    child.values["s3.filings"][0]["receipt_number"] = parent.values["s3.filings"][0][
+        "receipt_number"]
+    state.vault.save_draft(child)
+    w = open_window(child)
+    assert any(f.code == "R24-family-receipt" for f in w.findings)
