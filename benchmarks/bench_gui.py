@@ -54,8 +54,13 @@ print(shown, filled, unlock, ",".join(heavy) or "-", home.model.rowCount())
 
 
 def run(code: str, *args: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True, env=os.environ)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    )
     return out.stdout.split()
 
 
@@ -77,12 +82,18 @@ def main() -> None:
     filled = statistics.median(float(r[1]) for r in app_runs)
     unlock = statistics.median(float(r[2]) for r in app_runs)
     floor = statistics.median(bare)
-    print(f"launch to the drafts window shown: median {shown * 1000:.0f} ms; bare PySide6 "
-          f"window: {floor * 1000:.0f} ms; ratio {shown / floor:.2f}x (target <= 1.5x)")
-    print(f"launch to the list filled ({app_runs[0][4]} drafts decrypted), excluding the "
-          f"unlock: median {filled * 1000:.0f} ms; ratio {filled / floor:.2f}x")
-    print(f"unlock (scrypt passphrase, deliberately slow; the keyring's time in normal use): "
-          f"median {unlock * 1000:.0f} ms")
+    print(
+        f"launch to the drafts window shown: median {shown * 1000:.0f} ms; bare PySide6 "
+        f"window: {floor * 1000:.0f} ms; ratio {shown / floor:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"launch to the list filled ({app_runs[0][4]} drafts decrypted), excluding the "
+        f"unlock: median {filled * 1000:.0f} ms; ratio {filled / floor:.2f}x"
+    )
+    print(
+        f"unlock (scrypt passphrase, deliberately slow; the keyring's time in normal use): "
+        f"median {unlock * 1000:.0f} ms"
+    )
     print(f"reportlab/pypdf imported at launch: {app_runs[0][3]} (should be '-')")
 
     from PySide6.QtWidgets import QApplication
@@ -103,20 +114,25 @@ def main() -> None:
             window.nav.setCurrentRow(row)
             app.processEvents()
             switches.append(time.perf_counter() - t)
-    print(f"section switch: median {statistics.median(switches) * 1000:.1f} ms, max "
-          f"{max(switches) * 1000:.1f} ms (target <= 50 ms)")
+    print(
+        f"section switch: median {statistics.median(switches) * 1000:.1f} ms, max "
+        f"{max(switches) * 1000:.1f} ms (target <= 50 ms)"
+    )
     keystrokes = []
     for i in range(50):
         window.draft.values["s2.explanation"] = "x" * (150 + i)
         t = time.perf_counter()
         window.revalidate()
         keystrokes.append(time.perf_counter() - t)
-    print(f"validation per keystroke (full draft + UI update): median "
-          f"{statistics.median(keystrokes) * 1000:.1f} ms, p95 "
-          f"{sorted(keystrokes)[int(len(keystrokes) * 0.95)] * 1000:.1f} ms (target <= 10 ms)")
+    print(
+        f"validation per keystroke (full draft + UI update): median "
+        f"{statistics.median(keystrokes) * 1000:.1f} ms, p95 "
+        f"{sorted(keystrokes)[int(len(keystrokes) * 0.95)] * 1000:.1f} ms (target <= 10 ms)"
+    )
 
     # The UI thread during a packet build: the largest gap between timer ticks.
     from PySide6.QtCore import QTimer
+
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(5)
@@ -129,8 +145,10 @@ def main() -> None:
         time.sleep(0.001)
     timer.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)] or [0.0]
-    print(f"packet build in background: longest UI-thread stall {max(gaps) * 1000:.0f} ms "
-          f"over {len(ticks)} ticks (a stall under ~100 ms is not noticeable)")
+    print(
+        f"packet build in background: longest UI-thread stall {max(gaps) * 1000:.0f} ms "
+        f"over {len(ticks)} ticks (a stall under ~100 ms is not noticeable)"
+    )
     if window.preview is not None:
         window.preview.close()
     window.close()

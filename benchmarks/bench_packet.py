@@ -43,8 +43,10 @@ from ombuds_desktop.draft import Attachment, dumps  # noqa: E402
 from ombuds_desktop.samples import load_sample  # noqa: E402
 
 BUILD_DATE = date(2026, 11, 24)
-LOREM = ("The applicant submitted the petition with all required evidence. USCIS issued a "
-         "receipt notice and later requested biometrics, which were completed on time. ")
+LOREM = (
+    "The applicant submitted the petition with all required evidence. USCIS issued a "
+    "receipt notice and later requested biometrics, which were completed on time. "
+)
 
 
 def _scan_jpeg(rng: random.Random) -> bytes:
@@ -64,6 +66,7 @@ def _evidence_pdf(path: Path, pages: int, scanned: bool, rng: random.Random) -> 
     for n in range(pages):
         if scanned:
             from reportlab.lib.utils import ImageReader
+
             c.drawImage(ImageReader(BytesIO(_scan_jpeg(rng))), 0, 0, 612, 792)
         else:
             c.setFont("Helvetica-Bold", 14)
@@ -80,8 +83,9 @@ def _evidence_pdf(path: Path, pages: int, scanned: bool, rng: random.Random) -> 
 def _photo(path: Path, rng: random.Random, orientation: int | None) -> None:
     """A 4000 x 3000 photo with smooth colour and sensor-like grain (3-5 MB at q92)."""
     small = Image.new("RGB", (40, 30))
-    small.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256))
-                   for _ in range(40 * 30)])
+    small.putdata(
+        [(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(40 * 30)]
+    )
     img = small.resize((4000, 3000), Image.Resampling.BICUBIC)
     grain = Image.effect_noise((4000, 3000), 18).convert("RGB")
     img = Image.blend(img, grain, 0.12)
@@ -108,14 +112,23 @@ def make_inputs(folder: Path) -> tuple[Path, list[Path], list[Path]]:
         _photo(p, rng, 6 if i % 3 == 0 else None)
         photos.append(p)
     draft = load_sample("attorney-employer")
-    draft.attachments = [Attachment("g28", "Form G-28 on file with USCIS", "files/g28.pdf",
-                                    "2025-03-03", id="g28")]
+    draft.attachments = [
+        Attachment("g28", "Form G-28 on file with USCIS", "files/g28.pdf", "2025-03-03", id="g28")
+    ]
     for i, p in enumerate(pdfs):
-        draft.attachments.append(Attachment("other", f"Evidence document {i + 1}",
-                                            f"files/{p.name}", "2026-01-15", id=f"pdf-{i}"))
+        draft.attachments.append(
+            Attachment(
+                "other",
+                f"Evidence document {i + 1}",
+                f"files/{p.name}",
+                "2026-01-15",
+                id=f"pdf-{i}",
+            )
+        )
     for i, p in enumerate(photos):
-        draft.attachments.append(Attachment("other", f"Photo {i + 1}", f"files/{p.name}",
-                                            "2026-02-01", id=f"photo-{i}"))
+        draft.attachments.append(
+            Attachment("other", f"Photo {i + 1}", f"files/{p.name}", "2026-02-01", id=f"photo-{i}")
+        )
     path = folder / "draft.json"
     path.write_text(dumps(draft), encoding="utf-8")
     return path, [g28, *pdfs], photos
@@ -123,8 +136,9 @@ def make_inputs(folder: Path) -> tuple[Path, list[Path], list[Path]]:
 
 def floor(pdfs: list[Path], photos: list[Path], out: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run(["qpdf", "--empty", "--pages", *map(str, pdfs), "--", str(out / "floor.pdf")],
-                   check=True)
+    subprocess.run(
+        ["qpdf", "--empty", "--pages", *map(str, pdfs), "--", str(out / "floor.pdf")], check=True
+    )
     for p in photos:
         with Image.open(p) as img:
             ImageOps.exif_transpose(img).convert("RGB").save(out / f"{p.stem}.pdf", "PDF")
@@ -137,11 +151,15 @@ def child(draft_path: str, out: str) -> None:
 
     from ombuds_desktop.draft import read_draft_file
     from ombuds_desktop.packet import PacketOptions, build_packet
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     t0 = time.perf_counter()
     draft = read_draft_file(Path(draft_path))
-    result = build_packet(draft, Path(draft_path).parent,
-                          options=PacketOptions(build_date=BUILD_DATE, allow_draft=True))
+    result = build_packet(
+        draft,
+        Path(draft_path).parent,
+        options=PacketOptions(build_date=BUILD_DATE, allow_draft=True),
+    )
     Path(out).write_bytes(result.pdf)
     elapsed = time.perf_counter() - t0
     print(json.dumps({"seconds": elapsed, "rss_mb": _peak_rss_mb(), "pages": result.pages}))
@@ -182,27 +200,41 @@ def main() -> int:
             fdir = folder / "floor"
             fdir.mkdir(exist_ok=True)
             floors.append(floor(pdfs, photos, fdir))
-            r = subprocess.run([sys.executable, __file__, "--child", str(draft),
-                                str(folder / "packet.pdf")], capture_output=True, text=True,
-                               check=True, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+            r = subprocess.run(
+                [sys.executable, __file__, "--child", str(draft), str(folder / "packet.pdf")],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=dict(os.environ, PYTHONWARNINGS="ignore"),
+            )
             builds.append(json.loads(r.stdout.strip().splitlines()[-1]))
         f = min(floors)
         best = min(builds, key=lambda b: b["seconds"])
         out_bytes = (folder / "packet.pdf").stat().st_size
-        print(f"inputs: {len(pdfs)} PDFs ({pages_in} pages) + {len(photos)} photos of 12 MP, "
-              f"{input_bytes / 1048576:.1f} MB")
-        print(f"floor  (qpdf --empty --pages + Pillow photos): {f:.2f} s "
-              f"(runs: {', '.join(f'{x:.2f}' for x in floors)})")
+        print(
+            f"inputs: {len(pdfs)} PDFs ({pages_in} pages) + {len(photos)} photos of 12 MP, "
+            f"{input_bytes / 1048576:.1f} MB"
+        )
+        print(
+            f"floor  (qpdf --empty --pages + Pillow photos): {f:.2f} s "
+            f"(runs: {', '.join(f'{x:.2f}' for x in floors)})"
+        )
         runs = ", ".join(f"{b['seconds']:.2f}" for b in builds)
-        print(f"packet (build_packet, whole packet):          {best['seconds']:.2f} s "
-              f"(runs: {runs}), {best['pages']} pages")
+        print(
+            f"packet (build_packet, whole packet):          {best['seconds']:.2f} s "
+            f"(runs: {runs}), {best['pages']} pages"
+        )
         ratio = best["seconds"] / f
         print(f"ratio: {ratio:.2f}x (target <= 2x) {'OK' if ratio <= 2 else 'OVER'}")
         rss = max(b["rss_mb"] for b in builds)
-        print(f"peak RSS of the build: {rss:.0f} MB (target <= 400 MB) "
-              f"{'OK' if rss <= 400 else 'OVER'}")
-        print(f"output: {out_bytes / 1048576:.1f} MB = {out_bytes / input_bytes:.0%} of the "
-              f"inputs ({input_bytes / 1048576:.1f} MB)")
+        print(
+            f"peak RSS of the build: {rss:.0f} MB (target <= 400 MB) "
+            f"{'OK' if rss <= 400 else 'OVER'}"
+        )
+        print(
+            f"output: {out_bytes / 1048576:.1f} MB = {out_bytes / input_bytes:.0%} of the "
+            f"inputs ({input_bytes / 1048576:.1f} MB)"
+        )
     return 0
 
 

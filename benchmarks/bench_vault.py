@@ -61,22 +61,43 @@ class _MemoryKeyring(keyring.backend.KeyringBackend):
 def full_draft(i: int) -> Draft:
     """A draft with every section answered (made-up data), about 6 KB of JSON."""
     name = {"family": f"Testperson{i}", "given": "Maria", "middle": "Elena"}
-    address = {"street": f"{i} Hidden Lane", "unit": "Apt 2", "city": "Springfield",
-               "state": "IL", "postal_code": "62701", "country": "US"}
+    address = {
+        "street": f"{i} Hidden Lane",
+        "unit": "Apt 2",
+        "city": "Springfield",
+        "state": "IL",
+        "postal_code": "62701",
+        "country": "US",
+    }
     values = {
-        "app.role": "attorney", "app.channel": "online", "app.client_category": ["vawa"],
-        "s3.filings": [{"form_number": f, "receipt_number": f"EAC22{i:08d}"[:13],
-                        "receipt_date": "2024-03-01", "primary": n == 0}
-                       for n, f in enumerate(("I-360", "I-765", "I-485"))],
-        "s5.name": name, "s5.a_number": f"A{200000000 + i}", "s5.address": address,
-        "s5.phone": "+1 217 555 0100", "s5.email": "client@example.org",
-        "s5.country_citizenship": "MX", "s6.dob": "1990-01-01",
-        "s7.name": {"family": "Counsel", "given": "Ada"}, "s7.organization": "Legal Aid",
-        "s7.address": address, "s7.phone": "+1 217 555 0111", "s7.email": "ada@example.org",
-        "s8.description": "The I-360 has been pending well beyond posted processing times. "
-                          * 40,
+        "app.role": "attorney",
+        "app.channel": "online",
+        "app.client_category": ["vawa"],
+        "s3.filings": [
+            {
+                "form_number": f,
+                "receipt_number": f"EAC22{i:08d}"[:13],
+                "receipt_date": "2024-03-01",
+                "primary": n == 0,
+            }
+            for n, f in enumerate(("I-360", "I-765", "I-485"))
+        ],
+        "s5.name": name,
+        "s5.a_number": f"A{200000000 + i}",
+        "s5.address": address,
+        "s5.phone": "+1 217 555 0100",
+        "s5.email": "client@example.org",
+        "s5.country_citizenship": "MX",
+        "s6.dob": "1990-01-01",
+        "s7.name": {"family": "Counsel", "given": "Ada"},
+        "s7.organization": "Legal Aid",
+        "s7.address": address,
+        "s7.phone": "+1 217 555 0111",
+        "s7.email": "ada@example.org",
+        "s8.description": "The I-360 has been pending well beyond posted processing times. " * 40,
         "s8.efforts": "Called the contact center twice, submitted an e-request. " * 15,
-        "s10.name": {"family": "Counsel", "given": "Ada"}, "s10.bar": "IL 0000001",
+        "s10.name": {"family": "Counsel", "given": "Ada"},
+        "s10.bar": "IL 0000001",
     }
     return Draft(form="dhs-7001/2022-11", values=values)
 
@@ -113,8 +134,7 @@ def bench_save(vault: Vault, work: Path, rounds: int) -> None:
     for _ in range(rounds):
         t = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO t (body) VALUES (?)",
-                     (crypto.seal(key, body, b"aad"),))
+        conn.execute("INSERT INTO t (body) VALUES (?)", (crypto.seal(key, body, b"aad"),))
         conn.execute("COMMIT")
         floor.append(time.perf_counter() - t)
     conn.close()
@@ -152,29 +172,45 @@ def bench_open_list(data_dir: Path, count: int) -> None:
     for _ in range(7):
         t = time.perf_counter()
         c = sqlite3.connect(data_dir / "vault.sqlite3", isolation_level=None)
-        for pragma in ("busy_timeout=10000", "secure_delete=ON", "temp_store=MEMORY",
-                       "journal_mode=WAL", "synchronous=FULL"):
+        for pragma in (
+            "busy_timeout=10000",
+            "secure_delete=ON",
+            "temp_store=MEMORY",
+            "journal_mode=WAL",
+            "synchronous=FULL",
+        ):
             c.execute(f"PRAGMA {pragma}")
         c.execute("SELECT * FROM key_wraps").fetchall()
         c.close()
         conn_times.append(time.perf_counter() - t)
     key = crypto.new_key()
     aad = b"aad"
-    sealed = [crypto.seal(key, json.dumps({"client": f"Maria Testperson{i}",
-                                           "forms_and_receipts": "I-360 EAC2212345678"}).encode(),
-                          aad) for i in range(count)]
+    sealed = [
+        crypto.seal(
+            key,
+            json.dumps(
+                {"client": f"Maria Testperson{i}", "forms_and_receipts": "I-360 EAC2212345678"}
+            ).encode(),
+            aad,
+        )
+        for i in range(count)
+    ]
     t = time.perf_counter()
     for s in sealed:
         crypto.unseal(key, s, aad)
     dec_floor = time.perf_counter() - t
     o, li, se = statistics.median(opens), statistics.median(lists), statistics.median(searches)
     print(f"open, list and search ({len(rows)} drafts; built in {build:.1f} s)")
-    line("open (keyring latency excluded)", ms(o), "target <= 150 ms",
-         f"{o / statistics.median(conn_times):.1f}x the floor")
-    line("list (first, decrypts all)", ms(li), "target <= 250 ms",
-         f"{li / dec_floor:.1f}x the floor")
-    line("search (cached summaries)", ms(se), "target <= 30 ms",
-         "OK" if se <= 0.030 else "OVER")
+    line(
+        "open (keyring latency excluded)",
+        ms(o),
+        "target <= 150 ms",
+        f"{o / statistics.median(conn_times):.1f}x the floor",
+    )
+    line(
+        "list (first, decrypts all)", ms(li), "target <= 250 ms", f"{li / dec_floor:.1f}x the floor"
+    )
+    line("search (cached summaries)", ms(se), "target <= 30 ms", "OK" if se <= 0.030 else "OVER")
     line("floor: connect + PRAGMAs + SELECT", ms(statistics.median(conn_times)))
     line(f"floor: AES-GCM decrypt x{count}", ms(dec_floor))
 
@@ -231,9 +267,18 @@ def attachment_child(data_dir: Path, src: Path) -> None:
     read_back = time.perf_counter() - t
     read_peak_kb = _peak_rss()
     vault.close()
-    print(json.dumps({"elapsed": elapsed, "base_kb": base_kb, "peak_kb": peak_kb,
-                      "read_back": read_back, "read_peak_kb": read_peak_kb,
-                      "size": stored.size}))
+    print(
+        json.dumps(
+            {
+                "elapsed": elapsed,
+                "base_kb": base_kb,
+                "peak_kb": peak_kb,
+                "read_back": read_back,
+                "read_peak_kb": read_peak_kb,
+                "size": stored.size,
+            }
+        )
+    )
 
 
 def _floors(src: Path, work: Path) -> tuple[float, float]:
@@ -265,13 +310,23 @@ def bench_attachment(work: Path, mb: int) -> None:
     chunk = os.urandom(1 << 20)
     with open(src, "wb") as fh:
         for i in range(mb):
-            fh.write(chunk[i % 7:] + chunk[:i % 7])
+            fh.write(chunk[i % 7 :] + chunk[: i % 7])
     results, floors = [], []
     for _ in range(3):
         floors.append(_floors(src, work))
-        done = subprocess.run([sys.executable, __file__, "--attachment-child", str(data_dir),
-                               "--attachment-src", str(src)], capture_output=True, text=True,
-                              check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--attachment-child",
+                str(data_dir),
+                "--attachment-src",
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         import shutil
 
@@ -281,21 +336,44 @@ def bench_attachment(work: Path, mb: int) -> None:
     with_io = min(f[1] for f in floors)
     size = r["size"]
     grow = (r["peak_kb"] - r["base_kb"]) / 1024
-    print(f"encrypt + store a {mb} MB attachment (read, SHA-256, encrypt, write, fsync; best "
-          "of 3)")
+    print(f"encrypt + store a {mb} MB attachment (read, SHA-256, encrypt, write, fsync; best of 3)")
     line("time", f"{r['elapsed']:.2f} s", "", f"{size / r['elapsed'] / 1048576:.0f} MB/s")
-    line("vs plain AES-GCM (compute only)", f"{r['elapsed'] / compute:.2f}x", "target <= 3x",
-         "OK" if r["elapsed"] / compute <= 3 else "OVER (disk write + fsync + hash)")
-    line("vs plain AES-GCM + write + fsync", f"{r['elapsed'] / with_io:.2f}x", "target <= 3x",
-         "OK" if r["elapsed"] / with_io <= 3 else "OVER")
-    line("floor: plain AES-GCM, same bytes", f"{compute:.2f} s", "",
-         f"{size / compute / 1048576:.0f} MB/s")
-    line("floor: same + write + fsync", f"{with_io:.2f} s", "",
-         f"{size / with_io / 1048576:.0f} MB/s")
-    line("peak memory above baseline", f"{grow:.1f} MB", "target < 150 MB",
-         "OK" if grow < 150 else "OVER")
-    line("decrypting read-back", f"{r['read_back']:.2f} s", "",
-         f"peak +{(r['read_peak_kb'] - r['base_kb']) / 1024:.1f} MB")
+    line(
+        "vs plain AES-GCM (compute only)",
+        f"{r['elapsed'] / compute:.2f}x",
+        "target <= 3x",
+        "OK" if r["elapsed"] / compute <= 3 else "OVER (disk write + fsync + hash)",
+    )
+    line(
+        "vs plain AES-GCM + write + fsync",
+        f"{r['elapsed'] / with_io:.2f}x",
+        "target <= 3x",
+        "OK" if r["elapsed"] / with_io <= 3 else "OVER",
+    )
+    line(
+        "floor: plain AES-GCM, same bytes",
+        f"{compute:.2f} s",
+        "",
+        f"{size / compute / 1048576:.0f} MB/s",
+    )
+    line(
+        "floor: same + write + fsync",
+        f"{with_io:.2f} s",
+        "",
+        f"{size / with_io / 1048576:.0f} MB/s",
+    )
+    line(
+        "peak memory above baseline",
+        f"{grow:.1f} MB",
+        "target < 150 MB",
+        "OK" if grow < 150 else "OVER",
+    )
+    line(
+        "decrypting read-back",
+        f"{r['read_back']:.2f} s",
+        "",
+        f"peak +{(r['read_peak_kb'] - r['base_kb']) / 1024:.1f} MB",
+    )
     src.unlink()
 
 
@@ -304,8 +382,10 @@ def main() -> None:
     parser.add_argument("--drafts", type=int, default=2000)
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--attachment-mb", type=int, default=100)
-    parser.add_argument("--dir", help="work folder (default: a new temp folder; use the disk "
-                        "the vault will live on)")
+    parser.add_argument(
+        "--dir",
+        help="work folder (default: a new temp folder; use the disk the vault will live on)",
+    )
     parser.add_argument("--attachment-child", help=argparse.SUPPRESS)
     parser.add_argument("--attachment-src", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -314,8 +394,10 @@ def main() -> None:
         return
     keyring.set_keyring(_MemoryKeyring())
     work = Path(tempfile.mkdtemp(prefix="bench-vault-", dir=args.dir))
-    print(f"Ombuds Desktop vault benchmark ({work}; Python {sys.version.split()[0]}, "
-          f"SQLite {sqlite3.sqlite_version})")
+    print(
+        f"Ombuds Desktop vault benchmark ({work}; Python {sys.version.split()[0]}, "
+        f"SQLite {sqlite3.sqlite_version})"
+    )
     vault, _ = Vault.create(work / "data")
     bench_save(vault, work, args.saves)
     vault.close()

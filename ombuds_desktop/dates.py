@@ -25,18 +25,21 @@ def parse_us(text: str) -> date:
     """Read ``mm/dd/yyyy`` as typed by a person; raise with a plain message."""
     m = _US_DATE.match(text)
     if not m:
-        raise DateFormatError(f"Type the date as mm/dd/yyyy, like 03/15/2024; "
-                              f"\"{text.strip()}\" is not in that form.")
+        raise DateFormatError(
+            f'Type the date as mm/dd/yyyy, like 03/15/2024; "{text.strip()}" is not in that form.'
+        )
     month, day, year = (int(g) for g in m.groups())
     if not 1 <= month <= 12:
-        raise DateFormatError(f"\"{text.strip()}\": there is no month {month} "
-                              "(dates are mm/dd/yyyy, month first).")
+        raise DateFormatError(
+            f'"{text.strip()}": there is no month {month} (dates are mm/dd/yyyy, month first).'
+        )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise DateFormatError(f"\"{text.strip()}\": {calendar.month_name[month]} {year} "
-                              f"has {last} days.")
+        raise DateFormatError(
+            f'"{text.strip()}": {calendar.month_name[month]} {year} has {last} days.'
+        )
     if year < 1900:
-        raise DateFormatError(f"\"{text.strip()}\": the year {year} is too early.")
+        raise DateFormatError(f'"{text.strip()}": the year {year} is too early.')
     return date(year, month, day)
 
 

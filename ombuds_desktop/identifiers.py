@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 #: Receipt-number prefixes with the office they stand for ([secondary] sources).
 KNOWN_RECEIPT_PREFIXES = {
-    "EAC": "Vermont Service Center", "VSC": "Vermont Service Center",
-    "WAC": "California Service Center", "CSC": "California Service Center",
-    "LIN": "Nebraska Service Center", "NSC": "Nebraska Service Center",
-    "SRC": "Texas Service Center", "TSC": "Texas Service Center",
-    "MSC": "National Benefits Center", "NBC": "National Benefits Center",
-    "IOE": "USCIS electronic processing", "YSC": "Potomac Service Center",
+    "EAC": "Vermont Service Center",
+    "VSC": "Vermont Service Center",
+    "WAC": "California Service Center",
+    "CSC": "California Service Center",
+    "LIN": "Nebraska Service Center",
+    "NSC": "Nebraska Service Center",
+    "SRC": "Texas Service Center",
+    "TSC": "Texas Service Center",
+    "MSC": "National Benefits Center",
+    "NBC": "National Benefits Center",
+    "IOE": "USCIS electronic processing",
+    "YSC": "Potomac Service Center",
     "PSC": "Potomac Service Center",
 }
 
@@ -53,18 +59,30 @@ def check_receipt_number(raw: str) -> Checked:
     if _RECEIPT.match(value):
         prefix = value[:3]
         if prefix not in KNOWN_RECEIPT_PREFIXES:
-            return Checked(value, warning=f"The receipt number {value} starts with {prefix}, "
-                           "which is not a USCIS office prefix Ombuds Desktop knows (EAC, WAC, "
-                           "LIN, SRC, MSC, IOE, …). Check it against the receipt notice.")
+            return Checked(
+                value,
+                warning=f"The receipt number {value} starts with {prefix}, "
+                "which is not a USCIS office prefix Ombuds Desktop knows (EAC, WAC, "
+                "LIN, SRC, MSC, IOE, …). Check it against the receipt notice.",
+            )
         return Checked(value)
     if len(value) != 13:
-        return Checked(value, error=f"A receipt number is 3 letters and 10 digits, {example}; "
-                       f"\"{raw.strip()}\" has {len(value)} characters without spaces and dashes.")
+        return Checked(
+            value,
+            error=f"A receipt number is 3 letters and 10 digits, {example}; "
+            f'"{raw.strip()}" has {len(value)} characters without spaces and dashes.',
+        )
     if not value[:3].isalpha() or not value[:3].isascii():
-        return Checked(value, error=f"A receipt number starts with 3 letters, {example}; "
-                       f"\"{raw.strip()}\" starts with \"{value[:3]}\".")
-    return Checked(value, error=f"A receipt number ends with 10 digits, {example}; "
-                   f"\"{raw.strip()}\" has \"{value[3:]}\" after the letters.")
+        return Checked(
+            value,
+            error=f"A receipt number starts with 3 letters, {example}; "
+            f'"{raw.strip()}" starts with "{value[:3]}".',
+        )
+    return Checked(
+        value,
+        error=f"A receipt number ends with 10 digits, {example}; "
+        f'"{raw.strip()}" has "{value[3:]}" after the letters.',
+    )
 
 
 def normalize_a_number(raw: str) -> str:
@@ -80,11 +98,16 @@ def check_a_number(raw: str) -> Checked:
         return Checked(value)
     digits = sum(c.isdigit() for c in value)
     if not value.isdigit() or not value.isascii():
-        return Checked(value, error=f"An A-Number is the letter A and 7 to 9 digits, like "
-                       f"A123-456-789; \"{raw.strip()}\" contains other characters. "
-                       "Leave it blank if the person has no A-Number.")
-    return Checked(value, error=f"An A-Number has 7 to 9 digits, like A123-456-789; "
-                   f"\"{raw.strip()}\" has {digits}.")
+        return Checked(
+            value,
+            error=f"An A-Number is the letter A and 7 to 9 digits, like "
+            f'A123-456-789; "{raw.strip()}" contains other characters. '
+            "Leave it blank if the person has no A-Number.",
+        )
+    return Checked(
+        value,
+        error=f'An A-Number has 7 to 9 digits, like A123-456-789; "{raw.strip()}" has {digits}.',
+    )
 
 
 def format_a_number(stored: str) -> str:
@@ -106,10 +129,13 @@ def check_account_number(raw: str) -> Checked:
         hint = " It looks like an A-Number, which goes in the A-Number field."
     else:
         hint = ""
-    return Checked(value, error=f"A USCIS online account number is 12 digits, found at the top "
-                   f"of the USCIS Online Account Access Notice; \"{raw.strip()}\" has "
-                   f"{sum(c.isdigit() for c in value)} digits"
-                   f"{' and other characters' if not value.isdigit() else ''}.{hint}")
+    return Checked(
+        value,
+        error=f"A USCIS online account number is 12 digits, found at the top "
+        f'of the USCIS Online Account Access Notice; "{raw.strip()}" has '
+        f"{sum(c.isdigit() for c in value)} digits"
+        f"{' and other characters' if not value.isdigit() else ''}.{hint}",
+    )
 
 
 def normalize_srmt(raw: str) -> str:
@@ -119,13 +145,15 @@ def normalize_srmt(raw: str) -> str:
 def check_srmt(raw: str) -> Checked:
     value = normalize_srmt(raw)
     if len(value) > 40:
-        return Checked(value, error=f"A service request number is at most 40 characters; "
-                       f"this one has {len(value)}.")
+        return Checked(
+            value,
+            error=f"A service request number is at most 40 characters; this one has {len(value)}.",
+        )
     return Checked(value)
 
 
 def normalize_form_number(raw: str) -> str:
-    """"i 130" and "I130" become "I-130", so G-28 and Section 3 forms compare equal."""
+    """ "i 130" and "I130" become "I-130", so G-28 and Section 3 forms compare equal."""
     value = _strip(raw).upper()
     m = re.match(r"^([A-Z]{1,2})(\d+[A-Z]?)$", value)
     return f"{m.group(1)}-{m.group(2)}" if m else value

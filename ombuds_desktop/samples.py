@@ -30,8 +30,9 @@ def sample_names() -> list[str]:
 
 def sample_path(name: str) -> Path:
     if name not in sample_names():
-        raise SampleError(f"there is no sample named {name!r}; the samples are: "
-                          + ", ".join(sample_names()))
+        raise SampleError(
+            f"there is no sample named {name!r}; the samples are: " + ", ".join(sample_names())
+        )
     return samples_dir() / f"{name}.json"
 
 
@@ -93,10 +94,14 @@ def _stand_in_pdf(category: str, description: str, pages: int) -> bytes:
             c.drawString(72, y, line)
             y -= 16
         if category == "signed-section-9":
-            c.drawString(72, y - 20, "A real filing attaches the scan of the page the client "
-                         "signed by hand, in ink.")
-            c.drawString(72, y - 36, "Ombuds Desktop never creates signatures; this stand-in "
-                         "has none.")
+            c.drawString(
+                72,
+                y - 20,
+                "A real filing attaches the scan of the page the client signed by hand, in ink.",
+            )
+            c.drawString(
+                72, y - 36, "Ombuds Desktop never creates signatures; this stand-in has none."
+            )
         c.rect(72, 120, width - 144, 200)
         c.drawString(84, 300, "(stand-in body)")
         c.showPage()

@@ -38,12 +38,22 @@ def test_add_months_clamps_to_month_end():
     assert dates.add_months(date(2024, 12, 15), 1) == date(2025, 1, 15)
 
 
-@pytest.mark.parametrize("day", [
-    date(2026, 1, 1), date(2026, 1, 19), date(2026, 2, 16), date(2026, 5, 25),
-    date(2026, 6, 19), date(2026, 7, 3),  # Independence Day observed (July 4 is a Saturday)
-    date(2026, 9, 7), date(2026, 10, 12), date(2026, 11, 11), date(2026, 11, 26),
-    date(2026, 12, 25),
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 1, 1),
+        date(2026, 1, 19),
+        date(2026, 2, 16),
+        date(2026, 5, 25),
+        date(2026, 6, 19),
+        date(2026, 7, 3),  # Independence Day observed (July 4 is a Saturday)
+        date(2026, 9, 7),
+        date(2026, 10, 12),
+        date(2026, 11, 11),
+        date(2026, 11, 26),
+        date(2026, 12, 25),
+    ],
+)
 def test_federal_holidays_2026(day):
     assert dates.is_federal_holiday(day)
     assert not dates.is_business_day(day)
@@ -61,8 +71,10 @@ def test_business_days_skip_weekends_and_holidays():
     assert dates.add_business_days(date(2026, 11, 23), 4) == date(2026, 11, 30)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 1, 1)),
-       st.integers(min_value=0, max_value=60))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 1, 1)),
+    st.integers(min_value=0, max_value=60),
+)
 def test_add_business_days_inverts_count(start, n):
     assert dates.business_days_between(start, dates.add_business_days(start, n)) == n
 

@@ -47,8 +47,9 @@ def definition_for(form_key: str) -> FormDefinition:
     try:
         return load_form_key(form_key)
     except FormDefinitionError as exc:
-        raise CliError(f"cannot use the form edition this draft names ({form_key}): "
-                       f"{exc.problem}") from None
+        raise CliError(
+            f"cannot use the form edition this draft names ({form_key}): {exc.problem}"
+        ) from None
 
 
 def date_option(raw: str | None, flag: str) -> date | None:

@@ -29,11 +29,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.section is not None:
         known = [s.id for s in definition.sections]
         if args.section not in known:
-            raise CliError(f"--section {args.section!r} is not a section of this form; use one "
-                           f"of: {', '.join(known)}")
-    findings = validate_draft(draft, definition, today=date_option(args.today, "--today"),
-                              base_dir=base_dir,
-                              sections=[args.section] if args.section else None)
+            raise CliError(
+                f"--section {args.section!r} is not a section of this form; use one "
+                f"of: {', '.join(known)}"
+            )
+    findings = validate_draft(
+        draft,
+        definition,
+        today=date_option(args.today, "--today"),
+        base_dir=base_dir,
+        sections=[args.section] if args.section else None,
+    )
     if args.json:
         print_json([f.to_dict() for f in findings])
     else:
@@ -52,8 +58,10 @@ def _print_findings(definition: FormDefinition, findings: list) -> None:
         out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}\n           {f.message}\n")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in _MARK}
     result = screen(findings)
-    out.write(f"\n{counts['error']} error(s), {counts['warning']} warning(s), "
-              f"{counts['info']} note(s).\nScreener: {result.text}\n")
+    out.write(
+        f"\n{counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{counts['info']} note(s).\nScreener: {result.text}\n"
+    )
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -85,8 +93,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("validate", help="check a draft against the form and the "
-                              "CIS Ombudsman's rules (exit 0 no errors, 1 errors, 2 bad input)")
+    p = subparsers.add_parser(
+        "validate",
+        help="check a draft against the form and the "
+        "CIS Ombudsman's rules (exit 0 no errors, 1 errors, 2 bad input)",
+    )
     p.add_argument("draft", metavar="DRAFT.json", help="the draft file, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")

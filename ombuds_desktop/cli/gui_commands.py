@@ -15,8 +15,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:
         from ombuds_desktop.ui import app
     except ImportError as exc:  # e.g. missing libEGL on a bare machine
-        raise CliError(f"the desktop app cannot start: {exc}. On Debian/Ubuntu install "
-                       "libegl1 libgl1 libxkbcommon0 libfontconfig1 (see the README).") from None
+        raise CliError(
+            f"the desktop app cannot start: {exc}. On Debian/Ubuntu install "
+            "libegl1 libgl1 libxkbcommon0 libfontconfig1 (see the README)."
+        ) from None
     if args.smoke:
         from ombuds_desktop.ui.smoke import run_smoke
 
@@ -26,9 +28,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("gui", help="open the desktop app (the default with no command)")
-    p.add_argument("--smoke", action="store_true",
-                   help="self-check: open the main window and a sample draft, visit every "
-                        "section, build its packet, exit 0 on success")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="self-check: open the main window and a sample draft, visit every "
+        "section, build its packet, exit 0 on success",
+    )
     p.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_gui)
 

@@ -42,9 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Prepare DHS Form 7001 (CIS Ombudsman Request for Case Assistance) offline.",
     )
     parser.add_argument("--version", action="version", version=f"ombuds-desktop {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help="where the encrypted vault lives (default: the user data folder; "
-                             "also OMBUDS_DATA_DIR)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="where the encrypted vault lives (default: the user data folder; "
+        "also OMBUDS_DATA_DIR)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:

@@ -51,14 +51,21 @@ ReadBytes = Callable[[Attachment], bytes]
 
 # -- input ------------------------------------------------------------------------------
 
+
 def _looks_like_id(arg: str) -> bool:
-    return arg != "-" and not Path(arg).exists() and "/" not in arg and "\\" not in arg \
+    return (
+        arg != "-"
+        and not Path(arg).exists()
+        and "/" not in arg
+        and "\\" not in arg
         and not arg.endswith(".json")
+    )
 
 
 @contextlib.contextmanager
-def _draft_source(arg: str, args: argparse.Namespace
-                  ) -> Iterator[tuple[Draft, Path | None, ReadBytes | None]]:
+def _draft_source(
+    arg: str, args: argparse.Namespace
+) -> Iterator[tuple[Draft, Path | None, ReadBytes | None]]:
     """A draft from a file, stdin, or the vault (attachments read in memory, never to disk)."""
     if not _looks_like_id(arg) or not (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
         draft, base_dir = read_draft_arg(arg)
@@ -78,13 +85,17 @@ def _draft_source(arg: str, args: argparse.Namespace
             blob = blob_id_of(att)
             name = att.original_name or att.description or "attachment"
             if blob is None:
-                raise PacketInputError(name, "unreadable", "is not stored in the vault; "
-                                       "attach it again", attachment_id=att.id)
+                raise PacketInputError(
+                    name,
+                    "unreadable",
+                    "is not stored in the vault; attach it again",
+                    attachment_id=att.id,
+                )
             try:
                 return vault.read_attachment(blob)
             except VaultError as exc:
-                raise PacketInputError(name, "unreadable", str(exc),
-                                       attachment_id=att.id) from None
+                raise PacketInputError(name, "unreadable", str(exc), attachment_id=att.id) from None
+
         yield draft, None, read
     finally:
         vault.close()
@@ -137,17 +148,22 @@ def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
 def _explain(exc: Exception) -> CliError:
     if isinstance(exc, NotReadyError):
         first = exc.findings[0].message if exc.findings else ""
-        return CliError(f"{len(exc.findings)} validation error(s) remain (first: {first}); fix "
-                        "them (see 'ombuds-desktop validate'), or add --allow-draft to build a "
-                        "draft watermarked \"DRAFT - NOT READY TO FILE\"", EXIT_FINDINGS)
+        return CliError(
+            f"{len(exc.findings)} validation error(s) remain (first: {first}); fix "
+            "them (see 'ombuds-desktop validate'), or add --allow-draft to build a "
+            'draft watermarked "DRAFT - NOT READY TO FILE"',
+            EXIT_FINDINGS,
+        )
     if isinstance(exc, EvidenceProblems):
         parts = []
         for p in exc.problems:
             hint = ""
             if p.attachment_id:
-                hint = (f" [give the password with --password {p.attachment_id}=...]"
-                        if p.kind == "password" else
-                        f" [leave it out with --skip {p.attachment_id}]")
+                hint = (
+                    f" [give the password with --password {p.attachment_id}=...]"
+                    if p.kind == "password"
+                    else f" [leave it out with --skip {p.attachment_id}]"
+                )
             parts.append(f"{p}{hint}")
         return CliError(f"cannot use {len(parts)} supporting document(s): " + "; ".join(parts))
     if isinstance(exc, FontMissingError):
@@ -173,6 +189,7 @@ def _write(path: Path, data: bytes) -> None:
 
 # -- commands ----------------------------------------------------------------------------
 
+
 def cmd_packet(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
         definition = definition_for(draft.form)
@@ -184,12 +201,13 @@ def cmd_packet(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _write(out, result.pdf)
     if not args.no_manifest:
-        _write(out.with_name(out.stem + ".manifest.json"),
-               result.manifest_json().encode("utf-8"))
+        _write(out.with_name(out.stem + ".manifest.json"), result.manifest_json().encode("utf-8"))
     _notes(result.notes)
     state = " (DRAFT - NOT READY TO FILE)" if result.watermarked else ""
-    sys.stdout.write(f"wrote {out} ({result.pages} pages, {_size(len(result.pdf))}){state}\n"
-                     f"sha256 {result.sha256}\n")
+    sys.stdout.write(
+        f"wrote {out} ({result.pages} pages, {_size(len(result.pdf))}){state}\n"
+        f"sha256 {result.sha256}\n"
+    )
     return EXIT_OK
 
 
@@ -198,16 +216,23 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
         definition = definition_for(draft.form)
         options = _options(draft, args)
         data = signature_page_pdf(draft, definition, options)
-        errors = [f for f in validate_draft(draft, definition, today=options.today(),
-                                            base_dir=base_dir) if f.severity == "error"]
+        errors = [
+            f
+            for f in validate_draft(draft, definition, today=options.today(), base_dir=base_dir)
+            if f.severity == "error"
+        ]
     out = Path(args.out)
     _write(out, data)
     if not facts.wet_ink_required(draft):
-        sys.stderr.write("note: this client's category does not require a wet-ink signature; "
-                         "the page was printed on request.\n")
+        sys.stderr.write(
+            "note: this client's category does not require a wet-ink signature; "
+            "the page was printed on request.\n"
+        )
     if errors:
-        sys.stderr.write(f"note: {len(errors)} validation error(s) remain; if fixing them "
-                         "changes the name or receipt numbers, print a new signature page.\n")
+        sys.stderr.write(
+            f"note: {len(errors)} validation error(s) remain; if fixing them "
+            "changes the name or receipt numbers, print a new signature page.\n"
+        )
     sys.stdout.write(f"wrote {out}\n")
     return EXIT_OK
 
@@ -218,20 +243,30 @@ def cmd_export(args: argparse.Namespace) -> int:
         options = _options(draft, args)
         try:
             if args.upload_dir:
-                up = export_upload_folder(draft, Path(args.upload_dir), base_dir, definition,
-                                          options, read_bytes=read_bytes)
+                up = export_upload_folder(
+                    draft,
+                    Path(args.upload_dir),
+                    base_dir,
+                    definition,
+                    options,
+                    read_bytes=read_bytes,
+                )
                 _notes(up.notes)
-                sys.stdout.write(f"wrote {len(up.files)} upload file(s) and {up.copy_sheet.name} "
-                                 f"to {up.folder}\n")
+                sys.stdout.write(
+                    f"wrote {len(up.files)} upload file(s) and {up.copy_sheet.name} "
+                    f"to {up.folder}\n"
+                )
             elif args.eml:
-                em = export_eml(draft, Path(args.eml), base_dir, definition, options,
-                                read_bytes=read_bytes)
+                em = export_eml(
+                    draft, Path(args.eml), base_dir, definition, options, read_bytes=read_bytes
+                )
                 _notes((em.packet.notes if em.packet else []) + em.notes)
                 for path, size in zip(em.paths, em.sizes, strict=True):
                     sys.stdout.write(f"wrote {path} ({_size(size)})\n")
             else:
-                mail = export_mail(draft, Path(args.mail), base_dir, definition, options,
-                                   read_bytes=read_bytes)
+                mail = export_mail(
+                    draft, Path(args.mail), base_dir, definition, options, read_bytes=read_bytes
+                )
                 _notes(mail.notes)
                 sys.stdout.write(f"wrote {mail.path} ({mail.pages} pages)\n")
         except PacketError as exc:
@@ -273,21 +308,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _write(folder / "packet.pdf", packet.pdf)
             _write(folder / "packet.manifest.json", packet.manifest_json().encode("utf-8"))
             if facts.wet_ink_required(draft):
-                _write(folder / "signature-page.pdf",
-                       signature_page_pdf(draft, definition, options))
-            export_upload_folder(draft, folder / "upload", base_dir, definition, options,
-                                 findings=packet.findings)
-            em = export_eml(draft, folder / "email.eml", base_dir, definition, options,
-                            packet=packet)
-            export_mail(draft, folder / "mail.pdf", base_dir, definition, options,
-                        packet=packet)
+                _write(
+                    folder / "signature-page.pdf", signature_page_pdf(draft, definition, options)
+                )
+            export_upload_folder(
+                draft, folder / "upload", base_dir, definition, options, findings=packet.findings
+            )
+            em = export_eml(
+                draft, folder / "email.eml", base_dir, definition, options, packet=packet
+            )
+            export_mail(draft, folder / "mail.pdf", base_dir, definition, options, packet=packet)
         except PacketError as exc:
             raise CliError(f"sample {name}: {_explain(exc)}") from None
         if draft.family_group:
             families.setdefault(draft.family_group, []).append(draft)
         state = "DRAFT (validation errors remain)" if packet.watermarked else "ready to file"
-        sys.stdout.write(f"{name}: packet.pdf {packet.pages} pages, {state}; "
-                         f"{len(em.paths)} e-mail file(s)\n")
+        sys.stdout.write(
+            f"{name}: packet.pdf {packet.pages} pages, {state}; {len(em.paths)} e-mail file(s)\n"
+        )
     for group, members in sorted(families.items()):
         if len(members) > 1:
             target = out / f"family-{group.replace('-', '')[:8]}-email.eml"
@@ -299,27 +337,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # -- registration ----------------------------------------------------------------------------
 
+
 def _common(p: argparse.ArgumentParser, *, build: bool = True) -> None:
-    p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="build date printed on the pages (fixed for reproducible output)")
-    p.add_argument("--passphrase-file", metavar="FILE",
-                   help="vault passphrase, when DRAFT is a vault draft id")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="build date printed on the pages (fixed for reproducible output)",
+    )
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="vault passphrase, when DRAFT is a vault draft id"
+    )
     if not build:
         return
-    p.add_argument("--allow-draft", action="store_true",
-                   help="build even with validation errors; every page is watermarked "
-                        "DRAFT - NOT READY TO FILE")
-    p.add_argument("--labels", choices=("letters", "numbers"),
-                   help="exhibit labels A, B, … (default) or 1, 2, …")
+    p.add_argument(
+        "--allow-draft",
+        action="store_true",
+        help="build even with validation errors; every page is watermarked "
+        "DRAFT - NOT READY TO FILE",
+    )
+    p.add_argument(
+        "--labels",
+        choices=("letters", "numbers"),
+        help="exhibit labels A, B, … (default) or 1, 2, …",
+    )
     p.add_argument("--no-tabs", action="store_true", help="no tab page before each exhibit")
-    p.add_argument("--bates", metavar="PREFIX",
-                   help="Bates numbers (PREFIX000001) instead of \"Page n of N\"")
-    p.add_argument("--max-dpi", type=int, metavar="DPI",
-                   help="maximum resolution of colour images (default 200)")
-    p.add_argument("--skip", action="append", metavar="ATTACHMENT_ID",
-                   help="leave this supporting document out (repeatable)")
-    p.add_argument("--password", action="append", metavar="ID=PASSWORD",
-                   help="password of a protected PDF (repeatable)")
+    p.add_argument(
+        "--bates", metavar="PREFIX", help='Bates numbers (PREFIX000001) instead of "Page n of N"'
+    )
+    p.add_argument(
+        "--max-dpi",
+        type=int,
+        metavar="DPI",
+        help="maximum resolution of colour images (default 200)",
+    )
+    p.add_argument(
+        "--skip",
+        action="append",
+        metavar="ATTACHMENT_ID",
+        help="leave this supporting document out (repeatable)",
+    )
+    p.add_argument(
+        "--password",
+        action="append",
+        metavar="ID=PASSWORD",
+        help="password of a protected PDF (repeatable)",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -328,13 +390,17 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("packet", help="build the filing packet PDF")
     p.add_argument("draft", help="draft JSON file, - for stdin, or a vault draft id")
     p.add_argument("--out", required=True, metavar="PACKET.pdf")
-    p.add_argument("--no-manifest", action="store_true",
-                   help="do not write PACKET.manifest.json (SHA-256 of inputs and output)")
+    p.add_argument(
+        "--no-manifest",
+        action="store_true",
+        help="do not write PACKET.manifest.json (SHA-256 of inputs and output)",
+    )
     _common(p)
     p.set_defaults(handler=cmd_packet)
 
-    p = subparsers.add_parser("signature-page",
-                              help="print the wet-ink Section 9 signature page on its own")
+    p = subparsers.add_parser(
+        "signature-page", help="print the wet-ink Section 9 signature page on its own"
+    )
     p.add_argument("draft")
     p.add_argument("--out", required=True, metavar="SIG.pdf")
     _common(p, build=False)
@@ -346,15 +412,18 @@ def register(subparsers: Any) -> None:
     target.add_argument("--upload-dir", metavar="DIR")
     target.add_argument("--eml", metavar="FILE")
     target.add_argument("--mail", metavar="FILE")
-    p.add_argument("--email-budget", type=float, metavar="MB",
-                   help="largest e-mail message (default 10 MB)")
-    p.add_argument("--upload-budget", type=float, metavar="MB",
-                   help="largest upload file (default 10 MB)")
+    p.add_argument(
+        "--email-budget", type=float, metavar="MB", help="largest e-mail message (default 10 MB)"
+    )
+    p.add_argument(
+        "--upload-budget", type=float, metavar="MB", help="largest upload file (default 10 MB)"
+    )
     _common(p)
     p.set_defaults(handler=cmd_export)
 
-    p = subparsers.add_parser("family-email",
-                              help="e-mail that links the related requests of a family")
+    p = subparsers.add_parser(
+        "family-email", help="e-mail that links the related requests of a family"
+    )
     p.add_argument("drafts", nargs="+", metavar="DRAFT")
     p.add_argument("--out", required=True, metavar="FILE.eml")
     p.add_argument("--date", metavar="YYYY-MM-DD")

@@ -40,8 +40,15 @@ from ombuds_desktop.vault import paths as vault_paths
 
 EXIT_VAULT = 3
 ENV_PASSPHRASE_FILE = "OMBUDS_PASSPHRASE_FILE"
-_INPUT_ERRORS = (NotFoundError, WrongPassphraseError, RecoveryCodeError, ArchiveError,
-                 PassphraseRequiredError, VaultNotFoundError, VaultExistsError)
+_INPUT_ERRORS = (
+    NotFoundError,
+    WrongPassphraseError,
+    RecoveryCodeError,
+    ArchiveError,
+    PassphraseRequiredError,
+    VaultNotFoundError,
+    VaultExistsError,
+)
 
 
 def vault_cli_error(exc: VaultError) -> CliError:
@@ -128,10 +135,12 @@ def _print_recovery_code(code: str) -> None:
         f"    {code}\n\n"
         "Print it or write it down and keep it away from this computer (a safe, the firm's\n"
         "password manager). It opens the vault on a new computer or if the key in the\n"
-        "system keyring is lost: ombuds-desktop vault recover --recovery-code-file FILE\n")
+        "system keyring is lost: ombuds-desktop vault recover --recovery-code-file FILE\n"
+    )
 
 
 # --------------------------------------------------------------------------- vault
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     passphrase = _passphrase_arg(args)
@@ -147,22 +156,26 @@ def cmd_init(args: argparse.Namespace) -> int:
             vault, code = Vault.create(_data_dir(), passphrase=typed)
     except VaultError as exc:
         raise vault_cli_error(exc) from None
-    protection = ("the system keyring" if vault.protection == "keyring"
-                  else "your passphrase")
+    protection = "the system keyring" if vault.protection == "keyring" else "your passphrase"
     vault.close()
-    sys.stdout.write(f"Created the vault in {vault.data_dir}; its key is protected by "
-                     f"{protection}.\n")
+    sys.stdout.write(
+        f"Created the vault in {vault.data_dir}; its key is protected by {protection}.\n"
+    )
     if args.recovery_code_out:
         out = Path(args.recovery_code_out)
         try:
             with os.fdopen(vault_paths.create_private_file(out), "w") as fh:
                 fh.write(code + "\n")
         except OSError as exc:
-            sys.stderr.write(f"ombuds-desktop: could not write {out} ({exc.strerror}); "
-                             "the code is printed below instead\n")
+            sys.stderr.write(
+                f"ombuds-desktop: could not write {out} ({exc.strerror}); "
+                "the code is printed below instead\n"
+            )
         else:
-            sys.stdout.write(f"The recovery code was written to {out} (mode 0600). Print it, "
-                             "store it safely, then delete that file.\n")
+            sys.stdout.write(
+                f"The recovery code was written to {out} (mode 0600). Print it, "
+                "store it safely, then delete that file.\n"
+            )
             return 0
     _print_recovery_code(code)
     return 0
@@ -177,25 +190,24 @@ def cmd_status(args: argparse.Namespace) -> int:
         print_json(info.to_json())
         return 0
     if not info.exists:
-        sys.stdout.write(f"No vault in {info.data_dir}. Create one with "
-                         "`ombuds-desktop vault init`.\n")
+        sys.stdout.write(
+            f"No vault in {info.data_dir}. Create one with `ombuds-desktop vault init`.\n"
+        )
         return 0
     protection = {"keyring": "system keyring", "passphrase": "passphrase"}.get(
-        info.protection or "", "none (use the recovery code)")
+        info.protection or "", "none (use the recovery code)"
+    )
     lines = [
         f"Vault folder:    {info.data_dir}",
         f"Vault id:        {info.vault_id}",
         f"Created:         {info.created}",
-        f"Key protection:  {protection}" + (f" ({info.keyring_note})" if info.keyring_note
-                                            else ""),
+        f"Key protection:  {protection}" + (f" ({info.keyring_note})" if info.keyring_note else ""),
         f"Recovery code:   {'set' if info.recovery_code_set else 'NOT SET'}",
         f"Keyring backend: {info.keyring_backend or 'none usable'}",
         f"Drafts:          {info.drafts} (+{info.in_trash} in the trash)",
-        f"Attachments:     {info.attachments} ({info.attachment_bytes / 1048576:.1f} MB "
-        "encrypted)",
+        f"Attachments:     {info.attachments} ({info.attachment_bytes / 1048576:.1f} MB encrypted)",
         f"Profiles:        {info.profiles}",
-        f"Database:        {info.database_bytes / 1048576:.1f} MB, schema "
-        f"{info.schema_version}",
+        f"Database:        {info.database_bytes / 1048576:.1f} MB, schema {info.schema_version}",
     ]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -220,22 +232,29 @@ def cmd_recover(args: argparse.Namespace) -> int:
         raise vault_cli_error(exc) from None
     protection = "the system keyring" if vault.protection == "keyring" else "your new passphrase"
     vault.close()
-    sys.stdout.write(f"Recovered the vault in {vault.data_dir}; its key is now protected by "
-                     f"{protection}. The recovery code stays valid.\n")
+    sys.stdout.write(
+        f"Recovered the vault in {vault.data_dir}; its key is now protected by "
+        f"{protection}. The recovery code stays valid.\n"
+    )
     return 0
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
     with vault_session(args) as vault:
-        new_pp = (_read_secret_file(args.new_passphrase_file, "new passphrase")
-                  if args.new_passphrase_file else None)
+        new_pp = (
+            _read_secret_file(args.new_passphrase_file, "new passphrase")
+            if args.new_passphrase_file
+            else None
+        )
         to = args.to or ("passphrase" if new_pp else None)
         if to == "passphrase" and new_pp is None:
             new_pp = _prompt("New vault passphrase: ", confirm=True)
         vault.rotate_key(new_passphrase=new_pp, to=to)
-        sys.stdout.write("The vault key was re-wrapped with a new key-encryption key "
-                         f"({'system keyring' if vault.protection == 'keyring' else 'passphrase'}"
-                         "); the old one no longer opens it.\n")
+        sys.stdout.write(
+            "The vault key was re-wrapped with a new key-encryption key "
+            f"({'system keyring' if vault.protection == 'keyring' else 'passphrase'}"
+            "); the old one no longer opens it.\n"
+        )
         if args.new_recovery_code:
             _print_recovery_code(vault.new_recovery_code())
     return 0
@@ -246,23 +265,36 @@ def cmd_audit(args: argparse.Namespace) -> int:
         check = vault.verify_audit()
         entries = vault.audit_log(args.limit)
     if args.json:
-        print_json({"ok": check.ok, "problem": check.problem, "entries": [
-            {"seq": e.seq, "ts": e.ts, "event": e.event, "draft_id": e.draft_id}
-            for e in entries]})
+        print_json(
+            {
+                "ok": check.ok,
+                "problem": check.problem,
+                "entries": [
+                    {"seq": e.seq, "ts": e.ts, "event": e.event, "draft_id": e.draft_id}
+                    for e in entries
+                ],
+            }
+        )
     else:
         for e in entries:
             sys.stdout.write(f"{e.seq:>6}  {e.ts}  {e.event:<16} {e.draft_id or ''}\n")
-        sys.stdout.write(f"audit log: {'intact' if check.ok else 'TAMPERED: ' + str(check.problem)}"
-                         f" ({check.entries} entries)\n")
+        sys.stdout.write(
+            f"audit log: {'intact' if check.ok else 'TAMPERED: ' + str(check.problem)}"
+            f" ({check.entries} entries)\n"
+        )
     return 0 if check.ok else EXIT_VAULT
 
 
 # --------------------------------------------------------------------------- drafts
 
+
 def cmd_list(args: argparse.Namespace) -> int:
     with vault_session(args, read_only=True) as vault:
-        rows = (vault.search(args.search, trash=args.trash) if args.search
-                else vault.list_drafts(trash=args.trash))
+        rows = (
+            vault.search(args.search, trash=args.trash)
+            if args.search
+            else vault.list_drafts(trash=args.trash)
+        )
     if args.json:
         print_json([s.to_json() for s in rows])
         return 0
@@ -271,12 +303,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     table = [("ID", "CLIENT", "FORMS AND RECEIPTS", "STATUS", "FAMILY", "UPDATED")]
     for s in rows:
-        table.append((s.id, s.client or "(no name yet)", s.forms_and_receipts or "-",
-                      s.status, (s.family_group or "-")[:8], s.updated[:16].replace("T", " ")))
+        table.append(
+            (
+                s.id,
+                s.client or "(no name yet)",
+                s.forms_and_receipts or "-",
+                s.status,
+                (s.family_group or "-")[:8],
+                s.updated[:16].replace("T", " "),
+            )
+        )
     widths = [min(max(len(r[i]) for r in table), 40) for i in range(len(table[0]))]
     for row in table:
-        sys.stdout.write("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True))
-                         .rstrip() + "\n")
+        sys.stdout.write(
+            "  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        )
     return 0
 
 
@@ -306,8 +347,10 @@ def _archive_passphrase(args: argparse.Namespace, *, new: bool) -> str:
         return pp
     typed = _prompt("Archive passphrase: ", confirm=new)
     if typed is None:
-        raise CliError("an archive needs a passphrase: give it with --archive-passphrase-file "
-                       "FILE (or --passphrase-file FILE)")
+        raise CliError(
+            "an archive needs a passphrase: give it with --archive-passphrase-file "
+            "FILE (or --passphrase-file FILE)"
+        )
     return typed
 
 
@@ -339,19 +382,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         if passphrase is not None:
             ids = vault.family_ids(args.id) if args.family else [args.id]
             vault.export_archive(ids, out, passphrase)
-            sys.stdout.write(f"Wrote {len(ids)} draft(s) to {out} (encrypted with the archive "
-                             "passphrase).\n")
+            sys.stdout.write(
+                f"Wrote {len(ids)} draft(s) to {out} (encrypted with the archive passphrase).\n"
+            )
         else:
             att_dir = f"{out.stem}-attachments"
-            draft, _ = vault.materialize_draft(args.id, out.parent or Path("."),
-                                               json_name=out.name, attachments_dir=att_dir)
+            draft, _ = vault.materialize_draft(
+                args.id, out.parent or Path("."), json_name=out.name, attachments_dir=att_dir
+            )
             vault.record_event("export", args.id)
-            extra = f" and {len(draft.attachments)} attachment(s) in {out.parent / att_dir}" \
-                if draft.attachments else ""
-            sys.stderr.write(f"ombuds-desktop: warning: {out}{extra} is NOT encrypted: it holds "
-                             "the client's data in plain text. Keep it off shared folders and "
-                             "delete it when done, or use --archive for a passphrase-protected "
-                             "file.\n")
+            extra = (
+                f" and {len(draft.attachments)} attachment(s) in {out.parent / att_dir}"
+                if draft.attachments
+                else ""
+            )
+            sys.stderr.write(
+                f"ombuds-desktop: warning: {out}{extra} is NOT encrypted: it holds "
+                "the client's data in plain text. Keep it off shared folders and "
+                "delete it when done, or use --archive for a passphrase-protected "
+                "file.\n"
+            )
             sys.stdout.write(f"Wrote {out}\n")
     return 0
 
@@ -361,64 +411,95 @@ def _simple(action: str) -> Any:
         with vault_session(args) as vault:
             if action == "delete":
                 vault.delete_draft(args.id)
-                sys.stdout.write(f"Moved draft {args.id} to the trash "
-                                 f"(`ombuds-desktop drafts restore {args.id}` brings it back).\n")
+                sys.stdout.write(
+                    f"Moved draft {args.id} to the trash "
+                    f"(`ombuds-desktop drafts restore {args.id}` brings it back).\n"
+                )
             elif action == "restore":
                 vault.restore_draft(args.id)
                 sys.stdout.write(f"Restored draft {args.id} from the trash.\n")
             elif action == "purge":
                 report = vault.purge_draft(args.id)
-                sys.stdout.write(f"Purged draft {args.id}: its revisions, key and "
-                                 f"{report.attachments_removed} attachment(s) are gone from "
-                                 "the vault files. Backups made before now still hold it.\n")
+                sys.stdout.write(
+                    f"Purged draft {args.id}: its revisions, key and "
+                    f"{report.attachments_removed} attachment(s) are gone from "
+                    "the vault files. Backups made before now still hold it.\n"
+                )
                 if not report.wal_truncated:
-                    sys.stderr.write("ombuds-desktop: note: another Ombuds Desktop window kept "
-                                     "the write-ahead log open; it is cleared when that window "
-                                     "closes the vault.\n")
+                    sys.stderr.write(
+                        "ombuds-desktop: note: another Ombuds Desktop window kept "
+                        "the write-ahead log open; it is cleared when that window "
+                        "closes the vault.\n"
+                    )
             elif action == "restore-revision":
                 rev = vault.restore_revision(args.id, args.revision)
-                sys.stdout.write(f"Revision {args.revision} of draft {args.id} is current "
-                                 f"again (saved as revision {rev}).\n")
+                sys.stdout.write(
+                    f"Revision {args.revision} of draft {args.id} is current "
+                    f"again (saved as revision {rev}).\n"
+                )
         return 0
+
     return handler
 
 
 # --------------------------------------------------------------------------- wiring
 
+
 def register(subparsers: Any) -> None:
     """Add the ``vault`` and ``drafts`` command groups to the main parser."""
     pp = argparse.ArgumentParser(add_help=False)
-    pp.add_argument("--passphrase-file", metavar="FILE",
-                    help="read the vault passphrase from FILE (also $OMBUDS_PASSPHRASE_FILE)")
+    pp.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help="read the vault passphrase from FILE (also $OMBUDS_PASSPHRASE_FILE)",
+    )
 
-    vault = subparsers.add_parser("vault", help="create, inspect and recover the encrypted vault",
-                                  description="The encrypted vault that holds the drafts.")
+    vault = subparsers.add_parser(
+        "vault",
+        help="create, inspect and recover the encrypted vault",
+        description="The encrypted vault that holds the drafts.",
+    )
     vsub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
 
     p = vsub.add_parser("init", parents=[pp], help="create the vault; prints the recovery code")
-    p.add_argument("--recovery-code-out", metavar="FILE",
-                   help="write the recovery code to FILE (0600) instead of printing it")
+    p.add_argument(
+        "--recovery-code-out",
+        metavar="FILE",
+        help="write the recovery code to FILE (0600) instead of printing it",
+    )
     p.set_defaults(handler=cmd_init)
 
-    p = vsub.add_parser("status", help="where the vault is and how it is protected (no client "
-                        "data)")
+    p = vsub.add_parser(
+        "status", help="where the vault is and how it is protected (no client data)"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)
 
-    p = vsub.add_parser("recover", parents=[pp],
-                        help="open the vault with the recovery code and protect it again")
+    p = vsub.add_parser(
+        "recover", parents=[pp], help="open the vault with the recovery code and protect it again"
+    )
     p.add_argument("--recovery-code-file", metavar="FILE", required=True)
-    p.add_argument("--new-passphrase-file", metavar="FILE",
-                   help="protect the key with this passphrase instead of the system keyring")
+    p.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="protect the key with this passphrase instead of the system keyring",
+    )
     p.set_defaults(handler=cmd_recover)
 
-    p = vsub.add_parser("rotate-key", parents=[pp],
-                        help="re-wrap the vault key with a new key-encryption key")
-    p.add_argument("--to", choices=("keyring", "passphrase"),
-                   help="switch the protection (default: keep the current kind)")
+    p = vsub.add_parser(
+        "rotate-key", parents=[pp], help="re-wrap the vault key with a new key-encryption key"
+    )
+    p.add_argument(
+        "--to",
+        choices=("keyring", "passphrase"),
+        help="switch the protection (default: keep the current kind)",
+    )
     p.add_argument("--new-passphrase-file", metavar="FILE", help="the new passphrase")
-    p.add_argument("--new-recovery-code", action="store_true",
-                   help="also replace the recovery code (prints the new one once)")
+    p.add_argument(
+        "--new-recovery-code",
+        action="store_true",
+        help="also replace the recovery code (prints the new one once)",
+    )
     p.set_defaults(handler=cmd_rotate)
 
     p = vsub.add_parser("audit", parents=[pp], help="show and verify the audit log")
@@ -426,8 +507,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the last N entries")
     p.set_defaults(handler=cmd_audit)
 
-    drafts = subparsers.add_parser("drafts", help="list, show, import and export stored drafts",
-                                   description="The drafts stored in the encrypted vault.")
+    drafts = subparsers.add_parser(
+        "drafts",
+        help="list, show, import and export stored drafts",
+        description="The drafts stored in the encrypted vault.",
+    )
     dsub = drafts.add_subparsers(dest="drafts_command", metavar="ACTION", required=True)
 
     p = dsub.add_parser("list", parents=[pp], help="the drafts, with client and receipts")
@@ -446,35 +530,51 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_revisions)
 
-    p = dsub.add_parser("restore-revision", parents=[pp],
-                        help="make an older revision current again")
+    p = dsub.add_parser(
+        "restore-revision", parents=[pp], help="make an older revision current again"
+    )
     p.add_argument("id")
     p.add_argument("revision", type=int)
     p.set_defaults(handler=_simple("restore-revision"))
 
     ap = argparse.ArgumentParser(add_help=False)
-    ap.add_argument("--archive-passphrase-file", metavar="FILE",
-                    help="passphrase of the archive (default: --passphrase-file)")
+    ap.add_argument(
+        "--archive-passphrase-file",
+        metavar="FILE",
+        help="passphrase of the archive (default: --passphrase-file)",
+    )
 
-    p = dsub.add_parser("import", parents=[pp, ap],
-                        help="import an interchange JSON (with its attachment files) or an "
-                        "archive; prints the new id(s)")
+    p = dsub.add_parser(
+        "import",
+        parents=[pp, ap],
+        help="import an interchange JSON (with its attachment files) or an "
+        "archive; prints the new id(s)",
+    )
     p.add_argument("file")
     p.set_defaults(handler=cmd_import)
 
-    p = dsub.add_parser("export", parents=[pp, ap],
-                        help="export a draft as plain JSON (warns) or as an encrypted archive")
+    p = dsub.add_parser(
+        "export",
+        parents=[pp, ap],
+        help="export a draft as plain JSON (warns) or as an encrypted archive",
+    )
     p.add_argument("id")
     p.add_argument("--out", metavar="FILE", required=True)
-    p.add_argument("--archive", action="store_true",
-                   help="a single passphrase-protected file with the attachments")
-    p.add_argument("--family", action="store_true",
-                   help="with --archive: the whole family group of the draft")
+    p.add_argument(
+        "--archive",
+        action="store_true",
+        help="a single passphrase-protected file with the attachments",
+    )
+    p.add_argument(
+        "--family", action="store_true", help="with --archive: the whole family group of the draft"
+    )
     p.set_defaults(handler=cmd_export)
 
-    for name, helptext in (("delete", "move a draft to the trash"),
-                           ("restore", "bring a draft back from the trash"),
-                           ("purge", "destroy a draft, its history and attachments for good")):
+    for name, helptext in (
+        ("delete", "move a draft to the trash"),
+        ("restore", "bring a draft back from the trash"),
+        ("purge", "destroy a draft, its history and attachments for good"),
+    ):
         p = dsub.add_parser(name, parents=[pp], help=helptext)
         p.add_argument("id")
         p.set_defaults(handler=_simple(name))

@@ -13,7 +13,17 @@ from ombuds_desktop.draft.interchange import (
 from ombuds_desktop.draft.model import STATUSES, Attachment, Draft, Submission, new_id
 
 __all__ = [
-    "FORMAT_VERSION", "STATUSES", "Attachment", "Draft", "DraftFormatError", "Submission",
-    "draft_from_dict", "draft_to_dict", "dumps", "loads", "new_id", "read_draft_file",
+    "FORMAT_VERSION",
+    "STATUSES",
+    "Attachment",
+    "Draft",
+    "DraftFormatError",
+    "Submission",
+    "draft_from_dict",
+    "draft_to_dict",
+    "dumps",
+    "loads",
+    "new_id",
+    "read_draft_file",
     "resolve_attachment_path",
 ]

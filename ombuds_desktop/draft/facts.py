@@ -48,10 +48,17 @@ def filings(draft: Draft) -> list[Filing]:
     for i, row in enumerate(rows if isinstance(rows, list) else []):
         if not isinstance(row, dict):
             continue
-        out.append(Filing(i, str(row.get("form_number") or "").strip(),
-                          str(row.get("receipt_number") or "").strip(),
-                          row.get("receipt_date") or None, row.get("primary") is True,
-                          row.get("no_receipt") is True, row.get("delivered_on") or None))
+        out.append(
+            Filing(
+                i,
+                str(row.get("form_number") or "").strip(),
+                str(row.get("receipt_number") or "").strip(),
+                row.get("receipt_date") or None,
+                row.get("primary") is True,
+                row.get("no_receipt") is True,
+                row.get("delivered_on") or None,
+            )
+        )
     return out
 
 
@@ -91,8 +98,7 @@ def deadline_dates(draft: Draft) -> list[date]:
     rows = draft.get("app.deadlines") or []
     if not isinstance(rows, list):
         return []
-    return sorted(d for d in (try_iso(r.get("due_date")) for r in rows if isinstance(r, dict))
-                  if d)
+    return sorted(d for d in (try_iso(r.get("due_date")) for r in rows if isinstance(r, dict)) if d)
 
 
 def forced_answers(draft: Draft) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def receipt_numbers(draft: Draft) -> list[str]:
 
 
 def forms_and_receipts(draft: Draft) -> str:
-    """"I-360 EAC2212345678; I-765 …" for lists, headers and cover letters."""
+    """ "I-360 EAC2212345678; I-765 …" for lists, headers and cover letters."""
     parts = []
     for f in filings(draft):
         part = " ".join(p for p in (f.form_number, f.receipt_number) if p)

@@ -42,20 +42,27 @@ class DraftFormatError(ValueError):
 def _migrate(doc: dict[str, Any]) -> dict[str, Any]:
     version = doc.get("format_version")
     if version is None:
-        raise DraftFormatError("this file has no 'format_version'; it is not an Ombuds Desktop "
-                               "draft (expected a JSON object with format_version, form, values)")
+        raise DraftFormatError(
+            "this file has no 'format_version'; it is not an Ombuds Desktop "
+            "draft (expected a JSON object with format_version, form, values)"
+        )
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise DraftFormatError(f"'format_version' must be a whole number from 1 to "
-                               f"{FORMAT_VERSION}; this file has {version!r}")
+        raise DraftFormatError(
+            f"'format_version' must be a whole number from 1 to "
+            f"{FORMAT_VERSION}; this file has {version!r}"
+        )
     if version > FORMAT_VERSION:
-        raise DraftFormatError(f"this draft uses format version {version}, made by a newer "
-                               f"Ombuds Desktop; this version reads up to {FORMAT_VERSION}. "
-                               "Update Ombuds Desktop to open it.")
+        raise DraftFormatError(
+            f"this draft uses format version {version}, made by a newer "
+            f"Ombuds Desktop; this version reads up to {FORMAT_VERSION}. "
+            "Update Ombuds Desktop to open it."
+        )
     while version < FORMAT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise DraftFormatError(f"no migration from format version {version}; "
-                                   "update Ombuds Desktop")
+            raise DraftFormatError(
+                f"no migration from format version {version}; update Ombuds Desktop"
+            )
         doc = step(dict(doc))
         version += 1
         doc["format_version"] = version
@@ -63,8 +70,11 @@ def _migrate(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, expected: str) -> Any:
-    if isinstance(value, bool) and kind is not bool and bool not in (
-            kind if isinstance(kind, tuple) else (kind,)):
+    if (
+        isinstance(value, bool)
+        and kind is not bool
+        and bool not in (kind if isinstance(kind, tuple) else (kind,))
+    ):
         raise DraftFormatError(f"'{where}' must be {expected}, not true/false")
     if not isinstance(value, kind):
         raise DraftFormatError(f"'{where}' must be {expected}, not {_json_type(value)}")
@@ -74,8 +84,14 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str, expected: str
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def _opt_str(doc: dict[str, Any], key: str, where: str) -> str | None:
@@ -93,8 +109,9 @@ def draft_from_dict(doc: Any) -> Draft:
     if isinstance(form, dict):  # {"id": ..., "edition": ...} is accepted too
         form = f"{form.get('id', '')}/{form.get('edition', '')}"
     if "/" not in form or not all(form.split("/", 1)):
-        raise DraftFormatError(f"'form' must name a form and edition like \"dhs-7001/2022-11\"; "
-                               f"got {form!r}")
+        raise DraftFormatError(
+            f"'form' must name a form and edition like \"dhs-7001/2022-11\"; got {form!r}"
+        )
     values = _expect(doc.get("values", {}), dict, "values", "an object of field id to answer")
     status = doc.get("status", "draft")
     if status not in STATUSES:
@@ -105,8 +122,7 @@ def draft_from_dict(doc: Any) -> Draft:
         _expect(raw, dict, where, "an object")
         kwargs: dict[str, Any] = {
             "category": _expect(raw.get("category"), str, f"{where}.category", "text"),
-            "description": _expect(raw.get("description", ""), str, f"{where}.description",
-                                   "text"),
+            "description": _expect(raw.get("description", ""), str, f"{where}.description", "text"),
             "path": _expect(raw.get("path"), str, f"{where}.path", "a file path"),
             "date": _opt_str(raw, "date", f"{where}.date"),
             "foreign_language": bool(raw.get("foreign_language", False)),
@@ -122,11 +138,15 @@ def draft_from_dict(doc: Any) -> Draft:
         sub = _expect(doc["submission"], dict, "submission", "an object")
         method = sub.get("method")
         if method not in SUBMISSION_METHODS:
-            raise DraftFormatError(f"'submission.method' must be one of "
-                                   f"{', '.join(SUBMISSION_METHODS)}; got {method!r}")
-        submission = Submission(method, _expect(sub.get("date"), str, "submission.date",
-                                                "a YYYY-MM-DD date"),
-                                _opt_str(sub, "request_number", "submission.request_number"))
+            raise DraftFormatError(
+                f"'submission.method' must be one of "
+                f"{', '.join(SUBMISSION_METHODS)}; got {method!r}"
+            )
+        submission = Submission(
+            method,
+            _expect(sub.get("date"), str, "submission.date", "a YYYY-MM-DD date"),
+            _opt_str(sub, "request_number", "submission.request_number"),
+        )
     acknowledged = _expect(doc.get("acknowledged", []), list, "acknowledged", "a list")
     draft = Draft(
         form=form,
@@ -134,8 +154,7 @@ def draft_from_dict(doc: Any) -> Draft:
         attachments=attachments,
         family_group=_opt_str(doc, "family_group", "family_group"),
         status=status,
-        representative_profile=_opt_str(doc, "representative_profile",
-                                         "representative_profile"),
+        representative_profile=_opt_str(doc, "representative_profile", "representative_profile"),
         submission=submission,
         acknowledged=[str(a) for a in acknowledged],
         last_section=_opt_str(doc, "last_section", "last_section"),
@@ -170,9 +189,11 @@ def dumps(draft: Draft) -> str:
 
 def _check_size(size: int) -> None:
     if size > MAX_DRAFT_BYTES:
-        raise DraftFormatError(f"this input is {size / 1048576:.1f} MB; a draft file is "
-                               f"normally a few kilobytes (limit "
-                               f"{MAX_DRAFT_BYTES // 1048576} MB). Is it the right file?")
+        raise DraftFormatError(
+            f"this input is {size / 1048576:.1f} MB; a draft file is "
+            f"normally a few kilobytes (limit "
+            f"{MAX_DRAFT_BYTES // 1048576} MB). Is it the right file?"
+        )
 
 
 def loads(data: bytes | str) -> Draft:
@@ -185,16 +206,19 @@ def loads(data: bytes | str) -> Draft:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DraftFormatError("the input is not text (it looks like a binary file); "
-                               "expected a draft in JSON") from None
+        raise DraftFormatError(
+            "the input is not text (it looks like a binary file); expected a draft in JSON"
+        ) from None
     if "\x00" in text:
-        raise DraftFormatError("the input is not text (it contains NUL bytes); "
-                               "expected a draft in JSON")
+        raise DraftFormatError(
+            "the input is not text (it contains NUL bytes); expected a draft in JSON"
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DraftFormatError(f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                               f"column {exc.colno}") from None
+        raise DraftFormatError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:
         raise DraftFormatError("not a draft: the JSON is nested too deeply") from None
     return draft_from_dict(doc)

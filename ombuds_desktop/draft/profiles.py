@@ -12,7 +12,7 @@ from ombuds_desktop.draft.model import Draft
 
 
 def _name_parts(full: str) -> dict[str, str]:
-    """"Given Middle Family" as typed in a profile -> a person-name value."""
+    """ "Given Middle Family" as typed in a profile -> a person-name value."""
     words = full.split()
     if len(words) <= 1:
         return {"family": full.strip(), "given": "", "middle": ""}
@@ -20,7 +20,7 @@ def _name_parts(full: str) -> dict[str, str]:
 
 
 def bar_rows(admissions: list[str]) -> list[dict[str, str]]:
-    """"NY 1234567" -> {"jurisdiction": "NY", "bar_number": "1234567"}."""
+    """ "NY 1234567" -> {"jurisdiction": "NY", "bar_number": "1234567"}."""
     rows = []
     for entry in admissions:
         jurisdiction, _, number = entry.strip().partition(" ")
@@ -43,8 +43,12 @@ def profile_values(profile: Any) -> dict[str, Any]:
     elif getattr(profile, "accreditation", ""):
         values["s10.rep_type"] = "accredited_rep"
         values["s10.accreditation_org"] = profile.accreditation
-    for attr, field_id in (("address", "s10.address"), ("phone", "s10.phone"),
-                           ("email", "s10.email"), ("uscis_account", "s10.uscis_account")):
+    for attr, field_id in (
+        ("address", "s10.address"),
+        ("phone", "s10.phone"),
+        ("email", "s10.email"),
+        ("uscis_account", "s10.uscis_account"),
+    ):
         value = getattr(profile, attr, None)
         if value:
             values[field_id] = dict(value) if isinstance(value, dict) else value

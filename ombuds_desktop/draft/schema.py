@@ -30,22 +30,37 @@ def _field_schema(f: FieldDef) -> dict[str, Any]:
     if t == "single_choice":
         return base | {"enum": [o.id for o in f.options]} if f.options else base | _STRING
     if t == "multiple_choice":
-        return base | {"type": "array", "uniqueItems": True,
-                       "items": {"enum": [o.id for o in f.options]}}
+        return base | {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"enum": [o.id for o in f.options]},
+        }
     if t == "person_name":
-        return base | {"type": "object", "additionalProperties": False,
-                       "properties": {p: {"type": ["string", "null"]}
-                                      for p in PERSON_NAME_PARTS}}
+        return base | {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {p: {"type": ["string", "null"]} for p in PERSON_NAME_PARTS},
+        }
     if t == "address":
-        return base | {"type": "object", "additionalProperties": False,
-                       "properties": {p: {"type": ["string", "null"]} for p in ADDRESS_PARTS}}
+        return base | {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {p: {"type": ["string", "null"]} for p in ADDRESS_PARTS},
+        }
     if t == "group":
-        return base | {"type": "array",
-                       "items": {"type": "object", "additionalProperties": False,
-                                 "properties": {s.id: _field_schema(s) for s in f.fields}}}
+        return base | {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {s.id: _field_schema(s) for s in f.fields},
+            },
+        }
     if t == "receipt_number":
-        return base | {"type": "string",
-                       "description": "3 letters and 10 digits, e.g. EAC2190012345"}
+        return base | {
+            "type": "string",
+            "description": "3 letters and 10 digits, e.g. EAC2190012345",
+        }
     if t == "a_number":
         return base | {"type": "string", "description": "7 to 9 digits, stored as 9"}
     if t == "uscis_account":
@@ -57,8 +72,11 @@ def _field_schema(f: FieldDef) -> dict[str, Any]:
 
 
 def draft_schema(definition: FormDefinition) -> dict[str, Any]:
-    values = {f.id: _field_schema(f) for f in definition.all_fields()
-              if f.type not in ("signature", "attachments") and not f.mirror}
+    values = {
+        f.id: _field_schema(f)
+        for f in definition.all_fields()
+        if f.type not in ("signature", "attachments") and not f.mirror
+    }
     attachment = {
         "type": "object",
         "required": ["category", "description", "path"],
@@ -66,8 +84,10 @@ def draft_schema(definition: FormDefinition) -> dict[str, Any]:
             "id": _STRING,
             "category": {"enum": list(definition.category_ids())},
             "description": _STRING,
-            "path": {"type": "string",
-                     "description": "file path, relative to the draft file when not absolute"},
+            "path": {
+                "type": "string",
+                "description": "file path, relative to the draft file when not absolute",
+            },
             "date": {"anyOf": [ISO_DATE, {"type": "null"}]},
             "foreign_language": {"type": "boolean"},
             "translation_of": {"type": ["string", "null"]},
@@ -90,10 +110,20 @@ def draft_schema(definition: FormDefinition) -> dict[str, Any]:
             "representative_profile": {"type": ["string", "null"]},
             "values": {"type": "object", "additionalProperties": False, "properties": values},
             "attachments": {"type": "array", "items": attachment},
-            "submission": {"anyOf": [{"type": "null"}, {
-                "type": "object", "required": ["method", "date"],
-                "properties": {"method": {"enum": list(SUBMISSION_METHODS)}, "date": ISO_DATE,
-                               "request_number": {"type": ["string", "null"]}}}]},
+            "submission": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["method", "date"],
+                        "properties": {
+                            "method": {"enum": list(SUBMISSION_METHODS)},
+                            "date": ISO_DATE,
+                            "request_number": {"type": ["string", "null"]},
+                        },
+                    },
+                ]
+            },
             "acknowledged": {"type": "array", "items": _STRING},
             "last_section": {"type": ["string", "null"]},
             "options": {"type": "object"},

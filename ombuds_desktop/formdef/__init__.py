@@ -18,7 +18,16 @@ from ombuds_desktop.formdef.model import (
 )
 
 __all__ = [
-    "AttachmentCategory", "Condition", "FieldDef", "FormDefinition", "FormDefinitionError",
-    "Option", "Section", "available_editions", "load_definition_file", "load_edition",
-    "load_form_key", "parse_definition",
+    "AttachmentCategory",
+    "Condition",
+    "FieldDef",
+    "FormDefinition",
+    "FormDefinitionError",
+    "Option",
+    "Section",
+    "available_editions",
+    "load_definition_file",
+    "load_edition",
+    "load_form_key",
+    "parse_definition",
 ]

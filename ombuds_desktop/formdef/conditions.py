@@ -33,8 +33,9 @@ def _lookup(ref: str, values: Mapping[str, Any], row: Mapping[str, Any] | None) 
     return values.get(ref)
 
 
-def evaluate(cond: Condition, values: Mapping[str, Any],
-             row: Mapping[str, Any] | None = None) -> bool:
+def evaluate(
+    cond: Condition, values: Mapping[str, Any], row: Mapping[str, Any] | None = None
+) -> bool:
     """Evaluate ``cond`` against draft ``values`` (and the current group ``row``)."""
     if cond.op == "all":
         return all(evaluate(c, values, row) for c in cond.children)
@@ -61,13 +62,15 @@ def section_shown(section: Section, values: Mapping[str, Any]) -> bool:
     return section.shown_if is None or evaluate(section.shown_if, values)
 
 
-def field_shown(field: FieldDef, values: Mapping[str, Any],
-                row: Mapping[str, Any] | None = None) -> bool:
+def field_shown(
+    field: FieldDef, values: Mapping[str, Any], row: Mapping[str, Any] | None = None
+) -> bool:
     return field.shown_if is None or evaluate(field.shown_if, values, row)
 
 
-def field_required(field: FieldDef, values: Mapping[str, Any],
-                   row: Mapping[str, Any] | None = None) -> bool:
+def field_required(
+    field: FieldDef, values: Mapping[str, Any], row: Mapping[str, Any] | None = None
+) -> bool:
     if not field_shown(field, values, row):
         return False
     if field.required:

@@ -27,14 +27,41 @@ from ombuds_desktop.formdef.model import (
 DEFAULT_FORM = "dhs-7001"
 
 _FIELD_KEYS = {
-    "id", "type", "label", "help", "required", "required_if", "shown_if", "options",
-    "options_provenance", "exclusive_option", "suggestions", "max_length", "min_rows",
-    "max_rows", "fields", "not_future", "printed", "family_shared", "mirror", "provenance",
-    "pdf_lines", "pdf_rows", "pdf_columns",
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "required_if",
+    "shown_if",
+    "options",
+    "options_provenance",
+    "exclusive_option",
+    "suggestions",
+    "max_length",
+    "min_rows",
+    "max_rows",
+    "fields",
+    "not_future",
+    "printed",
+    "family_shared",
+    "mirror",
+    "provenance",
+    "pdf_lines",
+    "pdf_rows",
+    "pdf_columns",
 }
 _SECTION_KEYS = {
-    "id", "number", "title", "provenance", "fields", "fields_provenance", "intro", "printed",
-    "shown_if", "consent_text",
+    "id",
+    "number",
+    "title",
+    "provenance",
+    "fields",
+    "fields_provenance",
+    "intro",
+    "printed",
+    "shown_if",
+    "consent_text",
 }
 _CONDITION_OPS = ("equals", "in", "includes", "includes_any", "filled")
 
@@ -55,8 +82,14 @@ class _Reader:
     def fail(self, key: str, problem: str) -> FormDefinitionError:
         return FormDefinitionError(self.source, key, problem)
 
-    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
-            default: Any = ..., ) -> Any:
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        kind: type | tuple[type, ...],
+        default: Any = ...,
+    ) -> Any:
         if key not in table:
             if default is ...:
                 raise self.fail(f"{where}.{key}" if where else key, "is missing")
@@ -73,8 +106,10 @@ class _Reader:
     def provenance(self, table: dict[str, Any], key: str, where: str, default: Any = ...) -> Any:
         value = self.get(table, key, where, str, default)
         if value is not None and value not in PROVENANCES:
-            raise self.fail(f"{where}.{key}", f"unknown provenance {value!r}; use one of "
-                            + ", ".join(PROVENANCES))
+            raise self.fail(
+                f"{where}.{key}",
+                f"unknown provenance {value!r}; use one of " + ", ".join(PROVENANCES),
+            )
         return value
 
     def date_value(self, table: dict[str, Any], key: str, where: str) -> date | None:
@@ -96,8 +131,12 @@ class _Reader:
             items = raw[op]
             if set(raw) != {op} or not isinstance(items, list) or not items:
                 raise self.fail(where, f"'{op}' must be the only key and hold a non-empty list")
-            return Condition(op, children=tuple(self.condition(c, f"{where}.{op}[{i}]")
-                                                for i, c in enumerate(items)))
+            return Condition(
+                op,
+                children=tuple(
+                    self.condition(c, f"{where}.{op}[{i}]") for i, c in enumerate(items)
+                ),
+            )
         if "not" in raw:
             if set(raw) != {"not"}:
                 raise self.fail(where, "'not' must be the only key")
@@ -106,8 +145,12 @@ class _Reader:
             raise self.fail(where, "a condition needs 'field' (a field id)")
         ops = [k for k in raw if k != "field"]
         if len(ops) != 1 or ops[0] not in _CONDITION_OPS:
-            raise self.fail(where, "a condition needs exactly one of " + ", ".join(_CONDITION_OPS)
-                            + f"; got {', '.join(ops) or 'none'}")
+            raise self.fail(
+                where,
+                "a condition needs exactly one of "
+                + ", ".join(_CONDITION_OPS)
+                + f"; got {', '.join(ops) or 'none'}",
+            )
         op = ops[0]
         value = raw[op]
         if op in ("in", "includes_any") and not isinstance(value, list):
@@ -142,8 +185,10 @@ class _Reader:
         where = f"{where} ({fid})"
         ftype = self.get(raw, "type", where, str)
         if ftype not in FIELD_TYPES:
-            raise self.fail(f"{where}.type", f"unknown field type {ftype!r}; known types: "
-                            + ", ".join(sorted(FIELD_TYPES)))
+            raise self.fail(
+                f"{where}.type",
+                f"unknown field type {ftype!r}; known types: " + ", ".join(sorted(FIELD_TYPES)),
+            )
         if in_group and ftype in ("group", "attachments"):
             raise self.fail(f"{where}.type", f"a {ftype} cannot be inside a repeating group")
         options = self.options(raw["options"], where) if "options" in raw else ()
@@ -159,8 +204,9 @@ class _Reader:
             raw_sub = self.get(raw, "fields", where, list)
             if not raw_sub:
                 raise self.fail(f"{where}.fields", "a repeating group needs at least one field")
-            subfields = tuple(self.field(s, f"{where}.fields[{i}]", True)
-                              for i, s in enumerate(raw_sub))
+            subfields = tuple(
+                self.field(s, f"{where}.fields[{i}]", True) for i, s in enumerate(raw_sub)
+            )
             _no_duplicates(self, [s.id for s in subfields], f"{where}.fields")
         elif "fields" in raw:
             raise self.fail(f"{where}.fields", "only a repeating group has sub-fields")
@@ -181,10 +227,14 @@ class _Reader:
             label=self.get(raw, "label", where, str),
             help=self.get(raw, "help", where, str, ""),
             required=self.get(raw, "required", where, bool, False),
-            required_if=(self.condition(raw["required_if"], f"{where}.required_if")
-                         if "required_if" in raw else None),
-            shown_if=(self.condition(raw["shown_if"], f"{where}.shown_if")
-                      if "shown_if" in raw else None),
+            required_if=(
+                self.condition(raw["required_if"], f"{where}.required_if")
+                if "required_if" in raw
+                else None
+            ),
+            shown_if=(
+                self.condition(raw["shown_if"], f"{where}.shown_if") if "shown_if" in raw else None
+            ),
             options=options,
             options_provenance=self.provenance(raw, "options_provenance", where, None),
             exclusive_option=exclusive,
@@ -211,8 +261,10 @@ class _Reader:
             raise self.fail(f"{where}.{unknown[0]}", "unknown key (typo?)")
         sid = self.get(raw, "id", where, str)
         where = f"{where} ({sid})"
-        fields = tuple(self.field(f, f"{where}.fields[{i}]", False)
-                       for i, f in enumerate(self.get(raw, "fields", where, list)))
+        fields = tuple(
+            self.field(f, f"{where}.fields[{i}]", False)
+            for i, f in enumerate(self.get(raw, "fields", where, list))
+        )
         return Section(
             id=sid,
             number=self.get(raw, "number", where, str),
@@ -222,8 +274,9 @@ class _Reader:
             fields_provenance=self.provenance(raw, "fields_provenance", where, None),
             intro=self.get(raw, "intro", where, str, ""),
             printed=self.get(raw, "printed", where, bool, True),
-            shown_if=(self.condition(raw["shown_if"], f"{where}.shown_if")
-                      if "shown_if" in raw else None),
+            shown_if=(
+                self.condition(raw["shown_if"], f"{where}.shown_if") if "shown_if" in raw else None
+            ),
             consent_text=self.get(raw, "consent_text", where, str, None),
         )
 
@@ -240,8 +293,9 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
     """Turn the parsed TOML of an edition into a :class:`FormDefinition`."""
     r = _Reader(source)
     form = r.get(data, "form", "", dict)
-    sections = tuple(r.section(s, f"sections[{i}]")
-                     for i, s in enumerate(r.get(data, "sections", "", list)))
+    sections = tuple(
+        r.section(s, f"sections[{i}]") for i, s in enumerate(r.get(data, "sections", "", list))
+    )
     if not sections:
         raise r.fail("sections", "the form has no sections")
     _no_duplicates(r, [s.id for s in sections], "sections")
@@ -261,16 +315,20 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
         for ref in cond.field_refs():
             if ref.startswith("."):
                 if group is None or group.subfield(ref[1:]) is None:
-                    raise r.fail(where, f"condition refers to {ref!r}, which is not a field in "
-                                 "the same repeating group")
+                    raise r.fail(
+                        where,
+                        f"condition refers to {ref!r}, which is not a field in "
+                        "the same repeating group",
+                    )
             elif ref not in fields:
                 raise r.fail(where, f"condition refers to missing field {ref!r}")
 
     for s in sections:
         check_condition(s.shown_if, f"sections ({s.id}).shown_if", None)
         if s.consent_text and s.consent_text not in data.get("consent", {}):
-            raise r.fail(f"sections ({s.id}).consent_text",
-                         f"no [consent] entry named {s.consent_text!r}")
+            raise r.fail(
+                f"sections ({s.id}).consent_text", f"no [consent] entry named {s.consent_text!r}"
+            )
         for f in s.fields:
             where = f"sections ({s.id}).fields ({f.id})"
             check_condition(f.required_if, f"{where}.required_if", None)
@@ -280,8 +338,10 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
                 if target is None:
                     raise r.fail(f"{where}.mirror", f"mirrors missing field {f.mirror!r}")
                 if target.type != f.type:
-                    raise r.fail(f"{where}.mirror", f"type {f.type} differs from {f.mirror}'s "
-                                 f"type {target.type}")
+                    raise r.fail(
+                        f"{where}.mirror",
+                        f"type {f.type} differs from {f.mirror}'s type {target.type}",
+                    )
             for sub in f.fields:
                 sub_where = f"{where}.fields ({sub.id})"
                 check_condition(sub.required_if, f"{sub_where}.required_if", f)
@@ -290,9 +350,13 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
     categories = []
     for i, raw in enumerate(r.get(data, "attachment_categories", "", list)):
         key = f"attachment_categories[{i}]"
-        categories.append(AttachmentCategory(r.get(raw, "id", key, str),
-                                             r.get(raw, "label", key, str),
-                                             r.provenance(raw, "provenance", key)))
+        categories.append(
+            AttachmentCategory(
+                r.get(raw, "id", key, str),
+                r.get(raw, "label", key, str),
+                r.provenance(raw, "provenance", key),
+            )
+        )
     _no_duplicates(r, [c.id for c in categories], "attachment_categories")
 
     return FormDefinition(
@@ -310,8 +374,9 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
         attachment_categories=tuple(categories),
         channels=dict(data.get("channels", {})),
         consent=dict(data.get("consent", {})),
-        notes={k: form[k] for k in ("fee_note", "deadline_note", "reconstructed_note")
-               if k in form},
+        notes={
+            k: form[k] for k in ("fee_note", "deadline_note", "reconstructed_note") if k in form
+        },
         _fields=fields,
         _field_section=owner,
     )
@@ -340,13 +405,17 @@ def load_edition(form_id: str = DEFAULT_FORM, edition: str | None = None) -> For
     editions = available_editions(form_id)
     if edition is None:
         if not editions:
-            raise FormDefinitionError(str(paths.forms_dir() / form_id), "",
-                                      "no edition files installed")
+            raise FormDefinitionError(
+                str(paths.forms_dir() / form_id), "", "no edition files installed"
+            )
         edition = editions[-1]
     if edition not in editions:
-        raise FormDefinitionError(str(paths.forms_dir() / form_id), "",
-                                  f"edition {edition!r} of {form_id} is not installed "
-                                  f"(installed: {', '.join(editions) or 'none'})")
+        raise FormDefinitionError(
+            str(paths.forms_dir() / form_id),
+            "",
+            f"edition {edition!r} of {form_id} is not installed "
+            f"(installed: {', '.join(editions) or 'none'})",
+        )
     return load_definition_file(paths.forms_dir() / form_id / f"{edition}.toml")
 
 

@@ -30,7 +30,18 @@ from ombuds_desktop.packet.errors import (
 from ombuds_desktop.packet.options import MB, PARTS, Cancelled, CancelToken, PacketOptions
 
 __all__ = [
-    "MB", "PARTS", "CancelToken", "Cancelled", "EvidenceProblems", "ExhibitRange",
-    "NotReadyError", "PacketError", "PacketInputError", "PacketOptions", "PacketResult",
-    "PartRange", "build_packet", "check_evidence",
+    "MB",
+    "PARTS",
+    "CancelToken",
+    "Cancelled",
+    "EvidenceProblems",
+    "ExhibitRange",
+    "NotReadyError",
+    "PacketError",
+    "PacketInputError",
+    "PacketOptions",
+    "PacketResult",
+    "PartRange",
+    "build_packet",
+    "check_evidence",
 ]

@@ -94,16 +94,23 @@ class PacketResult:
 
 # -- evidence -------------------------------------------------------------------------
 
-def load_all_evidence(attachments: Sequence[Attachment], base_dir: Path | None,
-                      options: PacketOptions, read_bytes: ReadBytes | None,
-                      steps: Steps | None) -> dict[str, Evidence]:
+
+def load_all_evidence(
+    attachments: Sequence[Attachment],
+    base_dir: Path | None,
+    options: PacketOptions,
+    read_bytes: ReadBytes | None,
+    steps: Steps | None,
+) -> dict[str, Evidence]:
     """Read every document; collect *all* problems so the user sees them at once."""
     loaded: dict[str, Evidence] = {}
     problems: list[PacketInputError] = []
     for att in attachments:
         if steps is not None:
-            steps.step(f"Reading supporting document {len(loaded) + len(problems) + 1} of "
-                       f"{len(attachments)}")
+            steps.step(
+                f"Reading supporting document {len(loaded) + len(problems) + 1} of "
+                f"{len(attachments)}"
+            )
         try:
             data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
             loaded[att.id] = load_evidence(att, data, options, options.passwords.get(att.id))
@@ -114,11 +121,16 @@ def load_all_evidence(attachments: Sequence[Attachment], base_dir: Path | None,
     return loaded
 
 
-def check_evidence(draft: Draft, base_dir: Path | None = None,
-                   definition: FormDefinition | None = None,
-                   options: PacketOptions | None = None, *, read_bytes: ReadBytes | None = None,
-                   progress: ProgressFn | None = None,
-                   cancel: CancelToken | None = None) -> list[PacketInputError]:
+def check_evidence(
+    draft: Draft,
+    base_dir: Path | None = None,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    *,
+    read_bytes: ReadBytes | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> list[PacketInputError]:
     """Every supporting document that cannot be used, without building anything.
 
     The GUI shows these before a build; the user fixes a file, enters a
@@ -137,6 +149,7 @@ def check_evidence(draft: Draft, base_dir: Path | None = None,
 
 # -- helpers ------------------------------------------------------------------------------
 
+
 def _range_text(start: int, count: int, options: PacketOptions, total: int) -> str:
     """Packet page range of 0-based ``start`` and ``count`` pages ("12–15" or Bates)."""
     if count <= 0:
@@ -145,9 +158,11 @@ def _range_text(start: int, count: int, options: PacketOptions, total: int) -> s
 
     def num(i: int) -> str:
         if options.bates_prefix is not None:
-            return stamps.page_number_text(i, total, options.bates_prefix, options.bates_digits,
-                                           options.bates_start)
+            return stamps.page_number_text(
+                i, total, options.bates_prefix, options.bates_digits, options.bates_start
+            )
         return str(i + 1)
+
     return num(first) if first == last else f"{num(first)}–{num(last)}"
 
 
@@ -157,25 +172,41 @@ def _category_label(definition: FormDefinition, att: Attachment) -> str:
 
 
 def _canonical_draft(draft: Draft) -> bytes:
-    return json.dumps(draft_to_dict(draft), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        draft_to_dict(draft), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def _pdf_date(d: date) -> str:
     return f"D:{d:%Y%m%d}000000Z"
 
 
-def finish_writer(writer: PdfWriter, *, title: str, author: str, subject: str, built: date,
-                  seed: bytes, outline_visible: bool = True) -> bytes:
+def finish_writer(
+    writer: PdfWriter,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    built: date,
+    seed: bytes,
+    outline_visible: bool = True,
+) -> bytes:
     """Metadata, deterministic file id, duplicate objects merged; the bytes of the PDF."""
-    writer.add_metadata({
-        "/Title": title, "/Author": author, "/Subject": subject, "/Creator": "Ombuds Desktop",
-        "/Producer": f"Ombuds Desktop {__version__} (pypdf {pypdf.__version__}, "
-                     f"reportlab {reportlab.Version})",
-        "/CreationDate": _pdf_date(built), "/ModDate": _pdf_date(built),
-    })
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Author": author,
+            "/Subject": subject,
+            "/Creator": "Ombuds Desktop",
+            "/Producer": f"Ombuds Desktop {__version__} (pypdf {pypdf.__version__}, "
+            f"reportlab {reportlab.Version})",
+            "/CreationDate": _pdf_date(built),
+            "/ModDate": _pdf_date(built),
+        }
+    )
     writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+    )
     if outline_visible:
         writer.page_mode = "/UseOutlines"
     file_id = ByteStringObject(hashlib.sha256(seed).digest()[:16])
@@ -192,13 +223,19 @@ def _append(writer: PdfWriter, rendered: Rendered) -> None:
 
 # -- the build ------------------------------------------------------------------------------
 
-def build_packet(draft: Draft, base_dir: Path | None = None,
-                 definition: FormDefinition | None = None,
-                 options: PacketOptions | None = None, *,
-                 findings: Sequence[Finding] | None = None,
-                 progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                 read_bytes: ReadBytes | None = None,
-                 related: Sequence[Draft] = ()) -> PacketResult:
+
+def build_packet(
+    draft: Draft,
+    base_dir: Path | None = None,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    *,
+    findings: Sequence[Finding] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    read_bytes: ReadBytes | None = None,
+    related: Sequence[Draft] = (),
+) -> PacketResult:
     """Build the packet for ``draft``.
 
     ``base_dir`` is the folder attachment paths are relative to (the draft
@@ -211,8 +248,9 @@ def build_packet(draft: Draft, base_dir: Path | None = None,
     options = options or PacketOptions.from_draft(draft.options)
     today = options.today()
     if findings is None:
-        findings = validate_draft(draft, definition, today=today, base_dir=base_dir,
-                                  related=related)
+        findings = validate_draft(
+            draft, definition, today=today, base_dir=base_dir, related=related
+        )
     findings = list(findings)
     watermark = has_errors(findings)
     if watermark and not options.allow_draft:
@@ -237,22 +275,32 @@ def build_packet(draft: Draft, base_dir: Path | None = None,
     part_titles = {
         "cover_letter": "Cover letter",
         "form": f"{definition.number}, {definition.title}",
-        "signature": ("Section 9 consent signed in ink (scan)" if plan.signed_scans
-                      else "Section 9 signature page (to be signed in ink)"),
+        "signature": (
+            "Section 9 consent signed in ink (scan)"
+            if plan.signed_scans
+            else "Section 9 signature page (to be signed in ink)"
+        ),
         "g28": "; ".join(dict.fromkeys(_category_label(definition, a) for a in plan.g28)),
-        "consents": "; ".join(dict.fromkeys(_category_label(definition, a)
-                                            for a in plan.consents)),
+        "consents": "; ".join(dict.fromkeys(_category_label(definition, a) for a in plan.consents)),
         "index": "Exhibit index",
         "exhibits": "Exhibits",
     }
-    tabs = render_tabs([(ex.label, ex.title, ex.document.date) for ex in plan.exhibits]) \
-        if options.tab_pages and plan.exhibits else None
-    exhibit_pages = [(1 if tabs else 0) + sum(evidence[a.id].pages for a in ex.attachments)
-                     for ex in plan.exhibits]
+    tabs = (
+        render_tabs([(ex.label, ex.title, ex.document.date) for ex in plan.exhibits])
+        if options.tab_pages and plan.exhibits
+        else None
+    )
+    exhibit_pages = [
+        (1 if tabs else 0) + sum(evidence[a.id].pages for a in ex.attachments)
+        for ex in plan.exhibits
+    ]
     counts: dict[str, int] = {
         "form": form.pages,
-        "signature": (sum(evidence[a.id].pages for a in plan.signed_scans)
-                      if plan.signed_scans else (signature.pages if signature else 0)),
+        "signature": (
+            sum(evidence[a.id].pages for a in plan.signed_scans)
+            if plan.signed_scans
+            else (signature.pages if signature else 0)
+        ),
         "g28": sum(evidence[a.id].pages for a in plan.g28),
         "consents": sum(evidence[a.id].pages for a in plan.consents),
         "exhibits": sum(exhibit_pages),
@@ -267,9 +315,13 @@ def build_packet(draft: Draft, base_dir: Path | None = None,
         enclosures.append(part_titles[part] + suffix)
     for ex in plan.exhibits:
         enclosures.append(f"Exhibit {ex.label}: {ex.title}")
-    letter = build_letter(draft, definition, today=today, enclosures=enclosures,
-                          signature_enclosed="scan" if plan.signed_scans
-                          else ("page" if signature else None))
+    letter = build_letter(
+        draft,
+        definition,
+        today=today,
+        enclosures=enclosures,
+        signature_enclosed="scan" if plan.signed_scans else ("page" if signature else None),
+    )
     cover = render_letter(letter, draft)
     counts["cover_letter"] = cover.pages
     steps.step("Laying out the exhibit index")
@@ -287,11 +339,22 @@ def build_packet(draft: Draft, base_dir: Path | None = None,
         return starts, ex_starts, at
 
     def index_for(starts: dict[str, int], ex_starts: list[int], total: int) -> Rendered:
-        parts = [PartRow(part_titles[p], _range_text(starts[p], counts[p], options, total))
-                 for p in options.part_order if counts[p]]
-        rows = [IndexRow(ex.label, ex.title, ex.category_label, ex.document.date,
-                         _range_text(s, n, options, total), evidence[ex.document.id].sha256)
-                for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True)]
+        parts = [
+            PartRow(part_titles[p], _range_text(starts[p], counts[p], options, total))
+            for p in options.part_order
+            if counts[p]
+        ]
+        rows = [
+            IndexRow(
+                ex.label,
+                ex.title,
+                ex.category_label,
+                ex.document.date,
+                _range_text(s, n, options, total),
+                evidence[ex.document.id].sha256,
+            )
+            for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True)
+        ]
         return render_index(draft, definition, parts, rows, show_sha=options.show_sha256)
 
     index = index_for(*layout(1))
@@ -340,29 +403,73 @@ def build_packet(draft: Draft, base_dir: Path | None = None,
     assert len(writer.pages) == total == len(page_labels), "packet layout mismatch"
 
     steps.step("Numbering and stamping pages")
-    stamps.apply(writer, [
-        stamps.Stamp(page_labels[i], stamps.page_number_text(
-            i, total, options.bates_prefix, options.bates_digits, options.bates_start), watermark)
-        for i in range(total)])
+    stamps.apply(
+        writer,
+        [
+            stamps.Stamp(
+                page_labels[i],
+                stamps.page_number_text(
+                    i, total, options.bates_prefix, options.bates_digits, options.bates_start
+                ),
+                watermark,
+            )
+            for i in range(total)
+        ],
+    )
 
     steps.step("Adding bookmarks")
-    parts_out, exhibits_out = _outline(writer, options, starts, counts, part_titles, form, plan,
-                                       ex_starts, exhibit_pages, evidence, definition, tabs)
+    parts_out, exhibits_out = _outline(
+        writer,
+        options,
+        starts,
+        counts,
+        part_titles,
+        form,
+        plan,
+        ex_starts,
+        exhibit_pages,
+        evidence,
+        definition,
+        tabs,
+    )
 
     steps.step("Writing the PDF")
     name, org, _, _, _ = sender(draft)
-    seed = hashlib.sha256(_canonical_draft(draft) + repr(_options_record(options)).encode()
-                          + "".join(ev.sha256 for ev in evidence.values()).encode()
-                          + today.isoformat().encode()).digest()
-    pdf = finish_writer(writer, title=f"{definition.number} packet: {client}",
-                        author=org or name, subject=f"{definition.title}; "
-                        f"{facts.forms_and_receipts(draft)}".rstrip("; "), built=today,
-                        seed=seed)
+    seed = hashlib.sha256(
+        _canonical_draft(draft)
+        + repr(_options_record(options)).encode()
+        + "".join(ev.sha256 for ev in evidence.values()).encode()
+        + today.isoformat().encode()
+    ).digest()
+    pdf = finish_writer(
+        writer,
+        title=f"{definition.number} packet: {client}",
+        author=org or name,
+        subject=f"{definition.title}; {facts.forms_and_receipts(draft)}".rstrip("; "),
+        built=today,
+        seed=seed,
+    )
     sha = hashlib.sha256(pdf).hexdigest()
-    manifest = _manifest(draft, definition, options, today, watermark, plan, evidence, starts,
-                         counts, ex_starts, exhibit_pages, pdf, sha, total, sig_id)
-    return PacketResult(pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes,
-                        findings, sig_id, plan)
+    manifest = _manifest(
+        draft,
+        definition,
+        options,
+        today,
+        watermark,
+        plan,
+        evidence,
+        starts,
+        counts,
+        ex_starts,
+        exhibit_pages,
+        pdf,
+        sha,
+        total,
+        sig_id,
+    )
+    return PacketResult(
+        pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes, findings, sig_id, plan
+    )
 
 
 def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[str]) -> None:
@@ -370,11 +477,20 @@ def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[st
     labels.extend(f"{label} · p. {k} of {ev.pages}" for k in range(1, ev.pages + 1))
 
 
-def _outline(writer: PdfWriter, options: PacketOptions, starts: dict[str, int],
-             counts: dict[str, int], titles: dict[str, str], form: Rendered, plan: PacketPlan,
-             ex_starts: list[int], exhibit_pages: list[int], evidence: dict[str, Evidence],
-             definition: FormDefinition, tabs: Rendered | None
-             ) -> tuple[list[PartRange], list[ExhibitRange]]:
+def _outline(
+    writer: PdfWriter,
+    options: PacketOptions,
+    starts: dict[str, int],
+    counts: dict[str, int],
+    titles: dict[str, str],
+    form: Rendered,
+    plan: PacketPlan,
+    ex_starts: list[int],
+    exhibit_pages: list[int],
+    evidence: dict[str, Evidence],
+    definition: FormDefinition,
+    tabs: Rendered | None,
+) -> tuple[list[PartRange], list[ExhibitRange]]:
     """One bookmark per part, nested ones per form section and per exhibit (as the index)."""
     parts: list[PartRange] = []
     exhibits: list[ExhibitRange] = []
@@ -386,51 +502,80 @@ def _outline(writer: PdfWriter, options: PacketOptions, starts: dict[str, int],
         parent = writer.add_outline_item(title=titles[part], page_number=start)
         if part == "form":
             for mark in form.outline:
-                writer.add_outline_item(title=mark.title, page_number=start + mark.page,
-                                        parent=parent)
+                writer.add_outline_item(
+                    title=mark.title, page_number=start + mark.page, parent=parent
+                )
         elif part in ("g28", "consents", "signature"):
-            group = {"g28": plan.g28, "consents": plan.consents,
-                     "signature": plan.signed_scans}[part]
+            group = {"g28": plan.g28, "consents": plan.consents, "signature": plan.signed_scans}[
+                part
+            ]
             at = start
             if len(group) > 1:
                 for att in group:
-                    writer.add_outline_item(title=att.description or _category_label(
-                        definition, att), page_number=at, parent=parent)
+                    writer.add_outline_item(
+                        title=att.description or _category_label(definition, att),
+                        page_number=at,
+                        parent=parent,
+                    )
                     at += evidence[att.id].pages
         elif part == "exhibits":
             for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True):
-                item = writer.add_outline_item(title=f"Exhibit {ex.label}: {ex.title}",
-                                               page_number=s, parent=parent)
-                exhibits.append(ExhibitRange(ex.label, ex.title, s, n,
-                                             tuple(a.id for a in ex.attachments)))
+                item = writer.add_outline_item(
+                    title=f"Exhibit {ex.label}: {ex.title}", page_number=s, parent=parent
+                )
+                exhibits.append(
+                    ExhibitRange(ex.label, ex.title, s, n, tuple(a.id for a in ex.attachments))
+                )
                 if ex.translations:
                     at = s + (1 if tabs else 0) + evidence[ex.document.id].pages
                     for t in ex.translations:
-                        writer.add_outline_item(title="English translation", page_number=at,
-                                                parent=item)
+                        writer.add_outline_item(
+                            title="English translation", page_number=at, parent=item
+                        )
                         at += evidence[t.id].pages
     return parts, exhibits
 
 
 def _options_record(options: PacketOptions) -> dict[str, Any]:
     return {
-        "label_style": options.label_style, "tab_pages": options.tab_pages,
-        "bates_prefix": options.bates_prefix, "bates_digits": options.bates_digits,
-        "bates_start": options.bates_start, "color_dpi": options.color_dpi,
-        "bw_dpi": options.bw_dpi, "jpeg_quality": options.jpeg_quality,
-        "part_order": list(options.part_order), "exhibit_order": list(options.exhibit_order),
-        "show_sha256": options.show_sha256, "skip": sorted(options.skip),
+        "label_style": options.label_style,
+        "tab_pages": options.tab_pages,
+        "bates_prefix": options.bates_prefix,
+        "bates_digits": options.bates_digits,
+        "bates_start": options.bates_start,
+        "color_dpi": options.color_dpi,
+        "bw_dpi": options.bw_dpi,
+        "jpeg_quality": options.jpeg_quality,
+        "part_order": list(options.part_order),
+        "exhibit_order": list(options.exhibit_order),
+        "show_sha256": options.show_sha256,
+        "skip": sorted(options.skip),
     }
 
 
-def _manifest(draft: Draft, definition: FormDefinition, options: PacketOptions, today: date,
-              watermark: bool, plan: PacketPlan, evidence: dict[str, Evidence],
-              starts: dict[str, int], counts: dict[str, int], ex_starts: list[int],
-              exhibit_pages: list[int], pdf: bytes, sha: str, total: int,
-              sig_id: str | None) -> dict[str, Any]:
+def _manifest(
+    draft: Draft,
+    definition: FormDefinition,
+    options: PacketOptions,
+    today: date,
+    watermark: bool,
+    plan: PacketPlan,
+    evidence: dict[str, Evidence],
+    starts: dict[str, int],
+    counts: dict[str, int],
+    ex_starts: list[int],
+    exhibit_pages: list[int],
+    pdf: bytes,
+    sha: str,
+    total: int,
+    sig_id: str | None,
+) -> dict[str, Any]:
     first_page: dict[str, int] = {}
-    for part, group in (("signature", plan.signed_scans), ("g28", plan.g28),
-                        ("consents", plan.consents)):
+    for part, group in (
+        ("signature", plan.signed_scans),
+        ("g28", plan.g28),
+        ("consents", plan.consents),
+    ):
         at = starts[part]
         for att in group:
             first_page[att.id] = at
@@ -444,12 +589,19 @@ def _manifest(draft: Draft, definition: FormDefinition, options: PacketOptions, 
     for att in plan.all_attachments():
         ev = evidence[att.id]
         start = first_page[att.id]
-        inputs.append({
-            "attachment_id": att.id, "place": plan.location(att.id), "category": att.category,
-            "description": att.description, "file_name": ev.name, "type": ev.kind,
-            "bytes": ev.size, "sha256": ev.sha256,
-            "packet_pages": [start + 1, start + ev.pages],
-        })
+        inputs.append(
+            {
+                "attachment_id": att.id,
+                "place": plan.location(att.id),
+                "category": att.category,
+                "description": att.description,
+                "file_name": ev.name,
+                "type": ev.kind,
+                "bytes": ev.size,
+                "sha256": ev.sha256,
+                "packet_pages": [start + 1, start + ev.pages],
+            }
+        )
     return {
         "format": MANIFEST_FORMAT,
         "draft_id": draft.id,
@@ -460,14 +612,22 @@ def _manifest(draft: Draft, definition: FormDefinition, options: PacketOptions, 
         "signature_page_id": sig_id,
         "draft_sha256": hashlib.sha256(_canonical_draft(draft)).hexdigest(),
         "options": _options_record(options),
-        "parts": [{"part": p, "first_page": starts[p] + 1, "pages": counts[p]}
-                  for p in options.part_order if counts[p]],
-        "exhibits": [{"label": ex.label, "first_page": s + 1, "pages": n}
-                     for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True)],
+        "parts": [
+            {"part": p, "first_page": starts[p] + 1, "pages": counts[p]}
+            for p in options.part_order
+            if counts[p]
+        ],
+        "exhibits": [
+            {"label": ex.label, "first_page": s + 1, "pages": n}
+            for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True)
+        ],
         "inputs": inputs,
-        "left_out": [{"attachment_id": a.id, "description": a.description}
-                     for a in plan.skipped],
+        "left_out": [{"attachment_id": a.id, "description": a.description} for a in plan.skipped],
         "output": {"pages": total, "bytes": len(pdf), "sha256": sha},
-        "software": {"ombuds_desktop": __version__, "pypdf": pypdf.__version__,
-                     "reportlab": reportlab.Version, "pillow": PIL.__version__},
+        "software": {
+            "ombuds_desktop": __version__,
+            "pypdf": pypdf.__version__,
+            "reportlab": reportlab.Version,
+            "pillow": PIL.__version__,
+        },
     }

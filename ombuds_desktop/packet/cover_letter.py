@@ -79,8 +79,9 @@ def sender(draft: Draft) -> tuple[str, str, list[str], str, str]:
         org = str(draft.get("s7.organization") or "")
         title, prefix = "", "s7"
     lines = address_lines(draft.get(f"{prefix}.address"))
-    contact = " · ".join(str(x) for x in (draft.get(f"{prefix}.phone"),
-                                          draft.get(f"{prefix}.email")) if x)
+    contact = " · ".join(
+        str(x) for x in (draft.get(f"{prefix}.phone"), draft.get(f"{prefix}.email")) if x
+    )
     if contact:
         lines.append(contact)
     return name, org, lines, title, contact
@@ -98,23 +99,42 @@ def reason_line(draft: Draft, definition: FormDefinition) -> str:
     return "; ".join(labels)
 
 
-def build_letter(draft: Draft, definition: FormDefinition, *, today: date,
-                 enclosures: list[str], signature_enclosed: str | None) -> Letter:
+def build_letter(
+    draft: Draft,
+    definition: FormDefinition,
+    *,
+    today: date,
+    enclosures: list[str],
+    signature_enclosed: str | None,
+) -> Letter:
     """The letter's content.  ``signature_enclosed`` is "page", "scan" or None."""
     name, org, lines, title, contact = sender(draft)
     client = facts.client_name(draft) or "(client name not entered)"
-    re_lines = [("Re", f"{definition.number}, {definition.title}"), ("Applicant or petitioner",
-                                                                   client)]
+    re_lines = [
+        ("Re", f"{definition.number}, {definition.title}"),
+        ("Applicant or petitioner", client),
+    ]
     if draft.get("s5.a_number"):
         re_lines.append(("A-Number", a_number(draft.get("s5.a_number"))))
     if draft.get("s5.dob"):
         re_lines.append(("Date of birth", format_us(draft.get("s5.dob"))))
     for f in facts.filings(draft):
         if f.form_number or f.receipt_number:
-            re_lines.append(("Form and receipt number", ", ".join(
-                p for p in (f"Form {f.form_number}" if f.form_number else "",
-                            f"receipt number {f.receipt_number}" if f.receipt_number
-                            else "no receipt notice yet") if p)))
+            re_lines.append(
+                (
+                    "Form and receipt number",
+                    ", ".join(
+                        p
+                        for p in (
+                            f"Form {f.form_number}" if f.form_number else "",
+                            f"receipt number {f.receipt_number}"
+                            if f.receipt_number
+                            else "no receipt notice yet",
+                        )
+                        if p
+                    ),
+                )
+            )
     paragraphs = []
     primary = facts.primary_filing(draft)
     about = ""
@@ -124,34 +144,53 @@ def build_letter(draft: Draft, definition: FormDefinition, *, today: date,
             about += f" (receipt number {primary.receipt_number})"
     who = "my" if facts.role(draft) in (None, "self") else "a"
     for_whom = "" if who == "my" else f" on behalf of {client}"
-    paragraphs.append(f"Please find enclosed {who} Request for Case Assistance "
-                      f"({definition.number}){for_whom}{about}, with supporting documentation.")
+    paragraphs.append(
+        f"Please find enclosed {who} Request for Case Assistance "
+        f"({definition.number}){for_whom}{about}, with supporting documentation."
+    )
     reason = reason_line(draft, definition)
     if reason:
         paragraphs.append(f"Reason for the request: {reason}.")
     if signature_enclosed == "scan":
-        paragraphs.append("The Section 9 consent signed by hand, in ink, is enclosed (scan of the "
-                          "signed page).")
+        paragraphs.append(
+            "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."
+        )
     elif signature_enclosed == "page":
-        paragraphs.append("The Section 9 consent is enclosed on a separate page, to be signed by "
-                          "hand, in ink.")
+        paragraphs.append(
+            "The Section 9 consent is enclosed on a separate page, to be signed by hand, in ink."
+        )
     if facts.is_represented(draft):
-        paragraphs.append("A copy of the Form G-28 on file with USCIS (or proof of its "
-                          "submission) is enclosed.")
+        paragraphs.append(
+            "A copy of the Form G-28 on file with USCIS (or proof of its submission) is enclosed."
+        )
     if draft.get("s5.family_box") is True:
-        paragraphs.append("Related requests for family members are filed separately; the related "
-                          "CIS Ombudsman request numbers will be sent by e-mail once received so "
-                          "that the cases can be linked.")
+        paragraphs.append(
+            "Related requests for family members are filed separately; the related "
+            "CIS Ombudsman request numbers will be sent by e-mail once received so "
+            "that the cases can be linked."
+        )
     if draft.get("s5.mail_only") is True:
         paragraphs.append("Please communicate about this request only by U.S. mail.")
     contact_name = name or client
     reach = f" at {contact.replace(' · ', ' or ')}" if contact else ""
-    paragraphs.append(f"Please direct any questions about this request to {contact_name}{reach}. "
-                      "Thank you for your assistance.")
+    paragraphs.append(
+        f"Please direct any questions about this request to {contact_name}{reach}. "
+        "Thank you for your assistance."
+    )
     addressee = [str(x) for x in definition.channels.get("mailing_address", [])]
-    return Letter(name, org, lines, long_date(today), addressee, re_lines,
-                  "Dear CIS Ombudsman Case Assistance staff:", paragraphs, contact_name, title,
-                  list(enclosures))
+    return Letter(
+        name,
+        org,
+        lines,
+        long_date(today),
+        addressee,
+        re_lines,
+        "Dear CIS Ombudsman Case Assistance staff:",
+        paragraphs,
+        contact_name,
+        title,
+        list(enclosures),
+    )
 
 
 def render_letter(letter: Letter, draft: Draft) -> Rendered:
@@ -160,8 +199,13 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
         if letter.sender_org:
             s.text(LEFT, y, letter.sender_org, font=BOLD, size=13, color=BAR)
             y -= 15
-        s.text(LEFT, y, letter.sender_name, font=REGULAR if letter.sender_org else BOLD,
-               size=10 if letter.sender_org else 13)
+        s.text(
+            LEFT,
+            y,
+            letter.sender_name,
+            font=REGULAR if letter.sender_org else BOLD,
+            size=10 if letter.sender_org else 13,
+        )
         y -= 12
         for line in letter.sender_lines:
             s.text(LEFT, y, line, size=8.5, color=MUTED)

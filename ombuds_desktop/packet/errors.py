@@ -21,8 +21,9 @@ class PacketInputError(PacketError):
     ``name`` is the file name as the user knows it (no folder).
     """
 
-    def __init__(self, name: str, kind: str, message: str, *,
-                 attachment_id: str | None = None) -> None:
+    def __init__(
+        self, name: str, kind: str, message: str, *, attachment_id: str | None = None
+    ) -> None:
         super().__init__(f"{name}: {message}")
         self.name, self.kind, self.problem = name, kind, message
         self.attachment_id = attachment_id
@@ -43,6 +44,8 @@ class NotReadyError(PacketError):
     def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings = [f for f in findings if f.severity == "error"]
         first = self.findings[0].message if self.findings else ""
-        super().__init__(f"{len(self.findings)} error(s) must be fixed before a final packet "
-                         f"can be built (first: {first}); build a watermarked draft instead "
-                         "to review it")
+        super().__init__(
+            f"{len(self.findings)} error(s) must be fixed before a final packet "
+            f"can be built (first: {first}); build a watermarked draft instead "
+            "to review it"
+        )

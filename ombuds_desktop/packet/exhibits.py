@@ -66,16 +66,33 @@ MAX_IMAGE_PIXELS = 60_000_000
 MAX_SIDE = 20_000
 IMAGE_MARGIN = 36.0  # around a placed image; the bottom also keeps the stamp band free
 
-EXTENSIONS = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".png": "png",
-              ".tif": "tiff", ".tiff": "tiff"}
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".png": "png",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+}
 SUPPORTED = frozenset({"pdf", "jpeg", "png", "tiff"})
 TYPE_NAMES = {
-    "pdf": "a PDF", "jpeg": "a JPEG image", "png": "a PNG image", "tiff": "a TIFF image",
-    "gif": "a GIF image", "bmp": "a BMP image", "webp": "a WebP image",
-    "heic": "an HEIC/HEIF photo (the iPhone format)", "zip": "a ZIP archive or a Word/Excel "
-    "document (.docx/.xlsx)", "ole": "an older Word/Excel document (.doc/.xls)",
-    "rtf": "an RTF document", "html": "a web page (HTML)", "exe": "a program",
-    "text": "a plain-text file", "unknown": "a file of an unknown type", "empty": "an empty file",
+    "pdf": "a PDF",
+    "jpeg": "a JPEG image",
+    "png": "a PNG image",
+    "tiff": "a TIFF image",
+    "gif": "a GIF image",
+    "bmp": "a BMP image",
+    "webp": "a WebP image",
+    "heic": "an HEIC/HEIF photo (the iPhone format)",
+    "zip": "a ZIP archive or a Word/Excel document (.docx/.xlsx)",
+    "ole": "an older Word/Excel document (.doc/.xls)",
+    "rtf": "an RTF document",
+    "html": "a web page (HTML)",
+    "exe": "a program",
+    "text": "a plain-text file",
+    "unknown": "a file of an unknown type",
+    "empty": "an empty file",
 }
 
 _log = logging.getLogger(__name__)
@@ -99,8 +116,16 @@ def sniff(head: bytes) -> str:
         return "bmp"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim",
-                                                b"heis", b"avif", b"hevc"):
+    if head[4:8] == b"ftyp" and head[8:12] in (
+        b"heic",
+        b"heix",
+        b"mif1",
+        b"msf1",
+        b"heim",
+        b"heis",
+        b"avif",
+        b"hevc",
+    ):
         return "heic"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
@@ -162,19 +187,31 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
     """The bytes of a plain-file attachment (vault attachments come through ``reader``)."""
     name = display_name(att)
     if att.path.startswith("vault:"):
-        raise _fail(att, name, "unreadable", "is stored in the encrypted vault; open the draft "
-                    "from the vault to build its packet")
+        raise _fail(
+            att,
+            name,
+            "unreadable",
+            "is stored in the encrypted vault; open the draft from the vault to build its packet",
+        )
     path = resolve_attachment_path(att, base_dir)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _fail(att, name, "too_large",
-                        f"is {size / 1048576:.0f} MB; supporting documents over "
-                        f"{MAX_FILE_BYTES // 1048576} MB are refused. Split or compress it.")
+            raise _fail(
+                att,
+                name,
+                "too_large",
+                f"is {size / 1048576:.0f} MB; supporting documents over "
+                f"{MAX_FILE_BYTES // 1048576} MB are refused. Split or compress it.",
+            )
         return path.read_bytes()
     except FileNotFoundError:
-        raise _fail(att, name, "missing", f"was not found at {path}. Re-attach the file or "
-                    "correct its path.") from None
+        raise _fail(
+            att,
+            name,
+            "missing",
+            f"was not found at {path}. Re-attach the file or correct its path.",
+        ) from None
     except IsADirectoryError:
         raise _fail(att, name, "unreadable", "is a folder, not a file") from None
     except PermissionError:
@@ -183,8 +220,9 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
         raise _fail(att, name, "unreadable", f"cannot be read ({exc.strerror})") from None
 
 
-def load_evidence(att: Attachment, data: bytes, options: PacketOptions,
-                  password: str | None = None) -> Evidence:
+def load_evidence(
+    att: Attachment, data: bytes, options: PacketOptions, password: str | None = None
+) -> Evidence:
     """Check and prepare one supporting document; raise PacketInputError if unusable."""
     name = display_name(att)
     kind = sniff(data[:4096])
@@ -192,16 +230,29 @@ def load_evidence(att: Attachment, data: bytes, options: PacketOptions,
     notes: list[str] = []
     if kind not in SUPPORTED:
         what = TYPE_NAMES.get(kind, TYPE_NAMES["unknown"])
-        hint = ("Save it as PDF (or JPEG/PNG for photos) and attach it again."
-                if kind != "empty" else "Attach the document again.")
+        hint = (
+            "Save it as PDF (or JPEG/PNG for photos) and attach it again."
+            if kind != "empty"
+            else "Attach the document again."
+        )
         if claimed and kind != "empty":
-            raise _fail(att, name, "wrong_type", f"is named like {TYPE_NAMES[claimed]} but is "
-                        f"really {what}. {hint}")
-        raise _fail(att, name, "empty" if kind == "empty" else "unsupported",
-                    f"is {what}; supporting documents must be PDF, JPEG, PNG or TIFF. {hint}")
+            raise _fail(
+                att,
+                name,
+                "wrong_type",
+                f"is named like {TYPE_NAMES[claimed]} but is really {what}. {hint}",
+            )
+        raise _fail(
+            att,
+            name,
+            "empty" if kind == "empty" else "unsupported",
+            f"is {what}; supporting documents must be PDF, JPEG, PNG or TIFF. {hint}",
+        )
     if claimed is not None and claimed != kind:
-        notes.append(f"{name} is named like {TYPE_NAMES[claimed]} but is really "
-                     f"{TYPE_NAMES[kind]}; it was included as {TYPE_NAMES[kind]}.")
+        notes.append(
+            f"{name} is named like {TYPE_NAMES[claimed]} but is really "
+            f"{TYPE_NAMES[kind]}; it was included as {TYPE_NAMES[kind]}."
+        )
     elif claimed is None:
         notes.append(f"{name} has no usual extension; it was read as {TYPE_NAMES[kind]}.")
     sha = hashlib.sha256(data).hexdigest()
@@ -217,18 +268,27 @@ def load_evidence(att: Attachment, data: bytes, options: PacketOptions,
         raise
     except Exception as exc:  # hostile input must never crash the build
         _log.debug("unexpected failure reading evidence: %s", type(exc).__name__)
-        raise _fail(att, name, "damaged", f"is {TYPE_NAMES[kind]} that cannot be read "
-                    f"({type(exc).__name__}). Save or scan it again, then attach the new "
-                    "file.") from None
+        raise _fail(
+            att,
+            name,
+            "damaged",
+            f"is {TYPE_NAMES[kind]} that cannot be read "
+            f"({type(exc).__name__}). Save or scan it again, then attach the new "
+            "file.",
+        ) from None
     return ev
 
 
 # -- PDF ----------------------------------------------------------------------------
 
-def _open_pdf(att: Attachment, name: str, data: bytes, password: str | None,
-              notes: list[str]) -> PdfReader:
-    damaged = ("is damaged and cannot be read{detail}. Open it in a PDF viewer and save or "
-               "print it to a new PDF, then attach that copy.")
+
+def _open_pdf(
+    att: Attachment, name: str, data: bytes, password: str | None, notes: list[str]
+) -> PdfReader:
+    damaged = (
+        "is damaged and cannot be read{detail}. Open it in a PDF viewer and save or "
+        "print it to a new PDF, then attach that copy."
+    )
     reader, repaired = _read_or_repair(data)
     if reader is None:
         raise _fail(att, name, "damaged", damaged.format(detail=""))
@@ -236,21 +296,39 @@ def _open_pdf(att: Attachment, name: str, data: bytes, password: str | None,
         try:
             result = reader.decrypt(password or "")
         except (DependencyError, NotImplementedError, PdfReadError, PyPdfError):
-            raise _fail(att, name, "password", "is encrypted in a way Ombuds Desktop cannot "
-                        "open. Save an unprotected copy and attach it.") from None
+            raise _fail(
+                att,
+                name,
+                "password",
+                "is encrypted in a way Ombuds Desktop cannot "
+                "open. Save an unprotected copy and attach it.",
+            ) from None
         if not result:
             if password:
-                raise _fail(att, name, "password", "is protected by a password, and the "
-                            "password given for it is not correct.")
-            raise _fail(att, name, "password", "is protected by a password. Enter the password "
-                        "to include it, or save an unprotected copy and attach that.")
+                raise _fail(
+                    att,
+                    name,
+                    "password",
+                    "is protected by a password, and the password given for it is not correct.",
+                )
+            raise _fail(
+                att,
+                name,
+                "password",
+                "is protected by a password. Enter the password "
+                "to include it, or save an unprotected copy and attach that.",
+            )
     try:
         count = len(reader.pages)
         if count == 0:
             raise _fail(att, name, "damaged", damaged.format(detail=" (it has no pages)"))
         if count > MAX_PDF_PAGES:
-            raise _fail(att, name, "too_large", f"has {count} pages; split it into documents "
-                        f"of at most {MAX_PDF_PAGES} pages.")
+            raise _fail(
+                att,
+                name,
+                "too_large",
+                f"has {count} pages; split it into documents of at most {MAX_PDF_PAGES} pages.",
+            )
         for number, page in enumerate(reader.pages, 1):
             _check_page(page)
             box = page.cropbox
@@ -259,19 +337,34 @@ def _open_pdf(att: Attachment, name: str, data: bytes, password: str | None,
     except PacketInputError:
         raise
     except _PageDamaged as exc:
-        raise _fail(att, name, "damaged", damaged.format(detail=f" (page {exc.args[0]} "
-                                                         "is missing or broken)")) from None
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, IndexError,
-            AttributeError, RecursionError):
+        raise _fail(
+            att,
+            name,
+            "damaged",
+            damaged.format(detail=f" (page {exc.args[0]} is missing or broken)"),
+        ) from None
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+    ):
         raise _fail(att, name, "damaged", damaged.format(detail="")) from None
     if repaired or b"%%EOF" not in data[-2048:]:
-        notes.append(f"{name} looked incomplete or damaged and was repaired; {count} "
-                     "page(s) were read. Check that the exhibit is complete.")
+        notes.append(
+            f"{name} looked incomplete or damaged and was repaired; {count} "
+            "page(s) were read. Check that the exhibit is complete."
+        )
     return reader
 
 
-_CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog",
-                      re.DOTALL)
+_CATALOG = re.compile(
+    rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,400}?/Type\s*/Catalog", re.DOTALL
+)
 
 
 def _read_or_repair(data: bytes) -> tuple[PdfReader | None, bool]:
@@ -281,6 +374,7 @@ def _read_or_repair(data: bytes) -> tuple[PdfReader | None, bool]:
     file ends with ``startxref``; a lost trailer also needs the catalog, which
     is found by its ``/Type /Catalog``.
     """
+
     def lost_trailer() -> bytes:
         catalog = None
         for m in _CATALOG.finditer(data):
@@ -288,8 +382,7 @@ def _read_or_repair(data: bytes) -> tuple[PdfReader | None, bool]:
         if catalog is None:
             return b""
         number, generation = catalog.group(1).decode(), catalog.group(2).decode()
-        return (f"\ntrailer\n<< /Root {number} {generation} R >>\nstartxref\n0\n"
-                "%%EOF\n").encode()
+        return (f"\ntrailer\n<< /Root {number} {generation} R >>\nstartxref\n0\n%%EOF\n").encode()
 
     attempts = [lambda: b"", lambda: b"\nstartxref\n0\n%%EOF\n", lost_trailer]
     for n, make_suffix in enumerate(attempts):
@@ -320,12 +413,12 @@ def _check_page(page: Any) -> None:
     items = obj if isinstance(obj, ArrayObject) else [contents]
     for item in items:
         target = item.get_object() if item is not None else None
-        if target is None or isinstance(target, NullObject) or not isinstance(target,
-                                                                               StreamObject):
+        if target is None or isinstance(target, NullObject) or not isinstance(target, StreamObject):
             raise _PageDamaged(page.page_number + 1 if page.page_number is not None else "?")
 
 
 # -- images ---------------------------------------------------------------------------
+
 
 def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
     """Width and height from a PNG or JPEG header, read before any decoder sees the file."""
@@ -339,16 +432,17 @@ def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
             if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
                 i += 2
                 continue
-            length = struct.unpack(">H", data[i + 2:i + 4])[0]
+            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
             if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                h, w = struct.unpack(">HH", data[i + 5 : i + 9])
                 return w, h
             i += 2 + length
     return None
 
 
-def _prepare_images(att: Attachment, name: str, kind: str, data: bytes,
-                    options: PacketOptions) -> list[PreparedImage]:
+def _prepare_images(
+    att: Attachment, name: str, kind: str, data: bytes, options: PacketOptions
+) -> list[PreparedImage]:
     limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
     size = header_size(data, kind)
     if size is not None:
@@ -364,8 +458,12 @@ def _prepare_images(att: Attachment, name: str, kind: str, data: bytes,
             frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
             for number, frame in enumerate(frames, 1):
                 if number > MAX_FRAMES:
-                    raise _fail(att, name, "too_large", f"has more than {MAX_FRAMES} pages; "
-                                "split it into smaller files.")
+                    raise _fail(
+                        att,
+                        name,
+                        "too_large",
+                        f"has more than {MAX_FRAMES} pages; split it into smaller files.",
+                    )
                 _check_size(att, name, frame.size, limit)
                 out.append(_prepare_frame(frame, kind, options))
             return out
@@ -374,15 +472,35 @@ def _prepare_images(att: Attachment, name: str, kind: str, data: bytes,
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         m = re.search(r"\((\d+) pixels\)", str(exc))
         size_text = f" ({int(m.group(1)) / 1e6:,.0f} megapixels)" if m else ""
-        raise _fail(att, name, "too_large", f"is an image too large to open safely{size_text}; "
-                    "it may be a malformed or hostile file. Save it at a lower resolution or "
-                    "as a PDF, then attach it again.") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, MemoryError,
-            IndexError, KeyError, TypeError, ZeroDivisionError) as exc:
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"is an image too large to open safely{size_text}; "
+            "it may be a malformed or hostile file. Save it at a lower resolution or "
+            "as a PDF, then attach it again.",
+        ) from None
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        MemoryError,
+        IndexError,
+        KeyError,
+        TypeError,
+        ZeroDivisionError,
+    ) as exc:
         _log.debug("image decode failed: %s", type(exc).__name__)
-        raise _fail(att, name, "damaged", f"is {TYPE_NAMES[kind]} that is damaged or incomplete "
-                    "and cannot be read. Export or scan it again, then attach the new "
-                    "file.") from None
+        raise _fail(
+            att,
+            name,
+            "damaged",
+            f"is {TYPE_NAMES[kind]} that is damaged or incomplete "
+            "and cannot be read. Export or scan it again, then attach the new "
+            "file.",
+        ) from None
 
 
 def _check_size(att: Attachment, name: str, size: tuple[int, int], limit: int) -> None:
@@ -390,11 +508,15 @@ def _check_size(att: Attachment, name: str, size: tuple[int, int], limit: int) -
     if w <= 0 or h <= 0:
         raise _fail(att, name, "damaged", "is an image with no pixels.")
     if w * h > limit or max(w, h) > MAX_SIDE:
-        raise _fail(att, name, "too_large",
-                    f"is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); images over "
-                    f"{limit / 1e6:.0f} megapixels or {MAX_SIDE:,} pixels on a side are refused "
-                    "so that an oversized or hostile picture cannot exhaust memory. Save it at "
-                    "a lower resolution or as a PDF, then attach it again.")
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); images over "
+            f"{limit / 1e6:.0f} megapixels or {MAX_SIDE:,} pixels on a side are refused "
+            "so that an oversized or hostile picture cannot exhaust memory. Save it at "
+            "a lower resolution or as a PDF, then attach it again.",
+        )
 
 
 def _placement(w: int, h: int) -> tuple[float, float, float, float, float, float]:
@@ -435,14 +557,16 @@ def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> Pre
             img = img.resize((tw, th), Image.Resampling.HAMMING, reducing_gap=3.0)
     if img.mode == "1":
         data = zlib.compress(img.tobytes(), 6)
-        prepared = PreparedImage(data, "/FlateDecode", "/DeviceGray", 1, img.width, img.height,
-                                 pw, ph, (x, y, dw, dh))
+        prepared = PreparedImage(
+            data, "/FlateDecode", "/DeviceGray", 1, img.width, img.height, pw, ph, (x, y, dw, dh)
+        )
     else:
         buf = BytesIO()
         img.save(buf, "JPEG", quality=options.jpeg_quality, optimize=False)
         space = "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
-        prepared = PreparedImage(buf.getvalue(), "/DCTDecode", space, 8, img.width, img.height,
-                                 pw, ph, (x, y, dw, dh))
+        prepared = PreparedImage(
+            buf.getvalue(), "/DCTDecode", space, 8, img.width, img.height, pw, ph, (x, y, dw, dh)
+        )
     img.close()
     return prepared
 
@@ -480,24 +604,28 @@ def add_image_page(writer: PdfWriter, image: PreparedImage) -> None:
     """A Letter page holding one prepared image (no reportlab round trip, no re-encoding)."""
     page = writer.add_blank_page(image.page_w, image.page_h)
     xobj = EncodedStreamObject()
-    xobj.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Image"),
-        NameObject("/Width"): NumberObject(image.width),
-        NameObject("/Height"): NumberObject(image.height),
-        NameObject("/ColorSpace"): NameObject(image.color_space),
-        NameObject("/BitsPerComponent"): NumberObject(image.bits),
-        NameObject("/Filter"): NameObject(image.filter),
-    })
+    xobj.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(image.width),
+            NameObject("/Height"): NumberObject(image.height),
+            NameObject("/ColorSpace"): NameObject(image.color_space),
+            NameObject("/BitsPerComponent"): NumberObject(image.bits),
+            NameObject("/Filter"): NameObject(image.filter),
+        }
+    )
     xobj._data = image.data
     ref = writer._add_object(xobj)
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbIm"): ref})})
+        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbIm"): ref})}
+    )
     x, y, w, h = image.box
     _set_contents(writer, page, f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /OmbIm Do Q".encode())
 
 
 # -- PDF pages: flatten and fit on Letter --------------------------------------------------
+
 
 def _set_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
     stream = DecodedStreamObject()
@@ -515,8 +643,9 @@ def _rect(arr: Any) -> tuple[float, float, float, float]:
 
 
 def _fmt(values: Any) -> str:
-    return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
-                    for v in values)
+    return " ".join(
+        f"{v:.6f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v)) for v in values
+    )
 
 
 def _inherited(field_dict: Any, key: str) -> Any:
@@ -539,9 +668,12 @@ def _page_resources(page: Any) -> DictionaryObject:
     return own
 
 
-def flatten_annotations(writer: PdfWriter, page: Any,
-                        missing: Callable[[Any, list[tuple[tuple[float, float, float, float],
-                                                           str]]], None] | None = None) -> int:
+def flatten_annotations(
+    writer: PdfWriter,
+    page: Any,
+    missing: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
+    | None = None,
+) -> int:
     """Draw every visible annotation's appearance into the page, then remove the annotations.
 
     Form fields without an appearance (``/NeedAppearances`` forms) are passed
@@ -580,9 +712,15 @@ def flatten_annotations(writer: PdfWriter, page: Any,
             m = [_num(v) for v in stream.get("/Matrix", [1, 0, 0, 1, 0, 0])]
         except (ValueError, TypeError, IndexError):
             continue
-        corners = [(m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-                   for x, y in ((bbox[0], bbox[1]), (bbox[2], bbox[1]), (bbox[0], bbox[3]),
-                                (bbox[2], bbox[3]))]
+        corners = [
+            (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+            for x, y in (
+                (bbox[0], bbox[1]),
+                (bbox[2], bbox[1]),
+                (bbox[0], bbox[3]),
+                (bbox[2], bbox[3]),
+            )
+        ]
         bx0, by0 = min(c[0] for c in corners), min(c[1] for c in corners)
         bx1, by1 = max(c[0] for c in corners), max(c[1] for c in corners)
         if bx1 - bx0 <= 0 or by1 - by0 <= 0 or rect[2] - rect[0] <= 0 or rect[3] - rect[1] <= 0:
@@ -650,8 +788,13 @@ def _append_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
     big_q.set_data(b"\nQ\n")
     extra.set_data(data)
     page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(q), *items, writer._add_object(big_q),
-         writer._add_object(extra.flate_encode())])
+        [
+            writer._add_object(q),
+            *items,
+            writer._add_object(big_q),
+            writer._add_object(extra.flate_encode()),
+        ]
+    )
 
 
 def _box(page: Any) -> tuple[float, float, float, float]:
@@ -663,15 +806,21 @@ def _box(page: Any) -> tuple[float, float, float, float]:
 
 
 def _is_letter(w: float, h: float) -> bool:
-    return (abs(w - PAGE_W) < 2 and abs(h - PAGE_H) < 2) or (abs(w - PAGE_H) < 2
-                                                             and abs(h - PAGE_W) < 2)
+    return (abs(w - PAGE_W) < 2 and abs(h - PAGE_H) < 2) or (
+        abs(w - PAGE_H) < 2 and abs(h - PAGE_W) < 2
+    )
 
 
 def needs_fitting(page: Any) -> bool:
     x0, y0, x1, y1 = _box(page)
     unit = _num(page.get("/UserUnit", 1))
-    return (page.rotation % 360 != 0 or unit != 1 or x0 != 0 or y0 != 0
-            or not _is_letter(x1 - x0, y1 - y0))
+    return (
+        page.rotation % 360 != 0
+        or unit != 1
+        or x0 != 0
+        or y0 != 0
+        or not _is_letter(x1 - x0, y1 - y0)
+    )
 
 
 def fit_to_letter(writer: PdfWriter, page: Any) -> None:
@@ -697,8 +846,10 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     corners = [t.apply_on((x, y)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
     minx, miny = min(c[0] for c in corners), min(c[1] for c in corners)
     t = t.translate(-minx, -miny).scale(scale, scale)
-    t = t.translate(avail_x + (avail_w - vw * scale) / 2,
-                    avail_y + (avail_h - vh * scale) / 2 if vh * scale < avail_h else avail_y)
+    t = t.translate(
+        avail_x + (avail_w - vw * scale) / 2,
+        avail_y + (avail_h - vh * scale) / 2 if vh * scale < avail_h else avail_y,
+    )
     ctm = [round(v, 6) + 0.0 for v in t.ctm]
 
     contents = page.get("/Contents")
@@ -720,16 +871,20 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     if "/Group" in page:
         form[NameObject("/Group")] = page["/Group"]
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbPage"): form_ref})})
+        {NameObject("/XObject"): DictionaryObject({NameObject("/OmbPage"): form_ref})}
+    )
     _set_contents(writer, page, f"q {_fmt(ctm)} cm /OmbPage Do Q".encode())
     for key in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit"):
         page.pop(key, None)
     page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, pw, ph))
 
 
-def add_evidence(writer: PdfWriter, ev: Evidence,
-                 draw_values: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]],
-                                       None] | None = None) -> int:
+def add_evidence(
+    writer: PdfWriter,
+    ev: Evidence,
+    draw_values: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
+    | None = None,
+) -> int:
     """Append the document's pages (flattened, on Letter) to ``writer``; return the first index."""
     start = len(writer.pages)
     if ev.reader is not None:
@@ -746,8 +901,9 @@ def add_evidence(writer: PdfWriter, ev: Evidence,
     return start
 
 
-def draw_field_values(page: Any,
-                      items: list[tuple[tuple[float, float, float, float], str]]) -> None:
+def draw_field_values(
+    page: Any, items: list[tuple[tuple[float, float, float, float], str]]
+) -> None:
     """Paint form-field values that have no appearance, with the packet's Unicode font."""
     from reportlab.pdfgen.canvas import Canvas
 

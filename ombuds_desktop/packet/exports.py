@@ -72,8 +72,10 @@ from ombuds_desktop.packet.values import (
 from ombuds_desktop.validation import validate_draft
 from ombuds_desktop.validation.findings import Finding, has_errors
 
-_PARTS = {"person_name": ("family", "given", "middle"),
-          "address": ("street", "unit", "city", "state", "postal_code", "country")}
+_PARTS = {
+    "person_name": ("family", "given", "middle"),
+    "address": ("street", "unit", "city", "state", "postal_code", "country"),
+}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -84,9 +86,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _findings(draft: Draft, definition: FormDefinition, options: PacketOptions,
-              findings: Sequence[Finding] | None, base_dir: Path | None) -> tuple[list[Finding],
-                                                                              bool]:
+def _findings(
+    draft: Draft,
+    definition: FormDefinition,
+    options: PacketOptions,
+    findings: Sequence[Finding] | None,
+    base_dir: Path | None,
+) -> tuple[list[Finding], bool]:
     if findings is None:
         findings = validate_draft(draft, definition, today=options.today(), base_dir=base_dir)
     findings = list(findings)
@@ -98,18 +104,33 @@ def _findings(draft: Draft, definition: FormDefinition, options: PacketOptions,
 
 # -- splitting to a size budget ----------------------------------------------------------
 
-def _pdf_of_pages(source: PdfReader, pages: Sequence[int], *, title: str, seed: bytes,
-                  built: datetime) -> bytes:
+
+def _pdf_of_pages(
+    source: PdfReader, pages: Sequence[int], *, title: str, seed: bytes, built: datetime
+) -> bytes:
     w = PdfWriter()
     for i in pages:
         w.add_page(source.pages[i])
-    return finish_writer(w, title=title, author="", subject="", built=built.date(),
-                         seed=seed + repr(list(pages)).encode(), outline_visible=False)
+    return finish_writer(
+        w,
+        title=title,
+        author="",
+        subject="",
+        built=built.date(),
+        seed=seed + repr(list(pages)).encode(),
+        outline_visible=False,
+    )
 
 
-def split_units(source: PdfReader, units: Sequence[Sequence[int]], budget: int, *,
-                title: str, seed: bytes, built: datetime
-                ) -> tuple[list[tuple[list[int], bytes]], list[str]]:
+def split_units(
+    source: PdfReader,
+    units: Sequence[Sequence[int]],
+    budget: int,
+    *,
+    title: str,
+    seed: bytes,
+    built: datetime,
+) -> tuple[list[tuple[list[int], bytes]], list[str]]:
     """Group whole units (lists of page indexes) into PDFs of at most ``budget`` bytes.
 
     A unit is split by pages only when it alone is over budget; a single page
@@ -135,8 +156,10 @@ def split_units(source: PdfReader, units: Sequence[Sequence[int]], budget: int, 
             else:
                 current = trial
             if len(current) == 1 and len(build(current)) > budget:
-                notes.append(f"page {page + 1} alone is {len(build(current)) / 1048576:.1f} MB, "
-                             f"over the {budget / 1048576:.1f} MB budget; it was kept whole.")
+                notes.append(
+                    f"page {page + 1} alone is {len(build(current)) / 1048576:.1f} MB, "
+                    f"over the {budget / 1048576:.1f} MB budget; it was kept whole."
+                )
         if current:
             pieces.append(current)
     parts: list[tuple[list[int], bytes]] = []
@@ -155,6 +178,7 @@ def split_units(source: PdfReader, units: Sequence[Sequence[int]], budget: int, 
 
 
 # -- online upload ----------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class UploadResult:
@@ -184,12 +208,18 @@ def _upload_groups(plan: PacketPlan) -> list[tuple[str, str, list[Attachment]]]:
     return groups
 
 
-def export_upload_folder(draft: Draft, out_dir: Path, base_dir: Path | None = None,
-                         definition: FormDefinition | None = None,
-                         options: PacketOptions | None = None, *,
-                         findings: Sequence[Finding] | None = None,
-                         progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                         read_bytes: ReadBytes | None = None) -> UploadResult:
+def export_upload_folder(
+    draft: Draft,
+    out_dir: Path,
+    base_dir: Path | None = None,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    *,
+    findings: Sequence[Finding] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    read_bytes: ReadBytes | None = None,
+) -> UploadResult:
     """The online-filing folder: numbered upload PDFs and ``copy-sheet.pdf``."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
@@ -210,12 +240,21 @@ def export_upload_folder(draft: Draft, out_dir: Path, base_dir: Path | None = No
             add_evidence(writer, evidence[att.id])
         n = len(writer.pages)
         label = place.replace("-", " ")
-        stamps.apply(writer, [stamps.Stamp(f"{label} · p. {k} of {n}", "", watermark)
-                              for k in range(1, n + 1)])
+        stamps.apply(
+            writer,
+            [stamps.Stamp(f"{label} · p. {k} of {n}", "", watermark) for k in range(1, n + 1)],
+        )
         seed = "".join(evidence[a.id].sha256 for a in docs).encode()
         title = f"{label}: {docs[0].description}"
-        data = finish_writer(writer, title=title, author="", subject="", built=built.date(),
-                             seed=seed, outline_visible=False)
+        data = finish_writer(
+            writer,
+            title=title,
+            author="",
+            subject="",
+            built=built.date(),
+            seed=seed,
+            outline_visible=False,
+        )
         stem = f"{number:02d}_{place}_{_slug(category)}"
         if len(data) <= options.upload_budget:
             path = out_dir / f"{stem}.pdf"
@@ -224,37 +263,52 @@ def export_upload_folder(draft: Draft, out_dir: Path, base_dir: Path | None = No
             continue
         reader = PdfReader(BytesIO(data))
         units = [[i] for i in range(len(reader.pages))]
-        parts, split_notes = split_units(reader, units, options.upload_budget, title=title,
-                                         seed=seed, built=built)
+        parts, split_notes = split_units(
+            reader, units, options.upload_budget, title=title, seed=seed, built=built
+        )
         notes += [f"{stem}: {x}" for x in split_notes]
-        notes.append(f"{stem} was over the {options.upload_budget / 1048576:.0f} MB upload "
-                     f"budget and was split into {len(parts)} files.")
+        notes.append(
+            f"{stem} was over the {options.upload_budget / 1048576:.0f} MB upload "
+            f"budget and was split into {len(parts)} files."
+        )
         for k, (_, part_data) in enumerate(parts, 1):
             path = out_dir / f"{stem}_Part{k}.pdf"
             write_atomic(path, part_data)
             files.append(path)
     steps.step("Writing the copy sheet")
-    sheet = render_copy_sheet(draft, definition, plan, [p.name for p in files],
-                              wet_ink_missing=facts.wet_ink_required(draft)
-                              and not plan.signed_scans)
+    sheet = render_copy_sheet(
+        draft,
+        definition,
+        plan,
+        [p.name for p in files],
+        wet_ink_missing=facts.wet_ink_required(draft) and not plan.signed_scans,
+    )
     copy_path = out_dir / "copy-sheet.pdf"
     w = PdfWriter()
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)
     if watermark:
         stamps.apply(w, [stamps.Stamp("", "", True)] * len(w.pages))
-    write_atomic(copy_path, finish_writer(w, title="Copy sheet for the online form", author="",
-                                    subject=definition.number, built=built.date(),
-                                    seed=b"copy-sheet" + draft.id.encode(),
-                                    outline_visible=False))
+    write_atomic(
+        copy_path,
+        finish_writer(
+            w,
+            title="Copy sheet for the online form",
+            author="",
+            subject=definition.number,
+            built=built.date(),
+            seed=b"copy-sheet" + draft.id.encode(),
+            outline_visible=False,
+        ),
+    )
     return UploadResult(out_dir, files, copy_path, notes, watermark)
 
 
-def _answer_rows(f: FieldDef, value: Any, values: dict[str, Any],
-                 definition: FormDefinition) -> list[tuple[str, str | None]]:
+def _answer_rows(
+    f: FieldDef, value: Any, values: dict[str, Any], definition: FormDefinition
+) -> list[tuple[str, str | None]]:
     """(label, answer) rows for one field on the copy sheet; answer None is a sub-heading."""
     if f.type in _PARTS:
-        return [(f.label, None)] + [(PART_LABELS[p], part_value(p, value))
-                                    for p in _PARTS[f.type]]
+        return [(f.label, None)] + [(PART_LABELS[p], part_value(p, value)) for p in _PARTS[f.type]]
     if f.type == "group":
         rows: list[tuple[str, str | None]] = []
         for i, row in enumerate(value if isinstance(value, list) else [], 1):
@@ -262,15 +316,24 @@ def _answer_rows(f: FieldDef, value: Any, values: dict[str, Any],
                 continue
             rows.append((f"{f.label}: row {i}", None))
             for sub in f.fields:
-                if sub.printed and field_shown(sub, values, row) and row.get(sub.id) not in (
-                        None, ""):
+                if (
+                    sub.printed
+                    and field_shown(sub, values, row)
+                    and row.get(sub.id) not in (None, "")
+                ):
                     rows.append((sub.label, display(sub, row.get(sub.id), definition)))
         return rows or [(f.label, "")]
     return [(f.label, display(f, value, definition))]
 
 
-def render_copy_sheet(draft: Draft, definition: FormDefinition, plan: PacketPlan,
-                      upload_names: Sequence[str], *, wet_ink_missing: bool) -> Rendered:
+def render_copy_sheet(
+    draft: Draft,
+    definition: FormDefinition,
+    plan: PacketPlan,
+    upload_names: Sequence[str],
+    *,
+    wet_ink_missing: bool,
+) -> Rendered:
     """Every answer in the online form's order (which is the form's section order)."""
     values = draft.values
     url = str(definition.channels.get("online_url", ""))
@@ -278,13 +341,21 @@ def render_copy_sheet(draft: Draft, definition: FormDefinition, plan: PacketPlan
     def draw(s: Sheet) -> None:
         s.text(LEFT, TOP, "Copy sheet for the online form", font=BOLD, size=16, color=BAR)
         s.y = TOP - 12
-        s.paragraph(f"{definition.number}, {definition.title} · {definition.edition_label}",
-                    font=BOLD, size=10, after=2)
+        s.paragraph(
+            f"{definition.number}, {definition.title} · {definition.edition_label}",
+            font=BOLD,
+            size=10,
+            after=2,
+        )
         if url:
             s.paragraph(f"Online form: {url}", size=9, after=2)
-        s.paragraph("Type each answer into the online form, section by section. Blank answers "
-                    "are left blank. Upload the files listed under Section 8, in that order.",
-                    size=9, color=MUTED, after=10)
+        s.paragraph(
+            "Type each answer into the online form, section by section. Blank answers "
+            "are left blank. Upload the files listed under Section 8, in that order.",
+            size=9,
+            color=MUTED,
+            after=10,
+        )
         label_w = WIDTH * 0.42
         for sec in definition.sections:
             if not sec.printed:
@@ -301,19 +372,27 @@ def render_copy_sheet(draft: Draft, definition: FormDefinition, plan: PacketPlan
                 if f.type == "attachments":
                     rows += [(f"Upload {i}", name) for i, name in enumerate(upload_names, 1)]
                     if wet_ink_missing:
-                        rows.append(("Upload (still needed)", "Scan of Section 9 signed by hand "
-                                     "in ink: print the signature page, have it signed, scan "
-                                     "it and upload it here."))
+                        rows.append(
+                            (
+                                "Upload (still needed)",
+                                "Scan of Section 9 signed by hand "
+                                "in ink: print the signature page, have it signed, scan "
+                                "it and upload it here.",
+                            )
+                        )
                     continue
                 if f.type == "signature":
-                    note = ("Signed by hand in ink on the printed signature page; upload the "
-                            "scan in Section 8." if sec.id == SIGNATURE_SECTION and
-                            facts.wet_ink_required(draft) else "The signer completes this in "
-                            "the online form.")
+                    note = (
+                        "Signed by hand in ink on the printed signature page; upload the "
+                        "scan in Section 8."
+                        if sec.id == SIGNATURE_SECTION and facts.wet_ink_required(draft)
+                        else "The signer completes this in the online form."
+                    )
                     rows.append((f.label, note))
                     continue
                 if f.type in ("single_choice", "multiple_choice") and not options_for(
-                        f, definition):
+                    f, definition
+                ):
                     continue
                 rows += _answer_rows(f, value_of(f, values), values, definition)
             n = 0
@@ -337,17 +416,18 @@ def render_copy_sheet(draft: Draft, definition: FormDefinition, plan: PacketPlan
                     y -= 10.5
                 y = s.y - 10.5
                 for line in ans:
-                    s.text(LEFT + label_w, y, line, font=BOLD if answer else REGULAR,
-                           size=9)
+                    s.text(LEFT + label_w, y, line, font=BOLD if answer else REGULAR, size=9)
                     y -= 11.5
                 s.y -= h
             s.y -= 8
 
-    return render_paged("Copy sheet", draw,
-                        footer=footer_for(definition, draft, "Copy sheet (not for filing)"))
+    return render_paged(
+        "Copy sheet", draw, footer=footer_for(definition, draft, "Copy sheet (not for filing)")
+    )
 
 
 # -- e-mail ------------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class EmailResult:
@@ -371,14 +451,22 @@ def _subject(draft: Draft, definition: FormDefinition) -> str:
     primary = facts.primary_filing(draft)
     tail = ""
     if primary is not None:
-        tail = ", ".join(p for p in (f"Form {primary.form_number}" if primary.form_number
-                                     else "", primary.receipt_number) if p)
+        tail = ", ".join(
+            p
+            for p in (
+                f"Form {primary.form_number}" if primary.form_number else "",
+                primary.receipt_number,
+            )
+            if p
+        )
     return f"{definition.number} Request for Case Assistance: {client}" + (
-        f", {tail}" if tail else "")
+        f", {tail}" if tail else ""
+    )
 
 
-def _message(draft: Draft, definition: FormDefinition, subject: str, body: str,
-             built: datetime) -> EmailMessage:
+def _message(
+    draft: Draft, definition: FormDefinition, subject: str, body: str, built: datetime
+) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["To"] = str(definition.channels.get("email_to", ""))
     sender_addr = _from_address(draft)
@@ -407,36 +495,64 @@ def _units(packet: PacketResult) -> list[list[int]]:
     return units
 
 
-def export_eml(draft: Draft, out_path: Path, base_dir: Path | None = None,
-               definition: FormDefinition | None = None, options: PacketOptions | None = None,
-               *, packet: PacketResult | None = None, findings: Sequence[Finding] | None = None,
-               progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-               read_bytes: ReadBytes | None = None) -> EmailResult:
+def export_eml(
+    draft: Draft,
+    out_path: Path,
+    base_dir: Path | None = None,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    *,
+    packet: PacketResult | None = None,
+    findings: Sequence[Finding] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    read_bytes: ReadBytes | None = None,
+) -> EmailResult:
     """``out_path`` (one message) or ``<stem>-part1.eml``, ``-part2`` … under the budget."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
     if packet is None:
-        packet = build_packet(draft, base_dir, definition, options, findings=findings,
-                              progress=progress, cancel=cancel, read_bytes=read_bytes)
+        packet = build_packet(
+            draft,
+            base_dir,
+            definition,
+            options,
+            findings=findings,
+            progress=progress,
+            cancel=cancel,
+            read_bytes=read_bytes,
+        )
     built = datetime.combine(options.today(), datetime.min.time(), UTC)
     plan = packet.plan or plan_packet(draft, definition, options)
-    letter = build_letter(draft, definition, today=options.today(),
-                          enclosures=[f"{definition.number} packet (PDF, {packet.pages} pages)"],
-                          signature_enclosed="scan" if plan.signed_scans
-                          else ("page" if packet.signature_page_id else None))
+    letter = build_letter(
+        draft,
+        definition,
+        today=options.today(),
+        enclosures=[f"{definition.number} packet (PDF, {packet.pages} pages)"],
+        signature_enclosed="scan"
+        if plan.signed_scans
+        else ("page" if packet.signature_page_id else None),
+    )
     subject = _subject(draft, definition)
     body = letter.as_text()
-    overhead = len(_message(draft, definition, subject + " (part 99 of 99)", body,
-                            built).as_bytes()) + 1024
+    overhead = (
+        len(_message(draft, definition, subject + " (part 99 of 99)", body, built).as_bytes())
+        + 1024
+    )
     pdf_budget = int((options.email_budget - overhead) * 3 / 4 * 76 / 78) - 512
     notes: list[str] = []
     if len(packet.pdf) <= pdf_budget:
         chunks = [(list(range(packet.pages)), packet.pdf)]
     else:
         reader = PdfReader(BytesIO(packet.pdf))
-        chunks, notes = split_units(reader, _units(packet), pdf_budget,
-                                    title=f"{definition.number} packet",
-                                    seed=packet.sha256.encode(), built=built)
+        chunks, notes = split_units(
+            reader,
+            _units(packet),
+            pdf_budget,
+            title=f"{definition.number} packet",
+            seed=packet.sha256.encode(),
+            built=built,
+        )
     total = len(chunks)
     paths, sizes = [], []
     for k, (pages, data) in enumerate(chunks, 1):
@@ -447,28 +563,35 @@ def export_eml(draft: Draft, out_path: Path, base_dir: Path | None = None,
         else:
             first, last = pages[0] + 1, pages[-1] + 1
             where = f"packet pages {first}–{last} of {packet.pages}"
-            part_body = (f"Part 1 of {total}: {where}.\n\n{body}" if k == 1 else
-                         f"Part {k} of {total} of the request for case assistance sent in part 1 "
-                         f"(same subject): {where}.\n")
-            msg = _message(draft, definition, f"{subject} (part {k} of {total})", part_body,
-                           built)
+            part_body = (
+                f"Part 1 of {total}: {where}.\n\n{body}"
+                if k == 1
+                else f"Part {k} of {total} of the request for case assistance sent in part 1 "
+                f"(same subject): {where}.\n"
+            )
+            msg = _message(draft, definition, f"{subject} (part {k} of {total})", part_body, built)
             _attach(msg, data, f"DHS-7001-packet_Part{k}-of-{total}.pdf")
             path = out_path.with_name(f"{out_path.stem}-part{k}{out_path.suffix or '.eml'}")
         # A boundary from the content, not random: the same packet gives the same file.
         msg.set_boundary(f"=_ombuds_{hashlib.sha256(data).hexdigest()[:32]}_{k}")
         raw = msg.as_bytes()
         if len(raw) > options.email_budget:
-            notes.append(f"{path.name} is {len(raw) / 1048576:.1f} MB, over the "
-                         f"{options.email_budget / 1048576:.1f} MB e-mail budget (a single page "
-                         "is too large to split further).")
+            notes.append(
+                f"{path.name} is {len(raw) / 1048576:.1f} MB, over the "
+                f"{options.email_budget / 1048576:.1f} MB e-mail budget (a single page "
+                "is too large to split further)."
+            )
         write_atomic(path, raw)
         paths.append(path)
         sizes.append(len(raw))
     return EmailResult(paths, sizes, notes, packet)
 
 
-def family_group_email(drafts: Sequence[Draft], definition: FormDefinition | None = None,
-                       options: PacketOptions | None = None) -> tuple[EmailMessage, list[str]]:
+def family_group_email(
+    drafts: Sequence[Draft],
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+) -> tuple[EmailMessage, list[str]]:
     """The e-mail that asks the CIS Ombudsman to link a family's requests (TIPS, R23).
 
     It lists each family member's name and CIS Ombudsman request number; it
@@ -485,31 +608,43 @@ def family_group_email(drafts: Sequence[Draft], definition: FormDefinition | Non
         name = facts.client_name(d) or "(name not entered)"
         number = d.submission.request_number if d.submission else None
         if not number:
-            notes.append(f"{name}: no CIS Ombudsman request number recorded yet; add it before "
-                         "sending this e-mail.")
-        lines.append(f"  - {name}: CIS Ombudsman request number "
-                     f"{number or '[not yet received]'}")
+            notes.append(
+                f"{name}: no CIS Ombudsman request number recorded yet; add it before "
+                "sending this e-mail."
+            )
+        lines.append(f"  - {name}: CIS Ombudsman request number {number or '[not yet received]'}")
     names = ", ".join(facts.client_name(d) for d in drafts)
-    body = ("Dear CIS Ombudsman Case Assistance staff:\n\n"
-            "The following requests for case assistance concern members of the same family. "
-            "Please link them in your system.\n\n" + "\n".join(lines) + "\n\n"
-            "Thank you for your assistance.\n")
+    body = (
+        "Dear CIS Ombudsman Case Assistance staff:\n\n"
+        "The following requests for case assistance concern members of the same family. "
+        "Please link them in your system.\n\n" + "\n".join(lines) + "\n\n"
+        "Thank you for your assistance.\n"
+    )
     name, org, contact_lines, _, _ = sender(drafts[0])
     body += "\nSincerely,\n\n" + "\n".join(x for x in (name, org, *contact_lines) if x) + "\n"
-    msg = _message(drafts[0], definition, f"Related requests for case assistance (family): "
-                   f"{names}", body, built)
+    msg = _message(
+        drafts[0],
+        definition,
+        f"Related requests for case assistance (family): {names}",
+        body,
+        built,
+    )
     return msg, notes
 
 
-def export_family_eml(drafts: Sequence[Draft], out_path: Path,
-                      definition: FormDefinition | None = None,
-                      options: PacketOptions | None = None) -> list[str]:
+def export_family_eml(
+    drafts: Sequence[Draft],
+    out_path: Path,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+) -> list[str]:
     msg, notes = family_group_email(drafts, definition, options)
     write_atomic(out_path, msg.as_bytes())
     return notes
 
 
 # -- mail ------------------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class MailResult:
@@ -519,8 +654,9 @@ class MailResult:
     packet: PacketResult | None = None
 
 
-def render_address_sheet(draft: Draft, definition: FormDefinition, *,
-                         wet_ink_original: bool) -> Rendered:
+def render_address_sheet(
+    draft: Draft, definition: FormDefinition, *, wet_ink_original: bool
+) -> Rendered:
     name, org, lines, _, contact = sender(draft)
     return_address = [x for x in (org, name) if x] + [x for x in lines if x != contact]
     address = [str(x) for x in definition.channels.get("mailing_address", [])]
@@ -530,16 +666,24 @@ def render_address_sheet(draft: Draft, definition: FormDefinition, *,
         "Use ACCO fasteners or clips, not binders; tabs go at the bottom of the pages.",
     ]
     if wet_ink_original:
-        checklist.append("Enclose the ORIGINAL Section 9 page signed by hand, in ink, right "
-                         "after the Form 7001 (keep a copy).")
-    checklist += ["Keep a full copy of everything you mail.",
-                  "Use a mail service with tracking and keep the receipt."]
+        checklist.append(
+            "Enclose the ORIGINAL Section 9 page signed by hand, in ink, right "
+            "after the Form 7001 (keep a copy)."
+        )
+    checklist += [
+        "Keep a full copy of everything you mail.",
+        "Use a mail service with tracking and keep the receipt.",
+    ]
 
     def draw(s: Sheet) -> None:
         s.text(LEFT, TOP, "Mailing sheet", font=BOLD, size=16, color=BAR)
         s.y = TOP - 14
-        s.paragraph(f"{definition.number}, {definition.title}: for mailing only, not part of "
-                    "the packet.", size=9, color=MUTED, after=14)
+        s.paragraph(
+            f"{definition.number}, {definition.title}: for mailing only, not part of the packet.",
+            size=9,
+            color=MUTED,
+            after=14,
+        )
         box_h = 230.0
         s.box(LEFT, s.y, WIDTH, box_h, stroke=BAR, width=1.2)
         y = s.y - 18
@@ -573,19 +717,34 @@ def render_address_sheet(draft: Draft, definition: FormDefinition, *,
     return render_paged("Mailing sheet", draw)
 
 
-def export_mail(draft: Draft, out_path: Path, base_dir: Path | None = None,
-                definition: FormDefinition | None = None, options: PacketOptions | None = None,
-                *, packet: PacketResult | None = None, findings: Sequence[Finding] | None = None,
-                progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                read_bytes: ReadBytes | None = None) -> MailResult:
+def export_mail(
+    draft: Draft,
+    out_path: Path,
+    base_dir: Path | None = None,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    *,
+    packet: PacketResult | None = None,
+    findings: Sequence[Finding] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    read_bytes: ReadBytes | None = None,
+) -> MailResult:
     """The address sheet followed by the full packet, ready to print."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
     if packet is None:
-        packet = build_packet(draft, base_dir, definition, options, findings=findings,
-                              progress=progress, cancel=cancel, read_bytes=read_bytes)
-    sheet = render_address_sheet(draft, definition,
-                                 wet_ink_original=facts.wet_ink_required(draft))
+        packet = build_packet(
+            draft,
+            base_dir,
+            definition,
+            options,
+            findings=findings,
+            progress=progress,
+            cancel=cancel,
+            read_bytes=read_bytes,
+        )
+    sheet = render_address_sheet(draft, definition, wet_ink_original=facts.wet_ink_required(draft))
     w = PdfWriter()
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)
     if packet.watermarked:
@@ -593,27 +752,39 @@ def export_mail(draft: Draft, out_path: Path, base_dir: Path | None = None,
     w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0)
     w.append(PdfReader(BytesIO(packet.pdf)), import_outline=True)
     client = facts.client_name(draft) or ""
-    data = finish_writer(w, title=f"{definition.number} packet for mailing: {client}",
-                         author="", subject=definition.title, built=options.today(),
-                         seed=hashlib.sha256(packet.pdf).digest())
+    data = finish_writer(
+        w,
+        title=f"{definition.number} packet for mailing: {client}",
+        author="",
+        subject=definition.title,
+        built=options.today(),
+        seed=hashlib.sha256(packet.pdf).digest(),
+    )
     write_atomic(out_path, data)
     return MailResult(out_path, len(w.pages), list(packet.notes), packet)
 
 
 # -- signature page on its own --------------------------------------------------------------------
 
-def signature_page_pdf(draft: Draft, definition: FormDefinition | None = None,
-                       options: PacketOptions | None = None) -> bytes:
-    """"Print the signature page for the client": the wet-ink page alone."""
+
+def signature_page_pdf(
+    draft: Draft, definition: FormDefinition | None = None, options: PacketOptions | None = None
+) -> bytes:
+    """ "Print the signature page for the client": the wet-ink page alone."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
     page = render_signature_page(draft, definition, printed_on=options.today())
     w = PdfWriter()
     w.append(PdfReader(BytesIO(page.pdf)), import_outline=False)
-    return finish_writer(w, title=f"Section 9 signature page: {facts.client_name(draft)}",
-                         author="", subject=definition.number, built=options.today(),
-                         seed=hashlib.sha256(page.pdf).digest(),
-                         outline_visible=False)
+    return finish_writer(
+        w,
+        title=f"Section 9 signature page: {facts.client_name(draft)}",
+        author="",
+        subject=definition.number,
+        built=options.today(),
+        seed=hashlib.sha256(page.pdf).digest(),
+        outline_visible=False,
+    )
 
 
 def eml_attachments(raw: bytes) -> list[tuple[str, bytes]]:
@@ -625,12 +796,28 @@ def eml_attachments(raw: bytes) -> list[tuple[str, bytes]]:
     out = []
     for part in msg.iter_attachments():
         payload = part.get_payload(decode=True)
-        out.append((part.get_filename() or "", payload if isinstance(payload, bytes)
-                    else base64.b64decode(payload or b"")))
+        out.append(
+            (
+                part.get_filename() or "",
+                payload if isinstance(payload, bytes) else base64.b64decode(payload or b""),
+            )
+        )
     return out
 
 
-__all__ = ["EmailResult", "MailResult", "UploadResult", "eml_attachments", "export_eml",
-           "export_family_eml", "export_mail", "export_upload_folder", "family_group_email",
-           "render_address_sheet", "render_copy_sheet", "signature_page_pdf", "split_units",
-           "write_atomic"]
+__all__ = [
+    "EmailResult",
+    "MailResult",
+    "UploadResult",
+    "eml_attachments",
+    "export_eml",
+    "export_family_eml",
+    "export_mail",
+    "export_upload_folder",
+    "family_group_email",
+    "render_address_sheet",
+    "render_copy_sheet",
+    "signature_page_pdf",
+    "split_units",
+    "write_atomic",
+]

@@ -44,11 +44,13 @@ def register() -> None:
         for name, file in _FILES.items():
             path = font_dir() / file
             if not path.is_file():
-                raise FontMissingError(f"the packet font {file} is missing from {font_dir()}; "
-                                       "reinstall Ombuds Desktop")
+                raise FontMissingError(
+                    f"the packet font {file} is missing from {font_dir()}; reinstall Ombuds Desktop"
+                )
             pdfmetrics.registerFont(TTFont(name, str(path)))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR,
-                                      boldItalic=BOLD)
+        pdfmetrics.registerFontFamily(
+            REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+        )
         # Streams Flate-compressed only: ASCII85 on top makes them 25 % larger and costs
         # time; no channel this app writes to needs 7-bit-safe PDF bodies.
         rl_config.useA85 = 0
@@ -70,16 +72,23 @@ def _covered() -> frozenset[int]:
 def missing_glyphs(text: str) -> set[str]:
     """Characters of ``text`` the font cannot draw (they would print as empty boxes)."""
     covered = _covered()
-    return {ch for ch in text
-            if ord(ch) not in covered and not ch.isspace()
-            and unicodedata.category(ch) not in ("Cc", "Cf")}
+    return {
+        ch
+        for ch in text
+        if ord(ch) not in covered
+        and not ch.isspace()
+        and unicodedata.category(ch) not in ("Cc", "Cf")
+    }
 
 
 def clean(text: str) -> str:
     """Printable text: NFC-composed, tabs as spaces, control characters dropped."""
     text = unicodedata.normalize("NFC", str(text)).replace("\t", "    ").replace("\r\n", "\n")
-    return "".join(ch for ch in text.replace("\r", "\n")
-                   if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return "".join(
+        ch
+        for ch in text.replace("\r", "\n")
+        if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
 
 
 def _break_word(word: str, font: str, size: float, max_width: float) -> list[str]:

@@ -52,10 +52,29 @@ LEADING = 12.0
 LONG_TEXT_LINES = 8  # default box height of a long_text without pdf_lines
 TEXT_LINES = 4  # a one-line text answer may grow to this many lines, then continues
 CELL_LINES = 8  # lines per table cell before it continues on the addendum
-HALF_TYPES = frozenset({"date", "a_number", "uscis_account", "phone", "email", "country",
-                        "us_state", "receipt_number", "srmt_number"})
-COLUMN_WIDTHS = {"date": 62.0, "yes_no": 64.0, "receipt_number": 92.0, "a_number": 82.0,
-                 "us_state": 74.0, "uscis_account": 92.0, "phone": 90.0, "country": 90.0}
+HALF_TYPES = frozenset(
+    {
+        "date",
+        "a_number",
+        "uscis_account",
+        "phone",
+        "email",
+        "country",
+        "us_state",
+        "receipt_number",
+        "srmt_number",
+    }
+)
+COLUMN_WIDTHS = {
+    "date": 62.0,
+    "yes_no": 64.0,
+    "receipt_number": 92.0,
+    "a_number": 82.0,
+    "us_state": 74.0,
+    "uscis_account": 92.0,
+    "phone": 90.0,
+    "country": 90.0,
+}
 ROW_NUMBER_W = 18.0
 
 
@@ -71,7 +90,7 @@ class _Continuation:
 
 
 def item_name(field_id: str) -> str:
-    """"s2.explanation" -> "explanation": the short name used in addendum headings."""
+    """ "s2.explanation" -> "explanation": the short name used in addendum headings."""
     return field_id.rsplit(".", 1)[-1].replace("_", " ")
 
 
@@ -80,24 +99,34 @@ def consent_provenance_note(definition: FormDefinition) -> str:
     provenance = definition.consent.get("provenance")
     if not provenance or provenance == "official":
         return ""
-    return ("This consent is worded by Ombuds Desktop from the CIS Ombudsman's published "
-            f"description; the official wording was not available ({provenance}).")
+    return (
+        "This consent is worded by Ombuds Desktop from the CIS Ombudsman's published "
+        f"description; the official wording was not available ({provenance})."
+    )
 
 
-def footer_for(definition: FormDefinition, draft: Draft, what: str | None = None
-               ) -> Callable[[int, int | None], str]:
+def footer_for(
+    definition: FormDefinition, draft: Draft, what: str | None = None
+) -> Callable[[int, int | None], str]:
     client = facts.client_name(draft) or "(client name not entered)"
     doc = what or definition.number
 
     def footer(page: int, total: int | None) -> str:
-        return (f"{doc} · Page {page} of {total if total else '…'} · {client} · "
-                f"Draft {short_id(draft)}")
+        return (
+            f"{doc} · Page {page} of {total if total else '…'} · {client} · Draft {short_id(draft)}"
+        )
+
     return footer
 
 
 class _FormWriter:
-    def __init__(self, draft: Draft, definition: FormDefinition, plan: PacketPlan,
-                 notes: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        draft: Draft,
+        definition: FormDefinition,
+        plan: PacketPlan,
+        notes: Mapping[str, Sequence[str]],
+    ) -> None:
         self.draft, self.d, self.plan, self.notes = draft, definition, plan, notes
         self.values = draft.values
         self.pending: list[_Continuation] = []
@@ -137,13 +166,22 @@ class _FormWriter:
         box_h = 8 + 11 * len(lines)
         s.box(box_x, top - 4, box_w, box_h, stroke=BAR, width=0.8)
         for i, line in enumerate(lines):
-            s.text(box_x + box_w / 2, top - 15 - 11 * i, line, font=BOLD if i == 0 else REGULAR,
-                   size=8.5, align="center")
+            s.text(
+                box_x + box_w / 2,
+                top - 15 - 11 * i,
+                line,
+                font=BOLD if i == 0 else REGULAR,
+                size=8.5,
+                align="center",
+            )
         s.y = min(y, top - 4 - box_h) - 4
         s.hline(LEFT, RIGHT, s.y, color=BAR, width=1.6)
         s.y -= 6
-        notes = [n for key in ("reconstructed_note", "deadline_note", "fee_note")
-                 if (n := d.notes.get(key))]
+        notes = [
+            n
+            for key in ("reconstructed_note", "deadline_note", "fee_note")
+            if (n := d.notes.get(key))
+        ]
         for note in notes:
             s.paragraph(note, size=7.3, leading=9, color=MUTED, after=2.5)
         s.y -= 6
@@ -244,11 +282,16 @@ class _FormWriter:
         elif t == "yes_no":
             self.yes_no(f)
         elif t == "person_name":
-            self.composite(f, (("family", 0.4), ("given", 0.35), ("middle", 0.25)),)
+            self.composite(
+                f,
+                (("family", 0.4), ("given", 0.35), ("middle", 0.25)),
+            )
         elif t == "address":
-            self.composite(f, (("street", 0.72), ("unit", 0.28)),
-                           (("city", 0.34), ("state", 0.22), ("postal_code", 0.18),
-                            ("country", 0.26)))
+            self.composite(
+                f,
+                (("street", 0.72), ("unit", 0.28)),
+                (("city", 0.34), ("state", 0.22), ("postal_code", 0.18), ("country", 0.26)),
+            )
         elif t == "group":
             self.group(f, sec)
         elif t == "attachments":
@@ -271,11 +314,12 @@ class _FormWriter:
             text = display(f, value_of(f, self.values), self.d)
             wrapped = fonts.wrap_lines(text, REGULAR, VALUE, w - 8) if text else []
             if len(wrapped) > TEXT_LINES:
-                shown = [line for line, _ in wrapped[:TEXT_LINES - 1]]
+                shown = [line for line, _ in wrapped[: TEXT_LINES - 1]]
                 heading = f"Section {sec.number}, {item_name(f.id)}, continued"
                 shown.append(f"(continued on the addendum: {heading})")
-                self.pending.append(_Continuation(heading, f.label,
-                                                  fonts.rest_of(wrapped, TEXT_LINES - 1)))
+                self.pending.append(
+                    _Continuation(heading, f.label, fonts.rest_of(wrapped, TEXT_LINES - 1))
+                )
             else:
                 shown = [line for line, _ in wrapped]
             cells.append((f, shown))
@@ -289,8 +333,9 @@ class _FormWriter:
             x += w + gap
         s.y -= h + 4
 
-    def _boxed(self, x: float, top: float, w: float, h: float, caption: str,
-               lines: Sequence[str]) -> None:
+    def _boxed(
+        self, x: float, top: float, w: float, h: float, caption: str, lines: Sequence[str]
+    ) -> None:
         """A box with a small caption at its top (wrapped if long) and the answer below."""
         s = self.s
         s.box(x, top, w, h)
@@ -301,12 +346,18 @@ class _FormWriter:
             y -= 8
         y = y + 8 - LEADING + 0.5
         for line in lines:
-            s.text(x + 4, y, line, font=BOLD if line.startswith("(continued on") else REGULAR,
-                   size=VALUE if not line.startswith("(continued on") else 7.5)
+            s.text(
+                x + 4,
+                y,
+                line,
+                font=BOLD if line.startswith("(continued on") else REGULAR,
+                size=VALUE if not line.startswith("(continued on") else 7.5,
+            )
             y -= LEADING
 
-    def label_line(self, text: str, *, size: float = 8.5, indent: float = 0.0,
-                   keep: float = 0.0) -> None:
+    def label_line(
+        self, text: str, *, size: float = 8.5, indent: float = 0.0, keep: float = 0.0
+    ) -> None:
         s = self.s
         lines = s.wrap(text, WIDTH - indent, font=BOLD, size=size)
         s.ensure(len(lines) * (size + 2.5) + keep)
@@ -326,12 +377,14 @@ class _FormWriter:
                 w = WIDTH * frac
                 text = part_value(part, value)
                 lines = s.wrap(text, w - 8, size=VALUE) if text else []
-                self._boxed(x, s.y, w, max(h, self._box_height(len(lines))), PART_LABELS[part],
-                            lines)
+                self._boxed(
+                    x, s.y, w, max(h, self._box_height(len(lines))), PART_LABELS[part], lines
+                )
                 x += w
-            tallest = max(self._box_height(len(s.wrap(part_value(p, value), WIDTH * fr - 8,
-                                                        size=VALUE)))
-                          for p, fr in row)
+            tallest = max(
+                self._box_height(len(s.wrap(part_value(p, value), WIDTH * fr - 8, size=VALUE)))
+                for p, fr in row
+            )
             s.y -= max(h, tallest)
         s.y -= 5
 
@@ -361,10 +414,15 @@ class _FormWriter:
         chosen = set(value if isinstance(value, list) else [value] if value else [])
         options = options_for(f, self.d)
         col_w = (WIDTH - 12) / 2
-        two = all(fonts.width(o.label, REGULAR, 9) <= col_w - 18 for o in options) \
+        two = (
+            all(fonts.width(o.label, REGULAR, 9) <= col_w - 18 for o in options)
             and len(options) > 2
-        first_h = 11.5 * len(s.wrap(options[0].label, (col_w if two else WIDTH - 12) - 18,
-                                    size=9)) + 3 if options else 0
+        )
+        first_h = (
+            11.5 * len(s.wrap(options[0].label, (col_w if two else WIDTH - 12) - 18, size=9)) + 3
+            if options
+            else 0
+        )
         self.label_line(f.label, keep=first_h)
         if two:
             per_col = (len(options) + 1) // 2
@@ -390,8 +448,9 @@ class _FormWriter:
                 s.y -= 11.5 * len(lines) + 2
         unknown = [v for v in chosen if v not in {o.id for o in options}]
         if unknown:
-            s.paragraph("Other answer recorded: " + "; ".join(str(v) for v in unknown),
-                        x=LEFT + 6, size=9)
+            s.paragraph(
+                "Other answer recorded: " + "; ".join(str(v) for v in unknown), x=LEFT + 6, size=9
+            )
         s.y -= 5
 
     def long_text(self, f: FieldDef, sec: Section) -> None:
@@ -401,9 +460,8 @@ class _FormWriter:
         wrapped = fonts.wrap_lines(text, REGULAR, VALUE, WIDTH - 10) if text.strip() else []
         if len(wrapped) > budget:
             heading = f"Section {sec.number}, {item_name(f.id)}, continued"
-            shown = [line for line, _ in wrapped[:budget - 1]]
-            self.pending.append(_Continuation(heading, f.label, fonts.rest_of(wrapped,
-                                                                              budget - 1)))
+            shown = [line for line, _ in wrapped[: budget - 1]]
+            self.pending.append(_Continuation(heading, f.label, fonts.rest_of(wrapped, budget - 1)))
             tail = f"(continued on the addendum: {heading})"
         else:
             shown, tail = [line for line, _ in wrapped], ""
@@ -465,8 +523,9 @@ class _FormWriter:
         for i, c in enumerate(cols):  # short free text (a form number) needs no more room
             if i not in fixed and c.type == "text" and c.max_length and c.max_length <= 40:
                 fixed[i] = 74.0 + c.max_length
-        weights = {i: (2.2 if c.type == "long_text" else 1.0)
-                   for i, c in enumerate(cols) if i not in fixed}
+        weights = {
+            i: (2.2 if c.type == "long_text" else 1.0) for i, c in enumerate(cols) if i not in fixed
+        }
         rest = avail - sum(fixed.values())
         if not weights:  # only fixed columns: stretch them to the full width
             scale = avail / sum(fixed.values())
@@ -478,8 +537,9 @@ class _FormWriter:
 
     def _table_header(self, cols: Sequence[FieldDef], widths: Sequence[float]) -> float:
         s = self.s
-        caps = [s.wrap(c.label, w - 6, font=BOLD, size=7) for c, w in zip(cols, widths,
-                                                                            strict=True)]
+        caps = [
+            s.wrap(c.label, w - 6, font=BOLD, size=7) for c, w in zip(cols, widths, strict=True)
+        ]
         h = max(len(c) for c in caps) * 8.5 + 6
         s.box(LEFT, s.y, WIDTH, h, fill=SHADE)
         s.text(LEFT + 4, s.y - 9, "#", font=BOLD, size=7)
@@ -495,8 +555,9 @@ class _FormWriter:
         s.y -= h
         return h
 
-    def _cell(self, sub: FieldDef, row: Mapping[str, Any], width: float, where: str
-              ) -> tuple[list[str], bool | None]:
+    def _cell(
+        self, sub: FieldDef, row: Mapping[str, Any], width: float, where: str
+    ) -> tuple[list[str], bool | None]:
         """Lines of a cell (continuing on the addendum past CELL_LINES), or a checkbox."""
         if not field_shown(sub, self.values, row):
             return [], None
@@ -507,9 +568,10 @@ class _FormWriter:
         wrapped = fonts.wrap_lines(text, REGULAR, 8.5, width - 6) if text else []
         if len(wrapped) > CELL_LINES:
             heading = f"{where}, {item_name(sub.id)}, continued"
-            self.pending.append(_Continuation(heading, sub.label,
-                                              fonts.rest_of(wrapped, CELL_LINES - 1)))
-            head = [line for line, _ in wrapped[:CELL_LINES - 1]]
+            self.pending.append(
+                _Continuation(heading, sub.label, fonts.rest_of(wrapped, CELL_LINES - 1))
+            )
+            head = [line for line, _ in wrapped[: CELL_LINES - 1]]
             return [*head, "(continued on the addendum)"], None
         return [line for line, _ in wrapped], None
 
@@ -526,8 +588,13 @@ class _FormWriter:
             parts.append(f"{sub.label}: {display(sub, value, self.d)}")
         return " · ".join(parts)
 
-    def table(self, g: FieldDef, sec: Section, rows: Sequence[tuple[int, Mapping[str, Any]]],
-              blank_rows: int = 0) -> None:
+    def table(
+        self,
+        g: FieldDef,
+        sec: Section,
+        rows: Sequence[tuple[int, Mapping[str, Any]]],
+        blank_rows: int = 0,
+    ) -> None:
         s = self.s
         cols = self._columns(g)
         widths = self._widths(cols)
@@ -537,7 +604,8 @@ class _FormWriter:
         for entry in entries:
             if entry is None:
                 cells: list[tuple[list[str], bool | None]] = [
-                    ([], False if c.type == "yes_no" else None) for c in cols]
+                    ([], False if c.type == "yes_no" else None) for c in cols
+                ]
                 number, details = "", ""
             else:
                 idx, row = entry
@@ -562,8 +630,7 @@ class _FormWriter:
                 y = s.y - 10.5
                 for line in lines:
                     bold = line == "(continued on the addendum)"
-                    s.text(x + 3, y, line, font=BOLD if bold else REGULAR,
-                           size=7 if bold else 8.5)
+                    s.text(x + 3, y, line, font=BOLD if bold else REGULAR, size=7 if bold else 8.5)
                     y -= 10.5
                 x += w
             if detail_lines:
@@ -577,8 +644,11 @@ class _FormWriter:
 
     def group(self, g: FieldDef, sec: Section) -> None:
         raw = value_of(g, self.values)
-        rows = [(i, r) for i, r in enumerate(raw if isinstance(raw, list) else [])
-                if isinstance(r, dict)]
+        rows = [
+            (i, r)
+            for i, r in enumerate(raw if isinstance(raw, list) else [])
+            if isinstance(r, dict)
+        ]
         limit = g.pdf_rows
         shown = rows if limit is None else rows[:limit]
         blank = 0
@@ -591,8 +661,13 @@ class _FormWriter:
         if limit is not None and len(rows) > limit:
             heading = f"Section {sec.number}, {item_name(g.id)}, continued"
             first, last = rows[limit][0] + 1, rows[-1][0] + 1
-            self.s.paragraph(f"Rows {first}–{last} continue on the addendum: {heading}.",
-                             font=BOLD, size=7.8, color=BAR, after=6)
+            self.s.paragraph(
+                f"Rows {first}–{last} continue on the addendum: {heading}.",
+                font=BOLD,
+                size=7.8,
+                color=BAR,
+                after=6,
+            )
             self.pending.append(_Continuation(heading, g.label, group=g, rows=rows[limit:]))
 
     def attachments(self, f: FieldDef) -> None:
@@ -600,8 +675,12 @@ class _FormWriter:
         s = self.s
         self.label_line(f.label, keep=40)
         items = self.plan.all_attachments()
-        cols = (("Exhibit / place", 92.0), ("Description", 0.0), ("Category", 150.0),
-                ("Date", 62.0))
+        cols = (
+            ("Exhibit / place", 92.0),
+            ("Description", 0.0),
+            ("Category", 150.0),
+            ("Date", 62.0),
+        )
         fixed = sum(w for _, w in cols)
         widths = [w or WIDTH - fixed for _, w in cols]
         h = 15.0
@@ -614,17 +693,21 @@ class _FormWriter:
                 s.text(x + 3, s.y - 10, title, font=BOLD, size=7)
                 x += w
             s.y -= h
+
         head()
         if not items:
             s.box(LEFT, s.y, WIDTH, 16)
-            s.text(LEFT + 4, s.y - 11, "No supporting documents attached.", size=8.5,
-                   color=MUTED)
+            s.text(LEFT + 4, s.y - 11, "No supporting documents attached.", size=8.5, color=MUTED)
             s.y -= 22
             return
         for att in items:
             cat = self.d.category(att.category)
-            cells = [self.plan.location(att.id), att.description,
-                     cat.label if cat else att.category, format_us(att.date)]
+            cells = [
+                self.plan.location(att.id),
+                att.description,
+                cat.label if cat else att.category,
+                format_us(att.date),
+            ]
             wrapped = [s.wrap(c, w - 6, size=8) for c, w in zip(cells, widths, strict=True)]
             rh = max(max(len(x), 1) for x in wrapped) * 10 + 6
             if s.ensure(rh):
@@ -663,14 +746,21 @@ class _FormWriter:
             def again(heading: str = heading) -> None:
                 s.text(LEFT, s.y - 9, f"{heading} (continued)", font=BOLD, size=8, color=MUTED)
                 s.y -= 14
+
             s.paragraph(item.text, size=VALUE, leading=LEADING, after=8, on_break=again)
 
 
-def render_form(draft: Draft, definition: FormDefinition, *, plan: PacketPlan | None = None,
-                section_notes: Mapping[str, Sequence[str]] | None = None) -> Rendered:
+def render_form(
+    draft: Draft,
+    definition: FormDefinition,
+    *,
+    plan: PacketPlan | None = None,
+    section_notes: Mapping[str, Sequence[str]] | None = None,
+) -> Rendered:
     """Form 7001 for ``draft`` as a PDF, with a bookmark per section."""
     plan = plan or plan_packet(draft, definition)
     writer = _FormWriter(draft, definition, plan, section_notes or {})
     title = f"{definition.number}, {definition.title}"
-    return render_paged(title, writer.draw, footer=footer_for(definition, draft),
-                        header=writer.header)
+    return render_paged(
+        title, writer.draw, footer=footer_for(definition, draft), header=writer.header
+    )

@@ -51,8 +51,14 @@ class PartRow:
     pages: str
 
 
-def render_index(draft: Draft, definition: FormDefinition, parts: Sequence[PartRow],
-                 rows: Sequence[IndexRow], *, show_sha: bool = True) -> Rendered:
+def render_index(
+    draft: Draft,
+    definition: FormDefinition,
+    parts: Sequence[PartRow],
+    rows: Sequence[IndexRow],
+    *,
+    show_sha: bool = True,
+) -> Rendered:
     client = facts.client_name(draft) or "(client name not entered)"
     receipts = facts.forms_and_receipts(draft)
 
@@ -60,8 +66,7 @@ def render_index(draft: Draft, definition: FormDefinition, parts: Sequence[PartR
         s.text(LEFT, TOP, "Exhibit Index", font=BOLD, size=17, color=BAR)
         s.text(LEFT, TOP - 17, f"{definition.number}, {definition.title}", font=BOLD, size=10)
         s.y = TOP - 30
-        s.paragraph(" · ".join(p for p in (client, receipts) if p), size=9.5, color=MUTED,
-                    after=10)
+        s.paragraph(" · ".join(p for p in (client, receipts) if p), size=9.5, color=MUTED, after=10)
         s.text(LEFT, s.y - 2, "Contents of this packet", font=BOLD, size=10)
         s.y -= 10
         for part in parts:
@@ -88,6 +93,7 @@ def render_index(draft: Draft, definition: FormDefinition, parts: Sequence[PartR
                 s.text(x + 4, s.y - 11, title, font=BOLD, size=8, color=WHITE)
                 x += w
             s.y -= 16
+
         head()
         if not rows:
             s.box(LEFT, s.y, WIDTH, 18)
@@ -114,15 +120,23 @@ def render_index(draft: Draft, definition: FormDefinition, parts: Sequence[PartR
                         s.text(x + 4, y + 1.5, line, size=7.5, color=MUTED)
                         y -= 9.5
                 else:
-                    s.text(x + 4, s.y - 12, cell, font=BOLD if i == 0 else REGULAR,
-                           size=9 if i < 4 else 7.5)
+                    s.text(
+                        x + 4,
+                        s.y - 12,
+                        cell,
+                        font=BOLD if i == 0 else REGULAR,
+                        size=9 if i < 4 else 7.5,
+                    )
                 x += w
             s.y -= h
         s.y -= 10
         if show_sha and rows:
-            s.paragraph("SHA-256: the first 12 hexadecimal digits of the checksum of each file "
-                        "as received; the full values are in the packet manifest.", size=7.5,
-                        color=MUTED)
+            s.paragraph(
+                "SHA-256: the first 12 hexadecimal digits of the checksum of each file "
+                "as received; the full values are in the packet manifest.",
+                size=7.5,
+                color=MUTED,
+            )
 
     def footer(page: int, total: int | None) -> str:
         return f"Exhibit index · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
@@ -138,21 +152,41 @@ def render_tabs(tabs: Sequence[tuple[str, str, str | None]]) -> Rendered:
             if n:
                 s.new_page()
             mid = PAGE_H * 0.58
-            s.text(PAGE_W / 2, mid + 20, f"EXHIBIT {label}", font=BOLD, size=46,
-                   color=BAR, align="center")
+            s.text(
+                PAGE_W / 2,
+                mid + 20,
+                f"EXHIBIT {label}",
+                font=BOLD,
+                size=46,
+                color=BAR,
+                align="center",
+            )
             s.y = mid - 6
             for line in s.wrap(title, WIDTH - 80, size=14):
                 s.text(PAGE_W / 2, s.y, line, size=14, align="center")
                 s.y -= 18
             if when:
-                s.text(PAGE_W / 2, s.y - 4, f"Dated {format_us(when)}", size=10.5, color=MUTED,
-                       align="center")
+                s.text(
+                    PAGE_W / 2,
+                    s.y - 4,
+                    f"Dated {format_us(when)}",
+                    size=10.5,
+                    color=MUTED,
+                    align="center",
+                )
             tab_w, slots = 96.0, 5
             x = LEFT + (n % slots) * ((WIDTH - tab_w) / (slots - 1))
             y = STAMP_BAND + 10
             s.c.setFillColor(BAR)
             s.c.roundRect(x, y, tab_w, 34, 6, stroke=0, fill=1)
-            s.text(x + tab_w / 2, y + 12, f"Exhibit {label}", font=BOLD, size=12,
-                   color=WHITE, align="center")
+            s.text(
+                x + tab_w / 2,
+                y + 12,
+                f"Exhibit {label}",
+                font=BOLD,
+                size=12,
+                color=WHITE,
+                align="center",
+            )
 
     return render_paged("Exhibit tabs", draw)

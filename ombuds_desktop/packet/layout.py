@@ -63,13 +63,24 @@ FooterFn = Callable[[int, int | None], str]
 class Sheet:
     """A canvas with a cursor (``y``), page breaks, a per-page header and a footer."""
 
-    def __init__(self, *, title: str, total_pages: int | None = None,
-                 footer: FooterFn | None = None,
-                 header: Callable[[Sheet], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        total_pages: int | None = None,
+        footer: FooterFn | None = None,
+        header: Callable[[Sheet], None] | None = None,
+    ) -> None:
         fonts.register()
         self._buf = BytesIO()
-        self.c = Canvas(self._buf, pagesize=letter, invariant=1, pageCompression=1,
-                        initialFontName=REGULAR, initialFontSize=9.5)
+        self.c = Canvas(
+            self._buf,
+            pagesize=letter,
+            invariant=1,
+            pageCompression=1,
+            initialFontName=REGULAR,
+            initialFontSize=9.5,
+        )
         self.c.setTitle(title)
         self.c.setCreator("Ombuds Desktop")
         self.c.setAuthor("")
@@ -119,8 +130,17 @@ class Sheet:
         return Rendered(self._buf.getvalue(), self.page, list(self.marks), set(self.missing))
 
     # -- drawing -------------------------------------------------------------
-    def text(self, x: float, y: float, s: str, *, font: str = REGULAR, size: float = 9.5,
-             color: Color = INK, align: str = "left") -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        font: str = REGULAR,
+        size: float = 9.5,
+        color: Color = INK,
+        align: str = "left",
+    ) -> None:
         if not s:
             return
         s = fonts.clean(s).replace("\n", " ")
@@ -137,9 +157,19 @@ class Sheet:
     def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
         return fonts.wrap(s, font, size, width)
 
-    def paragraph(self, s: str, *, x: float = LEFT, width: float = WIDTH, font: str = REGULAR,
-                  size: float = 9.5, leading: float | None = None, color: Color = INK,
-                  after: float = 4.0, on_break: Callable[[], None] | None = None) -> None:
+    def paragraph(
+        self,
+        s: str,
+        *,
+        x: float = LEFT,
+        width: float = WIDTH,
+        font: str = REGULAR,
+        size: float = 9.5,
+        leading: float | None = None,
+        color: Color = INK,
+        after: float = 4.0,
+        on_break: Callable[[], None] | None = None,
+    ) -> None:
         """Wrapped text at the cursor, continuing on new pages as needed."""
         leading = leading or size * 1.3
         for line in self.wrap(s, width, font=font, size=size):
@@ -156,19 +186,30 @@ class Sheet:
         self.c.setFillColor(WHITE)
         self.c.rect(x, y, size, size, stroke=1, fill=1)
         if checked:
-            self.text(x + size / 2, y + size * 0.14, "X", font=BOLD, size=size * 1.05,
-                      align="center")
+            self.text(
+                x + size / 2, y + size * 0.14, "X", font=BOLD, size=size * 1.05, align="center"
+            )
 
-    def box(self, x: float, top: float, w: float, h: float, *, fill: Color | None = None,
-            stroke: Color = RULE, width: float = 0.6) -> None:
+    def box(
+        self,
+        x: float,
+        top: float,
+        w: float,
+        h: float,
+        *,
+        fill: Color | None = None,
+        stroke: Color = RULE,
+        width: float = 0.6,
+    ) -> None:
         self.c.setStrokeColor(stroke)
         self.c.setLineWidth(width)
         if fill is not None:
             self.c.setFillColor(fill)
         self.c.rect(x, top - h, w, h, stroke=1, fill=1 if fill is not None else 0)
 
-    def hline(self, x1: float, x2: float, y: float, *, color: Color = INK,
-              width: float = 0.7) -> None:
+    def hline(
+        self, x1: float, x2: float, y: float, *, color: Color = INK, width: float = 0.7
+    ) -> None:
         self.c.setStrokeColor(color)
         self.c.setLineWidth(width)
         self.c.line(x1, y, x2, y)
@@ -182,9 +223,13 @@ class Sheet:
         self.y -= h + 6
 
 
-def render_paged(title: str, draw: Callable[[Sheet], None], *,
-                 footer: FooterFn | None = None,
-                 header: Callable[[Sheet], None] | None = None) -> Rendered:
+def render_paged(
+    title: str,
+    draw: Callable[[Sheet], None],
+    *,
+    footer: FooterFn | None = None,
+    header: Callable[[Sheet], None] | None = None,
+) -> Rendered:
     """Lay out twice: once to count pages, once to print "Page X of Y" with the real Y."""
     probe = Sheet(title=title, footer=footer, header=header)
     draw(probe)

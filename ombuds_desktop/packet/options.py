@@ -27,8 +27,7 @@ __all__ = ["MB", "PARTS", "Cancelled", "CancelToken", "PacketOptions", "Progress
 class Steps:
     """Counts progress steps and checks for cancellation at each one."""
 
-    def __init__(self, total: int, progress: ProgressFn | None,
-                 cancel: CancelToken | None) -> None:
+    def __init__(self, total: int, progress: ProgressFn | None, cancel: CancelToken | None) -> None:
         self.total, self.done = max(total, 1), 0
         self._progress, self._cancel = progress, cancel
 
@@ -87,8 +86,7 @@ class PacketOptions:
         return replace(self, **changes)
 
     @classmethod
-    def from_draft(cls, draft_options: Mapping[str, Any] | None,
-                   **overrides: Any) -> PacketOptions:
+    def from_draft(cls, draft_options: Mapping[str, Any] | None, **overrides: Any) -> PacketOptions:
         """Options saved with a draft (``draft.options["packet"]``), then ``overrides``.
 
         Unknown or mistyped keys are ignored: options are a convenience, and a

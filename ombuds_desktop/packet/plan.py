@@ -62,8 +62,9 @@ class PacketPlan:
         return out
 
 
-def _ordered(draft: Draft, definition: FormDefinition,
-             explicit: tuple[str, ...]) -> list[Attachment]:
+def _ordered(
+    draft: Draft, definition: FormDefinition, explicit: tuple[str, ...]
+) -> list[Attachment]:
     """The user's explicit order first, then the rest by category order (stable)."""
     rank = {c: i for i, c in enumerate(definition.category_ids())}
     by_id = {a.id: a for a in draft.attachments}
@@ -74,8 +75,9 @@ def _ordered(draft: Draft, definition: FormDefinition,
     return first + rest
 
 
-def plan_packet(draft: Draft, definition: FormDefinition,
-                options: PacketOptions | None = None) -> PacketPlan:
+def plan_packet(
+    draft: Draft, definition: FormDefinition, options: PacketOptions | None = None
+) -> PacketPlan:
     options = options or PacketOptions()
     ordered = _ordered(draft, definition, options.exhibit_order)
     skipped = tuple(a for a in ordered if a.id in options.skip)
@@ -104,8 +106,14 @@ def plan_packet(draft: Draft, definition: FormDefinition,
         if a.category in fixed:
             continue
         cat = definition.category(a.category)
-        exhibits.append(Exhibit(exhibit_label(len(exhibits), options.label_style), a,
-                                tuple(translations.get(a.id, [])), cat.label if cat else ""))
+        exhibits.append(
+            Exhibit(
+                exhibit_label(len(exhibits), options.label_style),
+                a,
+                tuple(translations.get(a.id, [])),
+                cat.label if cat else "",
+            )
+        )
     locations: dict[str, str] = {}
     for a in scans:
         locations[a.id] = "Signed Section 9"

@@ -58,7 +58,7 @@ def filing_fingerprint(draft: Draft) -> str:
 
 
 def page_id(draft: Draft, printed_on: date) -> str:
-    """"5a0c1f2e-20261124-3fa9c2d1": draft, print date, content hash."""
+    """ "5a0c1f2e-20261124-3fa9c2d1": draft, print date, content hash."""
     return f"{short_id(draft)}-{printed_on:%Y%m%d}-{filing_fingerprint(draft)[:8]}"
 
 
@@ -76,8 +76,7 @@ def _category_text(draft: Draft) -> str:
     return ", ".join(labels)
 
 
-def wet_ink_notes(draft: Draft, page: str | None, *, scanned: bool = False
-                  ) -> dict[str, list[str]]:
+def wet_ink_notes(draft: Draft, page: str | None, *, scanned: bool = False) -> dict[str, list[str]]:
     """What the printed Section 9 says about the wet-ink signature (R20), if anything."""
     if not facts.wet_ink_required(draft):
         return {}
@@ -85,16 +84,21 @@ def wet_ink_notes(draft: Draft, page: str | None, *, scanned: bool = False
     if scanned:
         where = "the scan of the page signed in ink follows this form"
     else:
-        where = (f"on the separate signature page{f' {page}' if page else ''}, which follows "
-                 "this form")
-    notes = [f"Wet-ink signature required ({_category_text(draft)}): {client} signs Section 9 "
-             f"by hand, in ink; {where}."]
+        where = (
+            f"on the separate signature page{f' {page}' if page else ''}, which follows this form"
+        )
+    notes = [
+        f"Wet-ink signature required ({_category_text(draft)}): {client} signs Section 9 "
+        f"by hand, in ink; {where}."
+    ]
     if draft.get("s9.capacity") == "representative":
-        notes.append("The attorney or accredited representative signs Section 9 on the client's "
-                     "behalf and completes Section 10, with the Form G-28 on file enclosed. "
-                     "Because the client is a T, U, VAWA, asylee or refugee applicant, the "
-                     "client's own wet-ink signature is also provided, as rule R20 asks by "
-                     "default.")
+        notes.append(
+            "The attorney or accredited representative signs Section 9 on the client's "
+            "behalf and completes Section 10, with the Form G-28 on file enclosed. "
+            "Because the client is a T, U, VAWA, asylee or refugee applicant, the "
+            "client's own wet-ink signature is also provided, as rule R20 asks by "
+            "default."
+        )
     return {SIGNATURE_SECTION: notes}
 
 
@@ -102,8 +106,9 @@ def _section(definition: FormDefinition) -> Section | None:
     return next((s for s in definition.sections if s.id == SIGNATURE_SECTION), None)
 
 
-def render_signature_page(draft: Draft, definition: FormDefinition, *,
-                          printed_on: date) -> Rendered:
+def render_signature_page(
+    draft: Draft, definition: FormDefinition, *, printed_on: date
+) -> Rendered:
     """The one-page wet-ink Section 9 for this filing."""
     pid = page_id(draft, printed_on)
     section = _section(definition)
@@ -114,13 +119,25 @@ def render_signature_page(draft: Draft, definition: FormDefinition, *,
     instructions = [str(i) for i in definition.consent.get("wet_ink_instructions", [])]
 
     def draw(s: Sheet) -> None:
-        s.text(LEFT, TOP, f"{definition.number}, {definition.title}", font=BOLD, size=10,
-               color=MUTED)
-        s.text(RIGHT, TOP, f"OMB No. {definition.omb} · {definition.edition_label}", size=7.5,
-               color=MUTED, align="right")
+        s.text(
+            LEFT, TOP, f"{definition.number}, {definition.title}", font=BOLD, size=10, color=MUTED
+        )
+        s.text(
+            RIGHT,
+            TOP,
+            f"OMB No. {definition.omb} · {definition.edition_label}",
+            size=7.5,
+            color=MUTED,
+            align="right",
+        )
         s.text(LEFT, TOP - 24, f"{heading}: signature page", font=BOLD, size=15, color=BAR)
-        s.text(LEFT, TOP - 39, "To be signed by hand, in ink. No typed, stamped, pasted or "
-               "electronic signature.", font=BOLD, size=9.5)
+        s.text(
+            LEFT,
+            TOP - 39,
+            "To be signed by hand, in ink. No typed, stamped, pasted or electronic signature.",
+            font=BOLD,
+            size=9.5,
+        )
         s.y = TOP - 52
         rows = [("Applicant or petitioner (Section 5)", client)]
         if draft.get("s5.a_number"):
@@ -128,18 +145,24 @@ def render_signature_page(draft: Draft, definition: FormDefinition, *,
         if draft.get("s5.dob"):
             rows.append(("Date of birth", format_us(draft.get("s5.dob"))))
         for f in facts.filings(draft):
-            text = " · ".join(p for p in (
-                f"Form {f.form_number}" if f.form_number else "",
-                f"Receipt number {f.receipt_number}" if f.receipt_number else "No receipt yet",
-                f"received {format_us(f.receipt_date)}" if f.receipt_date else "") if p)
+            text = " · ".join(
+                p
+                for p in (
+                    f"Form {f.form_number}" if f.form_number else "",
+                    f"Receipt number {f.receipt_number}" if f.receipt_number else "No receipt yet",
+                    f"received {format_us(f.receipt_date)}" if f.receipt_date else "",
+                )
+                if p
+            )
             rows.append(("Filing" + (" (primary)" if f.primary else ""), text))
         h = 14 * len(rows) + 10
         s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
         y = s.y - 15
         for label, value in rows:
             s.text(LEFT + 8, y, label, size=8, color=MUTED)
-            s.text(LEFT + 180, y, value, font=BOLD if label.startswith("Appl") else REGULAR,
-                   size=9.5)
+            s.text(
+                LEFT + 180, y, value, font=BOLD if label.startswith("Appl") else REGULAR, size=9.5
+            )
             y -= 14
         s.y -= h + 12
         if instructions:
@@ -147,13 +170,17 @@ def render_signature_page(draft: Draft, definition: FormDefinition, *,
             s.y -= 6
             for n, item in enumerate(instructions, 1):
                 s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
-                s.paragraph(item, x=LEFT + 16, width=WIDTH - 16, size=9, leading=11.5,
-                            after=2)
+                s.paragraph(item, x=LEFT + 16, width=WIDTH - 16, size=9, leading=11.5, after=2)
             s.y -= 6
         if draft.get("s9.capacity") == "representative" and facts.wet_ink_required(draft):
-            s.paragraph("Your attorney or accredited representative may also sign Section 9 for "
-                        "you. Because of your status category, your own signature in ink is "
-                        "still needed on this page.", font=BOLD, size=9, after=8)
+            s.paragraph(
+                "Your attorney or accredited representative may also sign Section 9 for "
+                "you. Because of your status category, your own signature in ink is "
+                "still needed on this page.",
+                font=BOLD,
+                size=9,
+                after=8,
+            )
         s.bar(heading)
         s.paragraph(consent, size=9.5, leading=12.5, after=4)
         note = consent_provenance_note(definition)
@@ -169,14 +196,25 @@ def render_signature_page(draft: Draft, definition: FormDefinition, *,
         s.hline(LEFT, LEFT + WIDTH * 0.64, s.y, width=1.1)
         s.hline(LEFT + WIDTH * 0.64 + 24, RIGHT, s.y, width=1.1)
         s.text(LEFT, s.y - 11, "Signature, in ink", font=BOLD, size=8.5)
-        s.text(LEFT + WIDTH * 0.64 + 24, s.y - 11, "Date (mm/dd/yyyy), written by hand",
-               font=BOLD, size=8.5)
+        s.text(
+            LEFT + WIDTH * 0.64 + 24,
+            s.y - 11,
+            "Date (mm/dd/yyyy), written by hand",
+            font=BOLD,
+            size=8.5,
+        )
         s.y -= 34
-        s.paragraph(f"This page belongs only to the filing identified above (signature page "
-                    f"{pid}). Do not copy it for another request.", size=8, color=MUTED)
+        s.paragraph(
+            f"This page belongs only to the filing identified above (signature page "
+            f"{pid}). Do not copy it for another request.",
+            size=8,
+            color=MUTED,
+        )
 
     def footer(page: int, total: int | None) -> str:
-        return (f"Signature page {pid} · {client} · Page {page} of {total or '…'} · "
-                "Keep the original signed page")
+        return (
+            f"Signature page {pid} · {client} · Page {page} of {total or '…'} · "
+            "Keep the original signed page"
+        )
 
     return render_paged(f"{heading}: signature page", draw, footer=footer)

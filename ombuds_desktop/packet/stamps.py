@@ -42,8 +42,9 @@ class Stamp:
     watermark: bool = False
 
 
-def page_number_text(index: int, total: int, bates_prefix: str | None, digits: int = 6,
-                     start: int = 1) -> str:
+def page_number_text(
+    index: int, total: int, bates_prefix: str | None, digits: int = 6, start: int = 1
+) -> str:
     if bates_prefix is not None:
         return f"{bates_prefix}{start + index:0{digits}d}"
     return f"Page {index + 1} of {total}"
@@ -99,30 +100,38 @@ def apply(writer: PdfWriter, stamps: Sequence[Stamp], first: int = 0) -> None:
     decoded, renamed or re-compressed, which keeps stamping a 300-page packet
     fast and leaves the exhibits' content streams byte-for-byte as they were.
     """
-    pages = list(writer.pages)[first:first + len(stamps)]
+    pages = list(writer.pages)[first : first + len(stamps)]
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
     over = overlay(sizes, stamps)
-    push, pop, draw = (_stream(writer, data) for data in (b"q\n", b"\nQ\n",
-                                                          b"q /OmbStamp Do Q\n"))
+    push, pop, draw = (_stream(writer, data) for data in (b"q\n", b"\nQ\n", b"q /OmbStamp Do Q\n"))
     for page, (w, h), stamp_page in zip(pages, sizes, over.pages, strict=True):
         source = stamp_page["/Contents"].get_object()
         form = EncodedStreamObject()
         form._data = source._data
         if "/Filter" in source:
             form[NameObject("/Filter")] = source["/Filter"].clone(writer)
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w),
-                                              FloatObject(h)]),
-            NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
-        })
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(
+                    [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
+                ),
+                NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
+            }
+        )
         resources = page.get("/Resources")
-        resources = DictionaryObject(resources.get_object().items()) if resources is not None \
+        resources = (
+            DictionaryObject(resources.get_object().items())
+            if resources is not None
             else DictionaryObject()
+        )
         xobjects = resources.get("/XObject")
-        xobjects = DictionaryObject(xobjects.get_object().items()) if xobjects is not None \
+        xobjects = (
+            DictionaryObject(xobjects.get_object().items())
+            if xobjects is not None
             else DictionaryObject()
+        )
         xobjects[NameObject("/OmbStamp")] = writer._add_object(form)
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources

@@ -22,9 +22,19 @@ from ombuds_desktop.formdef.model import (
 from ombuds_desktop.geo import country_name
 from ombuds_desktop.identifiers import format_a_number, normalize_a_number
 
-__all__ = ["ADDRESS_PARTS", "PART_LABELS", "PERSON_NAME_PARTS", "address_lines", "display",
-           "exhibit_label", "field_shown", "options_for", "section_shown", "short_id",
-           "value_of"]
+__all__ = [
+    "ADDRESS_PARTS",
+    "PART_LABELS",
+    "PERSON_NAME_PARTS",
+    "address_lines",
+    "display",
+    "exhibit_label",
+    "field_shown",
+    "options_for",
+    "section_shown",
+    "short_id",
+    "value_of",
+]
 
 #: Captions of the parts of composite answers (the same for every edition).
 PART_LABELS = {
@@ -137,4 +147,3 @@ def exhibit_label(index: int, style: str) -> str:
         n = n // 26 - 1
         if n < 0:
             return label
-

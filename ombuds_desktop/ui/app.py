@@ -39,10 +39,15 @@ ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
 class Settings:
     """Preferences (never client data), namespaced in QSettings."""
 
-    DEFAULTS: dict[str, Any] = {"idle_lock_minutes": 10, "label_style": "letters",
-                                "email_budget_mb": 10.0, "output_folder": "",
-                                "default_profile": "", "clipboard_clear_seconds": 30,
-                                "tab_pages": True}
+    DEFAULTS: dict[str, Any] = {
+        "idle_lock_minutes": 10,
+        "label_style": "letters",
+        "email_budget_mb": 10.0,
+        "output_folder": "",
+        "default_profile": "",
+        "clipboard_clear_seconds": 30,
+        "tab_pages": True,
+    }
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.q = qsettings or QSettings(ORG, "ombuds-desktop")
@@ -69,8 +74,12 @@ class Settings:
 class ActivityWatcher(QObject):
     """Remembers the wall-clock time of the last keyboard or mouse input (sleep counts)."""
 
-    INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
-             QEvent.Type.MouseMove}
+    INPUT = {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.Wheel,
+        QEvent.Type.MouseMove,
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,8 +102,10 @@ class SessionWatcher(QObject):
 
     lock_now = Signal()
 
-    SCREENSAVERS = (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
-                    ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"))
+    SCREENSAVERS = (
+        ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
+        ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
+    )
 
     def start(self) -> list[str]:
         try:
@@ -105,13 +116,19 @@ class SessionWatcher(QObject):
         watching = []
         system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
         if system.isConnected() and system.connect(
-                "", "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
-                "PrepareForSleep", self, SLOT("prepare_for_sleep(bool)")):
+            "",
+            "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager",
+            "PrepareForSleep",
+            self,
+            SLOT("prepare_for_sleep(bool)"),
+        ):
             watching.append("sleep")
         if session.isConnected():
             for interface, path in self.SCREENSAVERS:
-                if session.connect("", path, interface, "ActiveChanged", self,
-                                   SLOT("screen_saver(bool)")):
+                if session.connect(
+                    "", path, interface, "ActiveChanged", self, SLOT("screen_saver(bool)")
+                ):
                     watching.append(interface)
         return watching
 
@@ -120,12 +137,19 @@ class SessionWatcher(QObject):
 
         system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
         if system.isConnected():
-            system.disconnect("", "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
-                              "PrepareForSleep", self, SLOT("prepare_for_sleep(bool)"))
+            system.disconnect(
+                "",
+                "/org/freedesktop/login1",
+                "org.freedesktop.login1.Manager",
+                "PrepareForSleep",
+                self,
+                SLOT("prepare_for_sleep(bool)"),
+            )
         if session.isConnected():
             for interface, path in self.SCREENSAVERS:
-                session.disconnect("", path, interface, "ActiveChanged", self,
-                                   SLOT("screen_saver(bool)"))
+                session.disconnect(
+                    "", path, interface, "ActiveChanged", self, SLOT("screen_saver(bool)")
+                )
 
     @Slot(bool)
     def prepare_for_sleep(self, sleeping: bool) -> None:
@@ -180,8 +204,11 @@ class AppState(QObject):
         self.passphrase_protected = info.protection == "passphrase"
         for _attempt in range(5):
             if self.passphrase_protected:
-                passphrase = ask_passphrase(parent, "Unlock Ombuds Desktop",
-                                            "Type the passphrase of your Ombuds Desktop vault.")
+                passphrase = ask_passphrase(
+                    parent,
+                    "Unlock Ombuds Desktop",
+                    "Type the passphrase of your Ombuds Desktop vault.",
+                )
                 if passphrase is None:
                     return False
             try:
@@ -189,12 +216,20 @@ class AppState(QObject):
                 self.locked = False
                 return True
             except WrongPassphraseError:
-                show_error(parent, "Wrong passphrase", "That passphrase does not open the "
-                           "vault. Check Caps Lock and try again, or use your recovery code.")
+                show_error(
+                    parent,
+                    "Wrong passphrase",
+                    "That passphrase does not open the "
+                    "vault. Check Caps Lock and try again, or use your recovery code.",
+                )
             except (KeyMissingError, KeyringUnavailableError) as exc:
-                if not confirm(parent, "The key is not available", f"{exc}\n\nUnlock with "
-                               "your recovery code now?", yes="Use the recovery code",
-                               no="Quit"):
+                if not confirm(
+                    parent,
+                    "The key is not available",
+                    f"{exc}\n\nUnlock with your recovery code now?",
+                    yes="Use the recovery code",
+                    no="Quit",
+                ):
                     return False
                 return self.recover(parent)
             except VaultError as exc:
@@ -205,19 +240,25 @@ class AppState(QObject):
     def recover(self, parent: QWidget | None) -> bool:
         from ombuds_desktop.vault import KeyringUnavailableError, Vault, VaultError
 
-        code, ok = QInputDialog.getText(parent, "Recovery code",
-                                        "Type the recovery code you printed or saved when the "
-                                        "vault was created:", QLineEdit.EchoMode.Normal)
+        code, ok = QInputDialog.getText(
+            parent,
+            "Recovery code",
+            "Type the recovery code you printed or saved when the vault was created:",
+            QLineEdit.EchoMode.Normal,
+        )
         if not ok or not code.strip():
             return False
         try:
             try:
                 self.vault = Vault.recover(self.data_dir, code)
             except KeyringUnavailableError:
-                passphrase = ask_passphrase(parent, "Choose a passphrase",
-                                            "This computer has no usable keyring. Choose a "
-                                            "passphrase to protect the vault from now on.",
-                                            confirm=True)
+                passphrase = ask_passphrase(
+                    parent,
+                    "Choose a passphrase",
+                    "This computer has no usable keyring. Choose a "
+                    "passphrase to protect the vault from now on.",
+                    confirm=True,
+                )
                 if passphrase is None:
                     return False
                 self.vault = Vault.recover(self.data_dir, code, new_passphrase=passphrase)
@@ -231,19 +272,24 @@ class AppState(QObject):
         from ombuds_desktop.vault import KeyringUnavailableError, Vault, VaultError
 
         QMessageBox.information(
-            parent, "Welcome to Ombuds Desktop",
+            parent,
+            "Welcome to Ombuds Desktop",
             "Ombuds Desktop keeps every draft on this computer, encrypted. It will now create "
             "your vault and keep its key in this computer's keyring (or, if there is none, "
             "protect it with a passphrase you choose). You will then see a recovery code to "
-            "print or save.")
+            "print or save.",
+        )
         try:
             try:
                 self.vault, code = Vault.create(self.data_dir)
             except KeyringUnavailableError as exc:
                 passphrase = ask_passphrase(
-                    parent, "Choose a passphrase",
+                    parent,
+                    "Choose a passphrase",
                     f"{exc}\n\nChoose a passphrase to protect the vault instead. You will "
-                    "type it each time you open Ombuds Desktop.", confirm=True)
+                    "type it each time you open Ombuds Desktop.",
+                    confirm=True,
+                )
                 if passphrase is None:
                     return False
                 self.vault, code = Vault.create(self.data_dir, passphrase=passphrase)
@@ -252,9 +298,14 @@ class AppState(QObject):
             show_error(parent, "The vault could not be created", exc)
             return False
         RecoveryCodeDialog(parent, code).exec()
-        if confirm(parent, "Your details", "Set up your representative profile now? Ombuds "
-                   "Desktop fills Section 10 of every new draft from it.", yes="Set it up",
-                   no="Later"):
+        if confirm(
+            parent,
+            "Your details",
+            "Set up your representative profile now? Ombuds "
+            "Desktop fills Section 10 of every new draft from it.",
+            yes="Set it up",
+            no="Later",
+        ):
             from ombuds_desktop.ui.settings import edit_profile
 
             profile = edit_profile(parent, self, None)
@@ -272,13 +323,16 @@ class AppState(QObject):
             return None
 
     def describe_status(self, info: Any) -> str:
-        protection = {"keyring": "key kept in the system keyring",
-                      "passphrase": "key protected by your passphrase"}.get(
-            info.protection, str(info.protection))
-        return (f"Location: {info.data_dir}\nProtection: AES-256-GCM, {protection}\n"
-                f"Recovery code set: {'yes' if info.recovery_code_set else 'no'}\n"
-                f"Drafts: {info.drafts} (in trash: {info.in_trash})\n"
-                f"Attachments: {info.attachments}")
+        protection = {
+            "keyring": "key kept in the system keyring",
+            "passphrase": "key protected by your passphrase",
+        }.get(info.protection, str(info.protection))
+        return (
+            f"Location: {info.data_dir}\nProtection: AES-256-GCM, {protection}\n"
+            f"Recovery code set: {'yes' if info.recovery_code_set else 'no'}\n"
+            f"Drafts: {info.drafts} (in trash: {info.in_trash})\n"
+            f"Attachments: {info.attachments}"
+        )
 
     def output_folder(self) -> str:
         folder = self.settings.output_folder
@@ -349,8 +403,7 @@ class AppState(QObject):
 
     def watch_clipboard(self) -> None:
         QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
-        self._watching.append((QGuiApplication.clipboard().dataChanged,
-                               self._clipboard_changed))
+        self._watching.append((QGuiApplication.clipboard().dataChanged, self._clipboard_changed))
 
     def _clipboard_changed(self) -> None:
         """Note a copy made in this app (it owns the clipboard, or one of its widgets has focus)."""
@@ -371,8 +424,7 @@ class AppState(QObject):
     # ------------------------------------------------------------------ geometry
 
     def save_geometry(self, window: QWidget) -> None:
-        self.settings.q.setValue(f"geometry/{window.objectName() or 'home'}",
-                                 window.saveGeometry())
+        self.settings.q.setValue(f"geometry/{window.objectName() or 'home'}", window.saveGeometry())
 
     def restore_geometry(self, window: QWidget) -> None:
         data = self.settings.q.value(f"geometry/{window.objectName() or 'home'}")

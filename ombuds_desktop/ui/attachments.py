@@ -51,8 +51,13 @@ def render_thumbnail(data: bytes) -> tuple[QPixmap | None, int]:
     reader.setAutoTransform(True)  # honour the EXIF orientation of phone photos
     image = reader.read() if reader.canRead() else QImage()
     if not image.isNull():
-        return QPixmap.fromImage(image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                              Qt.TransformationMode.SmoothTransformation)), 1
+        return QPixmap.fromImage(
+            image.scaled(
+                THUMB,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        ), 1
     from PySide6.QtPdf import QPdfDocument
 
     document = QPdfDocument()
@@ -96,8 +101,14 @@ class AttachmentsEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, definition: FormDefinition, field: FieldDef, vault: Any,
-                 email_budget_mb: float = 10.0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        definition: FormDefinition,
+        field: FieldDef,
+        vault: Any,
+        email_budget_mb: float = 10.0,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.definition = definition
         self.field = field
@@ -112,9 +123,11 @@ class AttachmentsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.needed = ProblemLabel()
         layout.addWidget(self.needed)
-        hint = QLabel("Add documents with “Add files…” or drag them here. Exhibits are "
-                      "printed in category order until you change the order here (drag, or "
-                      "Move up / Move down); then your order is kept.")
+        hint = QLabel(
+            "Add documents with “Add files…” or drag them here. Exhibits are "
+            "printed in category order until you change the order here (drag, or "
+            "Move up / Move down); then your order is kept."
+        )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -165,9 +178,12 @@ class AttachmentsEditor(QWidget):
         self.date_problem = QLabel()
         self.date_problem.setObjectName("hint")
         form.addRow("", self.date_problem)
-        for w, name in ((self.category, "Category"), (self.description, "Description"),
-                        (self.doc_date, "Date of the document"),
-                        (self.translation_of, "Translation of")):
+        for w, name in (
+            (self.category, "Category"),
+            (self.description, "Description"),
+            (self.doc_date, "Date of the document"),
+            (self.translation_of, "Translation of"),
+        ):
             w.setAccessibleName(name)
         self.category.currentIndexChanged.connect(self._edit)
         self.description.textEdited.connect(self._edit)
@@ -200,8 +216,9 @@ class AttachmentsEditor(QWidget):
             self.translation_of.addItem(att.description or "(no description)", att.id)
         self._loading = False
         if self.draft.attachments:
-            self.list.setCurrentRow(min(select if select is not None else 0,
-                                        len(self.draft.attachments) - 1))
+            self.list.setCurrentRow(
+                min(select if select is not None else 0, len(self.draft.attachments) - 1)
+            )
         else:
             self._show_details(-1)
         self._update_meter()
@@ -225,8 +242,10 @@ class AttachmentsEditor(QWidget):
     def _item_text(self, att: Attachment) -> str:
         cat = self.definition.category(att.category)
         _, pages, size = self._thumb(att)
-        bits = [att.description or "(no description yet)",
-                cat.label if cat else f"Unknown category {att.category!r}"]
+        bits = [
+            att.description or "(no description yet)",
+            cat.label if cat else f"Unknown category {att.category!r}",
+        ]
         facts = []
         if att.date:
             facts.append(format_us(att.date))
@@ -241,8 +260,10 @@ class AttachmentsEditor(QWidget):
     def _update_meter(self) -> None:
         total = sum(self._thumb(a)[2] for a in (self.draft.attachments if self.draft else []))
         over = total > self.budget
-        self.meter.setText(f"{'Over budget: ' if over else ''}{human_size(total)} of "
-                           f"{human_size(self.budget)} e-mail budget")
+        self.meter.setText(
+            f"{'Over budget: ' if over else ''}{human_size(total)} of "
+            f"{human_size(self.budget)} e-mail budget"
+        )
         self.meter.setProperty("severity", "warning" if over else "")
         self.meter.style().unpolish(self.meter)
         self.meter.style().polish(self.meter)
@@ -262,8 +283,9 @@ class AttachmentsEditor(QWidget):
             self.description.setText(att.description)
             self.doc_date.setText(format_us(att.date) if att.date else "")
             self.foreign.setChecked(att.foreign_language)
-            self.translation_of.setCurrentIndex(max(self.translation_of.findData(
-                att.translation_of), 0))
+            self.translation_of.setCurrentIndex(
+                max(self.translation_of.findData(att.translation_of), 0)
+            )
         else:
             self.description.clear()
             self.doc_date.clear()
@@ -328,18 +350,27 @@ class AttachmentsEditor(QWidget):
         def done(result) -> None:
             added, refused = result
             for _path, stored in added:
-                draft.attachments.append(Attachment(
-                    category="other", description="", path=stored.ref, sha256=stored.sha256,
-                    original_name=stored.original_name))
+                draft.attachments.append(
+                    Attachment(
+                        category="other",
+                        description="",
+                        path=stored.ref,
+                        sha256=stored.sha256,
+                        original_name=stored.original_name,
+                    )
+                )
             self._rebuild(select=len(draft.attachments) - len(added) if added else None)
             if added:
                 self.changed.emit()
             if refused:
                 show_error(self, "Some files were not added", "\n\n".join(refused))
 
-        return Operation(self, work).success(done).failure(
-            lambda exc: show_error(self, "Could not add the files", exc)).run(
-            "Encrypting the documents into the vault…")
+        return (
+            Operation(self, work)
+            .success(done)
+            .failure(lambda exc: show_error(self, "Could not add the files", exc))
+            .run("Encrypting the documents into the vault…")
+        )
 
     def remove_selected(self) -> None:
         att = self._current()
@@ -359,7 +390,8 @@ class AttachmentsEditor(QWidget):
         row = self.list.currentRow()
         target = row + delta
         if not (0 <= row < len(self.draft.attachments)) or not (
-                0 <= target < len(self.draft.attachments)):
+            0 <= target < len(self.draft.attachments)
+        ):
             return
         items = self.draft.attachments
         items[row], items[target] = items[target], items[row]
@@ -376,16 +408,16 @@ class AttachmentsEditor(QWidget):
     def _reordered(self, *_: object) -> None:
         if self._loading or self.draft is None:
             return
-        order = [self.list.item(i).data(Qt.ItemDataRole.UserRole)
-                 for i in range(self.list.count())]
+        order = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
         by_id = {a.id: a for a in self.draft.attachments}
         self.draft.attachments[:] = [by_id[i] for i in order if i in by_id]
         self._remember_order()
         self.changed.emit()
 
     def show_findings(self, findings: list[Finding]) -> None:
-        self.needed.show_findings([f for f in findings if f.field and
-                                   f.field.startswith("s8.documents")])
+        self.needed.show_findings(
+            [f for f in findings if f.field and f.field.startswith("s8.documents")]
+        )
 
     # ------------------------------------------------------------------ drag and drop
 

@@ -26,27 +26,31 @@ USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, LookupError
 def user_message(exc: BaseException) -> str:
     try:
         from ombuds_desktop.vault import VaultError
+
         user_types: tuple[type[BaseException], ...] = (*USER_ERRORS, VaultError)
     except ImportError:  # pragma: no cover - vault always present in the app
         user_types = USER_ERRORS
     if isinstance(exc, user_types) and str(exc):
         return str(exc)
-    return (f"An unexpected problem occurred ({type(exc).__name__}). Your saved work is not "
-            "affected. Please tell your support contact what you were doing when it happened.")
+    return (
+        f"An unexpected problem occurred ({type(exc).__name__}). Your saved work is not "
+        "affected. Please tell your support contact what you were doing when it happened."
+    )
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
     text = exc if isinstance(exc, str) else user_message(exc)
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 
-def confirm(parent: QWidget | None, title: str, text: str, yes: str = "Continue",
-            no: str = "Cancel") -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
+def confirm(
+    parent: QWidget | None, title: str, text: str, yes: str = "Continue", no: str = "Cancel"
+) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
     box.setTextFormat(Qt.TextFormat.PlainText)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -59,8 +63,9 @@ class PassphraseDialog(QDialog):
 
     MIN_LENGTH = 12
 
-    def __init__(self, parent: QWidget | None, title: str, text: str,
-                 confirm: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, confirm: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
@@ -83,8 +88,9 @@ class PassphraseDialog(QDialog):
         self.problem.setObjectName("problems")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -93,8 +99,9 @@ class PassphraseDialog(QDialog):
         text = self.first.text()
         if self.second is not None:
             if len(text) < self.MIN_LENGTH:
-                self.problem.setText(f"Use at least {self.MIN_LENGTH} characters; a few "
-                                     "unrelated words work well.")
+                self.problem.setText(
+                    f"Use at least {self.MIN_LENGTH} characters; a few unrelated words work well."
+                )
                 return
             if text != self.second.text():
                 self.problem.setText("The two passphrases are different; type them again.")
@@ -108,8 +115,9 @@ class PassphraseDialog(QDialog):
         return self.first.text()
 
 
-def ask_passphrase(parent: QWidget | None, title: str, text: str,
-                   confirm: bool = False) -> str | None:
+def ask_passphrase(
+    parent: QWidget | None, title: str, text: str, confirm: bool = False
+) -> str | None:
     dialog = PassphraseDialog(parent, title, text, confirm)
     return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -125,7 +133,8 @@ class RecoveryCodeDialog(QDialog):
         text = QLabel(
             "This recovery code unlocks your drafts on a new computer, or if the key in this "
             "computer's keyring is lost. It is shown only now. Print it or save it somewhere "
-            "safe (a locked drawer, your firm's password manager) — not on this computer.")
+            "safe (a locked drawer, your firm's password manager) — not on this computer."
+        )
         text.setWordWrap(True)
         layout.addWidget(text)
         shown = QLabel(code)
@@ -150,24 +159,32 @@ class RecoveryCodeDialog(QDialog):
 
     def _document(self) -> QTextDocument:
         doc = QTextDocument()
-        doc.setPlainText("Ombuds Desktop recovery code\n\n" + self.code +
-                         "\n\nKeep this page safe. It unlocks your encrypted drafts with "
-                         "`ombuds-desktop vault recover` or the Recover button.")
+        doc.setPlainText(
+            "Ombuds Desktop recovery code\n\n"
+            + self.code
+            + "\n\nKeep this page safe. It unlocks your encrypted drafts with "
+            "`ombuds-desktop vault recover` or the Recover button."
+        )
         return doc
 
     def print_code(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter),
-                                          QPageLayout.Orientation.Portrait,
-                                          printer.pageLayout().margins()))
+        printer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.Letter),
+                QPageLayout.Orientation.Portrait,
+                printer.pageLayout().margins(),
+            )
+        )
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
             self._document().print_(printer)
 
     def save_code(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the recovery code",
-                                              "ombuds-recovery-code.txt", "Text (*.txt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the recovery code", "ombuds-recovery-code.txt", "Text (*.txt)"
+        )
         if path:
             try:
                 Path(path).write_text(self._document().toPlainText() + "\n", encoding="utf-8")

@@ -34,23 +34,33 @@ from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
 from ombuds_desktop.validation import Finding, screen, validate_draft
 
-STATE_TEXT = {"not-started": ("○", "Not started"), "complete": ("✓", "Complete"),
-              "warnings": ("⚠", "Warnings"), "errors": ("✖", "Errors"),
-              "not-needed": ("–", "Not needed"), "review": ("»", "")}
+STATE_TEXT = {
+    "not-started": ("○", "Not started"),
+    "complete": ("✓", "Complete"),
+    "warnings": ("⚠", "Warnings"),
+    "errors": ("✖", "Errors"),
+    "not-needed": ("–", "Not needed"),
+    "review": ("»", ""),
+}
 
 REVIEW_ID = "__review__"
 
 
-def section_state(definition: FormDefinition, section_id: str, draft: Draft,
-                  findings: list[Finding]) -> str:
+def section_state(
+    definition: FormDefinition, section_id: str, draft: Draft, findings: list[Finding]
+) -> str:
     section = definition.section(section_id)
     if not section_shown(section, draft.values):
         return "not-needed"
     mine = [f for f in findings if f.section == section_id]
-    editable = [f for f in section.fields if not f.mirror and f.type != "signature"
-                and field_shown(f, draft.values)]
+    editable = [
+        f
+        for f in section.fields
+        if not f.mirror and f.type != "signature" and field_shown(f, draft.values)
+    ]
     touched = any(is_filled(draft.values.get(f.id)) for f in editable) or (
-        any(f.type == "attachments" for f in editable) and bool(draft.attachments))
+        any(f.type == "attachments" for f in editable) and bool(draft.attachments)
+    )
     if editable and not touched:
         return "not-started"
     if any(f.severity == "error" for f in mine):
@@ -69,9 +79,15 @@ class DraftWindow(QMainWindow):
     VALIDATE_MS = 250
     SAVE_MS = 800
 
-    def __init__(self, vault: Any, draft: Draft, definition: FormDefinition,
-                 settings: Any = None, parent: QWidget | None = None,
-                 app_state: Any = None) -> None:
+    def __init__(
+        self,
+        vault: Any,
+        draft: Draft,
+        definition: FormDefinition,
+        settings: Any = None,
+        parent: QWidget | None = None,
+        app_state: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.app_state = app_state
         self.vault = vault
@@ -133,8 +149,11 @@ class DraftWindow(QMainWindow):
         self.attachments: AttachmentsEditor | None = None
         budget = float(getattr(settings, "email_budget_mb", 10.0) or 10.0)
         for section in definition.sections:
-            page = SectionPage(definition, section, special={
-                "attachments": lambda f, b=budget: self._make_attachments(f, b)})
+            page = SectionPage(
+                definition,
+                section,
+                special={"attachments": lambda f, b=budget: self._make_attachments(f, b)},
+            )
             page.changed.connect(self._changed)
             self._add_page(section.id, page)
         self.review = ReviewPage(self)
@@ -185,18 +204,18 @@ class DraftWindow(QMainWindow):
             self.addAction(a)
             return a
 
-        self.act_back = action("Previous section", ["Alt+Left", "Ctrl+PgUp"],
-                               lambda: self.step(-1))
-        self.act_next = action("Next section", ["Alt+Right", "Ctrl+PgDown"],
-                               lambda: self.step(1))
+        self.act_back = action("Previous section", ["Alt+Left", "Ctrl+PgUp"], lambda: self.step(-1))
+        self.act_next = action("Next section", ["Alt+Right", "Ctrl+PgDown"], lambda: self.step(1))
         self.act_help = action("Help for this question", ["F1"], self.help_for_focus)
         self.act_save = action("Save now", ["Ctrl+S"], self.save_now)
         self.act_close = action("Close draft", ["Ctrl+W"], self.close)
-        self.act_review = action("Review and build", ["Ctrl+R"],
-                                 lambda: self.nav.setCurrentRow(len(self.pages) - 1))
+        self.act_review = action(
+            "Review and build", ["Ctrl+R"], lambda: self.nav.setCurrentRow(len(self.pages) - 1)
+        )
         self.act_build = action("Build packet", ["Ctrl+B"], self.build_packet)
-        self.act_signature = action("Print the signature page", ["Ctrl+Shift+P"],
-                                    self.print_signature_page)
+        self.act_signature = action(
+            "Print the signature page", ["Ctrl+Shift+P"], self.print_signature_page
+        )
 
     # ------------------------------------------------------------------ navigation
 
@@ -227,9 +246,11 @@ class DraftWindow(QMainWindow):
         self.next_button.setEnabled(row < len(self.pages) - 1)
 
     def _visible_rows(self) -> list[int]:
-        return [i for i, pid in enumerate(self.page_ids)
-                if pid == REVIEW_ID or section_shown(self.definition.section(pid),
-                                                     self.draft.values)]
+        return [
+            i
+            for i, pid in enumerate(self.page_ids)
+            if pid == REVIEW_ID or section_shown(self.definition.section(pid), self.draft.values)
+        ]
 
     def step(self, delta: int) -> None:
         rows = self._visible_rows()
@@ -241,14 +262,18 @@ class DraftWindow(QMainWindow):
         if delta > 0 and self.current_id != REVIEW_ID:
             self._collect()
             self.revalidate()
-            errors = [f for f in self.findings if f.section == self.current_id
-                      and f.severity == "error"]
+            errors = [
+                f for f in self.findings if f.section == self.current_id and f.severity == "error"
+            ]
             if errors and not confirm(
-                    self, "This section has problems",
-                    f"{self.definition.section(self.current_id).heading} has {len(errors)} "
-                    f"error(s). Continue to the next section anyway? It will be marked "
-                    "incomplete, and your answers are saved either way.",
-                    yes="Continue", no="Stay here"):
+                self,
+                "This section has problems",
+                f"{self.definition.section(self.current_id).heading} has {len(errors)} "
+                f"error(s). Continue to the next section anyway? It will be marked "
+                "incomplete, and your answers are saved either way.",
+                yes="Continue",
+                no="Stay here",
+            ):
                 return
         self.nav.setCurrentRow(target)
 
@@ -279,8 +304,11 @@ class DraftWindow(QMainWindow):
 
     def _apply_forced_answers(self) -> None:
         """Set the answers the rules fix (R21: mail only) and show them on their pages."""
-        changed = {k: v for k, v in facts.forced_answers(self.draft).items()
-                   if self.draft.values.get(k) != v}
+        changed = {
+            k: v
+            for k, v in facts.forced_answers(self.draft).items()
+            if self.draft.values.get(k) != v
+        }
         self.draft.values.update(changed)
         for field_id in changed:
             section = self.definition.section_of(field_id)
@@ -303,8 +331,9 @@ class DraftWindow(QMainWindow):
 
     def revalidate(self) -> None:
         started = time.perf_counter()
-        self.findings = validate_draft(self.draft, self.definition, today=date.today(),
-                                       related=self.related)
+        self.findings = validate_draft(
+            self.draft, self.definition, today=date.today(), related=self.related
+        )
         self.last_validation_ms = (time.perf_counter() - started) * 1000
         page = self.pages[self.stack.currentIndex()] if self.pages else None
         if isinstance(page, SectionPage):
@@ -340,8 +369,11 @@ class DraftWindow(QMainWindow):
             item = self.nav.item(i)
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
-                item.setText(f"»  Review and build\n     {errors} error(s) to fix"
-                             if errors else "»  Review and build\n     ready")
+                item.setText(
+                    f"»  Review and build\n     {errors} error(s) to fix"
+                    if errors
+                    else "»  Review and build\n     ready"
+                )
                 continue
             section = self.definition.section(pid)
             state = section_state(self.definition, pid, self.draft, self.findings)
@@ -352,8 +384,9 @@ class DraftWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, state)
             hidden = state == "not-needed"
             flags = item.flags()
-            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if hidden
-                          else flags | Qt.ItemFlag.ItemIsEnabled)
+            item.setFlags(
+                flags & ~Qt.ItemFlag.ItemIsEnabled if hidden else flags | Qt.ItemFlag.ItemIsEnabled
+            )
 
     def _update_banner(self) -> None:
         due = facts.deadline_dates(self.draft)
@@ -390,8 +423,7 @@ class DraftWindow(QMainWindow):
 
         if not self.save_now():
             return None
-        self.builder = PacketBuilder(self, self.vault, self.draft, self.definition,
-                                     self.settings)
+        self.builder = PacketBuilder(self, self.vault, self.draft, self.definition, self.settings)
         return self.builder.build(self.show_packet)
 
     def show_packet(self, result) -> None:
@@ -400,8 +432,15 @@ class DraftWindow(QMainWindow):
         self.last_packet = result
         if self.preview is not None:
             self.preview.close()
-        self.preview = PreviewWindow(result, self.vault, self.draft, self.definition,
-                                     self.settings, self, on_submitted=self.reload_submission)
+        self.preview = PreviewWindow(
+            result,
+            self.vault,
+            self.draft,
+            self.definition,
+            self.settings,
+            self,
+            on_submitted=self.reload_submission,
+        )
         self.preview.show()
 
     def print_signature_page(self) -> bool:
@@ -411,8 +450,9 @@ class DraftWindow(QMainWindow):
 
         self._collect()
         try:
-            data = signature_page_pdf(self.draft, self.definition,
-                                      packet_options(self.draft, self.settings))
+            data = signature_page_pdf(
+                self.draft, self.definition, packet_options(self.draft, self.settings)
+            )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
             return False
@@ -442,11 +482,15 @@ class DraftWindow(QMainWindow):
             try:
                 self.revision = self.vault.save_draft(self.draft, base_revision=self.revision)
             except RevisionConflictError:
-                if not confirm(self, "Changed in another window",
-                               "This draft was saved from another window or command since you "
-                               "opened it. Save your version as the newest? The other version "
-                               "stays in the draft's history and can be restored.",
-                               yes="Save my version", no="Not now"):
+                if not confirm(
+                    self,
+                    "Changed in another window",
+                    "This draft was saved from another window or command since you "
+                    "opened it. Save your version as the newest? The other version "
+                    "stays in the draft's history and can be restored.",
+                    yes="Save my version",
+                    no="Not now",
+                ):
                     self.save_state.setText("Not saved: changed elsewhere")
                     return False
                 self.revision = self.vault.save_draft(self.draft)
@@ -461,10 +505,17 @@ class DraftWindow(QMainWindow):
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.dirty and not self.save_now() and not confirm(
-                self, "Close without saving?",
+        if (
+            self.dirty
+            and not self.save_now()
+            and not confirm(
+                self,
+                "Close without saving?",
                 "The last changes could not be saved. Close anyway and lose them?",
-                yes="Close and lose them", no="Keep the window open"):
+                yes="Close and lose them",
+                no="Keep the window open",
+            )
+        ):
             event.ignore()
             return
         if self.app_state is not None:

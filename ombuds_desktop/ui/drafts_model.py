@@ -8,8 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 COLUMNS = ("Client", "Forms and receipt numbers", "Status", "Family group", "Last changed")
-STATUS_TEXT = {"draft": "Draft", "ready": "Ready", "submitted": "Submitted",
-               "resolved": "Resolved"}
+STATUS_TEXT = {"draft": "Draft", "ready": "Ready", "submitted": "Submitted", "resolved": "Resolved"}
 
 
 def local_time(iso: str) -> str:
@@ -32,9 +31,10 @@ class DraftsModel(QAbstractTableModel):
         for r in self.rows:
             if r.family_group:
                 groups.setdefault(r.family_group, []).append(r.client)
-        self.family_names = {g: f"Family of {sorted(n for n in names if n)[0]}"
-                             if any(names) else "Family group"
-                             for g, names in groups.items()}
+        self.family_names = {
+            g: f"Family of {sorted(n for n in names if n)[0]}" if any(names) else "Family group"
+            for g, names in groups.items()
+        }
         self.endResetModel()
 
     def clear(self) -> None:
@@ -46,8 +46,12 @@ class DraftsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -72,8 +76,13 @@ class DraftsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         if role == Qt.ItemDataRole.UserRole + 1:  # sort key
-            return (r.client.casefold(), r.forms_and_receipts, r.status,
-                    self.family_names.get(r.family_group or "", ""), r.updated)[col]
+            return (
+                r.client.casefold(),
+                r.forms_and_receipts,
+                r.status,
+                self.family_names.get(r.family_group or "", ""),
+                r.updated,
+            )[col]
         return None
 
     def draft_id(self, row: int) -> str:

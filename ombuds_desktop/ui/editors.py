@@ -111,8 +111,12 @@ class TextEditor(Editor):
 class IdentifierEditor(TextEditor):
     """Receipt numbers, A-Numbers, account numbers: normalised as the user types."""
 
-    PLACEHOLDERS = {"receipt_number": "e.g. EAC2190012345", "a_number": "e.g. A123-456-789",
-                    "uscis_account": "12 digits", "srmt_number": "as USCIS gave it"}
+    PLACEHOLDERS = {
+        "receipt_number": "e.g. EAC2190012345",
+        "a_number": "e.g. A123-456-789",
+        "uscis_account": "12 digits",
+        "srmt_number": "as USCIS gave it",
+    }
 
     def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
@@ -387,8 +391,9 @@ class PersonNameEditor(_PartsEditor):
         super().__init__(field, parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        for col, (key, label) in enumerate((("family", "Family name"), ("given", "Given name"),
-                                            ("middle", "Middle name"))):
+        for col, (key, label) in enumerate(
+            (("family", "Family name"), ("given", "Given name"), ("middle", "Middle name"))
+        ):
             grid.addWidget(QLabel(label), 0, col)
             grid.addWidget(self._make(key, label), 1, col)
         self.setFocusProxy(self.lines["family"])
@@ -493,8 +498,9 @@ class SignatureLine(Editor):
 
     def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        note = QLabel("Signed by hand, in ink, on the printed page. Ombuds Desktop never "
-                      "creates a signature.")
+        note = QLabel(
+            "Signed by hand, in ink, on the printed page. Ombuds Desktop never creates a signature."
+        )
         note.setWordWrap(True)
         note.setObjectName("hint")
         self.setLayout(_row(note))

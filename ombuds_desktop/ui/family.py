@@ -33,24 +33,29 @@ class FamilyDialog(QDialog):
         self.setWindowTitle("Family group")
         self.resize(900, 360)
         layout = QVBoxLayout(self)
-        intro = QLabel("Each family member needs their own DHS Form 7001. After every request "
-                       "has a CIS Ombudsman request number, send the office one e-mail listing "
-                       "them all so it can link the cases. Do not list family members' receipt "
-                       "numbers on each other's forms.")
+        intro = QLabel(
+            "Each family member needs their own DHS Form 7001. After every request "
+            "has a CIS Ombudsman request number, send the office one e-mail listing "
+            "them all so it can link the cases. Do not list family members' receipt "
+            "numbers on each other's forms."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         vault = state.vault
         self.drafts = [vault.load_draft(s.id) for s in vault.family(group_id)]
         self.table = QTableWidget(len(ROWS), len(self.drafts))
         self.table.setVerticalHeaderLabels(list(ROWS))
-        self.table.setHorizontalHeaderLabels([f"Member {i + 1}"
-                                              for i in range(len(self.drafts))])
+        self.table.setHorizontalHeaderLabels([f"Member {i + 1}" for i in range(len(self.drafts))])
         self.table.setAccessibleName("The family's drafts, one column each")
         for col, d in enumerate(self.drafts):
             sub = d.submission
-            cells = (facts.client_name(d) or "(no name yet)", facts.forms_and_receipts(d),
-                     d.status.capitalize(), (sub.date if sub else "not yet"),
-                     (sub.request_number if sub and sub.request_number else "—"))
+            cells = (
+                facts.client_name(d) or "(no name yet)",
+                facts.forms_and_receipts(d),
+                d.status.capitalize(),
+                (sub.date if sub else "not yet"),
+                (sub.request_number if sub and sub.request_number else "—"),
+            )
             for row, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -67,8 +72,9 @@ class FamilyDialog(QDialog):
 
         if not path:
             default = Path(self.state.output_folder()) / "7001-family-link.eml"
-            path, _ = QFileDialog.getSaveFileName(self, "Save the e-mail draft", str(default),
-                                                  "E-mail draft (*.eml)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save the e-mail draft", str(default), "E-mail draft (*.eml)"
+            )
         if not path:
             return None
         try:

@@ -50,8 +50,10 @@ class ProblemLabel(QLabel):
             self.setProperty("severity", "")
             self.hide()
         else:
-            lines = [f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: {f.message}"
-                     for f in findings]
+            lines = [
+                f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: {f.message}"
+                for f in findings
+            ]
             self.setText("\n".join(lines))
             worst = min(findings, key=lambda f: ("error", "warning", "info").index(f.severity))
             self.setProperty("severity", worst.severity)
@@ -76,8 +78,9 @@ class FieldRow(QFrame):
 
     changed = Signal()
 
-    def __init__(self, definition: FormDefinition, field: FieldDef, path: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, definition: FormDefinition, field: FieldDef, path: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.definition = definition
         self.field = field
@@ -118,8 +121,11 @@ class FieldRow(QFrame):
 
     def show_help(self) -> None:
         target = self.editor
-        QWhatsThis.showText(target.mapToGlobal(target.rect().topLeft()),
-                            f"{self.field.label}\n\n{self.field.help}", target)
+        QWhatsThis.showText(
+            target.mapToGlobal(target.rect().topLeft()),
+            f"{self.field.label}\n\n{self.field.help}",
+            target,
+        )
 
     def update_state(self, values: dict[str, Any], row: dict[str, Any] | None = None) -> bool:
         shown = field_shown(self.field, values, row)
@@ -131,8 +137,11 @@ class FieldRow(QFrame):
         return shown
 
     def show_findings(self, findings: list[Finding]) -> None:
-        mine = [f for f in findings if f.field is not None and
-                (f.field == self.path or f.field.startswith(self.path + "."))]
+        mine = [
+            f
+            for f in findings
+            if f.field is not None and (f.field == self.path or f.field.startswith(self.path + "."))
+        ]
         self.problems.show_findings(mine)
         self.setProperty("severity", self.problems.property("severity") or "")
         self.style().unpolish(self)
@@ -144,8 +153,9 @@ class FieldRow(QFrame):
 class GroupRow(QGroupBox):
     removed = Signal(object)
 
-    def __init__(self, definition: FormDefinition, group: FieldDef, index: int,
-                 on_change: Callable[[], None]) -> None:
+    def __init__(
+        self, definition: FormDefinition, group: FieldDef, index: int, on_change: Callable[[], None]
+    ) -> None:
         super().__init__()
         self.group = group
         self.rows: list[FieldRow] = []
@@ -179,8 +189,9 @@ class GroupRow(QGroupBox):
 class GroupEditor(Editor):
     """A repeating group: rows of sub-field editors, with Add and Remove."""
 
-    def __init__(self, definition: FormDefinition, field: FieldDef,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, definition: FormDefinition, field: FieldDef, parent: QWidget | None = None
+    ) -> None:
         super().__init__(field, parent)
         self.definition = definition
         self.row_boxes: list[GroupRow] = []
@@ -245,8 +256,9 @@ class GroupEditor(Editor):
                 r.show_findings(findings)
 
     def value(self) -> list[dict[str, Any]] | None:
-        rows = [{**extra, **box.value()} for box, extra in zip(self.row_boxes, self._extra,
-                                                               strict=True)]
+        rows = [
+            {**extra, **box.value()} for box, extra in zip(self.row_boxes, self._extra, strict=True)
+        ]
         return rows or None
 
     def _show(self, value: Any) -> None:

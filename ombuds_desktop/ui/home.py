@@ -75,7 +75,8 @@ class HomeWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         for column in (2, 3, 4):
             self.table.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents)
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.table.setColumnWidth(0, 230)
         self.table.setAccessibleName("Drafts")
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -107,8 +108,14 @@ class HomeWindow(QMainWindow):
         menu_vault = self.menuBar().addMenu("&Vault")
         menu_help = self.menuBar().addMenu("&Help")
 
-        def act(text: str, slot, keys: str | QKeySequence.StandardKey | None = None,
-                menu=menu_file, toolbar: bool = True, tip: str = "") -> QAction:
+        def act(
+            text: str,
+            slot,
+            keys: str | QKeySequence.StandardKey | None = None,
+            menu=menu_file,
+            toolbar: bool = True,
+            tip: str = "",
+        ) -> QAction:
             a = QAction(text, self)
             if keys is not None:
                 a.setShortcut(QKeySequence(keys))
@@ -119,35 +126,67 @@ class HomeWindow(QMainWindow):
                 bar.addAction(a)
             return a
 
-        self.act_new = act("New", self.new_draft, QKeySequence.StandardKey.New,
-                           tip="Start a new DHS Form 7001")
+        self.act_new = act(
+            "New", self.new_draft, QKeySequence.StandardKey.New, tip="Start a new DHS Form 7001"
+        )
         self.act_open = act("Open", self.open_selected, QKeySequence.StandardKey.Open)
-        self.act_duplicate = act("Duplicate for a family member", self.duplicate_selected,
-                                 "Ctrl+D", tip="A linked draft for another family member")
-        self.act_family = act("Family group", self.show_family, "Ctrl+G",
-                              tip="This family's drafts side by side, and the linking e-mail")
-        self.act_delete = act("Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
-                              tip="Move the draft to the trash (it can be restored)")
-        self.act_trash = act("Trash", self.toggle_trash, "Ctrl+T",
-                             tip="Show deleted drafts, to restore or purge them")
+        self.act_duplicate = act(
+            "Duplicate for a family member",
+            self.duplicate_selected,
+            "Ctrl+D",
+            tip="A linked draft for another family member",
+        )
+        self.act_family = act(
+            "Family group",
+            self.show_family,
+            "Ctrl+G",
+            tip="This family's drafts side by side, and the linking e-mail",
+        )
+        self.act_delete = act(
+            "Delete",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
+            tip="Move the draft to the trash (it can be restored)",
+        )
+        self.act_trash = act(
+            "Trash",
+            self.toggle_trash,
+            "Ctrl+T",
+            tip="Show deleted drafts, to restore or purge them",
+        )
         self.act_trash.setCheckable(True)
-        self.act_restore = act("Restore", self.restore_selected, "Ctrl+Shift+R",
-                               tip="Bring the draft back from the trash")
-        self.act_purge = act("Purge for good", self.purge_selected, None, toolbar=False,
-                             tip="Erase the draft, its history and its files for good")
+        self.act_restore = act(
+            "Restore",
+            self.restore_selected,
+            "Ctrl+Shift+R",
+            tip="Bring the draft back from the trash",
+        )
+        self.act_purge = act(
+            "Purge for good",
+            self.purge_selected,
+            None,
+            toolbar=False,
+            tip="Erase the draft, its history and its files for good",
+        )
         menu_file.addSeparator()
         bar.addSeparator()
         self.act_import = act("Import…", self.import_file, "Ctrl+I")
         self.act_export = act("Export…", self.export_selected, "Ctrl+E")
-        self.act_find = act("Find", lambda: (self.search.setFocus(), self.search.selectAll()),
-                            QKeySequence.StandardKey.Find, toolbar=False)
+        self.act_find = act(
+            "Find",
+            lambda: (self.search.setFocus(), self.search.selectAll()),
+            QKeySequence.StandardKey.Find,
+            toolbar=False,
+        )
         self.act_quit = act("Quit", self.close, QKeySequence.StandardKey.Quit, toolbar=False)
         self.act_settings = act("Settings…", self.open_settings, "Ctrl+,", menu=menu_vault)
         self.act_lock = act("Lock now", self.lock_requested.emit, "Ctrl+L", menu=menu_vault)
-        self.act_status = act("Vault status…", self.show_vault_status, None, menu=menu_vault,
-                              toolbar=False)
-        self.act_about = act("About Ombuds Desktop", self.show_about, None, menu=menu_help,
-                             toolbar=False)
+        self.act_status = act(
+            "Vault status…", self.show_vault_status, None, menu=menu_vault, toolbar=False
+        )
+        self.act_about = act(
+            "About Ombuds Desktop", self.show_about, None, menu=menu_help, toolbar=False
+        )
         self._update_actions()
 
     # ------------------------------------------------------------------ list
@@ -159,15 +198,19 @@ class HomeWindow(QMainWindow):
     def refresh(self) -> None:
         if self.vault is None:  # before unlocking, or while locked: no client data shown
             self.model.clear()
-            self.empty.setText("Unlocking your drafts…" if not self.state.locked
-                               else "Ombuds Desktop is locked.")
+            self.empty.setText(
+                "Unlocking your drafts…" if not self.state.locked else "Ombuds Desktop is locked."
+            )
             self.views.setCurrentIndex(1)
             self._update_actions()
             return
         query = self.search.text().strip()
         try:
-            rows = (self.vault.search(query, trash=self.showing_trash) if query
-                    else self.vault.list_drafts(trash=self.showing_trash))
+            rows = (
+                self.vault.search(query, trash=self.showing_trash)
+                if query
+                else self.vault.list_drafts(trash=self.showing_trash)
+            )
         except Exception as exc:
             show_error(self, "Could not list the drafts", exc)
             rows = []
@@ -182,13 +225,17 @@ class HomeWindow(QMainWindow):
             self.views.setCurrentIndex(0)
         else:
             if query:
-                text = f"No draft matches “{query}”. Search looks at client names, receipt " \
-                       "numbers and form numbers."
+                text = (
+                    f"No draft matches “{query}”. Search looks at client names, receipt "
+                    "numbers and form numbers."
+                )
             elif self.showing_trash:
                 text = "The trash is empty."
             else:
-                text = ("No drafts yet.\n\nClick “New” (Ctrl+N) to start a request for case "
-                        "assistance, or “Import…” to bring in a draft file or archive.")
+                text = (
+                    "No drafts yet.\n\nClick “New” (Ctrl+N) to start a request for case "
+                    "assistance, or “Import…” to bring in a draft file or archive."
+                )
             self.empty.setText(text)
             self.views.setCurrentIndex(1)
         self._update_actions()
@@ -209,11 +256,22 @@ class HomeWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.selected_id() is not None
         live = not self.showing_trash
-        for a in (self.act_new, self.act_import, self.act_trash, self.act_settings,
-                  self.act_status, self.act_lock):
+        for a in (
+            self.act_new,
+            self.act_import,
+            self.act_trash,
+            self.act_settings,
+            self.act_status,
+            self.act_lock,
+        ):
             a.setEnabled(self.vault is not None)
-        for a in (self.act_open, self.act_duplicate, self.act_delete, self.act_export,
-                  self.act_family):
+        for a in (
+            self.act_open,
+            self.act_duplicate,
+            self.act_delete,
+            self.act_export,
+            self.act_family,
+        ):
             a.setEnabled(has and live)
         self.act_restore.setEnabled(has and not live)
         self.act_purge.setEnabled(has and not live)
@@ -264,8 +322,9 @@ class HomeWindow(QMainWindow):
         except Exception as exc:
             show_error(self, "Could not open the draft", exc)
             return None
-        window = DraftWindow(self.vault, draft, definition, self.state.settings,
-                             app_state=self.state)
+        window = DraftWindow(
+            self.vault, draft, definition, self.state.settings, app_state=self.state
+        )
         window.saved.connect(lambda _id: self.refresh())
         window.closed.connect(self._window_closed)
         self.windows[draft_id] = window
@@ -295,10 +354,13 @@ class HomeWindow(QMainWindow):
         if not draft_id:
             return
         summary = self.vault.summary(draft_id)
-        if not confirm(self, "Move to the trash?",
-                       f"Move the draft for {summary.client or 'this client'} to the trash? "
-                       "You can restore it from the trash until you purge it.",
-                       yes="Move to trash"):
+        if not confirm(
+            self,
+            "Move to the trash?",
+            f"Move the draft for {summary.client or 'this client'} to the trash? "
+            "You can restore it from the trash until you purge it.",
+            yes="Move to trash",
+        ):
             return
         window = self.windows.pop(draft_id, None)
         if window is not None:
@@ -326,10 +388,13 @@ class HomeWindow(QMainWindow):
     def purge_selected(self) -> None:
         draft_id = self.selected_id()
         if not draft_id or not confirm(
-                self, "Purge for good?",
-                "Erase this draft, all its earlier revisions and its attached files from this "
-                "computer's vault for good? This cannot be undone. Backups made before now "
-                "still contain it.", yes="Purge for good"):
+            self,
+            "Purge for good?",
+            "Erase this draft, all its earlier revisions and its attached files from this "
+            "computer's vault for good? This cannot be undone. Backups made before now "
+            "still contain it.",
+            yes="Purge for good",
+        ):
             return
         try:
             self.vault.purge_draft(draft_id)
@@ -346,9 +411,11 @@ class HomeWindow(QMainWindow):
         summary = self.vault.summary(draft_id)
         if not summary.family_group:
             QMessageBox.information(
-                self, "No family group",
+                self,
+                "No family group",
                 "This draft is not linked to a family group. Use “Duplicate for a family "
-                "member” to start a linked draft for another family member.")
+                "member” to start a linked draft for another family member.",
+            )
             return
         FamilyDialog(self, self.state, summary.family_group).exec()
 
@@ -356,9 +423,12 @@ class HomeWindow(QMainWindow):
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import a draft", self.state.output_folder(),
+            self,
+            "Import a draft",
+            self.state.output_folder(),
             "Drafts and archives (*.json *.ombuds);;Draft JSON (*.json);;"
-            "Ombuds Desktop archive (*.ombuds)")
+            "Ombuds Desktop archive (*.ombuds)",
+        )
         if path:
             self.import_path(Path(path))
 
@@ -372,15 +442,18 @@ class HomeWindow(QMainWindow):
             except DraftFormatError as exc:
                 show_error(self, "This file cannot be imported", str(exc))
                 return None
-            work = lambda progress, _t: [vault.import_draft(draft, path.parent,  # noqa: E731
-                                                            progress=progress)]
+
+            def work(progress, _t):
+                return [vault.import_draft(draft, path.parent, progress=progress)]
         else:
-            passphrase = ask_passphrase(self, "Archive passphrase",
-                                        f"Type the passphrase that protects {path.name}.")
+            passphrase = ask_passphrase(
+                self, "Archive passphrase", f"Type the passphrase that protects {path.name}."
+            )
             if passphrase is None:
                 return None
-            work = lambda progress, _t: vault.import_archive(path, passphrase,  # noqa: E731
-                                                             progress=progress)
+
+            def work(progress, _t):
+                return vault.import_archive(path, passphrase, progress=progress)
 
         def done(drafts: list[Draft]) -> None:
             self.refresh()
@@ -388,9 +461,12 @@ class HomeWindow(QMainWindow):
                 self.select(drafts[0].id)
             self.statusBar().showMessage(f"Imported {len(drafts)} draft(s).", 8000)
 
-        return Operation(self, work).success(done).failure(
-            lambda exc: show_error(self, "The import failed; nothing was changed", exc)).run(
-            "Importing and encrypting…")
+        return (
+            Operation(self, work)
+            .success(done)
+            .failure(lambda exc: show_error(self, "The import failed; nothing was changed", exc))
+            .run("Importing and encrypting…")
+        )
 
     def export_selected(self) -> None:
         from ombuds_desktop.ui.export_dialog import export_drafts
@@ -421,16 +497,22 @@ class HomeWindow(QMainWindow):
 
         definition = self.definition()
         expired = definition.is_expired(date.today())
-        text = (f"Ombuds Desktop {__version__}\n\n"
-                f"Form: {definition.number}, {definition.title}\n"
-                f"Edition: {definition.edition_label or definition.edition}; OMB No. "
-                f"{definition.omb}; expires {format_us(definition.expires)}.\n")
+        text = (
+            f"Ombuds Desktop {__version__}\n\n"
+            f"Form: {definition.number}, {definition.title}\n"
+            f"Edition: {definition.edition_label or definition.edition}; OMB No. "
+            f"{definition.omb}; expires {format_us(definition.expires)}.\n"
+        )
         if expired:
-            text += ("\n⚠ This edition's expiration date has passed. Check dhs.gov for a newer "
-                     "edition of DHS Form 7001 before filing.\n")
-        text += ("\nSome section layouts and the consent wording are reconstructed by Ombuds "
-                 "Desktop from the CIS Ombudsman's official pages; check them against the "
-                 "official form.\n\nYour drafts stay on this computer, encrypted.")
+            text += (
+                "\n⚠ This edition's expiration date has passed. Check dhs.gov for a newer "
+                "edition of DHS Form 7001 before filing.\n"
+            )
+        text += (
+            "\nSome section layouts and the consent wording are reconstructed by Ombuds "
+            "Desktop from the CIS Ombudsman's official pages; check them against the "
+            "official form.\n\nYour drafts stay on this computer, encrypted."
+        )
         QMessageBox.about(self, "About Ombuds Desktop", text)
 
     # ------------------------------------------------------------------ lock / close

@@ -29,8 +29,9 @@ class _Signals(QObject):
 
 
 class _Runner(QRunnable):
-    def __init__(self, fn: Callable[[Progress, CancelToken], Any], token: CancelToken,
-                 signals: _Signals) -> None:
+    def __init__(
+        self, fn: Callable[[Progress, CancelToken], Any], token: CancelToken, signals: _Signals
+    ) -> None:
         super().__init__()
         self.fn, self.token, self.signals = fn, token, signals
         self.setAutoDelete(True)
@@ -135,6 +136,7 @@ class Operation(QObject):
             self._on_failure(exc)
         else:
             from ombuds_desktop.ui.dialogs import show_error
+
             show_error(self._parent, "The operation failed", exc)
 
     @classmethod

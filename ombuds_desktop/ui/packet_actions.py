@@ -25,9 +25,11 @@ def vault_reader(vault: Any) -> Callable[[Attachment], bytes]:
     def read(att: Attachment) -> bytes:
         blob = blob_id_of(att)
         if blob is None:
-            raise FileNotFoundError(f"{att.description or 'a document'} is not stored in the "
-                                    "vault; attach it again")
+            raise FileNotFoundError(
+                f"{att.description or 'a document'} is not stored in the vault; attach it again"
+            )
         return vault.read_attachment(blob)
+
     return read
 
 
@@ -36,8 +38,9 @@ def packet_options(draft: Draft, settings: Any = None, **changes: Any) -> Any:
 
     options = PacketOptions.from_draft(draft.options)
     if settings is not None:
-        options = options.with_(label_style=settings.label_style,
-                                email_budget=int(settings.email_budget_mb * MB))
+        options = options.with_(
+            label_style=settings.label_style, email_budget=int(settings.email_budget_mb * MB)
+        )
     return options.with_(**changes) if changes else options
 
 
@@ -51,8 +54,14 @@ def neutral_name(draft: Draft, what: str, suffix: str) -> str:
 class PacketBuilder:
     """Builds a packet for a draft window, asking the user about anything that stops it."""
 
-    def __init__(self, parent: QWidget, vault: Any, draft: Draft, definition: FormDefinition,
-                 settings: Any = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        vault: Any,
+        draft: Draft,
+        definition: FormDefinition,
+        settings: Any = None,
+    ) -> None:
         self.parent, self.vault, self.draft = parent, vault, draft
         self.definition, self.settings = definition, settings
         self.skip: set[str] = set()
@@ -60,8 +69,13 @@ class PacketBuilder:
         self.allow_draft = False
 
     def options(self) -> Any:
-        return packet_options(self.draft, self.settings, allow_draft=self.allow_draft,
-                              skip=frozenset(self.skip), passwords=dict(self.passwords))
+        return packet_options(
+            self.draft,
+            self.settings,
+            allow_draft=self.allow_draft,
+            skip=frozenset(self.skip),
+            passwords=dict(self.passwords),
+        )
 
     def build(self, on_done: Callable[[Any], None]) -> Operation:
         from ombuds_desktop.packet import build_packet
@@ -70,24 +84,34 @@ class PacketBuilder:
         reader = vault_reader(self.vault)
 
         def work(progress, token):
-            return build_packet(draft, None, definition, options, progress=progress,
-                                cancel=token, read_bytes=reader)
+            return build_packet(
+                draft, None, definition, options, progress=progress, cancel=token, read_bytes=reader
+            )
 
         def done(result) -> None:
             self.vault.record_event("export", self.draft.id)
             on_done(result)
 
-        return Operation(self.parent, work).success(done).failure(
-            lambda exc: self._failed(exc, on_done)).run("Building the packet…")
+        return (
+            Operation(self.parent, work)
+            .success(done)
+            .failure(lambda exc: self._failed(exc, on_done))
+            .run("Building the packet…")
+        )
 
     def _failed(self, exc: BaseException, on_done: Callable[[Any], None]) -> None:
         from ombuds_desktop.packet import EvidenceProblems, NotReadyError
 
         if isinstance(exc, NotReadyError):
-            if confirm(self.parent, "Not ready to file",
-                       f"{len(exc.findings)} error(s) remain, so a final packet cannot be "
-                       "built yet. Build a draft copy, marked “DRAFT - NOT READY TO FILE” on "
-                       "every page?", yes="Build a draft copy", no="Cancel"):
+            if confirm(
+                self.parent,
+                "Not ready to file",
+                f"{len(exc.findings)} error(s) remain, so a final packet cannot be "
+                "built yet. Build a draft copy, marked “DRAFT - NOT READY TO FILE” on "
+                "every page?",
+                yes="Build a draft copy",
+                no="Cancel",
+            ):
                 self.allow_draft = True
                 self.build(on_done)
             return
@@ -102,17 +126,22 @@ class PacketBuilder:
         for problem in exc.problems:
             if problem.kind == "password" and problem.attachment_id:
                 password, ok = QInputDialog.getText(
-                    self.parent, "Password-protected PDF",
+                    self.parent,
+                    "Password-protected PDF",
                     f"{problem}\n\nType its password to include it, or Cancel to decide "
-                    "whether to leave it out.", QLineEdit.EchoMode.Password)
+                    "whether to leave it out.",
+                    QLineEdit.EchoMode.Password,
+                )
                 if ok and password:
                     self.passwords[problem.attachment_id] = password
                     continue
             answer = QMessageBox.question(
-                self.parent, "A document cannot be used",
+                self.parent,
+                "A document cannot be used",
                 f"{problem}\n\nBuild the packet without this document? (Nothing is dropped "
                 "unless you say so.)",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes or not problem.attachment_id:
                 return False
             self.skip.add(problem.attachment_id)

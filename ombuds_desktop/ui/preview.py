@@ -95,16 +95,18 @@ class SubmittedDialog(QDialog):
         self.date = QLineEdit(format_us(date.today()))
         self.date.setPlaceholderText("mm/dd/yyyy")
         self.number = QLineEdit()
-        self.number.setPlaceholderText("From the confirmation e-mail or letter (can be added "
-                                       "later)")
+        self.number.setPlaceholderText(
+            "From the confirmation e-mail or letter (can be added later)"
+        )
         self.problem = QLabel()
         self.problem.setObjectName("problems")
         form.addRow("Submitted by:", self.method)
         form.addRow("Date submitted:", self.date)
         form.addRow("CIS Ombudsman request number:", self.number)
         form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -121,20 +123,31 @@ class SubmittedDialog(QDialog):
         self.accept()
 
     def submission(self) -> Submission:
-        return Submission(self.method.currentData(), parse_us(self.date.text()).isoformat(),
-                          self.number.text().strip() or None)
+        return Submission(
+            self.method.currentData(),
+            parse_us(self.date.text()).isoformat(),
+            self.number.text().strip() or None,
+        )
 
 
 class PreviewWindow(QMainWindow):
-    def __init__(self, result: Any, vault: Any, draft: Draft, definition: FormDefinition,
-                 settings: Any = None, parent: QWidget | None = None,
-                 on_submitted: Any = None) -> None:
+    def __init__(
+        self,
+        result: Any,
+        vault: Any,
+        draft: Draft,
+        definition: FormDefinition,
+        settings: Any = None,
+        parent: QWidget | None = None,
+        on_submitted: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.result, self.vault, self.draft = result, vault, draft
         self.definition, self.settings = definition, settings
         self.on_submitted = on_submitted
-        self.setWindowTitle("Packet preview" + (" — DRAFT, NOT READY TO FILE"
-                                                if result.watermarked else ""))
+        self.setWindowTitle(
+            "Packet preview" + (" — DRAFT, NOT READY TO FILE" if result.watermarked else "")
+        )
         self.resize(1100, 900)
         self.document, self._buffer = load_pdf(result.pdf, self)
         self.view = QPdfView()
@@ -192,15 +205,19 @@ class PreviewWindow(QMainWindow):
             self.view.pageNavigator().jump(int(page), QPointF(), 0)
 
     def _default(self, what: str, suffix: str) -> str:
-        folder = Path(self.settings.output_folder) if self.settings and \
-            self.settings.output_folder else Path.home()
+        folder = (
+            Path(self.settings.output_folder)
+            if self.settings and self.settings.output_folder
+            else Path.home()
+        )
         return str(folder / neutral_name(self.draft, what, suffix))
 
     # ------------------------------------------------------------------ actions
 
     def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the packet",
-                                              self._default("packet", ".pdf"), "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the packet", self._default("packet", ".pdf"), "PDF (*.pdf)"
+        )
         if path and save_bytes(self, self.result.pdf, path):
             manifest = Path(path).with_suffix(".manifest.json")
             save_bytes(self, self.result.manifest_json().encode("utf-8"), manifest)
@@ -214,8 +231,9 @@ class PreviewWindow(QMainWindow):
         from ombuds_desktop.packet.exports import signature_page_pdf
 
         try:
-            data = signature_page_pdf(self.draft, self.definition,
-                                      packet_options(self.draft, self.settings))
+            data = signature_page_pdf(
+                self.draft, self.definition, packet_options(self.draft, self.settings)
+            )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
             return
@@ -223,16 +241,24 @@ class PreviewWindow(QMainWindow):
             self.vault.record_event("print", self.draft.id)
 
     def _run_export(self, label: str, work, done_text) -> Operation:
-        return Operation(self, work).success(lambda r: (
-            self.vault.record_event("export", self.draft.id),
-            QMessageBox.information(self, "Done", done_text(r)))).failure(
-            lambda exc: show_error(self, "The export failed", exc)).run(label)
+        return (
+            Operation(self, work)
+            .success(
+                lambda r: (
+                    self.vault.record_event("export", self.draft.id),
+                    QMessageBox.information(self, "Done", done_text(r)),
+                )
+            )
+            .failure(lambda exc: show_error(self, "The export failed", exc))
+            .run(label)
+        )
 
     def export_upload(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_upload_folder
 
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the upload files",
-                                                  str(Path(self._default("x", "")).parent))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the upload files", str(Path(self._default("x", "")).parent)
+        )
         if not folder:
             return None
         out = Path(folder) / neutral_name(self.draft, "upload", "")
@@ -242,16 +268,24 @@ class PreviewWindow(QMainWindow):
         return self._run_export(
             "Preparing the upload files…",
             lambda progress, token: export_upload_folder(
-                draft, out, None, definition, options, progress=progress, cancel=token,
-                read_bytes=reader),
-            lambda r: f"The upload files and the copy sheet are in {out}.")
+                draft,
+                out,
+                None,
+                definition,
+                options,
+                progress=progress,
+                cancel=token,
+                read_bytes=reader,
+            ),
+            lambda r: f"The upload files and the copy sheet are in {out}.",
+        )
 
     def export_email(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_eml
 
-        path, _ = QFileDialog.getSaveFileName(self, "Save the e-mail draft",
-                                              self._default("email", ".eml"),
-                                              "E-mail draft (*.eml)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the e-mail draft", self._default("email", ".eml"), "E-mail draft (*.eml)"
+        )
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
@@ -261,37 +295,64 @@ class PreviewWindow(QMainWindow):
             first = result.paths[0] if getattr(result, "paths", None) else Path(path)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(first)))
             count = len(getattr(result, "paths", [path]))
-            return (f"The e-mail draft was saved ({count} message(s)) and opened in your mail "
-                    "program. Check it, then send it from there.")
+            return (
+                f"The e-mail draft was saved ({count} message(s)) and opened in your mail "
+                "program. Check it, then send it from there."
+            )
 
         return self._run_export(
             "Preparing the e-mail…",
-            lambda progress, token: export_eml(draft, Path(path), None, definition, options,
-                                               packet=packet, progress=progress, cancel=token),
-            opened)
+            lambda progress, token: export_eml(
+                draft,
+                Path(path),
+                None,
+                definition,
+                options,
+                packet=packet,
+                progress=progress,
+                cancel=token,
+            ),
+            opened,
+        )
 
     def export_mail(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_mail
 
-        path, _ = QFileDialog.getSaveFileName(self, "Save the print-ready mail packet",
-                                              self._default("mail", ".pdf"), "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the print-ready mail packet", self._default("mail", ".pdf"), "PDF (*.pdf)"
+        )
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
         options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
         return self._run_export(
             "Preparing the mail packet…",
-            lambda progress, token: export_mail(draft, Path(path), None, definition, options,
-                                                packet=packet, progress=progress,
-                                                cancel=token),
-            lambda r: f"The mail packet (address sheet first) is in {path}. Mailed requests "
-                      "take two to three weeks to be entered.")
+            lambda progress, token: export_mail(
+                draft,
+                Path(path),
+                None,
+                definition,
+                options,
+                packet=packet,
+                progress=progress,
+                cancel=token,
+            ),
+            lambda r: (
+                f"The mail packet (address sheet first) is in {path}. Mailed requests "
+                "take two to three weeks to be entered."
+            ),
+        )
 
     def mark_submitted(self) -> None:
-        if self.result.watermarked and QMessageBox.question(
-                self, "This is a draft packet",
-                "This packet was built with errors left. Mark the request as submitted "
-                "anyway?") != QMessageBox.StandardButton.Yes:
+        if (
+            self.result.watermarked
+            and QMessageBox.question(
+                self,
+                "This is a draft packet",
+                "This packet was built with errors left. Mark the request as submitted anyway?",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         dialog = SubmittedDialog(self, self.draft)
         if dialog.exec() != QDialog.DialogCode.Accepted:

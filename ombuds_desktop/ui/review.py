@@ -74,8 +74,9 @@ class ReviewPage(QWidget):
         findings = w.findings
         result = w.screener()
         self.outcome.setText(f"Before you file: {result.text}")
-        self.outcome.setProperty("severity", {"proceed": "info", "caution": "warning"}.get(
-            result.outcome, "error"))
+        self.outcome.setProperty(
+            "severity", {"proceed": "info", "caution": "warning"}.get(result.outcome, "error")
+        )
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
         errors = sum(1 for f in findings if f.severity == "error")
@@ -83,13 +84,17 @@ class ReviewPage(QWidget):
         wet_ink = facts.wet_ink_required(w.draft)
         lines = [f"{errors} error(s), {warnings} warning(s)."]
         if errors:
-            lines.append("Fix the errors to build the final packet; until then a draft copy "
-                         "can be built, marked “DRAFT - NOT READY TO FILE” on every page.")
+            lines.append(
+                "Fix the errors to build the final packet; until then a draft copy "
+                "can be built, marked “DRAFT - NOT READY TO FILE” on every page."
+            )
         else:
             lines.append("Ready to build the final packet.")
         if wet_ink:
-            lines.append("This client signs Section 9 by hand in ink: print the signature "
-                         "page, have it signed, then attach the scan in Section 8.")
+            lines.append(
+                "This client signs Section 9 by hand in ink: print the signature "
+                "page, have it signed, then attach the scan in Section 8."
+            )
         self.summary.setText(" ".join(lines))
         self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
         self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
@@ -103,9 +108,12 @@ class ReviewPage(QWidget):
             parent.setData(0, Qt.ItemDataRole.UserRole, (section.id, None))
             self.tree.addTopLevelItem(parent)
             for f in mine:
-                item = QTreeWidgetItem([f"{SEVERITY_ICON[f.severity]} "
-                                        f"{SEVERITY_WORD[f.severity]}: {f.message}",
-                                        f.field or ""])
+                item = QTreeWidgetItem(
+                    [
+                        f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: {f.message}",
+                        f.field or "",
+                    ]
+                )
                 item.setData(0, Qt.ItemDataRole.UserRole, (f.section, f.field))
                 item.setToolTip(0, f.message)
                 parent.addChild(item)

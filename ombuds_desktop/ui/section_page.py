@@ -22,9 +22,13 @@ class SectionPage(QScrollArea):
 
     changed = Signal()
 
-    def __init__(self, definition: FormDefinition, section: Section,
-                 special: dict[str, SpecialFactory] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        definition: FormDefinition,
+        section: Section,
+        special: dict[str, SpecialFactory] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.definition = definition
         self.section = section
@@ -44,10 +48,11 @@ class SectionPage(QScrollArea):
             intro = QLabel(section.intro)
             intro.setWordWrap(True)
             self.layout_.addWidget(intro)
-        if section.printed and "reconstructed" in (section.provenance,
-                                                    section.fields_provenance):
-            note = QLabel("Some questions in this section are reconstructed by Ombuds Desktop "
-                          "from official descriptions; check them against the official form.")
+        if section.printed and "reconstructed" in (section.provenance, section.fields_provenance):
+            note = QLabel(
+                "Some questions in this section are reconstructed by Ombuds Desktop "
+                "from official descriptions; check them against the official form."
+            )
             note.setWordWrap(True)
             note.setObjectName("hint")
             self.layout_.addWidget(note)
@@ -130,10 +135,18 @@ class SectionPage(QScrollArea):
             if show:
                 show(mine)
         claimed = {row.path for row in self.rows}
-        loose = [f for f in mine if f.field is None or (
-            f.field not in claimed and not any(f.field.startswith(p + ".") or
-                                               f.field.startswith(p + "[") for p in claimed)
-            and f.field not in self.special)]
+        loose = [
+            f
+            for f in mine
+            if f.field is None
+            or (
+                f.field not in claimed
+                and not any(
+                    f.field.startswith(p + ".") or f.field.startswith(p + "[") for p in claimed
+                )
+                and f.field not in self.special
+            )
+        ]
         self.section_problems.show_findings([f for f in loose if f.severity != "info"])
         self.section_notes.show_findings([f for f in loose if f.severity == "info"])
         self.fit()
@@ -149,8 +162,11 @@ class SectionPage(QScrollArea):
     def row_for(self, path: str) -> QWidget | None:
         """The widget showing ``path`` (for "jump to the field" from the review list)."""
         for row in self.rows:
-            if path == row.path or path.startswith(row.path + ".") or \
-                    path.startswith(row.path + "["):
+            if (
+                path == row.path
+                or path.startswith(row.path + ".")
+                or path.startswith(row.path + "[")
+            ):
                 return row
         for fid, widget in self.special.items():
             if path.startswith(fid):

@@ -43,8 +43,9 @@ class ProfileDialog(QDialog):
         self.bar.setMaximumHeight(80)
         self.bar.setTabChangesFocus(True)
         self.accreditation = QLineEdit(getattr(profile, "accreditation", ""))
-        self.accreditation.setPlaceholderText("Recognized organization (accredited "
-                                              "representatives)")
+        self.accreditation.setPlaceholderText(
+            "Recognized organization (accredited representatives)"
+        )
         address = getattr(profile, "address", {}) or {}
         self.street = QLineEdit(address.get("street", ""))
         self.unit = QLineEdit(address.get("unit", ""))
@@ -54,17 +55,25 @@ class ProfileDialog(QDialog):
         self.phone = QLineEdit(getattr(profile, "phone", ""))
         self.email = QLineEdit(getattr(profile, "email", ""))
         self.account = QLineEdit(getattr(profile, "uscis_account", ""))
-        for label, widget in (("Name:", self.name), ("Firm or organization:", self.organization),
-                              ("Bar admissions:", self.bar),
-                              ("Accreditation:", self.accreditation),
-                              ("Street:", self.street), ("Suite:", self.unit),
-                              ("City:", self.city), ("State:", self.state), ("ZIP:", self.zip),
-                              ("Phone:", self.phone), ("E-mail:", self.email),
-                              ("USCIS online account number:", self.account)):
+        for label, widget in (
+            ("Name:", self.name),
+            ("Firm or organization:", self.organization),
+            ("Bar admissions:", self.bar),
+            ("Accreditation:", self.accreditation),
+            ("Street:", self.street),
+            ("Suite:", self.unit),
+            ("City:", self.city),
+            ("State:", self.state),
+            ("ZIP:", self.zip),
+            ("Phone:", self.phone),
+            ("E-mail:", self.email),
+            ("USCIS online account number:", self.account),
+        ):
             widget.setAccessibleName(label.rstrip(":"))
             form.addRow(label, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -80,15 +89,24 @@ class ProfileDialog(QDialog):
         from ombuds_desktop.vault import RepresentativeProfile
 
         fields = dict(
-            name=self.name.text().strip(), organization=self.organization.text().strip(),
-            bar_admissions=[line.strip() for line in self.bar.toPlainText().splitlines()
-                            if line.strip()],
+            name=self.name.text().strip(),
+            organization=self.organization.text().strip(),
+            bar_admissions=[
+                line.strip() for line in self.bar.toPlainText().splitlines() if line.strip()
+            ],
             accreditation=self.accreditation.text().strip(),
-            address={"street": self.street.text().strip(), "unit": self.unit.text().strip(),
-                     "city": self.city.text().strip(), "state": self.state.text().strip().upper(),
-                     "postal_code": self.zip.text().strip(), "country": "US"},
-            phone=self.phone.text().strip(), email=self.email.text().strip(),
-            uscis_account=self.account.text().strip())
+            address={
+                "street": self.street.text().strip(),
+                "unit": self.unit.text().strip(),
+                "city": self.city.text().strip(),
+                "state": self.state.text().strip().upper(),
+                "postal_code": self.zip.text().strip(),
+                "country": "US",
+            },
+            phone=self.phone.text().strip(),
+            email=self.email.text().strip(),
+            uscis_account=self.account.text().strip(),
+        )
         if self.profile is not None:
             for key, value in fields.items():
                 setattr(self.profile, key, value)
@@ -121,9 +139,12 @@ class SettingsDialog(QDialog):
         self.profiles.setAccessibleName("Representative profiles")
         box.addWidget(self.profiles)
         row = QHBoxLayout()
-        for text, slot in (("Add…", self.add_profile), ("Edit…", self.edit_selected),
-                           ("Delete", self.delete_selected),
-                           ("Use for new drafts", self.make_default)):
+        for text, slot in (
+            ("Add…", self.add_profile),
+            ("Edit…", self.edit_selected),
+            ("Delete", self.delete_selected),
+            ("Use for new drafts", self.make_default),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             row.addWidget(b)
@@ -156,21 +177,26 @@ class SettingsDialog(QDialog):
         form.addRow("Exhibit labels:", self.labels)
         form.addRow("E-mail size budget:", self.budget)
         form.addRow("Default output folder:", folder_row)
-        for w, name in ((self.idle, "Lock after idle"), (self.labels, "Exhibit labels"),
-                        (self.budget, "E-mail size budget"),
-                        (self.folder, "Default output folder")):
+        for w, name in (
+            (self.idle, "Lock after idle"),
+            (self.labels, "Exhibit labels"),
+            (self.budget, "E-mail size budget"),
+            (self.folder, "Default output folder"),
+        ):
             w.setAccessibleName(name)
         layout.addWidget(prefs)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.reload()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Default output folder",
-                                                  self.state.output_folder())
+        folder = QFileDialog.getExistingDirectory(
+            self, "Default output folder", self.state.output_folder()
+        )
         if folder:
             self.folder.setText(folder)
 
@@ -206,8 +232,13 @@ class SettingsDialog(QDialog):
 
     def delete_selected(self) -> None:
         pid = self._selected()
-        if pid and confirm(self, "Delete profile?", "Delete this representative profile? "
-                           "Drafts that used it keep their Section 10 answers.", yes="Delete"):
+        if pid and confirm(
+            self,
+            "Delete profile?",
+            "Delete this representative profile? "
+            "Drafts that used it keep their Section 10 answers.",
+            yes="Delete",
+        ):
             self.state.vault.delete_profile(pid)
             if self.state.settings.default_profile == pid:
                 self.state.settings.set("default_profile", "")

@@ -4,5 +4,13 @@ from ombuds_desktop.validation.engine import applicable_rules, validate_draft, v
 from ombuds_desktop.validation.findings import Finding, has_errors, sort_findings
 from ombuds_desktop.validation.screener import ScreenResult, screen
 
-__all__ = ["Finding", "ScreenResult", "applicable_rules", "has_errors", "screen",
-           "sort_findings", "validate_draft", "validate_section"]
+__all__ = [
+    "Finding",
+    "ScreenResult",
+    "applicable_rules",
+    "has_errors",
+    "screen",
+    "sort_findings",
+    "validate_draft",
+    "validate_section",
+]

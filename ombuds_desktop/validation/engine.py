@@ -52,52 +52,93 @@ def _unknown_fields(draft: Draft, definition: FormDefinition) -> Iterator[Findin
         if definition.has_field(key):
             continue
         prefix = key.split(".")[0]
-        yield Finding(prefix if prefix in section_ids else "app", key, "error", "unknown-field",
-                      f"\"{key}\" is not a field of {definition.number} ({definition.edition}). "
-                      "Check the spelling of the field id; the value is kept but not used.")
+        yield Finding(
+            prefix if prefix in section_ids else "app",
+            key,
+            "error",
+            "unknown-field",
+            f'"{key}" is not a field of {definition.number} ({definition.edition}). '
+            "Check the spelling of the field id; the value is kept but not used.",
+        )
 
 
-def _attachment_findings(draft: Draft, definition: FormDefinition,
-                         base_dir: Path | None) -> Iterator[Finding]:
+def _attachment_findings(
+    draft: Draft, definition: FormDefinition, base_dir: Path | None
+) -> Iterator[Finding]:
     ids = {a.id for a in draft.attachments}
     translated = {a.translation_of for a in draft.attachments if a.translation_of}
     for i, att in enumerate(draft.attachments):
         path = f"s8.documents[{i}]"
         name = att.description or f"Attachment {i + 1}"
         if definition.category(att.category) is None:
-            yield Finding("s8", f"{path}.category", "error", "attachment-category-unknown",
-                          f"{name}: \"{att.category}\" is not a document category; use one of "
-                          + ", ".join(definition.category_ids()) + ".")
+            yield Finding(
+                "s8",
+                f"{path}.category",
+                "error",
+                "attachment-category-unknown",
+                f'{name}: "{att.category}" is not a document category; use one of '
+                + ", ".join(definition.category_ids())
+                + ".",
+            )
         if not att.description.strip():
-            yield Finding("s8", f"{path}.description", "error", "required",
-                          f"Attachment {i + 1}: a short description is needed; it is printed "
-                          "on the exhibit index.")
+            yield Finding(
+                "s8",
+                f"{path}.description",
+                "error",
+                "required",
+                f"Attachment {i + 1}: a short description is needed; it is printed "
+                "on the exhibit index.",
+            )
         if att.date and try_iso(att.date) is None:
-            yield Finding("s8", f"{path}.date", "error", "date-format",
-                          f"{name}: the document date {att.date!r} is not a YYYY-MM-DD date.")
+            yield Finding(
+                "s8",
+                f"{path}.date",
+                "error",
+                "date-format",
+                f"{name}: the document date {att.date!r} is not a YYYY-MM-DD date.",
+            )
         if att.path.startswith("vault:"):
             pass
         elif base_dir is not None:
             file = resolve_attachment_path(att, base_dir)
             if not file.is_file():
-                yield Finding("s8", f"{path}.path", "error", "attachment-file-missing",
-                              f"{name}: the file \"{att.path}\" was not found (looked in "
-                              f"{file.parent}). Re-attach it or correct the path.")
+                yield Finding(
+                    "s8",
+                    f"{path}.path",
+                    "error",
+                    "attachment-file-missing",
+                    f'{name}: the file "{att.path}" was not found (looked in '
+                    f"{file.parent}). Re-attach it or correct the path.",
+                )
         if att.translation_of and att.translation_of not in ids:
-            yield Finding("s8", f"{path}.translation_of", "error", "translation-orphan",
-                          f"{name}: it is marked as the translation of a document that is not "
-                          "attached.")
+            yield Finding(
+                "s8",
+                f"{path}.translation_of",
+                "error",
+                "translation-orphan",
+                f"{name}: it is marked as the translation of a document that is not attached.",
+            )
         if att.foreign_language and att.id not in translated:
-            yield Finding("s8", path, "error", "translation-missing",
-                          f"{name} is not in English: attach a full English translation with "
-                          "the translator's certificate of competence, and mark it as the "
-                          "translation of this document.")
+            yield Finding(
+                "s8",
+                path,
+                "error",
+                "translation-missing",
+                f"{name} is not in English: attach a full English translation with "
+                "the translator's certificate of competence, and mark it as the "
+                "translation of this document.",
+            )
 
 
-def validate_draft(draft: Draft, definition: FormDefinition | None = None, *,
-                   today: date | None = None, related: Sequence[Draft] = (),
-                   base_dir: Path | None = None,
-                   sections: Sequence[str] | None = None) -> list[Finding]:
+def validate_draft(
+    draft: Draft,
+    definition: FormDefinition | None = None,
+    *,
+    today: date | None = None,
+    related: Sequence[Draft] = (),
+    base_dir: Path | None = None,
+    sections: Sequence[str] | None = None,
+) -> list[Finding]:
     """All findings for ``draft`` (or only those of ``sections``), in form order.
 
     ``related`` are the user's other drafts (for family and duplicate rules);
@@ -127,8 +168,9 @@ def validate_draft(draft: Draft, definition: FormDefinition | None = None, *,
     return sort_findings(_dedupe(findings), [s.id for s in definition.sections])
 
 
-def validate_section(draft: Draft, section_id: str, definition: FormDefinition | None = None,
-                     **kwargs: object) -> list[Finding]:
+def validate_section(
+    draft: Draft, section_id: str, definition: FormDefinition | None = None, **kwargs: object
+) -> list[Finding]:
     return validate_draft(draft, definition, sections=[section_id], **kwargs)  # type: ignore[arg-type]
 
 
@@ -140,4 +182,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
-

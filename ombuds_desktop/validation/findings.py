@@ -26,8 +26,13 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "field": self.field, "severity": self.severity,
-                "code": self.code, "message": self.message}
+        return {
+            "section": self.section,
+            "field": self.field,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
 
     @property
     def key(self) -> str:
@@ -37,8 +42,7 @@ class Finding:
 
 def sort_findings(findings: list[Finding], section_order: list[str]) -> list[Finding]:
     order = {s: i for i, s in enumerate(section_order)}
-    return sorted(findings, key=lambda f: (order.get(f.section, len(order)),
-                                           _RANK[f.severity]))
+    return sorted(findings, key=lambda f: (order.get(f.section, len(order)), _RANK[f.severity]))
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -90,6 +90,7 @@ def rule(rule_id: str, title: str, needs: tuple[str, ...] = ()) -> Callable[[Rul
     def register(fn: Rule) -> Rule:
         RULES.append(RuleSpec(rule_id, title, needs, fn))
         return fn
+
     return register
 
 
@@ -108,15 +109,21 @@ def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
 
 # --------------------------------------------------------------------- screener
 
+
 @rule("R1", "Try USCIS first", ("s1.contacted_uscis",))
 def r1(ctx: Context) -> Iterator[Finding]:
     contacted = ctx.get("s1.contacted_uscis")
     if contacted is False or (contacted is True and not ctx.actions()):
-        yield F("s1", "s1.contacted_uscis", "warning", "R1-try-uscis-first",
-                "The CIS Ombudsman asks you to try to resolve the issue with USCIS first: check "
-                "case status and processing times, submit an e-Request, use the USCIS online "
-                "account or Ask Emma, or call the USCIS Contact Center (1-800-375-5283). "
-                "Record each contact in Section 1A.")
+        yield F(
+            "s1",
+            "s1.contacted_uscis",
+            "warning",
+            "R1-try-uscis-first",
+            "The CIS Ombudsman asks you to try to resolve the issue with USCIS first: check "
+            "case status and processing times, submit an e-Request, use the USCIS online "
+            "account or Ask Emma, or call the USCIS Contact Center (1-800-375-5283). "
+            "Record each contact in Section 1A.",
+        )
 
 
 @rule("R2", "Contacted USCIS in the last 90 days and waited 60", ("s1a.actions",))
@@ -126,20 +133,31 @@ def r2(ctx: Context) -> Iterator[Finding]:
         return
     latest, earliest = dates[-1], dates[0]
     if (ctx.today - latest).days > 90:
-        yield F("s1a", "s1a.actions", "warning", "R2-no-recent-contact",
-                f"The latest contact with USCIS in Section 1A was on {format_us(latest)}, more "
-                "than 90 days ago. The CIS Ombudsman has asked that USCIS be contacted in the "
-                "last 90 days; contact USCIS again and record it.")
+        yield F(
+            "s1a",
+            "s1a.actions",
+            "warning",
+            "R2-no-recent-contact",
+            f"The latest contact with USCIS in Section 1A was on {format_us(latest)}, more "
+            "than 90 days ago. The CIS Ombudsman has asked that USCIS be contacted in the "
+            "last 90 days; contact USCIS again and record it.",
+        )
     if (ctx.today - earliest).days < 60:
         ready = earliest + timedelta(days=60)
-        yield F("s1a", "s1a.actions", "warning", "R2-too-soon",
-                f"The first contact with USCIS on this issue was on {format_us(earliest)}; the "
-                f"CIS Ombudsman has asked that USCIS be given at least 60 days, which is "
-                f"reached on {format_us(ready)}.")
+        yield F(
+            "s1a",
+            "s1a.actions",
+            "warning",
+            "R2-too-soon",
+            f"The first contact with USCIS on this issue was on {format_us(earliest)}; the "
+            f"CIS Ombudsman has asked that USCIS be given at least 60 days, which is "
+            f"reached on {format_us(ready)}.",
+        )
 
 
-@rule("R3", "Within published processing times",
-      ("app.scr.pt_published", "app.scr.pt_inquiry_date"))
+@rule(
+    "R3", "Within published processing times", ("app.scr.pt_published", "app.scr.pt_inquiry_date")
+)
 def r3(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.pt_published") is not True or ctx.get("app.scr.statutory_time") is True:
         return
@@ -147,15 +165,25 @@ def r3(ctx: Context) -> Iterator[Finding]:
     received, label = _primary_receipt_date(ctx)
     if inquiry is None or received is None or received <= inquiry:
         return
-    yield F("app", "app.scr.pt_inquiry_date", "warning", "R3-within-processing-time",
-            f"{label} was received on {format_us(received)}, after the USCIS 'receipt date for "
-            f"a case inquiry' ({format_us(inquiry)}), so the case is within published "
-            "processing times. With few exceptions the CIS Ombudsman cannot help until it is "
-            "outside them.")
-    yield F("app", "app.scr.statutory_time", "info", "R27-statutory-examples",
-            "Exceptions are filings with a statutory or regulatory processing time, such as "
-            "Form I-360 for Special Immigrant Juveniles, Form N-400, and Form I-129 for L-1 "
-            "petitions. If that applies, answer yes to the statutory-time question.")
+    yield F(
+        "app",
+        "app.scr.pt_inquiry_date",
+        "warning",
+        "R3-within-processing-time",
+        f"{label} was received on {format_us(received)}, after the USCIS 'receipt date for "
+        f"a case inquiry' ({format_us(inquiry)}), so the case is within published "
+        "processing times. With few exceptions the CIS Ombudsman cannot help until it is "
+        "outside them.",
+    )
+    yield F(
+        "app",
+        "app.scr.statutory_time",
+        "info",
+        "R27-statutory-examples",
+        "Exceptions are filings with a statutory or regulatory processing time, such as "
+        "Form I-360 for Special Immigrant Juveniles, Form N-400, and Form I-129 for L-1 "
+        "petitions. If that applies, answer yes to the statutory-time question.",
+    )
 
 
 @rule("R4", "No published time and under 6 months", ("app.scr.pt_published",))
@@ -167,34 +195,56 @@ def r4(ctx: Context) -> Iterator[Finding]:
         return
     six = add_months(received, 6)
     if ctx.today < six:
-        yield F("app", "app.scr.pt_published", "warning", "R4-under-six-months",
-                f"USCIS publishes no processing time for this filing, so the default is six "
-                f"months. {label} was filed on {format_us(received)}; six months pass on "
-                f"{format_us(six)}. With few exceptions the CIS Ombudsman cannot help before "
-                "then.")
+        yield F(
+            "app",
+            "app.scr.pt_published",
+            "warning",
+            "R4-under-six-months",
+            f"USCIS publishes no processing time for this filing, so the default is six "
+            f"months. {label} was filed on {format_us(received)}; six months pass on "
+            f"{format_us(six)}. With few exceptions the CIS Ombudsman cannot help before "
+            "then.",
+        )
 
 
 @rule("R5", "Stale processing-time check", ("app.scr.pt_checked_on",))
 def r5(ctx: Context) -> Iterator[Finding]:
     checked = try_iso(ctx.get("app.scr.pt_checked_on"))
     if checked and (ctx.today - checked).days > 30 and ctx.get("app.scr.pt_published") is True:
-        yield F("app", "app.scr.pt_checked_on", "info", "R5-recheck-processing-times",
-                f"The USCIS processing-times page was checked on {format_us(checked)}, more "
-                "than 30 days ago. Processing times change; check the page again before "
-                "filing.")
+        yield F(
+            "app",
+            "app.scr.pt_checked_on",
+            "info",
+            "R5-recheck-processing-times",
+            f"The USCIS processing-times page was checked on {format_us(checked)}, more "
+            "than 30 days ago. Processing times change; check the page again before "
+            "filing.",
+        )
 
 
 @rule("R6", "Expedite denied", ("app.scr.expedite_denied",))
 def r6(ctx: Context) -> Iterator[Finding]:
-    denied_1a = any(r.get("channel") == "expedite" and r.get("expedite_outcome") == "denied"
-                    for r in ctx.actions())
+    denied_1a = any(
+        r.get("channel") == "expedite" and r.get("expedite_outcome") == "denied"
+        for r in ctx.actions()
+    )
     if ctx.get("app.scr.expedite_denied") == "denied" or denied_1a:
-        yield F("app", "app.scr.expedite_denied", "warning", "R6-expedite-denied",
-                "USCIS denied an expedite request on this filing. With few exceptions the CIS "
-                "Ombudsman cannot help when USCIS has denied an expedite request.")
-        yield F("app", "app.scr.expedite_denied", "info", "R6-exceptional",
-                "In exceptional cases the CIS Ombudsman may ask USCIS for priority case "
-                "assistance; explain why in Section 2 and attach the supporting documents.")
+        yield F(
+            "app",
+            "app.scr.expedite_denied",
+            "warning",
+            "R6-expedite-denied",
+            "USCIS denied an expedite request on this filing. With few exceptions the CIS "
+            "Ombudsman cannot help when USCIS has denied an expedite request.",
+        )
+        yield F(
+            "app",
+            "app.scr.expedite_denied",
+            "info",
+            "R6-exceptional",
+            "In exceptional cases the CIS Ombudsman may ask USCIS for priority case "
+            "assistance; explain why in Section 2 and attach the supporting documents.",
+        )
 
 
 @rule("R7", "Expedite reason needs a USCIS request and evidence", ("s2.reasons",))
@@ -202,30 +252,50 @@ def r7(ctx: Context) -> Iterator[Finding]:
     if "expedite" not in ctx.reasons():
         return
     if not any(r.get("channel") == "expedite" for r in ctx.actions()):
-        yield F("s1a", "s1a.actions", "warning", "R7-no-uscis-expedite",
-                "Section 2 gives an expedite reason, but Section 1A records no expedite request "
-                "to USCIS. Only USCIS can expedite; ask USCIS first and record the request.")
+        yield F(
+            "s1a",
+            "s1a.actions",
+            "warning",
+            "R7-no-uscis-expedite",
+            "Section 2 gives an expedite reason, but Section 1A records no expedite request "
+            "to USCIS. Only USCIS can expedite; ask USCIS first and record the request.",
+        )
     if not ctx.has_attachment("expedite-evidence"):
-        yield F("s8", "s8.documents", "error", "R7-expedite-evidence-missing",
-                "Section 2 gives an expedite reason, so attach evidence for the expedite "
-                "criteria (for example medical records or an eviction notice) in Section 8 "
-                f"under \"{ctx.category_label('expedite-evidence')}\".")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R7-expedite-evidence-missing",
+            "Section 2 gives an expedite reason, so attach evidence for the expedite "
+            "criteria (for example medical records or an eviction notice) in Section 8 "
+            f'under "{ctx.category_label("expedite-evidence")}".',
+        )
 
 
 @rule("R8", "Legal advice", ("app.scr.legal_advice",))
 def r8(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.legal_advice") is True:
-        yield F("app", "app.scr.legal_advice", "warning", "R8-legal-advice",
-                "The CIS Ombudsman cannot give legal advice. If the client mainly needs legal "
-                "advice, this request is likely outside the office's scope.")
+        yield F(
+            "app",
+            "app.scr.legal_advice",
+            "warning",
+            "R8-legal-advice",
+            "The CIS Ombudsman cannot give legal advice. If the client mainly needs legal "
+            "advice, this request is likely outside the office's scope.",
+        )
 
 
 @rule("R9", "Not a USCIS issue", ("app.scr.involves_uscis",))
 def r9(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.involves_uscis") is False:
-        yield F("app", "app.scr.involves_uscis", "warning", "R9-not-uscis",
-                "The CIS Ombudsman can only help with issues that involve USCIS, not EOIR, CBP, "
-                "ICE or the Department of State.")
+        yield F(
+            "app",
+            "app.scr.involves_uscis",
+            "warning",
+            "R9-not-uscis",
+            "The CIS Ombudsman can only help with issues that involve USCIS, not EOIR, CBP, "
+            "ICE or the Department of State.",
+        )
 
 
 @rule("R10", "Congressional inquiry within 30 days", ("app.scr.congress_date",))
@@ -235,49 +305,76 @@ def r10(ctx: Context) -> Iterator[Finding]:
         return
     eligible = inquiry + timedelta(days=30)
     if ctx.today < eligible:
-        yield F("app", "app.scr.congress_date", "warning", "R10-congress-30-days",
-                f"A member of Congress asked USCIS about this on {format_us(inquiry)}. The CIS "
-                f"Ombudsman cannot help until 30 calendar days have passed: file on or after "
-                f"{format_us(eligible)}.")
+        yield F(
+            "app",
+            "app.scr.congress_date",
+            "warning",
+            "R10-congress-30-days",
+            f"A member of Congress asked USCIS about this on {format_us(inquiry)}. The CIS "
+            f"Ombudsman cannot help until 30 calendar days have passed: file on or after "
+            f"{format_us(eligible)}.",
+        )
 
 
 @rule("R11", "Changing a decision", ("app.scr.change_decision", "app.scr.clear_error"))
 def r11(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.change_decision") is True and ctx.get("app.scr.clear_error") is False:
-        yield F("app", "app.scr.clear_error", "warning", "R11-change-decision",
-                "The CIS Ombudsman cannot help change a USCIS decision unless it rests on a "
-                "clear error of fact or law. Consider an appeal or motion instead; filing here "
-                "does not extend their deadlines.")
+        yield F(
+            "app",
+            "app.scr.clear_error",
+            "warning",
+            "R11-change-decision",
+            "The CIS Ombudsman cannot help change a USCIS decision unless it rests on a "
+            "clear error of fact or law. Consider an appeal or motion instead; filing here "
+            "does not extend their deadlines.",
+        )
 
 
 @rule("R12", "Clear-error claims need proof", ("s2.reasons",))
 def r12(ctx: Context) -> Iterator[Finding]:
-    claimed = (ctx.get("app.scr.change_decision") is True and
-               ctx.get("app.scr.clear_error") is True) or "clear_error" in ctx.reasons()
+    claimed = (
+        ctx.get("app.scr.change_decision") is True and ctx.get("app.scr.clear_error") is True
+    ) or "clear_error" in ctx.reasons()
     if claimed and not ctx.has_attachment("uscis-error-evidence"):
-        yield F("s8", "s8.documents", "error", "R12-error-evidence-missing",
-                "The request claims a USCIS error, so attach the documents that show it (the "
-                "denial or rejection notice, a copy of the original submission, and any appeal "
-                "or motion receipt) in Section 8 under "
-                f"\"{ctx.category_label('uscis-error-evidence')}\", and say in Section 2 why "
-                "it is an error.")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R12-error-evidence-missing",
+            "The request claims a USCIS error, so attach the documents that show it (the "
+            "denial or rejection notice, a copy of the original submission, and any appeal "
+            "or motion receipt) in Section 8 under "
+            f'"{ctx.category_label("uscis-error-evidence")}", and say in Section 2 why '
+            "it is an error.",
+        )
 
 
 @rule("R13", "Bad information from third parties", ("s2.explanation",))
 def r13(ctx: Context) -> Iterator[Finding]:
-    yield F("s2", "s2.explanation", "info", "R13-third-parties",
-            "The CIS Ombudsman cannot fix actions that resulted from bad information given by "
-            "third parties, such as legal representatives or designated school officials.")
+    yield F(
+        "s2",
+        "s2.explanation",
+        "info",
+        "R13-third-parties",
+        "The CIS Ombudsman cannot fix actions that resulted from bad information given by "
+        "third parties, such as legal representatives or designated school officials.",
+    )
 
 
 @rule("R14", "The office will not urge USCIS")
 def r14(ctx: Context) -> Iterator[Finding]:
-    yield F("app", None, "info", "R14-no-urging",
-            "The CIS Ombudsman cannot urge USCIS to act on a pending application, petition or "
-            "request; it brings problems to USCIS's attention and recommends solutions.")
+    yield F(
+        "app",
+        None,
+        "info",
+        "R14-no-urging",
+        "The CIS Ombudsman cannot urge USCIS to act on a pending application, petition or "
+        "request; it brings problems to USCIS's attention and recommends solutions.",
+    )
 
 
 # -------------------------------------------------------------- representation
+
 
 @rule("R15", "Attorney or accredited representative needs a G-28", ("app.role",))
 def r15(ctx: Context) -> Iterator[Finding]:
@@ -285,14 +382,24 @@ def r15(ctx: Context) -> Iterator[Finding]:
         return
     if ctx.get("s10.g28_status") == "submitted":
         if not ctx.has_attachment("g28", "g28-proof-of-submission"):
-            yield F("s8", "s8.documents", "error", "R15-g28-missing",
-                    "USCIS has not yet accepted the Form G-28, so attach proof of its submission "
-                    "to USCIS in Section 8 (or the G-28 itself once accepted).")
+            yield F(
+                "s8",
+                "s8.documents",
+                "error",
+                "R15-g28-missing",
+                "USCIS has not yet accepted the Form G-28, so attach proof of its submission "
+                "to USCIS in Section 8 (or the G-28 itself once accepted).",
+            )
     elif not ctx.has_attachment("g28"):
-        yield F("s8", "s8.documents", "error", "R15-g28-missing",
-                "An attorney or accredited representative is filing, so attach a copy of the "
-                "Form G-28 on file with USCIS for the form this request is about in Section 8 "
-                "(or proof of its submission if USCIS has not accepted it yet).")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R15-g28-missing",
+            "An attorney or accredited representative is filing, so attach a copy of the "
+            "Form G-28 on file with USCIS for the form this request is about in Section 8 "
+            "(or proof of its submission if USCIS has not accepted it yet).",
+        )
 
 
 @rule("R16", "The G-28 covers the same form", ("s10.g28_form", "s3.filings"))
@@ -301,10 +408,15 @@ def r16(ctx: Context) -> Iterator[Finding]:
     marked = [f for f in rows if f.primary]
     if len(rows) > 1 and len(marked) != 1:
         # The G-28 comparison and the processing-time rules need the primary filing.
-        yield F("s3", "s3.filings", "error", "R16-primary-filing",
-                f"Section 3 lists {len(rows)} filings and {len(marked)} of them are marked as "
-                "the filing this request is about. Mark exactly one: the G-28 and the "
-                "processing-time checks are measured against it.")
+        yield F(
+            "s3",
+            "s3.filings",
+            "error",
+            "R16-primary-filing",
+            f"Section 3 lists {len(rows)} filings and {len(marked)} of them are marked as "
+            "the filing this request is about. Mark exactly one: the G-28 and the "
+            "processing-time checks are measured against it.",
+        )
     if not facts.is_represented(ctx.draft):
         return
     primary = facts.primary_filing(ctx.draft)
@@ -312,18 +424,32 @@ def r16(ctx: Context) -> Iterator[Finding]:
     if primary is None or not g28_form or not primary.form_number:
         return
     if identifiers.normalize_form_number(g28_form) != identifiers.normalize_form_number(
-            primary.form_number):
-        yield F("s10", "s10.g28_form", "error", "R16-g28-form-mismatch",
-                f"The G-28 covers Form {g28_form}, but the filing this request is about "
-                f"(Section 3) is Form {primary.form_number}. The CIS Ombudsman needs the G-28 "
-                "on file for the same form.")
+        primary.form_number
+    ):
+        yield F(
+            "s10",
+            "s10.g28_form",
+            "error",
+            "R16-g28-form-mismatch",
+            f"The G-28 covers Form {g28_form}, but the filing this request is about "
+            f"(Section 3) is Form {primary.form_number}. The CIS Ombudsman needs the G-28 "
+            "on file for the same form.",
+        )
     g28_receipt = identifiers.normalize_receipt_number(str(ctx.get("s10.g28_receipt") or ""))
-    if g28_receipt and primary.receipt_number and g28_receipt != \
-            identifiers.normalize_receipt_number(primary.receipt_number):
-        yield F("s10", "s10.g28_receipt", "warning", "R16-g28-receipt-mismatch",
-                f"The G-28 was filed with receipt number {g28_receipt}, but the primary filing "
-                f"in Section 3 is {primary.receipt_number}. Check that the G-28 covers this "
-                "filing.")
+    if (
+        g28_receipt
+        and primary.receipt_number
+        and g28_receipt != identifiers.normalize_receipt_number(primary.receipt_number)
+    ):
+        yield F(
+            "s10",
+            "s10.g28_receipt",
+            "warning",
+            "R16-g28-receipt-mismatch",
+            f"The G-28 was filed with receipt number {g28_receipt}, but the primary filing "
+            f"in Section 3 is {primary.receipt_number}. Check that the G-28 covers this "
+            "filing.",
+        )
 
 
 @rule("R17", "Representative signs Section 9 for the client", ("s9.capacity",))
@@ -331,20 +457,30 @@ def r17(ctx: Context) -> Iterator[Finding]:
     if ctx.get("s9.capacity") != "representative":
         return
     if not facts.is_represented(ctx.draft):
-        yield F("s9", "s9.capacity", "error", "R17-not-representative",
-                "Section 9 says an attorney or accredited representative signs for the client, "
-                "but no attorney or accredited representative is filing this request (see "
-                "'Who is preparing this request?'). Only a representative with a G-28 on file "
-                "may sign Section 9 on the client's behalf.")
+        yield F(
+            "s9",
+            "s9.capacity",
+            "error",
+            "R17-not-representative",
+            "Section 9 says an attorney or accredited representative signs for the client, "
+            "but no attorney or accredited representative is filing this request (see "
+            "'Who is preparing this request?'). Only a representative with a G-28 on file "
+            "may sign Section 9 on the client's behalf.",
+        )
 
 
 @rule("R18", "Communication limit", ("app.role",))
 def r18(ctx: Context) -> Iterator[Finding]:
     if facts.role(ctx.draft) not in (None, "self"):
-        yield F("s7", None, "info", "R18-communication",
-                "The CIS Ombudsman communicates only with the benefit requestor (the person who "
-                "signed the form filed with USCIS) or the attorney, unless the benefit "
-                "requestor gives written consent.")
+        yield F(
+            "s7",
+            None,
+            "info",
+            "R18-communication",
+            "The CIS Ombudsman communicates only with the benefit requestor (the person who "
+            "signed the form filed with USCIS) or the attorney, unless the benefit "
+            "requestor gives written consent.",
+        )
 
 
 def _parent_of_adult(ctx: Context) -> bool:
@@ -362,84 +498,144 @@ def r19(ctx: Context) -> Iterator[Finding]:
         return
     if role == "beneficiary":
         if not ctx.has_attachment("petitioner-consent", "consent"):
-            yield F("s8", "s8.documents", "error", "R19-consent-missing",
-                    "A beneficiary is preparing this request, so attach the petitioner's written "
-                    "consent (the employer or family sponsor) in Section 8 under "
-                    f"\"{ctx.category_label('petitioner-consent')}\".")
+            yield F(
+                "s8",
+                "s8.documents",
+                "error",
+                "R19-consent-missing",
+                "A beneficiary is preparing this request, so attach the petitioner's written "
+                "consent (the employer or family sponsor) in Section 8 under "
+                f'"{ctx.category_label("petitioner-consent")}".',
+            )
     elif not ctx.has_attachment("consent"):
-        yield F("s8", "s8.documents", "error", "R19-consent-missing",
-                "Someone other than the applicant or petitioner is preparing this request, so "
-                "attach the applicant's or petitioner's written consent in Section 8 under "
-                f"\"{ctx.category_label('consent')}\".")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R19-consent-missing",
+            "Someone other than the applicant or petitioner is preparing this request, so "
+            "attach the applicant's or petitioner's written consent in Section 8 under "
+            f'"{ctx.category_label("consent")}".',
+        )
     if ctx.get("s7.consent_on_file") is False:
-        yield F("s7", "s7.consent_on_file", "error", "R19-consent-not-on-file",
-                "The written consent of the applicant or petitioner must be included when "
-                "someone else prepares the request; get it, attach it, and answer yes here.")
+        yield F(
+            "s7",
+            "s7.consent_on_file",
+            "error",
+            "R19-consent-not-on-file",
+            "The written consent of the applicant or petitioner must be included when "
+            "someone else prepares the request; get it, attach it, and answer yes here.",
+        )
 
 
 # -------------------------------------------------------- protected categories
+
 
 def _category_words(ctx: Context) -> str:
     names = [facts.CATEGORY_LABELS[c] for c in facts.categories(ctx.draft)]
     return " / ".join(names)
 
 
-@rule("R20", "Wet-ink Section 9 for T, U, VAWA, asylee and refugee clients",
-      ("app.client_category", "s9.capacity"))
+@rule(
+    "R20",
+    "Wet-ink Section 9 for T, U, VAWA, asylee and refugee clients",
+    ("app.client_category", "s9.capacity"),
+)
 def r20(ctx: Context) -> Iterator[Finding]:
     if not facts.wet_ink_required(ctx.draft):
         return
     channel = ctx.get("app.channel")
-    how = {"online": "scan the signed page and upload it in Section 8 of the online form",
-           "email": "scan the signed page and send it with the completed form",
-           "mail": "mail the original signed page with the form"}.get(
+    how = {
+        "online": "scan the signed page and upload it in Section 8 of the online form",
+        "email": "scan the signed page and send it with the completed form",
+        "mail": "mail the original signed page with the form",
+    }.get(
         channel if isinstance(channel, str) else "",
-        "scan it for online or e-mail filing, or mail the original")
-    yield F("s9", "s9.signature", "info", "R20-wet-ink",
-            f"This client ({_category_words(ctx)}) must sign Section 9 by hand in ink; electronic, "
-            f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
-            f"have the client sign and date it, then {how}. Keep the original.")
+        "scan it for online or e-mail filing, or mail the original",
+    )
+    yield F(
+        "s9",
+        "s9.signature",
+        "info",
+        "R20-wet-ink",
+        f"This client ({_category_words(ctx)}) must sign Section 9 by hand in ink; electronic, "
+        f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
+        f"have the client sign and date it, then {how}. Keep the original.",
+    )
     if channel in ("online", "email") and not ctx.has_attachment("signed-section-9"):
-        yield F("s8", "s8.documents", "error", "R20-signed-scan-missing",
-                "Attach the scan of the Section 9 page the client signed in ink, under "
-                f"\"{ctx.category_label('signed-section-9')}\". Print the signature page "
-                "from Ombuds Desktop (it is ready before the rest of the packet).")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R20-signed-scan-missing",
+            "Attach the scan of the Section 9 page the client signed in ink, under "
+            f'"{ctx.category_label("signed-section-9")}". Print the signature page '
+            "from Ombuds Desktop (it is ready before the rest of the packet).",
+        )
     if ctx.get("s9.capacity") == "representative":
-        yield F("s9", "s9.capacity", "warning", "R20-representative-signs",
-                f"For a {_category_words(ctx)} client, Ombuds Desktop asks the client to sign "
-                "Section 9 personally, in ink, even when a representative files. Whether a "
-                "representative's signature on the client's behalf satisfies the wet-ink rule "
-                "is not settled; the packet includes the client's signature page.")
+        yield F(
+            "s9",
+            "s9.capacity",
+            "warning",
+            "R20-representative-signs",
+            f"For a {_category_words(ctx)} client, Ombuds Desktop asks the client to sign "
+            "Section 9 personally, in ink, even when a representative files. Whether a "
+            "representative's signature on the client's behalf satisfies the wet-ink rule "
+            "is not settled; the packet includes the client's signature page.",
+        )
 
 
-@rule("R21", "Mail only, and the address must match USCIS records",
-      ("app.client_category", "s5.mail_only", "s5.address_matches_uscis"))
+@rule(
+    "R21",
+    "Mail only, and the address must match USCIS records",
+    ("app.client_category", "s5.mail_only", "s5.address_matches_uscis"),
+)
 def r21(ctx: Context) -> Iterator[Finding]:
     if not facts.categories(ctx.draft):
         return
     if facts.role(ctx.draft) == "accredited_rep":
-        yield F("s10", None, "warning", "R21-accredited-rep-only",
-                "The CIS Ombudsman's page words the mail-only rule for T, U, VAWA, asylee and "
-                "refugee clients as applying when there is no attorney; an accredited "
-                "representative is filing. Consider confirming the client's mailing address "
-                "with USCIS records anyway.")
+        yield F(
+            "s10",
+            None,
+            "warning",
+            "R21-accredited-rep-only",
+            "The CIS Ombudsman's page words the mail-only rule for T, U, VAWA, asylee and "
+            "refugee clients as applying when there is no attorney; an accredited "
+            "representative is filing. Consider confirming the client's mailing address "
+            "with USCIS records anyway.",
+        )
         return
     if not facts.mail_only_required(ctx.draft):
         return
-    yield F("s5", "s5.mail_only", "info", "R21-mail-only",
-            f"This client ({_category_words(ctx)}) has no attorney or accredited representative, "
-            "so the CIS Ombudsman will communicate only by U.S. mail, to the address in USCIS "
-            "records. No confirmation e-mail will come; the request number arrives by mail.")
+    yield F(
+        "s5",
+        "s5.mail_only",
+        "info",
+        "R21-mail-only",
+        f"This client ({_category_words(ctx)}) has no attorney or accredited representative, "
+        "so the CIS Ombudsman will communicate only by U.S. mail, to the address in USCIS "
+        "records. No confirmation e-mail will come; the request number arrives by mail.",
+    )
     if ctx.get("s5.mail_only") is not True:
-        yield F("s5", "s5.mail_only", "error", "R21-mail-only-not-set",
-                "'Communicate with me only by U.S. mail' must be yes for this client: the law "
-                "requires mail-only communication for T, U, VAWA, asylee and refugee clients "
-                "without an attorney.")
+        yield F(
+            "s5",
+            "s5.mail_only",
+            "error",
+            "R21-mail-only-not-set",
+            "'Communicate with me only by U.S. mail' must be yes for this client: the law "
+            "requires mail-only communication for T, U, VAWA, asylee and refugee clients "
+            "without an attorney.",
+        )
     if ctx.get("s5.address_matches_uscis") is not True:
-        yield F("s5", "s5.address_matches_uscis", "error", "R21-address-must-match",
-                "Confirm that the mailing address in Section 5 is the same as the address in "
-                "USCIS systems. For this client the CIS Ombudsman writes only to that address; "
-                "if it differs, update the address with USCIS first.")
+        yield F(
+            "s5",
+            "s5.address_matches_uscis",
+            "error",
+            "R21-address-must-match",
+            "Confirm that the mailing address in Section 5 is the same as the address in "
+            "USCIS systems. For this client the CIS Ombudsman writes only to that address; "
+            "if it differs, update the address with USCIS first.",
+        )
 
 
 @rule("R22", "Section 5 is the applicant or petitioner", ("s5.name",))
@@ -449,16 +645,26 @@ def r22(ctx: Context) -> Iterator[Finding]:
     s5 = _name_key(ctx.get("s5.name"))
     if not s5:
         return
-    others = [("s10.name", "the attorney or accredited representative in Section 10",
-               facts.is_represented(ctx.draft)),
-              ("s6.name", "the beneficiary in Section 6", ctx.get("s6.has_beneficiary") is True),
-              ("s7.name", "the requester in Section 7", facts.role(ctx.draft) == "beneficiary")]
+    others = [
+        (
+            "s10.name",
+            "the attorney or accredited representative in Section 10",
+            facts.is_represented(ctx.draft),
+        ),
+        ("s6.name", "the beneficiary in Section 6", ctx.get("s6.has_beneficiary") is True),
+        ("s7.name", "the requester in Section 7", facts.role(ctx.draft) == "beneficiary"),
+    ]
     for field_id, who, applies in others:
         if applies and _name_key(ctx.get(field_id)) == s5:
-            yield F("s5", "s5.name", "error", "R22-not-applicant",
-                    f"Section 5 names {facts.person_name(ctx.get('s5.name'))}, who is also "
-                    f"{who}. Section 5 must name the applicant or petitioner, never the "
-                    "beneficiary, attorney or accredited representative.")
+            yield F(
+                "s5",
+                "s5.name",
+                "error",
+                "R22-not-applicant",
+                f"Section 5 names {facts.person_name(ctx.get('s5.name'))}, who is also "
+                f"{who}. Section 5 must name the applicant or petitioner, never the "
+                "beneficiary, attorney or accredited representative.",
+            )
 
 
 def _name_key(value: Any) -> str:
@@ -467,26 +673,45 @@ def _name_key(value: Any) -> str:
 
 # ----------------------------------------------------------------- family
 
+
 @rule("R23", "One 7001 per family member", ("s5.family_box",))
 def r23(ctx: Context) -> Iterator[Finding]:
     if ctx.get("s5.family_box") is not True:
         return
     if not ctx.draft.family_group:
-        yield F("s5", "s5.family_box", "info", "R23-create-linked",
-                "File a separate DHS Form 7001 for each family member. Use 'Duplicate for a "
-                "family member' to start a linked draft.")
-    yield F("s5", "s5.family_box", "info", "R23-link-requests",
-            "After every family member's request is submitted and has a CIS Ombudsman request "
-            "number, e-mail all the related request numbers to cisombudsman@hq.dhs.gov so the "
-            "office can link them.")
+        yield F(
+            "s5",
+            "s5.family_box",
+            "info",
+            "R23-create-linked",
+            "File a separate DHS Form 7001 for each family member. Use 'Duplicate for a "
+            "family member' to start a linked draft.",
+        )
+    yield F(
+        "s5",
+        "s5.family_box",
+        "info",
+        "R23-link-requests",
+        "After every family member's request is submitted and has a CIS Ombudsman request "
+        "number, e-mail all the related request numbers to cisombudsman@hq.dhs.gov so the "
+        "office can link them.",
+    )
     me = _name_key(ctx.get("s5.name"))
     for other in ctx.family():
-        if me and _name_key(other.values.get("s5.name")) == me and \
-                other.values.get("s5.dob") == ctx.get("s5.dob"):
-            yield F("s5", "s5.name", "warning", "R23-same-person",
-                    f"Another draft in this family group already names "
-                    f"{facts.person_name(ctx.get('s5.name'))} in Section 5. Each family member "
-                    "needs their own DHS Form 7001, one per person.")
+        if (
+            me
+            and _name_key(other.values.get("s5.name")) == me
+            and other.values.get("s5.dob") == ctx.get("s5.dob")
+        ):
+            yield F(
+                "s5",
+                "s5.name",
+                "warning",
+                "R23-same-person",
+                f"Another draft in this family group already names "
+                f"{facts.person_name(ctx.get('s5.name'))} in Section 5. Each family member "
+                "needs their own DHS Form 7001, one per person.",
+            )
 
 
 @rule("R24", "Do not list family members' receipt numbers", ("s3.filings",))
@@ -499,15 +724,18 @@ def r24(ctx: Context) -> Iterator[Finding]:
         if not receipt:
             continue
         for other in family:
-            theirs = {identifiers.normalize_receipt_number(r)
-                      for r in facts.receipt_numbers(other)}
+            theirs = {identifiers.normalize_receipt_number(r) for r in facts.receipt_numbers(other)}
             if receipt in theirs:
                 who = facts.client_name(other) or "another family member"
-                yield F("s3", f"s3.filings[{filing.index}].receipt_number", "error",
-                        "R24-family-receipt",
-                        f"Receipt number {receipt} is also listed on the draft for {who}, in "
-                        "the same family group. List only this person's own filings; the CIS "
-                        "Ombudsman asks that family members' receipt numbers not be listed.")
+                yield F(
+                    "s3",
+                    f"s3.filings[{filing.index}].receipt_number",
+                    "error",
+                    "R24-family-receipt",
+                    f"Receipt number {receipt} is also listed on the draft for {who}, in "
+                    "the same family group. List only this person's own filings; the CIS "
+                    "Ombudsman asks that family members' receipt numbers not be listed.",
+                )
                 break
 
 
@@ -522,13 +750,20 @@ def r25(ctx: Context) -> Iterator[Finding]:
             continue
         theirs = facts.primary_filing(other)
         overlap = set(ctx.reasons()) & set(_option_ids(other.values.get("s2.reasons")))
-        if theirs and identifiers.normalize_receipt_number(theirs.receipt_number) == mine \
-                and overlap:
-            yield F("s3", f"s3.filings[{primary.index}].receipt_number", "warning",
-                    "R25-duplicate",
-                    f"A request about {mine} for the same reason was already submitted. The "
-                    "CIS Ombudsman checks for duplicates; file again only if the situation has "
-                    "changed, and mention the earlier request number.")
+        if (
+            theirs
+            and identifiers.normalize_receipt_number(theirs.receipt_number) == mine
+            and overlap
+        ):
+            yield F(
+                "s3",
+                f"s3.filings[{primary.index}].receipt_number",
+                "warning",
+                "R25-duplicate",
+                f"A request about {mine} for the same reason was already submitted. The "
+                "CIS Ombudsman checks for duplicates; file again only if the situation has "
+                "changed, and mention the earlier request number.",
+            )
             return
 
 
@@ -539,18 +774,29 @@ def r26(ctx: Context) -> Iterator[Finding]:
     dob = try_iso(ctx.get("s5.dob"))
     signed = try_iso(ctx.get("s9.date")) or ctx.today
     if dob is None:
-        yield F("s5", "s5.dob", "error", "R26-child-age-unknown",
-                "A parent signs Section 9, so enter the child's date of birth in Section 5: a "
-                "parent may sign only for a child under 18.")
+        yield F(
+            "s5",
+            "s5.dob",
+            "error",
+            "R26-child-age-unknown",
+            "A parent signs Section 9, so enter the child's date of birth in Section 5: a "
+            "parent may sign only for a child under 18.",
+        )
     elif age_on(dob, signed) >= 18:
-        yield F("s9", "s9.capacity", "error", "R26-not-a-minor",
-                f"A parent may sign only for a child under 18; the person in Section 5 (born "
-                f"{format_us(dob)}) is {age_on(dob, signed)} on {format_us(signed)}. They sign "
-                "for themselves, or the parent helps as a family member with their written "
-                "consent.")
+        yield F(
+            "s9",
+            "s9.capacity",
+            "error",
+            "R26-not-a-minor",
+            f"A parent may sign only for a child under 18; the person in Section 5 (born "
+            f"{format_us(dob)}) is {age_on(dob, signed)} on {format_us(signed)}. They sign "
+            "for themselves, or the parent helps as a family member with their written "
+            "consent.",
+        )
 
 
 # ------------------------------------------------------------ case details
+
 
 @rule("R28", "Removal proceedings", ("s2.reasons", "s2.hearing_date"))
 def r28(ctx: Context) -> Iterator[Finding]:
@@ -558,17 +804,32 @@ def r28(ctx: Context) -> Iterator[Finding]:
         return
     hearing = try_iso(ctx.get("s2.hearing_date"))
     if hearing and hearing > add_months(ctx.today, 6):
-        yield F("s2", "s2.hearing_date", "warning", "R28-hearing-far",
-                f"The hearing on {format_us(hearing)} is more than six months away. The CIS "
-                "Ombudsman helps with removal cases when the hearing is within six months.")
+        yield F(
+            "s2",
+            "s2.hearing_date",
+            "warning",
+            "R28-hearing-far",
+            f"The hearing on {format_us(hearing)} is more than six months away. The CIS "
+            "Ombudsman helps with removal cases when the hearing is within six months.",
+        )
     if hearing and hearing < ctx.today:
-        yield F("s2", "s2.hearing_date", "warning", "R28-hearing-past",
-                f"The hearing date {format_us(hearing)} has passed; check it.")
+        yield F(
+            "s2",
+            "s2.hearing_date",
+            "warning",
+            "R28-hearing-past",
+            f"The hearing date {format_us(hearing)} has passed; check it.",
+        )
     if not ctx.has_attachment("hearing-notice"):
-        yield F("s8", "s8.documents", "error", "R28-hearing-notice-missing",
-                "Section 2 gives removal proceedings as a reason, so attach the immigration "
-                "court hearing notice in Section 8 under "
-                f"\"{ctx.category_label('hearing-notice')}\".")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R28-hearing-notice-missing",
+            "Section 2 gives removal proceedings as a reason, so attach the immigration "
+            "court hearing notice in Section 8 under "
+            f'"{ctx.category_label("hearing-notice")}".',
+        )
 
 
 @rule("R29", "Filing does not extend USCIS deadlines")
@@ -577,25 +838,41 @@ def r29(ctx: Context) -> Iterator[Finding]:
     due = facts.deadline_dates(ctx.draft)
     upcoming = [d for d in due if d >= ctx.today]
     if upcoming:
-        yield F("app", "app.deadlines", "warning", "R29-deadline",
-                f"A USCIS deadline is due on {format_us(upcoming[0])} "
-                f"({(upcoming[0] - ctx.today).days} days from today). {phrase} Respond to USCIS "
-                "by the due date.")
+        yield F(
+            "app",
+            "app.deadlines",
+            "warning",
+            "R29-deadline",
+            f"A USCIS deadline is due on {format_us(upcoming[0])} "
+            f"({(upcoming[0] - ctx.today).days} days from today). {phrase} Respond to USCIS "
+            "by the due date.",
+        )
     elif due:
-        yield F("app", "app.deadlines", "warning", "R29-deadline",
-                f"A USCIS deadline was due on {format_us(due[-1])}. {phrase}")
+        yield F(
+            "app",
+            "app.deadlines",
+            "warning",
+            "R29-deadline",
+            f"A USCIS deadline was due on {format_us(due[-1])}. {phrase}",
+        )
     else:
         yield F("app", None, "info", "R29-deadline-note", phrase)
 
 
 @rule("R30", "No receipt notice", ("s3.filings",))
 def r30(ctx: Context) -> Iterator[Finding]:
-    if any(f.no_receipt for f in facts.filings(ctx.draft)) and \
-            not ctx.has_attachment("delivery-proof"):
-        yield F("s8", "s8.documents", "error", "R30-delivery-proof-missing",
-                "A filing in Section 3 has no receipt notice yet, so attach the delivery "
-                "confirmation and a copy of what was sent to USCIS in Section 8 under "
-                f"\"{ctx.category_label('delivery-proof')}\".")
+    if any(f.no_receipt for f in facts.filings(ctx.draft)) and not ctx.has_attachment(
+        "delivery-proof"
+    ):
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R30-delivery-proof-missing",
+            "A filing in Section 3 has no receipt notice yet, so attach the delivery "
+            "confirmation and a copy of what was sent to USCIS in Section 8 under "
+            f'"{ctx.category_label("delivery-proof")}".',
+        )
 
 
 @rule("R31", "Lockbox 30 business days", ("s3.filings",))
@@ -608,69 +885,117 @@ def r31(ctx: Context) -> Iterator[Finding]:
         elapsed = business_days_between(delivered, ctx.today)
         if elapsed < 30:
             reached = add_business_days(delivered, 30)
-            yield F("s3", path, "warning", "R31-lockbox-too-early",
-                    f"Only {elapsed} business days have passed since delivery on "
-                    f"{format_us(delivered)}. Wait for 30 business days ({format_us(reached)}) "
-                    "before even a USCIS Lockbox inquiry.")
+            yield F(
+                "s3",
+                path,
+                "warning",
+                "R31-lockbox-too-early",
+                f"Only {elapsed} business days have passed since delivery on "
+                f"{format_us(delivered)}. Wait for 30 business days ({format_us(reached)}) "
+                "before even a USCIS Lockbox inquiry.",
+            )
         elif not any(r.get("channel") == "lockbox_email" for r in ctx.actions()):
-            yield F("s3", path, "warning", "R31-lockbox-first",
-                    f"{elapsed} business days have passed since delivery on "
-                    f"{format_us(delivered)} with no receipt notice. E-mail the USCIS Lockbox "
-                    "(lockboxsupport@uscis.dhs.gov) first and record it in Section 1A.")
+            yield F(
+                "s3",
+                path,
+                "warning",
+                "R31-lockbox-first",
+                f"{elapsed} business days have passed since delivery on "
+                f"{format_us(delivered)} with no receipt notice. E-mail the USCIS Lockbox "
+                "(lockboxsupport@uscis.dhs.gov) first and record it in Section 1A.",
+            )
 
 
-@rule("R32", "Refugee and T/U/VAWA cases have their own USCIS contacts",
-      ("app.client_category", "s1a.actions"))
+@rule(
+    "R32",
+    "Refugee and T/U/VAWA cases have their own USCIS contacts",
+    ("app.client_category", "s1a.actions"),
+)
 def r32(ctx: Context) -> Iterator[Finding]:
     cats = set(facts.categories(ctx.draft))
     channels = {r.get("channel") for r in ctx.actions() if isinstance(r.get("channel"), str)}
     if "refugee" in cats and "refugee_email" not in channels:
-        yield F("s1a", "s1a.actions", "info", "R32-refugee-contact",
-                "Refugee applicants can e-mail USCIS at refugeeaffairsinquiries@uscis.dhs.gov "
-                "from their registered e-mail address, or ask their Resettlement Support Center.")
+        yield F(
+            "s1a",
+            "s1a.actions",
+            "info",
+            "R32-refugee-contact",
+            "Refugee applicants can e-mail USCIS at refugeeaffairsinquiries@uscis.dhs.gov "
+            "from their registered e-mail address, or ask their Resettlement Support Center.",
+        )
     if cats & {"t", "u", "vawa"} and "tuvawa_contact" not in channels:
-        yield F("s1a", "s1a.actions", "info", "R32-tuvawa-contact",
-                "T, U and VAWA cases have dedicated USCIS e-mail and mailing addresses, listed "
-                "on the CIS Ombudsman's FAQ page; try them before filing.")
+        yield F(
+            "s1a",
+            "s1a.actions",
+            "info",
+            "R32-tuvawa-contact",
+            "T, U and VAWA cases have dedicated USCIS e-mail and mailing addresses, listed "
+            "on the CIS Ombudsman's FAQ page; try them before filing.",
+        )
 
 
 @rule("R33", "Include the person's related receipt numbers", ("s3.filings",))
 def r33(ctx: Context) -> Iterator[Finding]:
     if len(facts.filings(ctx.draft)) == 1:
-        yield F("s3", "s3.filings", "info", "R33-related-filings",
-                "If this person has other pending filings related to this issue, list them in "
-                "Section 3 too (only their own, never a family member's).")
+        yield F(
+            "s3",
+            "s3.filings",
+            "info",
+            "R33-related-filings",
+            "If this person has other pending filings related to this issue, list them in "
+            "Section 3 too (only their own, never a family member's).",
+        )
 
 
 @rule("R34", "Supporting documentation is expected", ("s8.documents",))
 def r34(ctx: Context) -> Iterator[Finding]:
     if not ctx.draft.attachments:
-        yield F("s8", "s8.documents", "error", "R34-no-documents",
-                "No supporting documents are attached. Attach the USCIS notices and USCIS "
-                "responses to inquiries that show the problem (the CIS Ombudsman asks for "
-                "supporting documentation with every request).")
+        yield F(
+            "s8",
+            "s8.documents",
+            "error",
+            "R34-no-documents",
+            "No supporting documents are attached. Attach the USCIS notices and USCIS "
+            "responses to inquiries that show the problem (the CIS Ombudsman asks for "
+            "supporting documentation with every request).",
+        )
     elif not ctx.has_attachment("uscis-notice", "service-request"):
-        yield F("s8", "s8.documents", "warning", "R34-no-uscis-document",
-                "No USCIS notice or USCIS response to an inquiry is attached. These are the most "
-                "useful documents for the CIS Ombudsman; attach them if you have them.")
+        yield F(
+            "s8",
+            "s8.documents",
+            "warning",
+            "R34-no-uscis-document",
+            "No USCIS notice or USCIS response to an inquiry is attached. These are the most "
+            "useful documents for the CIS Ombudsman; attach them if you have them.",
+        )
 
 
 @rule("R35", "Explanation required", ("s2.explanation",))
 def r35(ctx: Context) -> Iterator[Finding]:
     text = str(ctx.get("s2.explanation") or "").strip()
     if text and len(text) < 100:
-        yield F("s2", "s2.explanation", "warning", "R35-explanation-short",
-                f"The explanation has {len(text)} characters. The CIS Ombudsman prioritises "
-                "requests on Section 2: say what the difficulty is, what was filed and when, and "
-                "what was done with USCIS.")
+        yield F(
+            "s2",
+            "s2.explanation",
+            "warning",
+            "R35-explanation-short",
+            f"The explanation has {len(text)} characters. The CIS Ombudsman prioritises "
+            "requests on Section 2: say what the difficulty is, what was filed and when, and "
+            "what was done with USCIS.",
+        )
 
 
 @rule("R36", "E-mail or mail is slower", ("app.channel",))
 def r36(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.channel") in ("email", "mail"):
         note = ctx.definition.channels.get("manual_entry_note", "")
-        yield F("app", "app.channel", "info", "R36-manual-entry",
-                f"{note} Online filing is faster when it is possible.")
+        yield F(
+            "app",
+            "app.channel",
+            "info",
+            "R36-manual-entry",
+            f"{note} Online filing is faster when it is possible.",
+        )
 
 
 @rule("R37", "Outside the United States", ("s5.address", "app.channel"))
@@ -679,20 +1004,30 @@ def r37(ctx: Context) -> Iterator[Finding]:
     country = address.get("country") if isinstance(address, dict) else None
     country = country.upper() if isinstance(country, str) and country.strip() else "US"
     if country != "US" and ctx.get("app.channel") == "online":
-        yield F("app", "app.channel", "info", "R37-abroad",
-                "The client's address is outside the United States. If the online portal cannot "
-                "be reached from abroad, e-mail the completed form to cisombudsman@hq.dhs.gov.")
+        yield F(
+            "app",
+            "app.channel",
+            "info",
+            "R37-abroad",
+            "The client's address is outside the United States. If the online portal cannot "
+            "be reached from abroad, e-mail the completed form to cisombudsman@hq.dhs.gov.",
+        )
 
 
 @rule("R38", "Address change", ("app.moved",))
 def r38(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.moved") is True:
-        yield F("s5", "s5.address", "info", "R38-address-change",
-                "The client has moved or plans to move: change the address with USCIS (USPS "
-                "forwarding does not, and mailing a Form AR-11 alone does not update pending "
-                "applications); update EOIR separately if there is a court case; and e-mail "
-                "cisombudsman@hq.dhs.gov with the receipt numbers of all pending filings. "
-                "Representatives update their own address through USCIS's G-28 page.")
+        yield F(
+            "s5",
+            "s5.address",
+            "info",
+            "R38-address-change",
+            "The client has moved or plans to move: change the address with USCIS (USPS "
+            "forwarding does not, and mailing a Form AR-11 alone does not update pending "
+            "applications); update EOIR separately if there is a court case; and e-mail "
+            "cisombudsman@hq.dhs.gov with the receipt numbers of all pending filings. "
+            "Representatives update their own address through USCIS's G-28 page.",
+        )
 
 
 @rule("R39", "After submission")
@@ -700,20 +1035,30 @@ def r39(ctx: Context) -> Iterator[Finding]:
     if ctx.draft.submission is None:
         return
     number = ctx.draft.submission.request_number or "the CIS Ombudsman request number"
-    yield F("app", None, "info", "R39-after-submission",
-            "After submission: add cisombudsman@hq.dhs.gov to your contacts; e-mail the office, "
-            f"quoting {number}, if USCIS resolves the case, the address changes or a new "
-            "attorney takes over; reply to the confirmation e-mail to send files that failed to "
-            "upload.")
+    yield F(
+        "app",
+        None,
+        "info",
+        "R39-after-submission",
+        "After submission: add cisombudsman@hq.dhs.gov to your contacts; e-mail the office, "
+        f"quoting {number}, if USCIS resolves the case, the address changes or a new "
+        "attorney takes over; reply to the confirmation e-mail to send files that failed to "
+        "upload.",
+    )
 
 
 @rule("R40", "Edition expired")
 def r40(ctx: Context) -> Iterator[Finding]:
     d = ctx.definition
     if d.is_expired(ctx.today):
-        yield F("app", None, "warning", "R40-edition-expired",
-                f"This edition of {d.number} ({d.edition_label or d.edition}) expired on "
-                f"{format_us(d.expires)}; check dhs.gov for a newer edition before filing.")
+        yield F(
+            "app",
+            None,
+            "warning",
+            "R40-edition-expired",
+            f"This edition of {d.number} ({d.edition_label or d.edition}) expired on "
+            f"{format_us(d.expires)}; check dhs.gov for a newer edition before filing.",
+        )
 
 
 @rule("R41", "Identifier cross-checks", ("s5.a_number",))
@@ -722,16 +1067,24 @@ def r41(ctx: Context) -> Iterator[Finding]:
     a_number = identifiers.normalize_a_number(str(ctx.get("s5.a_number") or ""))
     if not a_number:
         return
-    receipt_digits = {r[3:] for r in map(identifiers.normalize_receipt_number,
-                                         facts.receipt_numbers(ctx.draft))}
+    receipt_digits = {
+        r[3:] for r in map(identifiers.normalize_receipt_number, facts.receipt_numbers(ctx.draft))
+    }
     account = identifiers.normalize_account_number(str(ctx.get("s5.uscis_account") or ""))
-    if a_number.lstrip("0") and (a_number in receipt_digits or a_number.lstrip("0") in
-                                 {d.lstrip("0") for d in receipt_digits} or
-                                 (account and account.endswith(a_number))):
-        yield F("s5", "s5.a_number", "warning", "R41-a-number-confused",
-                "The A-Number matches the digits of a receipt number or of the USCIS online "
-                "account number. These are different numbers; check the A-Number on the client's "
-                "USCIS documents.")
+    if a_number.lstrip("0") and (
+        a_number in receipt_digits
+        or a_number.lstrip("0") in {d.lstrip("0") for d in receipt_digits}
+        or (account and account.endswith(a_number))
+    ):
+        yield F(
+            "s5",
+            "s5.a_number",
+            "warning",
+            "R41-a-number-confused",
+            "The A-Number matches the digits of a receipt number or of the USCIS online "
+            "account number. These are different numbers; check the A-Number on the client's "
+            "USCIS documents.",
+        )
 
 
 @rule("R42", "Dates are plausible", ("s5.dob", "s3.filings"))
@@ -743,17 +1096,31 @@ def r42(ctx: Context) -> Iterator[Finding]:
             continue
         path = f"s3.filings[{filing.index}].receipt_date"
         if dob and received < dob:
-            yield F("s3", path, "error", "R42-receipt-before-birth",
-                    f"The receipt date {format_us(received)} is before the date of birth in "
-                    f"Section 5 ({format_us(dob)}); one of them is wrong.")
+            yield F(
+                "s3",
+                path,
+                "error",
+                "R42-receipt-before-birth",
+                f"The receipt date {format_us(received)} is before the date of birth in "
+                f"Section 5 ({format_us(dob)}); one of them is wrong.",
+            )
         elif add_months(received, 15 * 12) < ctx.today:
-            yield F("s3", path, "warning", "R42-receipt-old",
-                    f"The receipt date {format_us(received)} is more than 15 years ago; check "
-                    "the year.")
+            yield F(
+                "s3",
+                path,
+                "warning",
+                "R42-receipt-old",
+                f"The receipt date {format_us(received)} is more than 15 years ago; check "
+                "the year.",
+            )
 
 
 @rule("R43", "No fee")
 def r43(ctx: Context) -> Iterator[Finding]:
-    yield F("app", None, "info", "R43-no-fee",
-            ctx.definition.notes.get("fee_note",
-                                     "The CIS Ombudsman does not charge a fee."))
+    yield F(
+        "app",
+        None,
+        "info",
+        "R43-no-fee",
+        ctx.definition.notes.get("fee_note", "The CIS Ombudsman does not charge a fee."),
+    )

@@ -20,7 +20,7 @@ OUTCOME_TEXT = {
     PROCEED: "Proceed: nothing found that puts this request outside the CIS Ombudsman's reach.",
     CAUTION_OUTCOME: "Caution: the CIS Ombudsman may ask you to contact USCIS first or to wait.",
     OUTSIDE: "Likely outside the CIS Ombudsman's scope (with few exceptions). You may still "
-             "file; explain the exception in Section 2.",
+    "file; explain the exception in Section 2.",
 }
 
 
@@ -35,8 +35,7 @@ class ScreenResult:
 
 
 def screen(findings: list[Finding]) -> ScreenResult:
-    outside = [f for f in findings if f.code.startswith(OUTSIDE_SCOPE)
-               and f.severity == "warning"]
+    outside = [f for f in findings if f.code.startswith(OUTSIDE_SCOPE) and f.severity == "warning"]
     caution = [f for f in findings if f.code.startswith(CAUTION) and f.severity == "warning"]
     if outside:
         return ScreenResult(OUTSIDE, tuple(outside + caution))

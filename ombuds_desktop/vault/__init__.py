@@ -29,9 +29,20 @@ from ombuds_desktop.vault.paths import default_data_dir
 # The storage and crypto layers load on first use, so that merely naming the
 # vault (its errors, its folder) costs nothing at the app's start-up.
 _LAZY = {
-    **dict.fromkeys(("AuditCheck", "AuditEntry", "DraftSummary", "PurgeReport",
-                     "RepresentativeProfile", "RevisionInfo", "StoredAttachment",
-                     "SubmissionRecord", "VaultInfo"), "records"),
+    **dict.fromkeys(
+        (
+            "AuditCheck",
+            "AuditEntry",
+            "DraftSummary",
+            "PurgeReport",
+            "RepresentativeProfile",
+            "RevisionInfo",
+            "StoredAttachment",
+            "SubmissionRecord",
+            "VaultInfo",
+        ),
+        "records",
+    ),
     **dict.fromkeys(("KEEP_REVISIONS", "Vault", "blob_id_of"), "vault"),
 }
 
@@ -46,11 +57,34 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "KEEP_REVISIONS", "ArchiveError", "AuditCheck", "AuditEntry", "CorruptVaultError",
-    "DiskFullError", "DraftSummary", "KeyMissingError", "KeyringUnavailableError",
-    "NotFoundError", "PassphraseRequiredError", "PurgeReport", "ReadOnlyError",
-    "RecoveryCodeError", "RepresentativeProfile", "RevisionConflictError", "RevisionInfo",
-    "StorageError", "StoredAttachment", "SubmissionRecord", "TamperedDataError", "Vault",
-    "VaultBusyError", "VaultError", "VaultExistsError", "VaultInfo", "VaultNotFoundError",
-    "WrongPassphraseError", "blob_id_of", "default_data_dir",
+    "KEEP_REVISIONS",
+    "ArchiveError",
+    "AuditCheck",
+    "AuditEntry",
+    "CorruptVaultError",
+    "DiskFullError",
+    "DraftSummary",
+    "KeyMissingError",
+    "KeyringUnavailableError",
+    "NotFoundError",
+    "PassphraseRequiredError",
+    "PurgeReport",
+    "ReadOnlyError",
+    "RecoveryCodeError",
+    "RepresentativeProfile",
+    "RevisionConflictError",
+    "RevisionInfo",
+    "StorageError",
+    "StoredAttachment",
+    "SubmissionRecord",
+    "TamperedDataError",
+    "Vault",
+    "VaultBusyError",
+    "VaultError",
+    "VaultExistsError",
+    "VaultInfo",
+    "VaultNotFoundError",
+    "WrongPassphraseError",
+    "blob_id_of",
+    "default_data_dir",
 ]

@@ -56,15 +56,21 @@ def is_archive(path: Path) -> bool:
 
 def _archive_key(passphrase: str, params: dict[str, Any]) -> bytes:
     n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    if n < keys.MIN_SCRYPT_N or n > 2 ** 22 or r < 8 or r > 32 or not 1 <= p <= 16:
+    if n < keys.MIN_SCRYPT_N or n > 2**22 or r < 8 or r > 32 or not 1 <= p <= 16:
         raise ArchiveError("the archive's key parameters are out of range; the file is damaged")
     salt = base64.b64decode(params["salt"])
     kek = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(keys.normalize_passphrase(passphrase))
     return crypto.derive_key(kek, "archive")
 
 
-def export_drafts(vault: Vault, draft_ids: list[str], dest: Path, passphrase: str, *,
-                  progress: Progress | None = None) -> Path:
+def export_drafts(
+    vault: Vault,
+    draft_ids: list[str],
+    dest: Path,
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+) -> Path:
     """Write the drafts and their attachments to ``dest`` (via a temporary file and rename)."""
     problem = keys.check_new_passphrase(passphrase)
     if problem:
@@ -87,12 +93,17 @@ def export_drafts(vault: Vault, draft_ids: list[str], dest: Path, passphrase: st
             att_doc["sha256"] = info.sha256
             att_doc["original_name"] = att.original_name or info.original_name
         docs.append(doc)
-    manifest = json.dumps({"format": ARCHIVE_FORMAT, "created": keys.now_iso(),
-                           "drafts": docs}, ensure_ascii=False).encode("utf-8")
-    params = {"kdf": "scrypt", **keys.PASSPHRASE_SCRYPT,
-              "salt": base64.b64encode(os.urandom(16)).decode()}
-    header = json.dumps({"archive_id": secrets.token_hex(16), "scrypt": params},
-                        sort_keys=True).encode()
+    manifest = json.dumps(
+        {"format": ARCHIVE_FORMAT, "created": keys.now_iso(), "drafts": docs}, ensure_ascii=False
+    ).encode("utf-8")
+    params = {
+        "kdf": "scrypt",
+        **keys.PASSPHRASE_SCRYPT,
+        "salt": base64.b64encode(os.urandom(16)).decode(),
+    }
+    header = json.dumps(
+        {"archive_id": secrets.token_hex(16), "scrypt": params}, sort_keys=True
+    ).encode()
     key = _archive_key(passphrase, params)
     stream_id = hashlib.sha256(header).hexdigest()
     tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
@@ -158,11 +169,14 @@ def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReade
         key = _archive_key(passphrase, params)
 
         def damaged(detail: str) -> Exception:
-            return ArchiveError(f"{src.name}: the passphrase is wrong, or the archive was "
-                                f"modified or cut short ({detail})")
+            return ArchiveError(
+                f"{src.name}: the passphrase is wrong, or the archive was "
+                f"modified or cut short ({detail})"
+            )
 
-        reader = crypto.DecryptingReader(key, hashlib.sha256(header).hexdigest(), fh,
-                                         close_source=False, error_factory=damaged)
+        reader = crypto.DecryptingReader(
+            key, hashlib.sha256(header).hexdigest(), fh, close_source=False, error_factory=damaged
+        )
         buffered = io.BufferedReader(reader, buffer_size=crypto.CHUNK_SIZE)
         buffered.peek(1)  # authenticates the first chunk: a wrong passphrase fails here
         return fh, buffered
@@ -171,24 +185,30 @@ def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReade
         raise
 
 
-def import_drafts(vault: Vault, src: Path, passphrase: str, *,
-                  progress: Progress | None = None) -> list[Draft]:
+def import_drafts(
+    vault: Vault, src: Path, passphrase: str, *, progress: Progress | None = None
+) -> list[Draft]:
     """Import every draft of an archive; returns them as stored (ids may be new)."""
     fh, stream = _open_stream(src, passphrase)
     drafts: list[Draft] = []
     try:
         with tarfile.open(fileobj=stream, mode="r|") as tar:
             first = tar.next()
-            if first is None or first.name != MANIFEST or not first.isfile() \
-                    or first.size > MAX_MANIFEST:
+            if (
+                first is None
+                or first.name != MANIFEST
+                or not first.isfile()
+                or first.size > MAX_MANIFEST
+            ):
                 raise ArchiveError(f"{src.name}: the archive has no manifest; it is damaged")
             manifest_file = tar.extractfile(first)
             assert manifest_file is not None
             try:
                 manifest = json.loads(manifest_file.read())
                 if manifest.get("format") != ARCHIVE_FORMAT:
-                    raise ArchiveError(f"{src.name}: archive format "
-                                       f"{manifest.get('format')!r} is not supported")
+                    raise ArchiveError(
+                        f"{src.name}: archive format {manifest.get('format')!r} is not supported"
+                    )
                 drafts = [draft_from_dict(doc) for doc in manifest["drafts"]]
             except (ValueError, KeyError, TypeError, DraftFormatError) as exc:
                 raise ArchiveError(f"{src.name}: the manifest is not valid ({exc})") from None
@@ -200,15 +220,20 @@ def import_drafts(vault: Vault, src: Path, passphrase: str, *,
                 draft, att = wanted.pop(member.name)
                 data = tar.extractfile(member)
                 assert data is not None
-                stored = vault.store_attachment(draft.id, data,
-                                                original_name=att.original_name or "attachment",
-                                                progress=progress)
+                stored = vault.store_attachment(
+                    draft.id,
+                    data,
+                    original_name=att.original_name or "attachment",
+                    progress=progress,
+                )
                 if att.sha256 and att.sha256 != stored.sha256:
                     raise ArchiveError(f"{src.name}: an attachment does not match its checksum")
                 att.path, att.sha256 = stored.ref, stored.sha256
             if wanted:
-                raise ArchiveError(f"{src.name}: {len(wanted)} attachment(s) are missing from "
-                                   "the archive; it was cut short")
+                raise ArchiveError(
+                    f"{src.name}: {len(wanted)} attachment(s) are missing from "
+                    "the archive; it was cut short"
+                )
         _save_all(vault, drafts)
     except tarfile.TarError as exc:
         _discard(vault, drafts)
@@ -224,9 +249,14 @@ def import_drafts(vault: Vault, src: Path, passphrase: str, *,
 def _assign_ids(vault: Vault, drafts: list[Draft]) -> None:
     """Keep ids unless the vault has them; then give new ids and a new family group."""
     with vault._lock, vault._store.read() as c:
-        taken = {d.id for d in drafts if c.execute(
-            "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
-            (d.id, d.id)).fetchone()}
+        taken = {
+            d.id
+            for d in drafts
+            if c.execute(
+                "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
+                (d.id, d.id),
+            ).fetchone()
+        }
     if not taken:
         return
     groups: dict[str, str] = {}

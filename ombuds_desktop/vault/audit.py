@@ -16,11 +16,29 @@ import sqlite3
 from ombuds_desktop.vault import crypto
 from ombuds_desktop.vault.records import AuditCheck, AuditEntry
 
-EVENTS = frozenset({
-    "create", "unlock", "failed-unlock", "open", "save", "export", "print", "import",
-    "delete", "restore", "restore-revision", "purge", "duplicate", "key-change", "recover",
-    "profile-save", "profile-delete", "submission", "attachment-add",
-})
+EVENTS = frozenset(
+    {
+        "create",
+        "unlock",
+        "failed-unlock",
+        "open",
+        "save",
+        "export",
+        "print",
+        "import",
+        "delete",
+        "restore",
+        "restore-revision",
+        "purge",
+        "duplicate",
+        "key-change",
+        "recover",
+        "profile-save",
+        "profile-delete",
+        "submission",
+        "attachment-add",
+    }
+)
 _GENESIS = b"\x00" * 32
 ANCHOR_KEY = "audit_anchor"
 
@@ -34,18 +52,21 @@ def _anchor(key: bytes, seq: int, mac: bytes) -> str:
     return hmac.new(key, crypto.associated_data("anchor", seq, mac), hashlib.sha256).hexdigest()
 
 
-def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | None,
-           ts: str) -> None:
+def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | None, ts: str) -> None:
     """Add one entry; call inside the write transaction of the change it records."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, bytes(row[1])) if row else (1, _GENESIS)
     mac = _mac(key, prev, seq, ts, event, draft_id)
-    conn.execute("INSERT INTO audit (seq, ts, event, draft_id, mac) VALUES (?,?,?,?,?)",
-                 (seq, ts, event, draft_id, mac))
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                 (ANCHOR_KEY, f"{seq}:{_anchor(key, seq, mac)}"))
+    conn.execute(
+        "INSERT INTO audit (seq, ts, event, draft_id, mac) VALUES (?,?,?,?,?)",
+        (seq, ts, event, draft_id, mac),
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        (ANCHOR_KEY, f"{seq}:{_anchor(key, seq, mac)}"),
+    )
 
 
 def park_failed_unlock(conn: sqlite3.Connection, ts: str) -> None:
@@ -70,7 +91,8 @@ def entries(conn: sqlite3.Connection, limit: int | None = None) -> list[AuditEnt
 def verify(conn: sqlite3.Connection, key: bytes) -> AuditCheck:
     prev, expected, count = _GENESIS, 1, 0
     for seq, ts, event, draft_id, mac in conn.execute(
-            "SELECT seq, ts, event, draft_id, mac FROM audit ORDER BY seq"):
+        "SELECT seq, ts, event, draft_id, mac FROM audit ORDER BY seq"
+    ):
         if seq != expected:
             return AuditCheck(False, count, f"entries {expected}..{seq - 1} are missing")
         if not hmac.compare_digest(_mac(key, prev, seq, ts, event, draft_id), bytes(mac)):
@@ -82,8 +104,14 @@ def verify(conn: sqlite3.Connection, key: bytes) -> AuditCheck:
     if row is None:
         return AuditCheck(False, count, "the log's anchor is missing")
     seq_text, _, anchor = row[0].partition(":")
-    if not seq_text.isdigit() or int(seq_text) != count or not hmac.compare_digest(
-            anchor, _anchor(key, count, prev)):
-        return AuditCheck(False, count, "the newest entries were removed (the anchor does not "
-                          "match the last entry)")
+    if (
+        not seq_text.isdigit()
+        or int(seq_text) != count
+        or not hmac.compare_digest(anchor, _anchor(key, count, prev))
+    ):
+        return AuditCheck(
+            False,
+            count,
+            "the newest entries were removed (the anchor does not match the last entry)",
+        )
     return AuditCheck(True, count)

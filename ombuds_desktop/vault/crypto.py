@@ -80,9 +80,9 @@ def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:
         raise DecryptionError("ciphertext too short")
     if blob[0] != FORMAT_VERSION:
         raise DecryptionError(f"unknown ciphertext version {blob[0]}")
-    nonce = blob[1:1 + NONCE_BYTES]
+    nonce = blob[1 : 1 + NONCE_BYTES]
     try:
-        return AESGCM(key).decrypt(nonce, blob[1 + NONCE_BYTES:], aad)
+        return AESGCM(key).decrypt(nonce, blob[1 + NONCE_BYTES :], aad)
     except InvalidTag:
         raise DecryptionError("authentication failed") from None
 
@@ -94,6 +94,7 @@ def derive_key(master: bytes, label: str, context: str = "") -> bytes:
 
 
 # --------------------------------------------------------------------------- streams
+
 
 @dataclass(frozen=True, slots=True)
 class StreamInfo:
@@ -130,9 +131,15 @@ def _write_all(dst: BinaryIO, data: memoryview) -> None:
         done += len(data) - done if n is None else n
 
 
-def encrypt_stream(key: bytes, stream_id: str, src: BinaryIO, dst: BinaryIO, *,
-                   chunk_size: int = CHUNK_SIZE,
-                   progress: Callable[[int], None] | None = None) -> StreamInfo:
+def encrypt_stream(
+    key: bytes,
+    stream_id: str,
+    src: BinaryIO,
+    dst: BinaryIO,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> StreamInfo:
     """Encrypt ``src`` into ``dst`` chunk by chunk (one chunk of look-ahead in memory).
 
     ``progress`` is called with the plaintext bytes done so far (the GUI's
@@ -154,8 +161,9 @@ def encrypt_stream(key: bytes, stream_id: str, src: BinaryIO, dst: BinaryIO, *,
         nonce = os.urandom(NONCE_BYTES)
         end = NONCE_BYTES + len(current) + TAG_BYTES
         view[:NONCE_BYTES] = nonce
-        aead.encrypt_into(nonce, current, _chunk_aad(header, stream_id, index, final),
-                          view[NONCE_BYTES:end])
+        aead.encrypt_into(
+            nonce, current, _chunk_aad(header, stream_id, index, final), view[NONCE_BYTES:end]
+        )
         _write_all(dst, view[:end])
         size += len(current)
         index += 1
@@ -174,8 +182,9 @@ class EncryptingWriter(io.RawIOBase):
     with the "final" flag; forgetting ``close`` leaves an unreadable stream.
     """
 
-    def __init__(self, key: bytes, stream_id: str, dst: BinaryIO, *,
-                 chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self, key: bytes, stream_id: str, dst: BinaryIO, *, chunk_size: int = CHUNK_SIZE
+    ) -> None:
         super().__init__()
         self._dst = dst
         self._aead = AESGCM(key)
@@ -192,16 +201,19 @@ class EncryptingWriter(io.RawIOBase):
     def _emit(self, data: bytes, final: bool) -> None:
         nonce = os.urandom(NONCE_BYTES)
         self._dst.write(nonce)
-        self._dst.write(self._aead.encrypt(
-            nonce, data, _chunk_aad(self._header, self._stream_id, self._index, final)))
+        self._dst.write(
+            self._aead.encrypt(
+                nonce, data, _chunk_aad(self._header, self._stream_id, self._index, final)
+            )
+        )
         self._index += 1
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         self._pending += data
         # Keep at least one byte back so the last chunk is always written by close().
         while len(self._pending) > self._chunk_size:
-            self._emit(bytes(self._pending[:self._chunk_size]), False)
-            del self._pending[:self._chunk_size]
+            self._emit(bytes(self._pending[: self._chunk_size]), False)
+            del self._pending[: self._chunk_size]
         return len(data)
 
     def close(self) -> None:
@@ -219,8 +231,15 @@ class DecryptingReader(io.RawIOBase):
     current chunk is held in memory.  Not thread-safe (like any file object).
     """
 
-    def __init__(self, key: bytes, stream_id: str, src: BinaryIO, *, close_source: bool = True,
-                 error_factory: Callable[[str], Exception] = DecryptionError) -> None:
+    def __init__(
+        self,
+        key: bytes,
+        stream_id: str,
+        src: BinaryIO,
+        *,
+        close_source: bool = True,
+        error_factory: Callable[[str], Exception] = DecryptionError,
+    ) -> None:
         super().__init__()
         self._error = error_factory
         self._src = src
@@ -253,12 +272,15 @@ class DecryptingReader(io.RawIOBase):
         if len(current) < NONCE_BYTES + TAG_BYTES:
             raise self._error(f"chunk {self._index} is truncated")
         try:
-            plain = self._aead.decrypt(current[:NONCE_BYTES], current[NONCE_BYTES:],
-                                       _chunk_aad(self._header, self._stream_id, self._index,
-                                                  final))
+            plain = self._aead.decrypt(
+                current[:NONCE_BYTES],
+                current[NONCE_BYTES:],
+                _chunk_aad(self._header, self._stream_id, self._index, final),
+            )
         except InvalidTag:
-            raise self._error(f"chunk {self._index} failed authentication "
-                                  "(modified, truncated or reordered)") from None
+            raise self._error(
+                f"chunk {self._index} failed authentication (modified, truncated or reordered)"
+            ) from None
         self._index += 1
         self._done = final
         self._buf = memoryview(plain)
@@ -288,8 +310,14 @@ class DecryptingReader(io.RawIOBase):
         super().close()
 
 
-def decrypt_stream(key: bytes, stream_id: str, src: BinaryIO, dst: BinaryIO, *,
-                   progress: Callable[[int], None] | None = None) -> StreamInfo:
+def decrypt_stream(
+    key: bytes,
+    stream_id: str,
+    src: BinaryIO,
+    dst: BinaryIO,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> StreamInfo:
     """Decrypt a whole stream into ``dst`` (chunk by chunk) and return its size and hash."""
     reader = DecryptingReader(key, stream_id, src, close_source=False)
     digest = hashlib.sha256()

@@ -8,8 +8,10 @@ random and say nothing about the client.
 
 from __future__ import annotations
 
-RECOVER_HINT = ("run `ombuds-desktop vault recover --recovery-code-file FILE` "
-                "with the recovery code printed when the vault was created")
+RECOVER_HINT = (
+    "run `ombuds-desktop vault recover --recovery-code-file FILE` "
+    "with the recovery code printed when the vault was created"
+)
 
 
 class VaultError(Exception):

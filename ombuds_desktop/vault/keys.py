@@ -42,10 +42,10 @@ PRIMARY_METHODS = ("keyring", "passphrase")
 METHODS = (*PRIMARY_METHODS, "recovery")
 
 #: scrypt cost for passphrases (128 MiB, about 0.4 s here): passphrases are guessable.
-PASSPHRASE_SCRYPT = {"n": 2 ** 17, "r": 8, "p": 1}
+PASSPHRASE_SCRYPT = {"n": 2**17, "r": 8, "p": 1}
 #: scrypt cost for the 120-bit recovery code: its entropy does the work, scrypt adds margin.
-RECOVERY_SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}
-MIN_SCRYPT_N = 2 ** 14  # refuse weaker parameters found in a (tampered) database
+RECOVERY_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+MIN_SCRYPT_N = 2**14  # refuse weaker parameters found in a (tampered) database
 MIN_PASSPHRASE_CHARS = 10
 
 # Crockford base32: no I, L, O, U, so a printed code can be typed back unambiguously.
@@ -75,12 +75,12 @@ class KeyWrap:
 
 
 def _wrap_aad(vault_id: str, wrap: KeyWrap) -> bytes:
-    return crypto.associated_data("key-wrap", vault_id, wrap.method, wrap.id,
-                                  wrap.params_json())
+    return crypto.associated_data("key-wrap", vault_id, wrap.method, wrap.id, wrap.params_json())
 
 
-def wrap_vault_key(vault_key: bytes, kek: bytes, vault_id: str, method: str,
-                   params: dict[str, Any]) -> KeyWrap:
+def wrap_vault_key(
+    vault_key: bytes, kek: bytes, vault_id: str, method: str, params: dict[str, Any]
+) -> KeyWrap:
     wrap = KeyWrap(method=method, params=params, wrapped=b"")
     wrap.wrapped = crypto.seal(kek, vault_key, _wrap_aad(vault_id, wrap))
     return wrap
@@ -92,6 +92,7 @@ def unwrap_vault_key(wrap: KeyWrap, kek: bytes, vault_id: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- scrypt
+
 
 def scrypt_kek(secret: bytes, params: dict[str, Any]) -> bytes:
     n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
@@ -113,23 +114,32 @@ def normalize_passphrase(passphrase: str) -> bytes:
 def check_new_passphrase(passphrase: str) -> str | None:
     """A reason a new passphrase is unacceptable, or None."""
     if len(passphrase.strip()) < MIN_PASSPHRASE_CHARS:
-        return (f"the passphrase is too short; use at least {MIN_PASSPHRASE_CHARS} characters "
-                "(a few unrelated words work well)")
+        return (
+            f"the passphrase is too short; use at least {MIN_PASSPHRASE_CHARS} characters "
+            "(a few unrelated words work well)"
+        )
     return None
 
 
 def passphrase_wrap(vault_key: bytes, passphrase: str, vault_id: str) -> KeyWrap:
     params = _scrypt_params(PASSPHRASE_SCRYPT)
-    return wrap_vault_key(vault_key, scrypt_kek(normalize_passphrase(passphrase), params),
-                          vault_id, "passphrase", params)
+    return wrap_vault_key(
+        vault_key,
+        scrypt_kek(normalize_passphrase(passphrase), params),
+        vault_id,
+        "passphrase",
+        params,
+    )
 
 
 def open_passphrase_wrap(wrap: KeyWrap, passphrase: str, vault_id: str) -> bytes:
-    return unwrap_vault_key(wrap, scrypt_kek(normalize_passphrase(passphrase), wrap.params),
-                            vault_id)
+    return unwrap_vault_key(
+        wrap, scrypt_kek(normalize_passphrase(passphrase), wrap.params), vault_id
+    )
 
 
 # --------------------------------------------------------------------------- recovery code
+
 
 def _b32encode(data: bytes) -> str:
     bits = int.from_bytes(data, "big")
@@ -155,7 +165,7 @@ def new_recovery_code() -> str:
     """``XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX``: 120 random bits plus a typo check."""
     body = _b32encode(os.urandom(RECOVERY_RANDOM_BYTES))
     code = body + _checksum(body)
-    return "-".join(code[i:i + RECOVERY_GROUP] for i in range(0, len(code), RECOVERY_GROUP))
+    return "-".join(code[i : i + RECOVERY_GROUP] for i in range(0, len(code), RECOVERY_GROUP))
 
 
 class RecoveryCodeFormatError(ValueError):
@@ -169,22 +179,27 @@ def parse_recovery_code(text: str) -> bytes:
     if len(cleaned) != body_len + RECOVERY_CHECK_CHARS:
         raise RecoveryCodeFormatError(
             f"a recovery code has {body_len + RECOVERY_CHECK_CHARS} letters and digits "
-            f"(7 groups of 4); this one has {len(cleaned)}")
+            f"(7 groups of 4); this one has {len(cleaned)}"
+        )
     bad = sorted({ch for ch in cleaned if ch not in _ALPHABET})
     if bad:
-        raise RecoveryCodeFormatError(f"a recovery code never contains {', '.join(bad)}; "
-                                      "check for a typo")
+        raise RecoveryCodeFormatError(
+            f"a recovery code never contains {', '.join(bad)}; check for a typo"
+        )
     body, check = cleaned[:body_len], cleaned[body_len:]
     if _checksum(body) != check:
-        raise RecoveryCodeFormatError("the recovery code has a typo (its check letters do "
-                                      "not match); compare it group by group with the printout")
+        raise RecoveryCodeFormatError(
+            "the recovery code has a typo (its check letters do "
+            "not match); compare it group by group with the printout"
+        )
     return _b32decode(body, RECOVERY_RANDOM_BYTES)
 
 
 def recovery_wrap(vault_key: bytes, code: str, vault_id: str) -> KeyWrap:
     params = _scrypt_params(RECOVERY_SCRYPT)
-    return wrap_vault_key(vault_key, scrypt_kek(parse_recovery_code(code), params), vault_id,
-                          "recovery", params)
+    return wrap_vault_key(
+        vault_key, scrypt_kek(parse_recovery_code(code), params), vault_id, "recovery", params
+    )
 
 
 def open_recovery_wrap(wrap: KeyWrap, code: str, vault_id: str) -> bytes:
@@ -193,10 +208,14 @@ def open_recovery_wrap(wrap: KeyWrap, code: str, vault_id: str) -> bytes:
 
 # --------------------------------------------------------------------------- OS keyring
 
+
 def _is_refused(backend: keyring.backend.KeyringBackend) -> bool:
     module = type(backend).__module__
-    return (module.startswith("keyrings.alt") or module.startswith("keyring.backends.fail")
-            or module.startswith("keyring.backends.null"))
+    return (
+        module.startswith("keyrings.alt")
+        or module.startswith("keyring.backends.fail")
+        or module.startswith("keyring.backends.null")
+    )
 
 
 def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
@@ -215,38 +234,43 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
         return None, f"the keyring library failed to start ({type(exc).__name__})"
     candidates = [backend]
     from keyring.backends.chainer import ChainerBackend
+
     if isinstance(backend, ChainerBackend):
         candidates = list(backend.backends)
     for candidate in candidates:
         if not _is_refused(candidate):
             return candidate, f"{type(candidate).__module__}.{type(candidate).__name__}"
     if any(type(c).__module__.startswith("keyrings.alt") for c in candidates):
-        return None, ("only the plaintext 'keyrings.alt' keyring is installed, which is not "
-                      "safe for a key")
-    return None, "no system keyring is available (no Secret Service / Keychain / Credential " \
-                 "Manager in this session)"
+        return None, (
+            "only the plaintext 'keyrings.alt' keyring is installed, which is not safe for a key"
+        )
+    return (
+        None,
+        "no system keyring is available (no Secret Service / Keychain / Credential "
+        "Manager in this session)",
+    )
 
 
 def keyring_username(vault_id: str, wrap_id: str) -> str:
     return f"{vault_id}/{wrap_id}"
 
 
-def store_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str,
-              kek: bytes) -> None:
+def store_kek(
+    backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str, kek: bytes
+) -> None:
     """Raises keyring.errors.KeyringError (locked, refused, unavailable)."""
     value = KEYRING_PREFIX + base64.b64encode(kek).decode()
     backend.set_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id), value)
 
 
-def load_kek(backend: keyring.backend.KeyringBackend, vault_id: str,
-             wrap_id: str) -> bytes | None:
+def load_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: str) -> bytes | None:
     """The stored KEK, or None when the entry is missing.  Raises KeyringError."""
     value = backend.get_password(KEYRING_SERVICE, keyring_username(vault_id, wrap_id))
     if value is None:
         return None
     if not value.startswith(KEYRING_PREFIX):
         raise ValueError("the keyring entry for this vault is not a key made by Ombuds Desktop")
-    raw = base64.b64decode(value[len(KEYRING_PREFIX):])
+    raw = base64.b64decode(value[len(KEYRING_PREFIX) :])
     if len(raw) != crypto.KEY_BYTES:
         raise ValueError("the keyring entry for this vault has the wrong length")
     return raw
@@ -272,8 +296,9 @@ def delete_kek(backend: keyring.backend.KeyringBackend, vault_id: str, wrap_id: 
         return False
 
 
-def keyring_wrap(vault_key: bytes, vault_id: str,
-                 backend: keyring.backend.KeyringBackend) -> KeyWrap:
+def keyring_wrap(
+    vault_key: bytes, vault_id: str, backend: keyring.backend.KeyringBackend
+) -> KeyWrap:
     """Make a new random KEK, store it in the keyring, and wrap the vault key with it.
 
     The keyring is written first: if that fails nothing else has changed.

@@ -113,31 +113,49 @@ def translate(exc: BaseException, action: str) -> VaultError:
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return DiskFullError(f"{action} failed: the disk is full. Free some space and try "
-                             "again; the previous version is unchanged.")
+        return DiskFullError(
+            f"{action} failed: the disk is full. Free some space and try "
+            "again; the previous version is unchanged."
+        )
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return ReadOnlyError(f"{action} failed: the vault folder is read-only or not "
-                             "writable. Check the disk and the folder's permissions; the "
-                             "previous version is unchanged.")
+        return ReadOnlyError(
+            f"{action} failed: the vault folder is read-only or not "
+            "writable. Check the disk and the folder's permissions; the "
+            "previous version is unchanged."
+        )
     if "disk is full" in text or code == sqlite3.SQLITE_FULL:
-        return DiskFullError(f"{action} failed: the disk is full. Free some space and try "
-                             "again; the previous version is unchanged.")
+        return DiskFullError(
+            f"{action} failed: the disk is full. Free some space and try "
+            "again; the previous version is unchanged."
+        )
     if "readonly" in text or "read-only" in text or code == sqlite3.SQLITE_READONLY:
-        return ReadOnlyError(f"{action} failed: the vault is read-only (read-only disk, "
-                             "permissions, or opened read-only). The previous version is "
-                             "unchanged.")
+        return ReadOnlyError(
+            f"{action} failed: the vault is read-only (read-only disk, "
+            "permissions, or opened read-only). The previous version is "
+            "unchanged."
+        )
     if "locked" in text or "busy" in text:
-        return VaultBusyError(f"{action} failed: the vault is busy in another Ombuds Desktop "
-                              "window or command. Wait a moment and try again.")
-    if ("malformed" in text or "not a database" in text or "corrupt" in text
-            or code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)):
-        return CorruptVaultError(f"{action} failed: the vault database file is damaged "
-                                 f"({exc}). Nothing was changed. Keep a copy of the whole data "
-                                 "folder, then restore vault.sqlite3 from a backup (the recovery "
-                                 "code cannot repair a damaged file).")
+        return VaultBusyError(
+            f"{action} failed: the vault is busy in another Ombuds Desktop "
+            "window or command. Wait a moment and try again."
+        )
+    if (
+        "malformed" in text
+        or "not a database" in text
+        or "corrupt" in text
+        or code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    ):
+        return CorruptVaultError(
+            f"{action} failed: the vault database file is damaged "
+            f"({exc}). Nothing was changed. Keep a copy of the whole data "
+            "folder, then restore vault.sqlite3 from a backup (the recovery "
+            "code cannot repair a damaged file)."
+        )
     if "unable to open" in text or "disk i/o" in text:
-        return StorageError(f"{action} failed: the vault files cannot be written ({exc}). "
-                            "Check that the disk is connected and writable.")
+        return StorageError(
+            f"{action} failed: the vault files cannot be written ({exc}). "
+            "Check that the disk is connected and writable."
+        )
     return StorageError(f"{action} failed: {exc}")
 
 
@@ -166,19 +184,30 @@ class Store:
         if create:
             os.close(paths.create_private_file(path))  # 0600 before SQLite writes a byte
         if not create and not _writable(path.parent) and not read_only:
-            raise ReadOnlyError(f"the vault folder {path.parent} is on a read-only disk or "
-                                "is not writable; make it writable, or open the vault "
-                                "read-only to view and export drafts")
+            raise ReadOnlyError(
+                f"the vault folder {path.parent} is on a read-only disk or "
+                "is not writable; make it writable, or open the vault "
+                "read-only to view and export drafts"
+            )
         try:
             if read_only:
                 # On a read-only disk SQLite cannot create the WAL index: read it as immutable.
                 flags = "mode=ro" if _writable(path.parent) else "mode=ro&immutable=1"
                 uri = f"file:{path.as_posix()}?{flags}"
-                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                       check_same_thread=False, isolation_level=None)
+                conn = sqlite3.connect(
+                    uri,
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
             else:
-                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                       check_same_thread=False, isolation_level=None)
+                conn = sqlite3.connect(
+                    path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
         except sqlite3.Error as exc:
             raise translate(exc, "opening the vault") from None
         self.conn = conn
@@ -202,8 +231,10 @@ class Store:
         if not self.read_only:
             mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
-                raise StorageError(f"the vault database could not switch to WAL mode "
-                                   f"(got {mode}); is the folder on a network share?")
+                raise StorageError(
+                    f"the vault database could not switch to WAL mode "
+                    f"(got {mode}); is the folder on a network share?"
+                )
         c.execute("PRAGMA synchronous=FULL")
         if create:
             with self.write():
@@ -218,13 +249,17 @@ class Store:
         size = self.path.stat().st_size
         version = c.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 or size == 0:
-            raise CorruptVaultError("the vault database is empty or has no tables: it was "
-                                    "damaged or replaced. Nothing was changed; restore "
-                                    "vault.sqlite3 from a backup.")
+            raise CorruptVaultError(
+                "the vault database is empty or has no tables: it was "
+                "damaged or replaced. Nothing was changed; restore "
+                "vault.sqlite3 from a backup."
+            )
         if version > SCHEMA_VERSION:
-            raise VaultError(f"this vault was written by a newer Ombuds Desktop (schema "
-                             f"{version}; this version reads up to {SCHEMA_VERSION}). "
-                             "Update Ombuds Desktop to open it.")
+            raise VaultError(
+                f"this vault was written by a newer Ombuds Desktop (schema "
+                f"{version}; this version reads up to {SCHEMA_VERSION}). "
+                "Update Ombuds Desktop to open it."
+            )
         wal = self.path.with_name(self.path.name + "-wal")
         if not wal.exists() or wal.stat().st_size == 0:
             pages = c.execute("PRAGMA page_count").fetchone()[0]
@@ -233,7 +268,8 @@ class Store:
                 raise CorruptVaultError(
                     f"the vault database file is truncated ({size} of {pages * page_size} "
                     "bytes). Nothing was changed. Keep a copy of the whole data folder, then "
-                    "restore vault.sqlite3 from a backup.")
+                    "restore vault.sqlite3 from a backup."
+                )
 
     def tighten(self) -> None:
         """0600 on the database and SQLite's companion files (they appear lazily)."""

@@ -88,7 +88,7 @@ Progress = Callable[[int], None]
 def blob_id_of(attachment: Attachment) -> str | None:
     """The vault blob id behind an attachment, or None if it is a plain file path."""
     if attachment.path.startswith(VAULT_REF):
-        return attachment.path[len(VAULT_REF):]
+        return attachment.path[len(VAULT_REF) :]
     return None
 
 
@@ -98,7 +98,8 @@ def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
         f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
         "moved from another record. Nothing was overwritten and the other drafts are not "
         "affected; restore an earlier revision of this draft, or this vault from a backup.",
-        draft_id)
+        draft_id,
+    )
 
 
 def _json_bytes(doc: object) -> bytes:
@@ -108,8 +109,9 @@ def _json_bytes(doc: object) -> bytes:
 class Vault:
     """An unlocked vault.  Create with :meth:`create`, :meth:`open` or :meth:`recover`."""
 
-    def __init__(self, data_dir: Path, store: Store, vault_id: str, vault_key: bytes,
-                 protection: str) -> None:
+    def __init__(
+        self, data_dir: Path, store: Store, vault_id: str, vault_key: bytes, protection: str
+    ) -> None:
         self.data_dir = data_dir
         self.vault_id = vault_id
         self.protection = protection
@@ -129,8 +131,9 @@ class Vault:
         return paths.db_path(paths.resolve_data_dir(data_dir)).exists()
 
     @classmethod
-    def create(cls, data_dir: str | os.PathLike[str] | None = None, *,
-               passphrase: str | None = None) -> tuple[Vault, str]:
+    def create(
+        cls, data_dir: str | os.PathLike[str] | None = None, *, passphrase: str | None = None
+    ) -> tuple[Vault, str]:
         """Create a new vault and return it with its recovery code (show it once, never store it).
 
         Without ``passphrase`` the key goes to the OS keyring; if none is usable
@@ -140,8 +143,10 @@ class Vault:
         root = paths.resolve_data_dir(data_dir)
         db = paths.db_path(root)
         if db.exists() or db.with_name(db.name + "-wal").exists():
-            raise VaultExistsError(f"a vault already exists in {root}; it was not changed. "
-                                   "Use `ombuds-desktop vault status` to inspect it.")
+            raise VaultExistsError(
+                f"a vault already exists in {root}; it was not changed. "
+                "Use `ombuds-desktop vault status` to inspect it."
+            )
         if passphrase is not None:
             problem = keys.check_new_passphrase(passphrase)
             if problem:
@@ -157,14 +162,17 @@ class Vault:
         if passphrase is None:
             backend, reason = keys.usable_keyring()
             if backend is None:
-                raise KeyringUnavailableError(f"{reason}; protect the vault with a passphrase "
-                                              "instead (--passphrase-file FILE)")
+                raise KeyringUnavailableError(
+                    f"{reason}; protect the vault with a passphrase "
+                    "instead (--passphrase-file FILE)"
+                )
             try:
                 primary = keys.keyring_wrap(vault_key, vault_id, backend)
             except keys.keyring_error() as exc:
                 raise KeyringUnavailableError(
                     f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
-                    "with a passphrase instead (--passphrase-file FILE)") from None
+                    "with a passphrase instead (--passphrase-file FILE)"
+                ) from None
         else:
             primary = keys.passphrase_wrap(vault_key, passphrase, vault_id)
         code = keys.new_recovery_code()
@@ -180,14 +188,19 @@ class Vault:
         try:
             now = keys.now_iso()
             with store.write("creating the vault") as c:
-                c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-                    ("vault_id", vault_id), ("created", now),
-                    ("format", f"ombuds-vault/{crypto.FORMAT_VERSION}"),
-                ])
+                c.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("vault_id", vault_id),
+                        ("created", now),
+                        ("format", f"ombuds-vault/{crypto.FORMAT_VERSION}"),
+                    ],
+                )
                 for wrap in (primary, recovery):
-                    c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                              (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
-                               wrap.created))
+                    c.execute(
+                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
+                    )
                 audit.append(c, crypto.derive_key(vault_key, "audit-mac"), "create", None, now)
         except BaseException:
             store.close()
@@ -201,34 +214,48 @@ class Vault:
         return cls(root, store, vault_id, vault_key, primary.method), code
 
     @classmethod
-    def _open_store(cls, data_dir: str | os.PathLike[str] | None,
-                    read_only: bool) -> tuple[Path, Store, str, list[keys.KeyWrap]]:
+    def _open_store(
+        cls, data_dir: str | os.PathLike[str] | None, read_only: bool
+    ) -> tuple[Path, Store, str, list[keys.KeyWrap]]:
         root = paths.resolve_data_dir(data_dir)
         db = paths.db_path(root)
         if not db.exists():
-            raise VaultNotFoundError(f"there is no vault in {root}; create one with "
-                                     "`ombuds-desktop vault init`, or pass the right --data-dir")
+            raise VaultNotFoundError(
+                f"there is no vault in {root}; create one with "
+                "`ombuds-desktop vault init`, or pass the right --data-dir"
+            )
         store = Store(db, read_only=read_only)
         try:
             with store.read() as c:
                 vault_id = c.execute("SELECT value FROM meta WHERE key='vault_id'").fetchone()
-                rows = c.execute("SELECT id, method, params, wrapped, created FROM key_wraps "
-                                 "ORDER BY created").fetchall()
+                rows = c.execute(
+                    "SELECT id, method, params, wrapped, created FROM key_wraps ORDER BY created"
+                ).fetchall()
         except BaseException:
             store.close()
             raise
         if vault_id is None or not rows:
             store.close()
             from ombuds_desktop.vault.errors import CorruptVaultError
-            raise CorruptVaultError("the vault database has no key records; it was damaged. "
-                                    "Restore the data folder from a backup.")
-        wraps = [keys.KeyWrap(method=m, params=json.loads(p), wrapped=bytes(w), id=i, created=cr)
-                 for i, m, p, w, cr in rows]
+
+            raise CorruptVaultError(
+                "the vault database has no key records; it was damaged. "
+                "Restore the data folder from a backup."
+            )
+        wraps = [
+            keys.KeyWrap(method=m, params=json.loads(p), wrapped=bytes(w), id=i, created=cr)
+            for i, m, p, w, cr in rows
+        ]
         return root, store, vault_id[0], wraps
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None, *,
-             passphrase: str | None = None, read_only: bool = False) -> Vault:
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        passphrase: str | None = None,
+        read_only: bool = False,
+    ) -> Vault:
         """Unlock an existing vault with the OS keyring or the passphrase.
 
         Never creates a key: if the keyring entry is gone this raises
@@ -245,8 +272,9 @@ class Vault:
         return vault
 
     @classmethod
-    def _unlock(cls, store: Store, vault_id: str, wraps: list[keys.KeyWrap],
-                passphrase: str | None) -> tuple[bytes, str]:
+    def _unlock(
+        cls, store: Store, vault_id: str, wraps: list[keys.KeyWrap], passphrase: str | None
+    ) -> tuple[bytes, str]:
         by_method = {m: [w for w in wraps if w.method == m] for m in keys.METHODS}
         if passphrase is not None and by_method["passphrase"]:
             for wrap in by_method["passphrase"]:
@@ -255,14 +283,17 @@ class Vault:
                 except crypto.DecryptionError:
                     continue
             cls._park_failed_unlock(store)
-            raise WrongPassphraseError("the passphrase does not open this vault. Check it and "
-                                       f"try again; if it is lost, {RECOVER_HINT}.")
+            raise WrongPassphraseError(
+                "the passphrase does not open this vault. Check it and "
+                f"try again; if it is lost, {RECOVER_HINT}."
+            )
         if by_method["keyring"]:
             backend, reason = keys.usable_keyring()
             if backend is None:
                 raise KeyringUnavailableError(
                     f"this vault's key is kept in the system keyring, but {reason}. Start Ombuds "
-                    f"Desktop in your desktop session, or {RECOVER_HINT}.")
+                    f"Desktop in your desktop session, or {RECOVER_HINT}."
+                )
             missing = True
             for wrap in by_method["keyring"]:
                 try:
@@ -271,7 +302,8 @@ class Vault:
                     raise KeyringUnavailableError(
                         f"{keys.describe_keyring_error(exc)}, so the vault key cannot be read. "
                         f"Unlock the keyring (log in to your desktop) and try again, or "
-                        f"{RECOVER_HINT}.") from None
+                        f"{RECOVER_HINT}."
+                    ) from None
                 except ValueError as exc:
                     raise KeyMissingError(f"{exc}; {RECOVER_HINT}.") from None
                 if kek is None:
@@ -285,12 +317,16 @@ class Vault:
             if missing:
                 raise KeyMissingError(
                     "the key for this vault is not in the system keyring; run `ombuds-desktop "
-                    "vault recover --recovery-code-file FILE` (or use your passphrase)")
-            raise KeyMissingError("the key in the system keyring does not open this vault (the "
-                                  f"entry was replaced or the key record altered); {RECOVER_HINT}.")
+                    "vault recover --recovery-code-file FILE` (or use your passphrase)"
+                )
+            raise KeyMissingError(
+                "the key in the system keyring does not open this vault (the "
+                f"entry was replaced or the key record altered); {RECOVER_HINT}."
+            )
         if by_method["passphrase"]:
-            raise PassphraseRequiredError("this vault is protected by a passphrase; give it "
-                                          "(--passphrase-file FILE)")
+            raise PassphraseRequiredError(
+                "this vault is protected by a passphrase; give it (--passphrase-file FILE)"
+            )
         raise KeyMissingError(f"this vault has no keyring or passphrase key; {RECOVER_HINT}.")
 
     @staticmethod
@@ -301,8 +337,13 @@ class Vault:
             audit.park_failed_unlock(c, keys.now_iso())
 
     @classmethod
-    def recover(cls, data_dir: str | os.PathLike[str] | None, recovery_code: str, *,
-                new_passphrase: str | None = None) -> Vault:
+    def recover(
+        cls,
+        data_dir: str | os.PathLike[str] | None,
+        recovery_code: str,
+        *,
+        new_passphrase: str | None = None,
+    ) -> Vault:
         """Unlock with the recovery code, then protect the key again (keyring, else passphrase).
 
         The recovery code stays valid; call :meth:`new_recovery_code` to replace it.
@@ -322,16 +363,20 @@ class Vault:
                     continue
             if vault_key is None:
                 cls._park_failed_unlock(store)
-                raise RecoveryCodeError("this recovery code does not open this vault (it is a "
-                                        "valid code, so it probably belongs to another vault)")
+                raise RecoveryCodeError(
+                    "this recovery code does not open this vault (it is a "
+                    "valid code, so it probably belongs to another vault)"
+                )
             vault = cls(root, store, vault_id, vault_key, "recovery")
         except BaseException:
             store.close()
             raise
         try:
             vault._after_unlock("recover")
-            vault.rotate_key(new_passphrase=new_passphrase,
-                             to="passphrase" if new_passphrase is not None else "keyring")
+            vault.rotate_key(
+                new_passphrase=new_passphrase,
+                to="passphrase" if new_passphrase is not None else "keyring",
+            )
         except BaseException:
             vault.close()
             raise
@@ -387,14 +432,18 @@ class Vault:
             with store.read() as c:
                 meta = dict(c.execute("SELECT key, value FROM meta"))
                 methods = [m for (m,) in c.execute("SELECT method FROM key_wraps")]
-                wrap_ids = [i for (i,) in c.execute(
-                    "SELECT id FROM key_wraps WHERE method='keyring'")]
-                live = c.execute("SELECT count(*) FROM drafts WHERE revision>0 AND "
-                                 "state='live'").fetchone()[0]
-                trash = c.execute("SELECT count(*) FROM drafts WHERE revision>0 AND "
-                                  "state='trash'").fetchone()[0]
+                wrap_ids = [
+                    i for (i,) in c.execute("SELECT id FROM key_wraps WHERE method='keyring'")
+                ]
+                live = c.execute(
+                    "SELECT count(*) FROM drafts WHERE revision>0 AND state='live'"
+                ).fetchone()[0]
+                trash = c.execute(
+                    "SELECT count(*) FROM drafts WHERE revision>0 AND state='trash'"
+                ).fetchone()[0]
                 blobs, blob_bytes = c.execute(
-                    "SELECT count(*), coalesce(sum(size),0) FROM blobs").fetchone()
+                    "SELECT count(*), coalesce(sum(size),0) FROM blobs"
+                ).fetchone()
                 profiles = c.execute("SELECT count(*) FROM profiles").fetchone()[0]
                 schema = c.execute("PRAGMA user_version").fetchone()[0]
         finally:
@@ -407,19 +456,34 @@ class Vault:
                 note = f"keyring unavailable: {reason}"
             else:
                 try:
-                    present = any(keys.load_kek(backend, meta.get("vault_id", ""), w)
-                                  for w in wrap_ids)
-                    note = "key present in the keyring" if present else \
-                        "key MISSING from the keyring: use the recovery code"
+                    present = any(
+                        keys.load_kek(backend, meta.get("vault_id", ""), w) for w in wrap_ids
+                    )
+                    note = (
+                        "key present in the keyring"
+                        if present
+                        else "key MISSING from the keyring: use the recovery code"
+                    )
                 except (keys.keyring_error(), ValueError) as exc:
                     note = f"keyring error: {keys.describe_keyring_error(exc)}"
         db_bytes = sum(p.stat().st_size for p in root.glob(paths.DB_NAME + "*") if p.is_file())
         return VaultInfo(
-            data_dir=str(root), exists=True, vault_id=meta.get("vault_id"),
-            protection=protection, recovery_code_set="recovery" in methods, drafts=live,
-            in_trash=trash, attachments=blobs, profiles=profiles, created=meta.get("created"),
-            schema_version=schema, database_bytes=db_bytes, attachment_bytes=blob_bytes,
-            keyring_backend=reason if backend is not None else None, keyring_note=note)
+            data_dir=str(root),
+            exists=True,
+            vault_id=meta.get("vault_id"),
+            protection=protection,
+            recovery_code_set="recovery" in methods,
+            drafts=live,
+            in_trash=trash,
+            attachments=blobs,
+            profiles=profiles,
+            created=meta.get("created"),
+            schema_version=schema,
+            database_bytes=db_bytes,
+            attachment_bytes=blob_bytes,
+            keyring_backend=reason if backend is not None else None,
+            keyring_note=note,
+        )
 
     def status(self) -> VaultInfo:
         return self.info(self.data_dir)
@@ -431,8 +495,9 @@ class Vault:
 
     # ------------------------------------------------------------------ keys
 
-    def _draft_key(self, c: sqlite3.Connection, draft_id: str,
-                   wrapped: bytes | None = None) -> bytes:
+    def _draft_key(
+        self, c: sqlite3.Connection, draft_id: str, wrapped: bytes | None = None
+    ) -> bytes:
         key = self._draft_keys.get(draft_id)
         if key is not None:
             return key
@@ -442,8 +507,11 @@ class Vault:
                 raise NotFoundError(f"no draft with id {draft_id} in this vault")
             wrapped = row[0]
         try:
-            key = crypto.unseal(self._draft_wrap_key, bytes(wrapped),
-                                crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION))
+            key = crypto.unseal(
+                self._draft_wrap_key,
+                bytes(wrapped),
+                crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION),
+            )
         except crypto.DecryptionError:
             raise _tampered("its key record", draft_id) from None
         self._draft_keys[draft_id] = key
@@ -451,10 +519,14 @@ class Vault:
 
     def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
         key = crypto.new_key()
-        wrapped = crypto.seal(self._draft_wrap_key, key,
-                              crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION))
-        c.execute("INSERT INTO drafts (id, key_wrapped, revision, state, created, updated) "
-                  "VALUES (?, ?, 0, 'live', ?, ?)", (draft_id, wrapped, now, now))
+        wrapped = crypto.seal(
+            self._draft_wrap_key, key, crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION)
+        )
+        c.execute(
+            "INSERT INTO drafts (id, key_wrapped, revision, state, created, updated) "
+            "VALUES (?, ?, 0, 'live', ?, ?)",
+            (draft_id, wrapped, now, now),
+        )
         self._draft_keys[draft_id] = key
         return key
 
@@ -468,12 +540,14 @@ class Vault:
         with self._lock:
             self._check_open()
             assert self._vault_key is not None
-            target = to or (self.protection if self.protection in keys.PRIMARY_METHODS
-                            else "keyring")
+            target = to or (
+                self.protection if self.protection in keys.PRIMARY_METHODS else "keyring"
+            )
             if target == "passphrase" or new_passphrase is not None:
                 if new_passphrase is None:
-                    raise PassphraseRequiredError("give the new passphrase "
-                                                  "(--new-passphrase-file FILE)")
+                    raise PassphraseRequiredError(
+                        "give the new passphrase (--new-passphrase-file FILE)"
+                    )
                 problem = keys.check_new_passphrase(new_passphrase)
                 if problem:
                     raise VaultError(problem)
@@ -482,22 +556,27 @@ class Vault:
             else:
                 backend, reason = keys.usable_keyring()
                 if backend is None:
-                    raise KeyringUnavailableError(f"{reason}; protect the vault with a "
-                                                  "passphrase instead (--new-passphrase-file)")
+                    raise KeyringUnavailableError(
+                        f"{reason}; protect the vault with a "
+                        "passphrase instead (--new-passphrase-file)"
+                    )
                 try:
                     wrap = keys.keyring_wrap(self._vault_key, self.vault_id, backend)
                 except keys.keyring_error() as exc:
                     raise KeyringUnavailableError(
                         f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
-                        "with a passphrase instead (--new-passphrase-file FILE)") from None
+                        "with a passphrase instead (--new-passphrase-file FILE)"
+                    ) from None
             try:
                 with self._store.write("changing the vault key") as c:
-                    old = c.execute("SELECT id, method FROM key_wraps WHERE method IN "
-                                    "('keyring', 'passphrase')").fetchall()
+                    old = c.execute(
+                        "SELECT id, method FROM key_wraps WHERE method IN ('keyring', 'passphrase')"
+                    ).fetchall()
                     c.execute("DELETE FROM key_wraps WHERE method IN ('keyring', 'passphrase')")
-                    c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                              (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
-                               wrap.created))
+                    c.execute(
+                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
+                    )
                     audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             except BaseException:
                 if backend is not None:
@@ -522,9 +601,10 @@ class Vault:
             wrap = keys.recovery_wrap(self._vault_key, code, self.vault_id)
             with self._store.write("changing the recovery code") as c:
                 c.execute("DELETE FROM key_wraps WHERE method='recovery'")
-                c.execute("INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                          (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped,
-                           wrap.created))
+                c.execute(
+                    "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
+                    (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
+                )
                 audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             self._checkpoint()
             return code
@@ -537,42 +617,79 @@ class Vault:
     # ------------------------------------------------------------------ summaries
 
     def _make_summary(self, draft: Draft, updated: str, revision: int) -> dict[str, object]:
-        return {"client": facts.client_name(draft),
-                "forms_and_receipts": facts.forms_and_receipts(draft),
-                "receipts": facts.receipt_numbers(draft), "status": draft.status,
-                "family_group": draft.family_group, "form": draft.form,
-                "updated": updated, "revision": revision}
+        return {
+            "client": facts.client_name(draft),
+            "forms_and_receipts": facts.forms_and_receipts(draft),
+            "receipts": facts.receipt_numbers(draft),
+            "status": draft.status,
+            "family_group": draft.family_group,
+            "form": draft.form,
+            "updated": updated,
+            "revision": revision,
+        }
 
-    def _decode_summary(self, c: sqlite3.Connection, draft_id: str, revision: int, state: str,
-                        updated: str, sealed: bytes | None, wrapped: bytes) -> DraftSummary:
+    def _decode_summary(
+        self,
+        c: sqlite3.Connection,
+        draft_id: str,
+        revision: int,
+        state: str,
+        updated: str,
+        sealed: bytes | None,
+        wrapped: bytes,
+    ) -> DraftSummary:
         doc: dict[str, object] = {}
         damaged = False
         try:
             if sealed is None:
                 raise crypto.DecryptionError("no summary")
             key = self._draft_key(c, draft_id, wrapped)
-            doc = json.loads(crypto.unseal(key, bytes(sealed), crypto.record_aad(
-                "summary", f"{draft_id}/{revision}", SCHEMA_VERSION)))
+            doc = json.loads(
+                crypto.unseal(
+                    key,
+                    bytes(sealed),
+                    crypto.record_aad("summary", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                )
+            )
         except (crypto.DecryptionError, TamperedDataError, ValueError):
             damaged = True
         client = str(doc.get("client") or "") if not damaged else "(damaged: cannot be decrypted)"
         receipts = tuple(str(r) for r in doc.get("receipts") or ())  # type: ignore[union-attr]
         far = str(doc.get("forms_and_receipts") or "")
         group = doc.get("family_group")
-        search = fold(" ".join([draft_id, client, far, " ".join(receipts), str(group or ""),
-                                str(doc.get("status") or "")]))
+        search = fold(
+            " ".join(
+                [
+                    draft_id,
+                    client,
+                    far,
+                    " ".join(receipts),
+                    str(group or ""),
+                    str(doc.get("status") or ""),
+                ]
+            )
+        )
         return DraftSummary(
-            id=draft_id, client=client, forms_and_receipts=far, receipts=receipts,
+            id=draft_id,
+            client=client,
+            forms_and_receipts=far,
+            receipts=receipts,
             status=str(doc.get("status") or ("damaged" if damaged else "draft")),
-            family_group=str(group) if group else None, form=str(doc.get("form") or ""),
-            updated=updated, revision=revision, in_trash=state == "trash", damaged=damaged,
-            search_text=search)
+            family_group=str(group) if group else None,
+            form=str(doc.get("form") or ""),
+            updated=updated,
+            revision=revision,
+            in_trash=state == "trash",
+            damaged=damaged,
+            search_text=search,
+        )
 
     def _refresh_summaries(self) -> None:
         """Bring the in-memory summary cache up to date (other windows may have saved)."""
         with self._store.read() as c:
-            rows = c.execute("SELECT id, revision, state, updated FROM drafts "
-                             "WHERE revision > 0").fetchall()
+            rows = c.execute(
+                "SELECT id, revision, state, updated FROM drafts WHERE revision > 0"
+            ).fetchall()
             seen = set()
             stale = []
             for draft_id, revision, state, updated in rows:
@@ -582,17 +699,32 @@ class Vault:
                     stale.append(draft_id)
                 elif cached[1] != state:
                     old = cached[2]
-                    self._summaries[draft_id] = (revision, state, DraftSummary(
-                        **{**{f: getattr(old, f) for f in DraftSummary.__slots__},
-                           "in_trash": state == "trash", "updated": updated}))
+                    self._summaries[draft_id] = (
+                        revision,
+                        state,
+                        DraftSummary(
+                            **{
+                                **{f: getattr(old, f) for f in DraftSummary.__slots__},
+                                "in_trash": state == "trash",
+                                "updated": updated,
+                            }
+                        ),
+                    )
             for start in range(0, len(stale), 500):
-                batch = stale[start:start + 500]
+                batch = stale[start : start + 500]
                 marks = ",".join("?" * len(batch))
                 for draft_id, revision, state, updated, sealed, wrapped in c.execute(
-                        f"SELECT id, revision, state, updated, summary, key_wrapped FROM drafts "
-                        f"WHERE id IN ({marks})", batch).fetchall():
-                    self._summaries[draft_id] = (revision, state, self._decode_summary(
-                        c, draft_id, revision, state, updated, sealed, wrapped))
+                    f"SELECT id, revision, state, updated, summary, key_wrapped FROM drafts "
+                    f"WHERE id IN ({marks})",
+                    batch,
+                ).fetchall():
+                    self._summaries[draft_id] = (
+                        revision,
+                        state,
+                        self._decode_summary(
+                            c, draft_id, revision, state, updated, sealed, wrapped
+                        ),
+                    )
             for gone in set(self._summaries) - seen:
                 del self._summaries[gone]
 
@@ -608,8 +740,7 @@ class Vault:
     def search(self, query: str, *, trash: bool = False) -> list[DraftSummary]:
         """Drafts whose client, forms, receipts, id or group contain every word of ``query``."""
         words = fold(query).split()
-        return [s for s in self.list_drafts(trash=trash)
-                if all(w in s.search_text for w in words)]
+        return [s for s in self.list_drafts(trash=trash) if all(w in s.search_text for w in words)]
 
     def summary(self, draft_id: str) -> DraftSummary:
         with self._lock:
@@ -625,21 +756,26 @@ class Vault:
 
     # ------------------------------------------------------------------ drafts
 
-    def _save_in_tx(self, c: sqlite3.Connection, draft: Draft, base_revision: int | None,
-                    now: str) -> tuple[int, list[str]]:
+    def _save_in_tx(
+        self, c: sqlite3.Connection, draft: Draft, base_revision: int | None, now: str
+    ) -> tuple[int, list[str]]:
         """Write one revision; returns it and the blob ids no kept revision needs any more."""
         blob_ids = []
         for i, att in enumerate(draft.attachments):
             blob_id = blob_id_of(att)
             if blob_id is None:
-                raise VaultError(f"attachment {i + 1} of draft {draft.id} is a plain file, not "
-                                 "stored in the vault; add it with Vault.attach_file first")
+                raise VaultError(
+                    f"attachment {i + 1} of draft {draft.id} is a plain file, not "
+                    "stored in the vault; add it with Vault.attach_file first"
+                )
             blob_ids.append(blob_id)
         row = c.execute("SELECT revision, state FROM drafts WHERE id=?", (draft.id,)).fetchone()
         if row is None:
             if c.execute("SELECT 1 FROM purged WHERE id=?", (draft.id,)).fetchone():
-                raise NotFoundError(f"draft {draft.id} was purged (perhaps in another window) "
-                                    "and cannot be saved again; it was not saved")
+                raise NotFoundError(
+                    f"draft {draft.id} was purged (perhaps in another window) "
+                    "and cannot be saved again; it was not saved"
+                )
             key = self._new_draft_row(c, draft.id, now)
             current = 0
         else:
@@ -650,39 +786,73 @@ class Vault:
         if base_revision is not None and base_revision != current:
             raise RevisionConflictError(
                 f"draft {draft.id} was saved elsewhere (revision {current}, this copy is based "
-                f"on {base_revision}); reload it. Both versions are kept in its history.")
+                f"on {base_revision}); reload it. Both versions are kept in its history."
+            )
         if blob_ids:
             marks = ",".join("?" * len(set(blob_ids)))
-            found = {b for (b,) in c.execute(
-                f"SELECT id FROM blobs WHERE draft_id=? AND id IN ({marks})",
-                (draft.id, *set(blob_ids)))}
+            found = {
+                b
+                for (b,) in c.execute(
+                    f"SELECT id FROM blobs WHERE draft_id=? AND id IN ({marks})",
+                    (draft.id, *set(blob_ids)),
+                )
+            }
             missing = [b for b in blob_ids if b not in found]
             if missing:
-                raise NotFoundError(f"draft {draft.id} refers to attachment {missing[0]}, which "
-                                    "is not stored with this draft in the vault")
+                raise NotFoundError(
+                    f"draft {draft.id} refers to attachment {missing[0]}, which "
+                    "is not stored with this draft in the vault"
+                )
         rev = current + 1
         body = _json_bytes(draft_to_dict(draft))
-        c.execute("INSERT INTO revisions (draft_id, revision, saved_at, body) VALUES (?,?,?,?)",
-                  (draft.id, rev, now, crypto.seal(key, body, crypto.record_aad(
-                      "revision", f"{draft.id}/{rev}", SCHEMA_VERSION))))
-        c.executemany("INSERT OR IGNORE INTO revision_blobs VALUES (?,?,?)",
-                      [(draft.id, rev, b) for b in blob_ids])
+        c.execute(
+            "INSERT INTO revisions (draft_id, revision, saved_at, body) VALUES (?,?,?,?)",
+            (
+                draft.id,
+                rev,
+                now,
+                crypto.seal(
+                    key, body, crypto.record_aad("revision", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                ),
+            ),
+        )
+        c.executemany(
+            "INSERT OR IGNORE INTO revision_blobs VALUES (?,?,?)",
+            [(draft.id, rev, b) for b in blob_ids],
+        )
         summary = _json_bytes(self._make_summary(draft, now, rev))
-        c.execute("UPDATE drafts SET revision=?, updated=?, summary=? WHERE id=?",
-                  (rev, now, crypto.seal(key, summary, crypto.record_aad(
-                      "summary", f"{draft.id}/{rev}", SCHEMA_VERSION)), draft.id))
-        c.execute("DELETE FROM revisions WHERE draft_id=? AND revision<=?",
-                  (draft.id, rev - KEEP_REVISIONS))
-        c.execute("DELETE FROM revision_blobs WHERE draft_id=? AND revision<=?",
-                  (draft.id, rev - KEEP_REVISIONS))
+        c.execute(
+            "UPDATE drafts SET revision=?, updated=?, summary=? WHERE id=?",
+            (
+                rev,
+                now,
+                crypto.seal(
+                    key, summary, crypto.record_aad("summary", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                ),
+                draft.id,
+            ),
+        )
+        c.execute(
+            "DELETE FROM revisions WHERE draft_id=? AND revision<=?",
+            (draft.id, rev - KEEP_REVISIONS),
+        )
+        c.execute(
+            "DELETE FROM revision_blobs WHERE draft_id=? AND revision<=?",
+            (draft.id, rev - KEEP_REVISIONS),
+        )
         garbage: list[str] = []
         if current >= 1:
-            oldest = c.execute("SELECT min(saved_at) FROM revisions WHERE draft_id=?",
-                               (draft.id,)).fetchone()[0]
-            garbage = [b for (b,) in c.execute(
-                "SELECT id FROM blobs WHERE draft_id=? AND created<? AND id NOT IN "
-                "(SELECT blob_id FROM revision_blobs WHERE draft_id=?)",
-                (draft.id, oldest, draft.id))]
+            oldest = c.execute(
+                "SELECT min(saved_at) FROM revisions WHERE draft_id=?", (draft.id,)
+            ).fetchone()[0]
+            garbage = [
+                b
+                for (b,) in c.execute(
+                    "SELECT id FROM blobs WHERE draft_id=? AND created<? AND id NOT IN "
+                    "(SELECT blob_id FROM revision_blobs WHERE draft_id=?)",
+                    (draft.id, oldest, draft.id),
+                )
+            ]
             c.executemany("DELETE FROM blobs WHERE id=?", [(b,) for b in garbage])
         audit.append(c, self._audit_key, "save", draft.id, now)
         return rev, garbage
@@ -707,8 +877,9 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._store.read("opening the draft") as c:
-                head = c.execute("SELECT revision, key_wrapped FROM drafts WHERE id=?",
-                                 (draft_id,)).fetchone()
+                head = c.execute(
+                    "SELECT revision, key_wrapped FROM drafts WHERE id=?", (draft_id,)
+                ).fetchone()
                 if head is None:  # purged, perhaps by another window
                     self._draft_keys.pop(draft_id, None)
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
@@ -717,21 +888,30 @@ class Vault:
                     revision = head[0]
                     if revision == 0:
                         raise NotFoundError(f"draft {draft_id} has never been saved")
-                row = c.execute("SELECT body FROM revisions WHERE draft_id=? AND revision=?",
-                                (draft_id, revision)).fetchone()
+                row = c.execute(
+                    "SELECT body FROM revisions WHERE draft_id=? AND revision=?",
+                    (draft_id, revision),
+                ).fetchone()
             if row is None:
-                raise NotFoundError(f"draft {draft_id} has no revision {revision} (the vault "
-                                    f"keeps the last {KEEP_REVISIONS})")
+                raise NotFoundError(
+                    f"draft {draft_id} has no revision {revision} (the vault "
+                    f"keeps the last {KEEP_REVISIONS})"
+                )
             try:
-                body = crypto.unseal(key, bytes(row[0]), crypto.record_aad(
-                    "revision", f"{draft_id}/{revision}", SCHEMA_VERSION))
+                body = crypto.unseal(
+                    key,
+                    bytes(row[0]),
+                    crypto.record_aad("revision", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                )
             except crypto.DecryptionError:
                 raise _tampered(f"revision {revision}", draft_id) from None
             try:
                 draft = draft_from_dict(json.loads(body))
             except (DraftFormatError, ValueError) as exc:
-                raise VaultError(f"draft {draft_id} revision {revision} cannot be read by this "
-                                 f"version of Ombuds Desktop: {exc}") from None
+                raise VaultError(
+                    f"draft {draft_id} revision {revision} cannot be read by this "
+                    f"version of Ombuds Desktop: {exc}"
+                ) from None
             self._audit_best_effort("open", draft_id)
             return draft
 
@@ -751,8 +931,11 @@ class Vault:
             with self._store.read() as c:
                 if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
-                rows = c.execute("SELECT revision, saved_at FROM revisions WHERE draft_id=? "
-                                 "ORDER BY revision DESC", (draft_id,)).fetchall()
+                rows = c.execute(
+                    "SELECT revision, saved_at FROM revisions WHERE draft_id=? "
+                    "ORDER BY revision DESC",
+                    (draft_id,),
+                ).fetchall()
         return [RevisionInfo(r, s) for r, s in rows]
 
     def restore_revision(self, draft_id: str, revision: int) -> int:
@@ -770,16 +953,19 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._store.write("moving the draft") as c:
-                row = c.execute("SELECT state, revision FROM drafts WHERE id=?",
-                                (draft_id,)).fetchone()
+                row = c.execute(
+                    "SELECT state, revision FROM drafts WHERE id=?", (draft_id,)
+                ).fetchone()
                 if row is None or row[1] == 0:
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
                 if row[0] == state:
                     where = "in the trash" if state == "trash" else "not in the trash"
                     raise VaultError(f"draft {draft_id} is already {where}")
                 now = keys.now_iso()
-                c.execute("UPDATE drafts SET state=?, trashed_at=? WHERE id=?",
-                          (state, now if state == "trash" else None, draft_id))
+                c.execute(
+                    "UPDATE drafts SET state=?, trashed_at=? WHERE id=?",
+                    (state, now if state == "trash" else None, draft_id),
+                )
                 audit.append(c, self._audit_key, event, draft_id, now)
 
     def delete_draft(self, draft_id: str) -> None:
@@ -801,8 +987,9 @@ class Vault:
             with self._store.write("purging the draft") as c:
                 if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
-                blob_ids = [b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?",
-                                                    (draft_id,))]
+                blob_ids = [
+                    b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
+                ]
                 self._delete_draft_rows(c, draft_id)
                 now = keys.now_iso()
                 c.execute("INSERT OR REPLACE INTO purged (id, at) VALUES (?, ?)", (draft_id, now))
@@ -814,9 +1001,13 @@ class Vault:
 
     @staticmethod
     def _delete_draft_rows(c: sqlite3.Connection, draft_id: str) -> None:
-        for table, column in (("revision_blobs", "draft_id"), ("revisions", "draft_id"),
-                              ("blobs", "draft_id"), ("submissions", "draft_id"),
-                              ("drafts", "id")):
+        for table, column in (
+            ("revision_blobs", "draft_id"),
+            ("revisions", "draft_id"),
+            ("blobs", "draft_id"),
+            ("submissions", "draft_id"),
+            ("drafts", "id"),
+        ):
             c.execute(f"DELETE FROM {table} WHERE {column}=?", (draft_id,))
 
     def _compact(self) -> bool:
@@ -846,10 +1037,12 @@ class Vault:
             source = self.load_draft(draft_id)
             shared = load_form_key(source.form).family_shared_fields()
             group = source.family_group or new_id()
-            twin = Draft(form=source.form,
-                         values={f: copy.deepcopy(source.values[f]) for f in shared
-                                 if f in source.values},
-                         family_group=group, representative_profile=source.representative_profile)
+            twin = Draft(
+                form=source.form,
+                values={f: copy.deepcopy(source.values[f]) for f in shared if f in source.values},
+                family_group=group,
+                representative_profile=source.representative_profile,
+            )
             with self._store.write("duplicating the draft") as c:
                 now = keys.now_iso()
                 if source.family_group != group:
@@ -882,16 +1075,20 @@ class Vault:
             row = c.execute("SELECT state FROM drafts WHERE id=?", (draft_id,)).fetchone()
             if row is None:
                 if c.execute("SELECT 1 FROM purged WHERE id=?", (draft_id,)).fetchone():
-                    raise NotFoundError(f"draft {draft_id} was purged; nothing can be added "
-                                        "to it")
+                    raise NotFoundError(f"draft {draft_id} was purged; nothing can be added to it")
                 return self._new_draft_row(c, draft_id, keys.now_iso())
             if row[0] == "trash":
                 raise VaultError(f"draft {draft_id} is in the trash; restore it first")
             return self._draft_key(c, draft_id)
 
-    def store_attachment(self, draft_id: str, source: str | os.PathLike[str] | BinaryIO, *,
-                         original_name: str | None = None,
-                         progress: Progress | None = None) -> StoredAttachment:
+    def store_attachment(
+        self,
+        draft_id: str,
+        source: str | os.PathLike[str] | BinaryIO,
+        *,
+        original_name: str | None = None,
+        progress: Progress | None = None,
+    ) -> StoredAttachment:
         """Encrypt a file (streamed, 1 MiB at a time) into the vault for ``draft_id``.
 
         The draft need not be saved yet.  Put ``result.ref`` in the attachment's
@@ -924,9 +1121,13 @@ class Vault:
                 paths.ensure_private_dir(final.parent)
                 fd = paths.create_private_file(tmp)
                 with open(fd, "wb", buffering=0) as out:  # whole records: no extra copy
-                    info = crypto.encrypt_stream(crypto.derive_key(key, "blob", blob_id),
-                                                 f"{draft_id}/{blob_id}", fh, out,
-                                                 progress=progress)
+                    info = crypto.encrypt_stream(
+                        crypto.derive_key(key, "blob", blob_id),
+                        f"{draft_id}/{blob_id}",
+                        fh,
+                        out,
+                        progress=progress,
+                    )
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(tmp, final)
@@ -936,11 +1137,20 @@ class Vault:
                 raise translate(exc, "storing the attachment") from None
             meta = _json_bytes({"name": name, "sha256": info.sha256, "size": info.size})
             with self._lock, self._store.write("storing the attachment") as c:
-                c.execute("INSERT INTO blobs (id, draft_id, size, created, meta) "
-                          "VALUES (?,?,?,?,?)",
-                          (blob_id, draft_id, size, keys.now_iso(), crypto.seal(
-                              key, meta, crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}",
-                                                           SCHEMA_VERSION))))
+                c.execute(
+                    "INSERT INTO blobs (id, draft_id, size, created, meta) VALUES (?,?,?,?,?)",
+                    (
+                        blob_id,
+                        draft_id,
+                        size,
+                        keys.now_iso(),
+                        crypto.seal(
+                            key,
+                            meta,
+                            crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                        ),
+                    ),
+                )
                 audit.append(c, self._audit_key, "attachment-add", draft_id, keys.now_iso())
         except BaseException:
             for p in (tmp, final):
@@ -952,16 +1162,30 @@ class Vault:
                 fh.close()
         return StoredAttachment(blob_id, draft_id, name, info.sha256, info.size)
 
-    def attach_file(self, draft: Draft, path: str | os.PathLike[str], *, category: str,
-                    description: str = "", date: str | None = None,
-                    foreign_language: bool = False, translation_of: str | None = None,
-                    progress: Progress | None = None) -> Attachment:
+    def attach_file(
+        self,
+        draft: Draft,
+        path: str | os.PathLike[str],
+        *,
+        category: str,
+        description: str = "",
+        date: str | None = None,
+        foreign_language: bool = False,
+        translation_of: str | None = None,
+        progress: Progress | None = None,
+    ) -> Attachment:
         """Store a file and append the matching :class:`Attachment` to ``draft`` (not saved)."""
         stored = self.store_attachment(draft.id, path, progress=progress)
-        att = Attachment(category=category, description=description, path=stored.ref,
-                         date=date, foreign_language=foreign_language,
-                         translation_of=translation_of, sha256=stored.sha256,
-                         original_name=stored.original_name)
+        att = Attachment(
+            category=category,
+            description=description,
+            path=stored.ref,
+            date=date,
+            foreign_language=foreign_language,
+            translation_of=translation_of,
+            sha256=stored.sha256,
+            original_name=stored.original_name,
+        )
         draft.attachments.append(att)
         return att
 
@@ -970,15 +1194,21 @@ class Vault:
             self._check_open()
             self._blob_path(blob_id)
             with self._store.read() as c:
-                row = c.execute("SELECT draft_id, meta FROM blobs WHERE id=?",
-                                (blob_id,)).fetchone()
+                row = c.execute(
+                    "SELECT draft_id, meta FROM blobs WHERE id=?", (blob_id,)
+                ).fetchone()
                 if row is None:
                     raise NotFoundError(f"attachment {blob_id} is not in this vault")
                 draft_id = row[0]
                 key = self._draft_key(c, draft_id)
             try:
-                meta = json.loads(crypto.unseal(key, bytes(row[1]), crypto.record_aad(
-                    "blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION)))
+                meta = json.loads(
+                    crypto.unseal(
+                        key,
+                        bytes(row[1]),
+                        crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                    )
+                )
             except crypto.DecryptionError:
                 raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
         return StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
@@ -996,16 +1226,21 @@ class Vault:
         try:
             fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
         except FileNotFoundError:
-            raise _tampered(f"attachment {blob_id} (its encrypted file is missing)",
-                            info.draft_id) from None
+            raise _tampered(
+                f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
+            ) from None
         draft_id = info.draft_id
 
         def damaged(_detail: str) -> Exception:
             return _tampered(f"attachment {blob_id}", draft_id)
 
         try:
-            raw = crypto.DecryptingReader(crypto.derive_key(key, "blob", blob_id),
-                                          f"{draft_id}/{blob_id}", fh, error_factory=damaged)
+            raw = crypto.DecryptingReader(
+                crypto.derive_key(key, "blob", blob_id),
+                f"{draft_id}/{blob_id}",
+                fh,
+                error_factory=damaged,
+            )
         except BaseException:
             fh.close()
             raise
@@ -1020,8 +1255,9 @@ class Vault:
             raise _tampered(f"attachment {blob_id}", info.draft_id)
         return data
 
-    def export_attachment(self, blob_id: str, dest: str | os.PathLike[str], *,
-                          progress: Progress | None = None) -> Path:
+    def export_attachment(
+        self, blob_id: str, dest: str | os.PathLike[str], *, progress: Progress | None = None
+    ) -> Path:
         """Decrypt an attachment to ``dest`` (a caller-chosen, plaintext location).
 
         Written to a temporary name beside ``dest`` and renamed only once every
@@ -1034,11 +1270,17 @@ class Vault:
         with self._lock, self._store.read() as c:
             key = self._draft_key(c, info.draft_id)
         try:
-            with open(self._blob_path(blob_id), "rb") as src, \
-                    os.fdopen(paths.create_private_file(tmp), "wb") as out:
-                result = crypto.decrypt_stream(crypto.derive_key(key, "blob", blob_id),
-                                               f"{info.draft_id}/{blob_id}", src, out,
-                                               progress=progress)
+            with (
+                open(self._blob_path(blob_id), "rb") as src,
+                os.fdopen(paths.create_private_file(tmp), "wb") as out,
+            ):
+                result = crypto.decrypt_stream(
+                    crypto.derive_key(key, "blob", blob_id),
+                    f"{info.draft_id}/{blob_id}",
+                    src,
+                    out,
+                    progress=progress,
+                )
                 out.flush()
                 os.fsync(out.fileno())
             if result.sha256 != info.sha256:
@@ -1052,8 +1294,9 @@ class Vault:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             if exc.filename and Path(exc.filename) == self._blob_path(blob_id):
-                raise _tampered(f"attachment {blob_id} (its encrypted file is missing)",
-                                info.draft_id) from None
+                raise _tampered(
+                    f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
+                ) from None
             raise translate(exc, "exporting the attachment") from None
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -1061,10 +1304,16 @@ class Vault:
             raise translate(exc, "exporting the attachment") from None
         return dest_path
 
-    def materialize_draft(self, draft_id: str, dest_dir: str | os.PathLike[str], *,
-                          revision: int | None = None, json_name: str = "draft.json",
-                          attachments_dir: str = "attachments",
-                          progress: Progress | None = None) -> tuple[Draft, Path]:
+    def materialize_draft(
+        self,
+        draft_id: str,
+        dest_dir: str | os.PathLike[str],
+        *,
+        revision: int | None = None,
+        json_name: str = "draft.json",
+        attachments_dir: str = "attachments",
+        progress: Progress | None = None,
+    ) -> tuple[Draft, Path]:
         """Write the draft as interchange JSON plus its decrypted attachments into ``dest_dir``.
 
         For the packet builder and plain exports: returns the draft with
@@ -1083,8 +1332,10 @@ class Vault:
             blob_id = blob_id_of(att)
             if blob_id is None:
                 continue
-            name = _safe_file_name(att.original_name or self.attachment_info(blob_id)
-                                   .original_name, f"attachment-{i + 1}")
+            name = _safe_file_name(
+                att.original_name or self.attachment_info(blob_id).original_name,
+                f"attachment-{i + 1}",
+            )
             rel = f"{attachments_dir}/{i + 1:02d}-{name}"
             while rel in used:
                 rel = f"{attachments_dir}/{i + 1:02d}-{secrets.token_hex(2)}-{name}"
@@ -1102,8 +1353,13 @@ class Vault:
             raise translate(exc, "writing the draft files") from None
         return draft, out_dir
 
-    def import_draft(self, draft: Draft, base_dir: str | os.PathLike[str] | None, *,
-                     progress: Progress | None = None) -> Draft:
+    def import_draft(
+        self,
+        draft: Draft,
+        base_dir: str | os.PathLike[str] | None,
+        *,
+        progress: Progress | None = None,
+    ) -> Draft:
         """Store an interchange draft and encrypt its attachment files into the vault.
 
         Attachment paths are resolved against ``base_dir`` (the draft file's
@@ -1114,23 +1370,29 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._store.read() as c:
-                if c.execute("SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged "
-                             "WHERE id=?", (draft.id, draft.id)).fetchone():
+                if c.execute(
+                    "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
+                    (draft.id, draft.id),
+                ).fetchone():
                     draft.id = new_id()
         base = Path(base_dir) if base_dir is not None else None
         try:
             for i, att in enumerate(draft.attachments):
                 if blob_id_of(att) is not None:
-                    raise VaultError(f"attachment {i + 1} refers to another vault "
-                                     f"({att.path}); export it with its files instead")
+                    raise VaultError(
+                        f"attachment {i + 1} refers to another vault "
+                        f"({att.path}); export it with its files instead"
+                    )
                 src = resolve_attachment_path(att, base)
-                stored = self.store_attachment(draft.id, src,
-                                               original_name=att.original_name or src.name,
-                                               progress=progress)
+                stored = self.store_attachment(
+                    draft.id, src, original_name=att.original_name or src.name, progress=progress
+                )
                 if att.sha256 and att.sha256.lower() != stored.sha256:
-                    raise VaultError(f"attachment {i + 1}: the file's SHA-256 does not match "
-                                     "the one recorded in the draft; it changed or is the "
-                                     "wrong file")
+                    raise VaultError(
+                        f"attachment {i + 1}: the file's SHA-256 does not match "
+                        "the one recorded in the draft; it changed or is the "
+                        "wrong file"
+                    )
                 att.path, att.sha256 = stored.ref, stored.sha256
                 att.original_name = stored.original_name
             with self._lock, self._store.write("importing the draft") as c:
@@ -1149,8 +1411,9 @@ class Vault:
             row = c.execute("SELECT revision FROM drafts WHERE id=?", (draft_id,)).fetchone()
             if row is None or row[0] != 0:
                 return
-            blob_ids = [b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?",
-                                                (draft_id,))]
+            blob_ids = [
+                b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
+            ]
             self._delete_draft_rows(c, draft_id)
         self._remove_blob_files(blob_ids)
 
@@ -1158,9 +1421,11 @@ class Vault:
         """At unlock: drop never-saved drafts older than a week and orphaned blob files."""
         cutoff = time.time() - PENDING_DRAFT_MAX_AGE_S
         with self._store.read() as c:
-            stale = [d for d, created in c.execute(
-                "SELECT id, created FROM drafts WHERE revision=0")
-                if _iso_to_epoch(created) < cutoff]
+            stale = [
+                d
+                for d, created in c.execute("SELECT id, created FROM drafts WHERE revision=0")
+                if _iso_to_epoch(created) < cutoff
+            ]
         for draft_id in stale:
             self._discard_unsaved(draft_id)
         root = paths.blob_root(self.data_dir)
@@ -1185,22 +1450,33 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._store.write("saving the profile") as c:
-                row = c.execute("SELECT revision FROM profiles WHERE id=?",
-                                (profile.id,)).fetchone()
+                row = c.execute(
+                    "SELECT revision FROM profiles WHERE id=?", (profile.id,)
+                ).fetchone()
                 profile.revision = (row[0] if row else 0) + 1
                 profile.updated = keys.now_iso()
-                body = crypto.seal(self._profile_key, _json_bytes(profile.to_dict()),
-                                   crypto.record_aad("profile", profile.id, SCHEMA_VERSION))
-                c.execute("INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
-                          "VALUES (?,?,?,?)", (profile.id, profile.revision, profile.updated,
-                                               body))
+                body = crypto.seal(
+                    self._profile_key,
+                    _json_bytes(profile.to_dict()),
+                    crypto.record_aad("profile", profile.id, SCHEMA_VERSION),
+                )
+                c.execute(
+                    "INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
+                    "VALUES (?,?,?,?)",
+                    (profile.id, profile.revision, profile.updated, body),
+                )
                 audit.append(c, self._audit_key, "profile-save", None, profile.updated)
             return profile
 
     def _decode_profile(self, profile_id: str, body: bytes) -> RepresentativeProfile:
         try:
-            doc = json.loads(crypto.unseal(self._profile_key, bytes(body), crypto.record_aad(
-                "profile", profile_id, SCHEMA_VERSION)))
+            doc = json.loads(
+                crypto.unseal(
+                    self._profile_key,
+                    bytes(body),
+                    crypto.record_aad("profile", profile_id, SCHEMA_VERSION),
+                )
+            )
         except crypto.DecryptionError:
             raise _tampered(f"representative profile {profile_id}", None) from None
         return RepresentativeProfile.from_dict(doc)
@@ -1243,14 +1519,25 @@ class Vault:
             draft.submission = submission
             if draft.status in ("draft", "ready"):
                 draft.status = "submitted"
-            record = SubmissionRecord(new_id(), draft_id, submission.method, submission.date,
-                                      submission.request_number, keys.now_iso())
+            record = SubmissionRecord(
+                new_id(),
+                draft_id,
+                submission.method,
+                submission.date,
+                submission.request_number,
+                keys.now_iso(),
+            )
             with self._store.write("recording the submission") as c:
                 key = self._draft_key(c, draft_id)
-                body = crypto.seal(key, _json_bytes(submission.to_dict()), crypto.record_aad(
-                    "submission", f"{draft_id}/{record.id}", SCHEMA_VERSION))
-                c.execute("INSERT INTO submissions (id, draft_id, created, body) "
-                          "VALUES (?,?,?,?)", (record.id, draft_id, record.recorded_at, body))
+                body = crypto.seal(
+                    key,
+                    _json_bytes(submission.to_dict()),
+                    crypto.record_aad("submission", f"{draft_id}/{record.id}", SCHEMA_VERSION),
+                )
+                c.execute(
+                    "INSERT INTO submissions (id, draft_id, created, body) VALUES (?,?,?,?)",
+                    (record.id, draft_id, record.recorded_at, body),
+                )
                 _rev, garbage = self._save_in_tx(c, draft, None, record.recorded_at)
                 audit.append(c, self._audit_key, "submission", draft_id, record.recorded_at)
             self._remove_blob_files(garbage)
@@ -1261,17 +1548,32 @@ class Vault:
             self._check_open()
             with self._store.read() as c:
                 key = self._draft_key(c, draft_id)
-                rows = c.execute("SELECT id, created, body FROM submissions WHERE draft_id=? "
-                                 "ORDER BY created", (draft_id,)).fetchall()
+                rows = c.execute(
+                    "SELECT id, created, body FROM submissions WHERE draft_id=? ORDER BY created",
+                    (draft_id,),
+                ).fetchall()
             out = []
             for sub_id, created, body in rows:
                 try:
-                    doc = json.loads(crypto.unseal(key, bytes(body), crypto.record_aad(
-                        "submission", f"{draft_id}/{sub_id}", SCHEMA_VERSION)))
+                    doc = json.loads(
+                        crypto.unseal(
+                            key,
+                            bytes(body),
+                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", SCHEMA_VERSION),
+                        )
+                    )
                 except crypto.DecryptionError:
                     raise _tampered(f"submission record {sub_id}", draft_id) from None
-                out.append(SubmissionRecord(sub_id, draft_id, doc["method"], doc["date"],
-                                            doc.get("request_number"), created))
+                out.append(
+                    SubmissionRecord(
+                        sub_id,
+                        draft_id,
+                        doc["method"],
+                        doc["date"],
+                        doc.get("request_number"),
+                        created,
+                    )
+                )
             return out
 
     # ------------------------------------------------------------------ audit
@@ -1304,16 +1606,22 @@ class Vault:
 
     # ------------------------------------------------------------------ archives
 
-    def export_archive(self, draft_ids: list[str], dest: str | os.PathLike[str],
-                       passphrase: str, *, progress: Progress | None = None) -> Path:
+    def export_archive(
+        self,
+        draft_ids: list[str],
+        dest: str | os.PathLike[str],
+        passphrase: str,
+        *,
+        progress: Progress | None = None,
+    ) -> Path:
         """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`."""
         from ombuds_desktop.vault import archive
 
-        return archive.export_drafts(self, draft_ids, Path(dest), passphrase,
-                                     progress=progress)
+        return archive.export_drafts(self, draft_ids, Path(dest), passphrase, progress=progress)
 
-    def import_archive(self, src: str | os.PathLike[str], passphrase: str, *,
-                       progress: Progress | None = None) -> list[Draft]:
+    def import_archive(
+        self, src: str | os.PathLike[str], passphrase: str, *, progress: Progress | None = None
+    ) -> list[Draft]:
         from ombuds_desktop.vault import archive
 
         return archive.import_drafts(self, Path(src), passphrase, progress=progress)

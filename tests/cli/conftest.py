@@ -12,13 +12,15 @@ import pytest
 SCRIPT = Path(sys.executable).parent / "ombuds-desktop"
 
 
-def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "ombuds_desktop"]
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run([*cmd, *args], input=stdin, capture_output=True, timeout=timeout,
-                          env=full_env)
+    return subprocess.run(
+        [*cmd, *args], input=stdin, capture_output=True, timeout=timeout, env=full_env
+    )
 
 
 @pytest.fixture

@@ -27,8 +27,15 @@ def test_version(cli):
 
 def test_sample_list_names_every_required_sample(cli):
     names = cli("sample", "--list").stdout.decode().split()
-    for required in ("attorney-employer", "vawa-self", "asylee-attorney", "family-parent",
-                     "family-child-a", "family-child-b", "mistakes"):
+    for required in (
+        "attorney-employer",
+        "vawa-self",
+        "asylee-attorney",
+        "family-parent",
+        "family-child-a",
+        "family-child-b",
+        "mistakes",
+    ):
         assert required in names
 
 
@@ -52,17 +59,29 @@ def test_attorney_sample_without_g28_reports_error(cli):
     assert "G-28" in errors[0]["message"]
 
 
-@pytest.mark.parametrize("name", ["attorney-employer", "vawa-self", "asylee-attorney",
-                                  "family-parent", "family-child-a", "family-child-b"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "attorney-employer",
+        "vawa-self",
+        "asylee-attorney",
+        "family-parent",
+        "family-child-a",
+        "family-child-b",
+    ],
+)
 def test_receipt_cut_to_12_characters_names_the_field(cli, name):
     doc = json.loads(cli("sample", name).stdout)
     doc["values"]["s3.filings"][0]["receipt_number"] = doc["values"]["s3.filings"][0][
-        "receipt_number"][:12]
+        "receipt_number"
+    ][:12]
     proc = cli("validate", "-", "--json", *TODAY, stdin=json.dumps(doc).encode())
     assert proc.returncode == 1
     errors = [f for f in findings(proc) if f["severity"] == "error"]
-    assert any(f["field"] == "s3.filings[0].receipt_number" and "12 characters" in f["message"]
-               for f in errors)
+    assert any(
+        f["field"] == "s3.filings[0].receipt_number" and "12 characters" in f["message"]
+        for f in errors
+    )
 
 
 def test_mistakes_reports_many_understandable_errors(cli):
@@ -90,8 +109,9 @@ def test_sample_out_writes_draft_and_stand_ins_that_validate(cli, tmp_path: Path
 
 
 def test_section_filter(cli):
-    proc = cli("validate", "-", "--json", "--section", "s3", *TODAY,
-               stdin=cli("sample", "mistakes").stdout)
+    proc = cli(
+        "validate", "-", "--json", "--section", "s3", *TODAY, stdin=cli("sample", "mistakes").stdout
+    )
     assert {f["section"] for f in findings(proc)} == {"s3"}
     bad = cli("validate", "-", "--section", "s99", stdin=cli("sample", "mistakes").stdout)
     assert bad.returncode == 2 and b"s99" in bad.stderr
@@ -104,13 +124,16 @@ def test_schema_is_json_schema(cli):
     assert "s3.filings" in schema["properties"]["values"]["properties"]
 
 
-@pytest.mark.parametrize("payload", [
-    b"not json at all",
-    b"\x00\x01\x02\x03binary junk\xff\xfe",
-    b'{"format_version": 1, "form": "dhs-7001/2022-11", "values": "wrong"}',
-    b'{"format_version": 1, "form": "dhs-7001/1999-01", "values": {}}',
-    b"",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json at all",
+        b"\x00\x01\x02\x03binary junk\xff\xfe",
+        b'{"format_version": 1, "form": "dhs-7001/2022-11", "values": "wrong"}',
+        b'{"format_version": 1, "form": "dhs-7001/1999-01", "values": {}}',
+        b"",
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_no_traceback(cli, payload):
     proc = cli("validate", "-", stdin=payload)
     assert proc.returncode == 2
@@ -120,9 +143,16 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(cli, payload):
 
 
 def test_wrong_types_and_unknown_fields_are_findings_not_crashes(cli):
-    doc = {"format_version": 1, "form": "dhs-7001/2022-11",
-           "values": {"s5.party_type": "individual", "s5.dob": 19910417,
-                      "s5.name": "just a string", "s9.bogus": True}}
+    doc = {
+        "format_version": 1,
+        "form": "dhs-7001/2022-11",
+        "values": {
+            "s5.party_type": "individual",
+            "s5.dob": 19910417,
+            "s5.name": "just a string",
+            "s9.bogus": True,
+        },
+    }
     proc = cli("validate", "-", "--json", stdin=json.dumps(doc).encode())
     assert proc.returncode == 1
     codes = {(f["field"], f["code"]) for f in findings(proc)}

@@ -55,22 +55,27 @@ def test_schema_catches_unknown_field_and_bad_option():
         jsonschema.validate(doc, schema)
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not text"),
-    (b"\xff\xfe\x00binary", "not text"),
-    (b"{not json", "not valid JSON"),
-    (b"[1, 2]", "must be a JSON object"),
-    (b'{"form": "dhs-7001/2022-11"}', "no 'format_version'"),
-    (b'{"format_version": "1", "form": "dhs-7001/2022-11"}', "whole number"),
-    (b'{"format_version": 99, "form": "dhs-7001/2022-11"}', "newer Ombuds Desktop"),
-    (b'{"format_version": 1, "form": "dhs-7001"}', "form and edition"),
-    (b'{"format_version": 1, "form": "dhs-7001/2022-11", "values": []}', "'values' must be"),
-    (b'{"format_version": 1, "form": "dhs-7001/2022-11", "status": "filed"}', "'status'"),
-    (b'{"format_version": 1, "form": "dhs-7001/2022-11", "attachments": [{"category": 1}]}',
-     "attachments[0].category"),
-    (b"[" * 100000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not text"),
+        (b"\xff\xfe\x00binary", "not text"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "must be a JSON object"),
+        (b'{"form": "dhs-7001/2022-11"}', "no 'format_version'"),
+        (b'{"format_version": "1", "form": "dhs-7001/2022-11"}', "whole number"),
+        (b'{"format_version": 99, "form": "dhs-7001/2022-11"}', "newer Ombuds Desktop"),
+        (b'{"format_version": 1, "form": "dhs-7001"}', "form and edition"),
+        (b'{"format_version": 1, "form": "dhs-7001/2022-11", "values": []}', "'values' must be"),
+        (b'{"format_version": 1, "form": "dhs-7001/2022-11", "status": "filed"}', "'status'"),
+        (
+            b'{"format_version": 1, "form": "dhs-7001/2022-11", "attachments": [{"category": 1}]}',
+            "attachments[0].category",
+        ),
+        (b"[" * 100000, "nested too deeply"),
+    ],
+)
 def test_bad_input_is_refused_with_a_plain_message(data, message):
     with pytest.raises(DraftFormatError) as info:
         loads(data)
@@ -102,14 +107,17 @@ def test_unknown_values_are_kept_not_dropped():
 
 def test_older_format_is_migrated_not_rejected(monkeypatch):
     """A registered migration runs on load and the result is current."""
+
     def v1_to_v2(doc):
         doc["values"] = {k.replace("old.", "s5."): v for k, v in doc["values"].items()}
         return doc
 
     monkeypatch.setattr(interchange, "FORMAT_VERSION", 2)
     monkeypatch.setitem(interchange.MIGRATIONS, 1, v1_to_v2)
-    draft = loads(b'{"format_version": 1, "form": "dhs-7001/2022-11", '
-                  b'"values": {"old.phone": "(217) 555-0142"}}')
+    draft = loads(
+        b'{"format_version": 1, "form": "dhs-7001/2022-11", '
+        b'"values": {"old.phone": "(217) 555-0142"}}'
+    )
     assert draft.values == {"s5.phone": "(217) 555-0142"}
     assert interchange.draft_to_dict(draft)["format_version"] == 2
 

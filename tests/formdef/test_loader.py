@@ -34,8 +34,17 @@ def test_shipped_edition_has_provenance_and_required_categories():
     d = load_edition()
     for s in d.sections:
         assert s.provenance in ("official", "secondary", "reconstructed")
-    for cat in ("g28", "g28-proof-of-submission", "uscis-notice", "service-request",
-                "delivery-proof", "expedite-evidence", "consent", "signed-section-9", "other"):
+    for cat in (
+        "g28",
+        "g28-proof-of-submission",
+        "uscis-notice",
+        "service-request",
+        "delivery-proof",
+        "expedite-evidence",
+        "consent",
+        "signed-section-9",
+        "other",
+    ):
         assert d.category(cat) is not None, cat
     assert d.channels["email_to"] == "cisombudsman@hq.dhs.gov"
     assert d.channels["mailing_address"][-1] == "Washington, D.C. 20528"
@@ -58,6 +67,7 @@ def _broken(mutate) -> FormDefinitionError:
 def test_unknown_field_type_is_named():
     def mutate(d):
         d["sections"][1]["fields"][0]["type"] = "colour"
+
     err = _broken(mutate)
     assert "broken.toml" in str(err) and "s1.contacted_uscis" in str(err)
     assert "unknown field type 'colour'" in str(err)
@@ -66,6 +76,7 @@ def test_unknown_field_type_is_named():
 def test_duplicate_field_id_is_named():
     def mutate(d):
         d["sections"][1]["fields"].append(dict(d["sections"][1]["fields"][0]))
+
     err = _broken(mutate)
     assert "duplicate field id 's1.contacted_uscis'" in str(err)
 
@@ -73,6 +84,7 @@ def test_duplicate_field_id_is_named():
 def test_condition_on_missing_field_is_named():
     def mutate(d):
         d["sections"][2]["fields"][0]["required_if"] = {"field": "s1.nope", "equals": True}
+
     err = _broken(mutate)
     assert "missing field 's1.nope'" in str(err) and "required_if" in err.key
 
@@ -80,24 +92,28 @@ def test_condition_on_missing_field_is_named():
 def test_row_condition_outside_group_is_refused():
     def mutate(d):
         d["sections"][1]["fields"][0]["shown_if"] = {"field": ".channel", "equals": "x"}
+
     assert "same repeating group" in str(_broken(mutate))
 
 
 def test_malformed_condition_is_refused():
     def mutate(d):
         d["sections"][1]["fields"][0]["shown_if"] = {"field": "app.role", "equals": 1, "in": []}
+
     assert "exactly one of" in str(_broken(mutate))
 
 
 def test_choice_without_options_is_refused():
     def mutate(d):
         del d["sections"][0]["fields"][0]["options"]
+
     assert "needs options" in str(_broken(mutate))
 
 
 def test_unknown_key_is_refused_as_a_typo():
     def mutate(d):
         d["sections"][1]["fields"][0]["requird"] = True
+
     err = _broken(mutate)
     assert "requird" in err.key and "unknown key" in str(err)
 
@@ -105,6 +121,7 @@ def test_unknown_key_is_refused_as_a_typo():
 def test_wrong_value_type_is_named():
     def mutate(d):
         d["sections"][1]["fields"][0]["label"] = 7
+
     err = _broken(mutate)
     assert err.key.endswith(".label") and "must be str" in str(err)
 
@@ -114,6 +131,7 @@ def test_duplicate_section_and_bad_provenance():
 
     def bad_prov(d):
         d["sections"][1]["provenance"] = "rumour"
+
     assert "unknown provenance 'rumour'" in str(_broken(bad_prov))
 
 
@@ -133,7 +151,8 @@ def test_new_edition_is_just_a_new_file(tmp_path: Path, monkeypatch):
     folder.mkdir()
     text = EDITION_FILE.read_text(encoding="utf-8")
     text = text.replace('edition = "2022-11"', 'edition = "2030-01"').replace(
-        'title = "Reason(s) for Requesting Case Assistance"', 'title = "Why You Need Help"')
+        'title = "Reason(s) for Requesting Case Assistance"', 'title = "Why You Need Help"'
+    )
     (folder / "2030-01.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("OMBUDS_FORMS_DIR", str(tmp_path))
     load_edition.cache_clear()

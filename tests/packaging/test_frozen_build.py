@@ -47,17 +47,28 @@ def test_build_and_check_frozen_app(tmp_path: Path) -> None:
         f"scripts/build-app exited {proc.returncode} after {elapsed:.0f} s:\n{tail}"
     )
     # Every check the script makes reports itself; make sure none was silently left out.
-    for check in ("--version", "--help lists every command group", "sample --list",
-                  "validate vawa-self", "validate mistakes", "validate holidays", "packet:",
-                  "gui --smoke, offscreen", "gui --smoke, xcb under Xvfb",
-                  "vault init with the OS keyring", "install-desktop-entry",
-                  "folder contents"):
+    for check in (
+        "--version",
+        "--help lists every command group",
+        "sample --list",
+        "validate vawa-self",
+        "validate mistakes",
+        "validate holidays",
+        "packet:",
+        "gui --smoke, offscreen",
+        "gui --smoke, xcb under Xvfb",
+        "vault init with the OS keyring",
+        "install-desktop-entry",
+        "folder contents",
+    ):
         assert f"build-app: ok: {check}" in output, f"check '{check}' did not run:\n{tail}"
     size = re.search(r"^build-app: size: (\d+) MiB .*budget (\d+) MiB", output, re.M)
     assert size, f"no size line:\n{tail}"
     assert int(size.group(1)) <= int(size.group(2))
     app = out_dir / "dist" / "ombuds-desktop" / "ombuds-desktop"
     assert app.is_file() and os.access(app, os.X_OK)
-    print(f"frozen build: {size.group(1)} MiB (budget {size.group(2)} MiB), "
-          f"build + checks {elapsed:.0f} s")
+    print(
+        f"frozen build: {size.group(1)} MiB (budget {size.group(2)} MiB), "
+        f"build + checks {elapsed:.0f} s"
+    )
     shutil.rmtree(out_dir, ignore_errors=True)  # ~240 MB; kept only when the test fails

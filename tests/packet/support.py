@@ -42,8 +42,13 @@ NAMES = ("Nguyễn Thị Ánh", "Łukasz Żółć", "José Muñoz", "Søren Øde
 
 # -- evidence ----------------------------------------------------------------------------
 
-def make_pdf(texts: Iterable[str] = ("Sample evidence page",), *,
-             size: tuple[float, float] = letter, rotate: int = 0) -> bytes:
+
+def make_pdf(
+    texts: Iterable[str] = ("Sample evidence page",),
+    *,
+    size: tuple[float, float] = letter,
+    rotate: int = 0,
+) -> bytes:
     buf = BytesIO()
     c = Canvas(buf, pagesize=size, invariant=1)
     for text in texts:
@@ -63,13 +68,20 @@ def make_pdf(texts: Iterable[str] = ("Sample evidence page",), *,
     return out.getvalue()
 
 
-def make_fillable_pdf(value: str = "Filled-in value 4711", *, drop_appearance: bool = False
-                      ) -> bytes:
+def make_fillable_pdf(
+    value: str = "Filled-in value 4711", *, drop_appearance: bool = False
+) -> bytes:
     buf = BytesIO()
     c = Canvas(buf, pagesize=letter)
     c.drawString(72, 720, "A fillable form")
-    c.acroForm.textfield(name="answer", value=value if value.isascii() else "placeholder",
-                         x=72, y=600, width=300, height=24)
+    c.acroForm.textfield(
+        name="answer",
+        value=value if value.isascii() else "placeholder",
+        x=72,
+        y=600,
+        width=300,
+        height=24,
+    )
     c.acroForm.checkbox(name="agree", checked=True, x=72, y=550, size=14)
     c.showPage()
     c.save()
@@ -93,24 +105,41 @@ def make_annotated_pdf(note: str = "REVIEWER NOTE 9931") -> bytes:
     w = PdfWriter(clone_from=PdfReader(BytesIO(make_pdf(["Annotated page"]))))
     ap = DecodedStreamObject()
     ap.set_data(f"BT /Helv 12 Tf 4 8 Td ({note}) Tj ET".encode())
-    ap.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(220),
-                                          FloatObject(30)]),
-        NameObject("/Resources"): DictionaryObject({NameObject("/Font"): DictionaryObject({
-            NameObject("/Helv"): DictionaryObject({
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica")})})}),
-    })
-    annot = DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/FreeText"),
-        NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (100, 400, 320, 430)]),
-        NameObject("/Contents"): TextStringObject(note),
-        NameObject("/DA"): TextStringObject("/Helv 12 Tf 0 g"),
-        NameObject("/F"): NumberObject(4),
-        NameObject("/AP"): DictionaryObject({NameObject("/N"): w._add_object(ap)}),
-    })
+    ap.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(220), FloatObject(30)]
+            ),
+            NameObject("/Resources"): DictionaryObject(
+                {
+                    NameObject("/Font"): DictionaryObject(
+                        {
+                            NameObject("/Helv"): DictionaryObject(
+                                {
+                                    NameObject("/Type"): NameObject("/Font"),
+                                    NameObject("/Subtype"): NameObject("/Type1"),
+                                    NameObject("/BaseFont"): NameObject("/Helvetica"),
+                                }
+                            )
+                        }
+                    )
+                }
+            ),
+        }
+    )
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FreeText"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (100, 400, 320, 430)]),
+            NameObject("/Contents"): TextStringObject(note),
+            NameObject("/DA"): TextStringObject("/Helv 12 Tf 0 g"),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): w._add_object(ap)}),
+        }
+    )
     w.pages[0][NameObject("/Annots")] = ArrayObject([w._add_object(annot)])
     out = BytesIO()
     w.write(out)
@@ -127,13 +156,21 @@ def make_encrypted_pdf(user: str = "s3cret", owner: str = "owner-pw") -> bytes:
 
 def make_truncated_pdf(keep: float = 0.3) -> bytes:
     data = make_pdf([f"Page {i}" for i in range(1, 6)])
-    return data[:int(len(data) * keep)]
+    return data[: int(len(data) * keep)]
 
 
-def make_jpeg(w: int = 800, h: int = 600, *, orientation: int | None = None, noise: bool = False,
-              color: tuple[int, int, int] = (180, 60, 40), quality: int = 90) -> bytes:
+def make_jpeg(
+    w: int = 800,
+    h: int = 600,
+    *,
+    orientation: int | None = None,
+    noise: bool = False,
+    color: tuple[int, int, int] = (180, 60, 40),
+    quality: int = 90,
+) -> bytes:
     if noise:
         import os
+
         img = Image.frombytes("RGB", (w, h), os.urandom(w * h * 3))
     else:
         img = Image.new("RGB", (w, h), color)
@@ -172,13 +209,18 @@ def make_tiff(frames: int = 3) -> bytes:
 
 def png_header_only(w: int, h: int) -> bytes:
     """A PNG that claims w x h pixels (an image bomb): valid header, tiny data."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND",
-                                                                                      b"")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def jpeg_claiming(w: int, h: int) -> bytes:
@@ -187,9 +229,9 @@ def jpeg_claiming(w: int, h: int) -> bytes:
     i = 2
     while i < len(data):
         marker = data[i + 1]
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
         if marker in (0xC0, 0xC1, 0xC2):
-            data[i + 5:i + 9] = struct.pack(">HH", h, w)
+            data[i + 5 : i + 9] = struct.pack(">HH", h, w)
             return bytes(data)
         i += 2 + length
     raise AssertionError("no SOF marker")
@@ -197,6 +239,7 @@ def jpeg_claiming(w: int, h: int) -> bytes:
 
 def zip_bytes() -> bytes:
     import zipfile
+
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("word/document.xml", "<w:document/>")
@@ -205,18 +248,21 @@ def zip_bytes() -> bytes:
 
 # -- drafts ------------------------------------------------------------------------------
 
+
 def base_values(*, wet_ink: bool = True) -> dict[str, Any]:
     """An attorney-filed draft whose people have non-Latin names (all made up)."""
     values = dict(load_sample("asylee-attorney").values)
-    values.update({
-        "app.channel": "mail",  # the original signed page is mailed: no scan needed
-        "s5.name": {"family": "Żółć", "given": "Łukasz", "middle": ""},
-        "s9.signer_name": {"family": "Żółć", "given": "Łukasz", "middle": ""},
-        "s9.capacity": "self",
-        "s2.explanation": "Mr. Żółć, an asylee, filed Form I-485 on 11/04/2024. The case is "
-                          "outside the published processing time. José Muñoz, his neighbour, "
-                          "and Nguyễn Thị Ánh, his caseworker, wrote letters.",
-    })
+    values.update(
+        {
+            "app.channel": "mail",  # the original signed page is mailed: no scan needed
+            "s5.name": {"family": "Żółć", "given": "Łukasz", "middle": ""},
+            "s9.signer_name": {"family": "Żółć", "given": "Łukasz", "middle": ""},
+            "s9.capacity": "self",
+            "s2.explanation": "Mr. Żółć, an asylee, filed Form I-485 on 11/04/2024. The case is "
+            "outside the published processing time. José Muñoz, his neighbour, "
+            "and Nguyễn Thị Ánh, his caseworker, wrote letters.",
+        }
+    )
     if not wet_ink:
         values["app.client_category"] = ["none"]
         values["s4.benefit_type"] = "immigrant"
@@ -226,32 +272,65 @@ def base_values(*, wet_ink: bool = True) -> dict[str, Any]:
 class Case:
     """A draft file with its evidence files in a folder, as a user would keep them."""
 
-    def __init__(self, root: Path, *, wet_ink: bool = True, values: dict[str, Any] | None = None,
-                 standard: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        wet_ink: bool = True,
+        values: dict[str, Any] | None = None,
+        standard: bool = True,
+    ) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
-        self.draft = Draft(form="dhs-7001/2022-11", values=base_values(wet_ink=wet_ink),
-                           id="0f1e2d3c-4b5a-4697-8877-665544332211")
+        self.draft = Draft(
+            form="dhs-7001/2022-11",
+            values=base_values(wet_ink=wet_ink),
+            id="0f1e2d3c-4b5a-4697-8877-665544332211",
+        )
         self.draft.values.update(values or {})
         if standard:
-            self.add("g28", "Form G-28 on file with USCIS for Form I-485", "g28.pdf",
-                     make_pdf(["G-28 page 1", "G-28 page 2"]), date="2024-11-04")
-            self.add("uscis-notice", "Form I-797C receipt notice for Form I-485",
-                     "receipt.pdf", make_pdf(["RECEIPT NOTICE MSC2490077701"]),
-                     date="2024-11-12")
-            self.add("service-request", "Letter from Nguyễn Thị Ánh (photo)", "letter.jpg",
-                     make_jpeg(1200, 1600), date="2026-10-09")
-            self.add("other", "Affidavit of José Muñoz", "affidavit.pdf",
-                     make_pdf(["AFFIDAVIT TEXT", "AFFIDAVIT PAGE TWO"]), date="2026-10-20")
+            self.add(
+                "g28",
+                "Form G-28 on file with USCIS for Form I-485",
+                "g28.pdf",
+                make_pdf(["G-28 page 1", "G-28 page 2"]),
+                date="2024-11-04",
+            )
+            self.add(
+                "uscis-notice",
+                "Form I-797C receipt notice for Form I-485",
+                "receipt.pdf",
+                make_pdf(["RECEIPT NOTICE MSC2490077701"]),
+                date="2024-11-12",
+            )
+            self.add(
+                "service-request",
+                "Letter from Nguyễn Thị Ánh (photo)",
+                "letter.jpg",
+                make_jpeg(1200, 1600),
+                date="2026-10-09",
+            )
+            self.add(
+                "other",
+                "Affidavit of José Muñoz",
+                "affidavit.pdf",
+                make_pdf(["AFFIDAVIT TEXT", "AFFIDAVIT PAGE TWO"]),
+                date="2026-10-20",
+            )
 
-    def add(self, category: str, description: str, filename: str, data: bytes,
-            **extra: Any) -> Attachment:
+    def add(
+        self, category: str, description: str, filename: str, data: bytes, **extra: Any
+    ) -> Attachment:
         path = self.root / "files" / filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        att = Attachment(category=category, description=description, path=f"files/{filename}",
-                         id=extra.pop("id", f"att-{len(self.draft.attachments) + 1:02d}"),
-                         **extra)
+        att = Attachment(
+            category=category,
+            description=description,
+            path=f"files/{filename}",
+            id=extra.pop("id", f"att-{len(self.draft.attachments) + 1:02d}"),
+            **extra,
+        )
         self.draft.attachments.append(att)
         return att
 
@@ -261,19 +340,26 @@ class Case:
         return path
 
     def errors(self) -> list[str]:
-        return [f"{f.code}: {f.message}" for f in validate_draft(
-            self.draft, today=BUILD_DATE, base_dir=self.root) if f.severity == "error"]
+        return [
+            f"{f.code}: {f.message}"
+            for f in validate_draft(self.draft, today=BUILD_DATE, base_dir=self.root)
+            if f.severity == "error"
+        ]
 
 
 # -- inspecting PDFs -------------------------------------------------------------------------
+
 
 def _run(args: list[str], data: bytes, suffix: str = ".pdf") -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"doc{suffix}"
         path.write_bytes(data)
-        return subprocess.run([*args, str(path)] if "{}" not in args else
-                              [a.replace("{}", str(path)) for a in args],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [*args, str(path)] if "{}" not in args else [a.replace("{}", str(path)) for a in args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 def qpdf_check(data: bytes) -> str:
@@ -283,8 +369,9 @@ def qpdf_check(data: bytes) -> str:
     return result.stdout
 
 
-def pdftotext(data: bytes, *, first: int | None = None, last: int | None = None,
-              layout: bool = False) -> str:
+def pdftotext(
+    data: bytes, *, first: int | None = None, last: int | None = None, layout: bool = False
+) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")

@@ -36,8 +36,7 @@ from .support import (
 
 
 def _build(case, **opts):
-    return build_packet(case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE,
-                                                                     **opts))
+    return build_packet(case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE, **opts))
 
 
 @pytest.fixture
@@ -66,8 +65,14 @@ def test_every_page_is_letter(packet):
 
 
 def test_default_order_of_parts(packet):
-    assert [p.part for p in packet.parts] == ["cover_letter", "form", "signature", "g28",
-                                              "index", "exhibits"]
+    assert [p.part for p in packet.parts] == [
+        "cover_letter",
+        "form",
+        "signature",
+        "g28",
+        "index",
+        "exhibits",
+    ]
     starts = [p.start for p in packet.parts]
     assert starts == sorted(starts) and starts[0] == 0
     assert sum(p.count for p in packet.parts) == packet.pages
@@ -113,8 +118,9 @@ def test_bookmarks_mirror_the_index(packet):
     assert [o["title"] for o in tree] == [p.title for p in packet.parts]
     assert [o["destpageposfrom1"] for o in tree] == [p.start + 1 for p in packet.parts]
     exhibits = next(o for o in tree if o["title"] == "Exhibits")["kids"]
-    assert [k["title"] for k in exhibits] == [f"Exhibit {e.label}: {e.title}"
-                                              for e in packet.exhibits]
+    assert [k["title"] for k in exhibits] == [
+        f"Exhibit {e.label}: {e.title}" for e in packet.exhibits
+    ]
     assert [k["destpageposfrom1"] for k in exhibits] == [e.start + 1 for e in packet.exhibits]
     form = next(o for o in tree if o["title"].startswith("DHS Form 7001"))["kids"]
     assert form[0]["title"] == "Section 1. Prior Contact with USCIS"
@@ -130,23 +136,37 @@ def test_fonts_embedded(packet):
 
 def test_names_and_values_readable(packet):
     flat = " ".join(pdftotext(packet.pdf).split())
-    for value in ("Łukasz Żółć", "Søren Ødegård", "José Muñoz", "Nguyễn Thị Ánh",
-                  "MSC2490077701", "RECEIPT NOTICE MSC2490077701", "AFFIDAVIT PAGE TWO"):
+    for value in (
+        "Łukasz Żółć",
+        "Søren Ødegård",
+        "José Muñoz",
+        "Nguyễn Thị Ánh",
+        "MSC2490077701",
+        "RECEIPT NOTICE MSC2490077701",
+        "AFFIDAVIT PAGE TWO",
+    ):
         assert value in flat, value
 
 
 def test_cover_letter_lists_identifiers_and_enclosures(packet):
     cover = " ".join(page_texts(packet.pdf)[0].split())
-    for part in ("Office of the Citizenship and Immigration Services Ombudsman",
-                 "ATTN: Case Assistance", "Mail Stop 0180", "Washington, D.C. 20528",
-                 "Łukasz Żółć", "A208-555-031", "Form I-485, receipt number MSC2490077701",
-                 "Reason for the request: Case outside published processing times",
-                 "Exhibit A: Form I-797C receipt notice for Form I-485",
-                 "November 24, 2026"):
+    for part in (
+        "Office of the Citizenship and Immigration Services Ombudsman",
+        "ATTN: Case Assistance",
+        "Mail Stop 0180",
+        "Washington, D.C. 20528",
+        "Łukasz Żółć",
+        "A208-555-031",
+        "Form I-485, receipt number MSC2490077701",
+        "Reason for the request: Case outside published processing times",
+        "Exhibit A: Form I-797C receipt notice for Form I-485",
+        "November 24, 2026",
+    ):
         assert part in cover, part
 
 
 # -- the signature page: present exactly when required --------------------------------------
+
 
 def test_signature_page_in_packet_when_wet_ink_required(packet):
     assert packet.signature_page_id is not None
@@ -165,8 +185,12 @@ def test_no_signature_page_when_not_required(plain_case):
 
 
 def test_signed_scan_replaces_the_page(case):
-    case.add("signed-section-9", "Section 9 signed in ink (scan)", "signed.pdf",
-             make_pdf(["SIGNED SCAN 7070"]))
+    case.add(
+        "signed-section-9",
+        "Section 9 signed in ink (scan)",
+        "signed.pdf",
+        make_pdf(["SIGNED SCAN 7070"]),
+    )
     packet = _build(case)
     text = pdftotext(packet.pdf)
     assert "To be signed by hand, in ink" not in text
@@ -188,6 +212,7 @@ def test_representative_signing_for_protected_client_says_r20(case):
 
 
 # -- the DRAFT watermark: exactly when errors remain ------------------------------------------
+
 
 def test_errors_refuse_a_final_packet(case):
     case.draft.values["s2.explanation"] = ""
@@ -213,6 +238,7 @@ def test_no_watermark_without_errors_even_with_allow_draft(packet, case):
 
 # -- manifest and reproducibility -------------------------------------------------------------
 
+
 def test_manifest_hashes_inputs_and_output(packet, case):
     m = packet.manifest
     assert m["output"]["sha256"] == hashlib.sha256(packet.pdf).hexdigest() == packet.sha256
@@ -231,12 +257,14 @@ def test_same_inputs_give_byte_identical_packet(case):
 
 
 def test_different_date_gives_different_packet(case):
-    other = build_packet(case.draft, case.root,
-                         options=PacketOptions(build_date=BUILD_DATE.replace(day=25)))
+    other = build_packet(
+        case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE.replace(day=25))
+    )
     assert other.pdf != _build(case).pdf
 
 
 # -- options --------------------------------------------------------------------------------------
+
 
 def test_bates_numbers(case):
     packet = _build(case, bates_prefix="ZOLC-")
@@ -260,19 +288,31 @@ def test_number_labels_and_no_tabs(case):
 
 def test_custom_part_order_and_exhibit_order(case):
     ids = [a.id for a in case.draft.attachments]
-    packet = _build(case, part_order=("cover_letter", "index", "form", "signature", "g28",
-                                      "consents", "exhibits"),
-                    exhibit_order=(ids[3], ids[1]))
+    packet = _build(
+        case,
+        part_order=("cover_letter", "index", "form", "signature", "g28", "consents", "exhibits"),
+        exhibit_order=(ids[3], ids[1]),
+    )
     assert [p.part for p in packet.parts][:3] == ["cover_letter", "index", "form"]
     assert packet.exhibits[0].title == "Affidavit of José Muñoz"
     assert packet.exhibits[1].title.startswith("Form I-797C")
 
 
 def test_translation_follows_its_original(case):
-    original = case.add("other", "Birth certificate (Spanish)", "birth.pdf",
-                        make_pdf(["ACTA DE NACIMIENTO"]), foreign_language=True)
-    case.add("translation", "Certified translation of the birth certificate", "tr.pdf",
-             make_pdf(["BIRTH CERTIFICATE TRANSLATION"]), translation_of=original.id)
+    original = case.add(
+        "other",
+        "Birth certificate (Spanish)",
+        "birth.pdf",
+        make_pdf(["ACTA DE NACIMIENTO"]),
+        foreign_language=True,
+    )
+    case.add(
+        "translation",
+        "Certified translation of the birth certificate",
+        "tr.pdf",
+        make_pdf(["BIRTH CERTIFICATE TRANSLATION"]),
+        translation_of=original.id,
+    )
     packet = _build(case)
     ex = next(e for e in packet.exhibits if original.id in e.attachment_ids)
     assert ex.title.endswith("(with certified English translation)")
@@ -287,6 +327,7 @@ def test_translation_follows_its_original(case):
 
 
 # -- bad evidence: never a crash, never silently dropped -------------------------------------------
+
 
 def test_all_bad_files_reported_at_once(case):
     case.add("other", "Locked statement", "locked.pdf", make_encrypted_pdf("pw"), id="bad-1")
@@ -318,10 +359,15 @@ def test_missing_file_is_named(case):
 
 # -- progress and cancellation ---------------------------------------------------------------------
 
+
 def test_progress_is_reported_and_increasing(case):
     seen = []
-    build_packet(case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE),
-                 progress=lambda done, total, msg: seen.append((done, total, msg)))
+    build_packet(
+        case.draft,
+        case.root,
+        options=PacketOptions(build_date=BUILD_DATE),
+        progress=lambda done, total, msg: seen.append((done, total, msg)),
+    )
     assert seen and seen[-1][0] == seen[-1][1]
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     assert all(re.search(r"Łukasz|Żółć|receipt", m) is None for _, _, m in seen)  # no PII
@@ -333,14 +379,24 @@ def test_cancel_stops_the_build(case):
     def progress(done, total, msg):
         if done >= 2:
             token.cancel()
+
     with pytest.raises(Cancelled):
-        build_packet(case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE),
-                     progress=progress, cancel=token)
+        build_packet(
+            case.draft,
+            case.root,
+            options=PacketOptions(build_date=BUILD_DATE),
+            progress=progress,
+            cancel=token,
+        )
 
 
 def test_big_photo_does_not_make_a_big_page(case):
-    case.add("other", "Phone photo of the notice", "big.jpg",
-             make_jpeg(4032, 3024, noise=True, quality=95))
+    case.add(
+        "other",
+        "Phone photo of the notice",
+        "big.jpg",
+        make_jpeg(4032, 3024, noise=True, quality=95),
+    )
     packet = _build(case)
     photo = (case.root / "files" / "big.jpg").stat().st_size
     small = _build_without_last(case)

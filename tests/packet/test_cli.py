@@ -19,8 +19,7 @@ SCRIPT = Path(sys.executable).parent / "ombuds-desktop"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m",
-                                                 "ombuds_desktop.cli.main"]
+    cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "ombuds_desktop.cli.main"]
     full = {k: v for k, v in os.environ.items() if k != "OMBUDS_DATA_DIR"}
     full.update(QT_QPA_PLATFORM="offscreen", **(env or {}))
     return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=300, env=full)
@@ -60,8 +59,18 @@ def test_packet_command_names_bad_evidence_and_the_way_out(case, tmp_path):
     assert r.returncode == 2
     assert "locked.pdf" in r.stderr and "--password bad-1=" in r.stderr
     assert "Traceback" not in r.stderr
-    r = run("packet", str(draft), "--out", str(out), "--date", "2026-11-24",
-            "--password", "bad-1=pw", "--bates", "ZZ-")
+    r = run(
+        "packet",
+        str(draft),
+        "--out",
+        str(out),
+        "--date",
+        "2026-11-24",
+        "--password",
+        "bad-1=pw",
+        "--bates",
+        "ZZ-",
+    )
     assert r.returncode == 0, r.stderr
     assert "ZZ-000001" in pdftotext(out.read_bytes())
 

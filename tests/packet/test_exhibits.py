@@ -33,8 +33,9 @@ LETTER = {(612.0, 792.0), (792.0, 612.0)}
 
 
 def _att(name: str, category: str = "other") -> Attachment:
-    return Attachment(category=category, description="Made-up exhibit", path=f"files/{name}",
-                      id="att-x")
+    return Attachment(
+        category=category, description="Made-up exhibit", path=f"files/{name}", id="att-x"
+    )
 
 
 def _pages(data: bytes, name: str, **kw) -> tuple[bytes, list]:
@@ -49,8 +50,9 @@ def _pages(data: bytes, name: str, **kw) -> tuple[bytes, list]:
 
 
 def _sizes(pdf: bytes) -> list[tuple[float, float]]:
-    return [(float(p.mediabox.width), float(p.mediabox.height))
-            for p in PdfReader(BytesIO(pdf)).pages]
+    return [
+        (float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(BytesIO(pdf)).pages
+    ]
 
 
 def _images(pdf: bytes) -> list[tuple[int, int, int, str]]:
@@ -59,12 +61,19 @@ def _images(pdf: bytes) -> list[tuple[int, int, int, str]]:
         for obj in page["/Resources"].get("/XObject", {}).values():
             obj = obj.get_object()
             if obj.get("/Subtype") == "/Image":
-                out.append((int(obj["/Width"]), int(obj["/Height"]),
-                            int(obj["/BitsPerComponent"]), str(obj["/Filter"])))
+                out.append(
+                    (
+                        int(obj["/Width"]),
+                        int(obj["/Height"]),
+                        int(obj["/BitsPerComponent"]),
+                        str(obj["/Filter"]),
+                    )
+                )
     return out
 
 
 # -- good inputs ----------------------------------------------------------------------------
+
 
 def test_plain_pdf_pages_kept(tmp_path):
     pdf, notes = _pages(make_pdf(["one", "two", "three"]), "plain.pdf")
@@ -81,8 +90,11 @@ def test_rotated_page_is_upright_on_letter():
     assert "ROTATED PAGE TEXT" in pdftotext(pdf)
 
 
-@pytest.mark.parametrize("size", [(595.28, 841.89), (288.0, 432.0), (1224.0, 1584.0),
-                                  (612.0, 1008.0)], ids=["A4", "4x6-receipt", "tabloid", "legal"])
+@pytest.mark.parametrize(
+    "size",
+    [(595.28, 841.89), (288.0, 432.0), (1224.0, 1584.0), (612.0, 1008.0)],
+    ids=["A4", "4x6-receipt", "tabloid", "legal"],
+)
 def test_odd_page_sizes_become_letter(size):
     pdf, _ = _pages(make_pdf(["ODD SIZE"], size=size), "odd.pdf")
     assert set(_sizes(pdf)) <= LETTER
@@ -131,7 +143,7 @@ def test_pdf_that_lost_its_end_is_repaired_with_a_note():
 def test_jpeg_photo_on_letter_and_downsampled():
     pdf, _ = _pages(make_jpeg(4000, 3000, noise=True, quality=95), "photo.jpg")
     assert _sizes(pdf) == [(792.0, 612.0)]  # landscape photo, landscape Letter page
-    (w, h, bits, filt), = _images(pdf)
+    ((w, h, bits, filt),) = _images(pdf)
     assert filt == "/DCTDecode" and bits == 8
     # 200 dpi over at most 10.5 x 8 inches (the page less its margins)
     assert w <= 10.5 * 200 + 1 and h <= 8 * 200 + 1
@@ -142,19 +154,19 @@ def test_exif_rotated_phone_photo_is_upright():
     # 800 x 600 pixels stored sideways; EXIF orientation 6 means "rotate 90° to view"
     pdf, _ = _pages(make_jpeg(800, 600, orientation=6), "phone.jpg")
     assert _sizes(pdf) == [(612.0, 792.0)]  # shown portrait
-    (w, h, _, _), = _images(pdf)
+    ((w, h, _, _),) = _images(pdf)
     assert h > w
 
 
 def test_png_with_transparency_goes_on_white():
     pdf, _ = _pages(make_png(600, 400, "RGBA"), "screen.png")
-    (w, h, bits, filt), = _images(pdf)
+    ((w, h, bits, filt),) = _images(pdf)
     assert (w, h) == (600, 400) and filt == "/DCTDecode"
 
 
 def test_black_and_white_scan_stays_one_bit_at_300_dpi():
     pdf, _ = _pages(make_bilevel_png(5100, 6600), "scan600.png")  # a 600 dpi Letter scan
-    (w, h, bits, filt), = _images(pdf)
+    ((w, h, bits, filt),) = _images(pdf)
     assert bits == 1 and filt == "/FlateDecode"
     assert w <= 7.5 * 300 + 1 and h <= 10.3 * 300 + 1
 
@@ -168,11 +180,13 @@ def test_multi_page_tiff_gives_one_page_per_frame():
 def test_lying_extension_with_usable_content_is_used_and_reported():
     pdf, notes = _pages(make_jpeg(), "scan.pdf")
     assert len(_images(pdf)) == 1
-    assert notes == ["scan.pdf is named like a PDF but is really a JPEG image; it was included "
-                     "as a JPEG image."]
+    assert notes == [
+        "scan.pdf is named like a PDF but is really a JPEG image; it was included as a JPEG image."
+    ]
 
 
 # -- bad inputs: a clear error naming the file ------------------------------------------------
+
 
 def _refused(data: bytes, name: str, **kw) -> PacketInputError:
     with pytest.raises(PacketInputError) as info:
@@ -219,7 +233,7 @@ def test_30000_square_image_is_refused():
 
 def test_truncated_image_is_refused():
     data = make_jpeg(800, 600, noise=True)
-    err = _refused(data[:len(data) // 3], "cut.jpg")
+    err = _refused(data[: len(data) // 3], "cut.jpg")
     assert err.kind == "damaged" and "damaged or incomplete" in str(err)
 
 
@@ -235,8 +249,9 @@ def test_text_file_named_jpg_is_refused():
 
 
 def test_heic_photo_is_refused_with_advice():
-    err = _refused(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64,
-                   "IMG_0001.HEIC")
+    err = _refused(
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64, "IMG_0001.HEIC"
+    )
     assert err.kind == "unsupported" and "HEIC" in str(err) and "JPEG" in str(err)
 
 
@@ -245,10 +260,20 @@ def test_empty_file_is_refused():
     assert err.kind == "empty"
 
 
-@pytest.mark.parametrize(("head", "kind"), [
-    (b"%PDF-1.4", "pdf"), (b"\xff\xd8\xff\xe0", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"GIF89a", "gif"), (b"PK\x03\x04", "zip"),
-    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"), (b"MZ\x90\x00", "exe"), (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.4", "pdf"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+        (b"\x89PNG\r\n\x1a\n", "png"),
+        (b"II*\x00", "tiff"),
+        (b"MM\x00*", "tiff"),
+        (b"GIF89a", "gif"),
+        (b"PK\x03\x04", "zip"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"MZ\x90\x00", "exe"),
+        (b"", "empty"),
+    ],
+)
 def test_sniff(head, kind):
     assert sniff(head) == kind

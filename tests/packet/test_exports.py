@@ -36,13 +36,17 @@ def _opts(**kw):
 
 # -- online upload ------------------------------------------------------------------------------
 
+
 def test_upload_folder_in_section_8_order(case, tmp_path):
     result = export_upload_folder(case.draft, tmp_path / "up", case.root, options=_opts())
     names = [p.name for p in result.files]
-    assert names == ["01_G-28_g28.pdf", "02_Exhibit-A_uscis-notice.pdf",
-                     "03_Exhibit-B_service-request.pdf", "04_Exhibit-C_other.pdf"]
-    assert sorted(p.name for p in (tmp_path / "up").iterdir()) == sorted(names + [
-        "copy-sheet.pdf"])
+    assert names == [
+        "01_G-28_g28.pdf",
+        "02_Exhibit-A_uscis-notice.pdf",
+        "03_Exhibit-B_service-request.pdf",
+        "04_Exhibit-C_other.pdf",
+    ]
+    assert sorted(p.name for p in (tmp_path / "up").iterdir()) == sorted(names + ["copy-sheet.pdf"])
     for path in result.files:
         qpdf_check(path.read_bytes())
         assert path.stat().st_size <= PacketOptions().upload_budget
@@ -54,8 +58,9 @@ def test_upload_files_stay_under_the_budget(case, tmp_path):
     for i in range(3):
         case.add("other", f"Photo {i}", f"photo{i}.jpg", make_jpeg(600, 800, noise=True))
     budget = 400 * KB
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root,
-                                  options=_opts(upload_budget=budget))
+    result = export_upload_folder(
+        case.draft, tmp_path / "up", case.root, options=_opts(upload_budget=budget)
+    )
     assert len(result.files) == 7 and not result.notes
     for path in result.files:
         assert path.stat().st_size <= budget, path.name
@@ -65,8 +70,9 @@ def test_upload_files_stay_under_the_budget(case, tmp_path):
 def test_oversized_exhibit_is_split_into_parts(case, tmp_path):
     att = case.add("other", "Photo album", "album.tiff", _noise_tiff(4))
     budget = 800 * KB
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root,
-                                  options=_opts(upload_budget=budget))
+    result = export_upload_folder(
+        case.draft, tmp_path / "up", case.root, options=_opts(upload_budget=budget)
+    )
     parts = [p for p in result.files if "_Exhibit-D_" in p.name]
     assert len(parts) >= 2 and parts[0].name.endswith("_Part1.pdf")
     total_pages = sum(len(PdfReader(p).pages) for p in parts)
@@ -80,8 +86,8 @@ def _noise_tiff(frames: int) -> bytes:
     import os
 
     from PIL import Image
-    imgs = [Image.frombytes("RGB", (600, 800), os.urandom(600 * 800 * 3))
-            for _ in range(frames)]
+
+    imgs = [Image.frombytes("RGB", (600, 800), os.urandom(600 * 800 * 3)) for _ in range(frames)]
     buf = BytesIO()
     imgs[0].save(buf, "TIFF", save_all=True, append_images=imgs[1:])
     return buf.getvalue()
@@ -95,8 +101,16 @@ def test_copy_sheet_lists_answers_in_form_order(case, tmp_path, definition):
     headings = [s.heading for s in definition.sections if s.printed]
     positions = [flat.find(h) for h in headings]
     assert -1 not in positions and positions == sorted(positions)
-    for value in ("Żółć", "Łukasz", "MSC2490077701", "11/04/2024", "Søren", "Ødegård",
-                  "02_Exhibit-A_uscis-notice.pdf", definition.channels["online_url"]):
+    for value in (
+        "Żółć",
+        "Łukasz",
+        "MSC2490077701",
+        "11/04/2024",
+        "Søren",
+        "Ødegård",
+        "02_Exhibit-A_uscis-notice.pdf",
+        definition.channels["online_url"],
+    ):
         assert value in flat, value
     assert WATERMARK not in flat
 
@@ -105,13 +119,15 @@ def test_upload_refused_with_errors_unless_draft(case, tmp_path):
     case.draft.values["s2.explanation"] = ""
     with pytest.raises(NotReadyError):
         export_upload_folder(case.draft, tmp_path / "up", case.root, options=_opts())
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root,
-                                  options=_opts(allow_draft=True))
+    result = export_upload_folder(
+        case.draft, tmp_path / "up", case.root, options=_opts(allow_draft=True)
+    )
     for path in [*result.files, result.copy_sheet]:
         assert all(WATERMARK in t for t in page_texts(path.read_bytes()))
 
 
 # -- e-mail ------------------------------------------------------------------------------------
+
 
 def test_single_eml_is_a_valid_unsent_draft(case, tmp_path, definition):
     result = export_eml(case.draft, tmp_path / "email.eml", case.root, options=_opts())
@@ -124,7 +140,7 @@ def test_single_eml_is_a_valid_unsent_draft(case, tmp_path, definition):
     assert "soren@odegard-immigration.example" in msg["From"]
     body = msg.get_body(("plain",)).get_content()
     assert "A208-555-031" in body and "Form I-485, receipt number MSC2490077701" in body
-    (name, pdf), = eml_attachments(raw)
+    ((name, pdf),) = eml_attachments(raw)
     assert name == "DHS-7001-packet.pdf"
     assert pdf == result.packet.pdf
 
@@ -133,8 +149,9 @@ def test_large_packet_split_into_numbered_emails_under_budget(case, tmp_path):
     for i in range(4):
         case.add("other", f"Photo {i}", f"photo{i}.jpg", make_jpeg(900, 1200, noise=True))
     budget = 1200 * KB
-    result = export_eml(case.draft, tmp_path / "email.eml", case.root,
-                        options=_opts(email_budget=budget))
+    result = export_eml(
+        case.draft, tmp_path / "email.eml", case.root, options=_opts(email_budget=budget)
+    )
     n = len(result.paths)
     assert n >= 2
     assert [p.name for p in result.paths] == [f"email-part{k}.eml" for k in range(1, n + 1)]
@@ -146,7 +163,7 @@ def test_large_packet_split_into_numbered_emails_under_budget(case, tmp_path):
         assert msg["X-Unsent"] == "1"
         assert msg["Subject"].endswith(f"(part {k} of {n})")
         assert not msg.defects
-        (name, pdf), = eml_attachments(raw)
+        ((name, pdf),) = eml_attachments(raw)
         assert name == f"DHS-7001-packet_Part{k}-of-{n}.pdf"
         qpdf_check(pdf)
         pages += len(PdfReader(BytesIO(pdf)).pages)
@@ -154,7 +171,7 @@ def test_large_packet_split_into_numbered_emails_under_budget(case, tmp_path):
     # exhibits are never broken across messages (none is over budget alone)
     first_pages = []
     for path in result.paths:
-        (_, pdf), = eml_attachments(path.read_bytes())
+        ((_, pdf),) = eml_attachments(path.read_bytes())
         first_pages.append(" ".join(pdftotext(pdf).split("\f")[0].split()))
     for text in first_pages[1:]:
         assert "EXHIBIT" in text  # each later part starts with an exhibit's tab page
@@ -184,6 +201,7 @@ def test_family_group_email_lists_request_numbers():
 
 # -- mail -----------------------------------------------------------------------------------------
 
+
 def test_mail_pdf_has_address_sheet_then_packet(case, tmp_path, definition):
     result = export_mail(case.draft, tmp_path / "mail.pdf", case.root, options=_opts())
     data = result.path.read_bytes()
@@ -202,15 +220,22 @@ def test_mail_pdf_has_address_sheet_then_packet(case, tmp_path, definition):
 
 # -- the signature page on its own ----------------------------------------------------------------
 
+
 def test_signature_page_alone(case, definition):
     data = signature_page_pdf(case.draft, definition, _opts())
     qpdf_check(data)
     reader = PdfReader(BytesIO(data))
     assert len(reader.pages) == 1
     flat = " ".join(pdftotext(data).split())
-    for part in ("Łukasz Żółć", "Form I-485", "Receipt number MSC2490077701",
-                 definition.consent["section9"][:60], "Signature, in ink",
-                 "Date (mm/dd/yyyy), written by hand", page_id(case.draft, BUILD_DATE)):
+    for part in (
+        "Łukasz Żółć",
+        "Form I-485",
+        "Receipt number MSC2490077701",
+        definition.consent["section9"][:60],
+        "Signature, in ink",
+        "Date (mm/dd/yyyy), written by hand",
+        page_id(case.draft, BUILD_DATE),
+    ):
         assert part in flat, part
     for instruction in definition.consent["wet_ink_instructions"]:
         assert " ".join(instruction.split()) in flat
@@ -230,8 +255,14 @@ def test_signature_page_id_is_unique_per_filing(tmp_path):
     b.draft.id = "11111111-2222-4333-8444-555555555555"
     assert page_id(a.draft, BUILD_DATE) != page_id(b.draft, BUILD_DATE)
     c = Case(tmp_path / "c", standard=False)
-    c.draft.values["s3.filings"] = [{"form_number": "I-485", "receipt_number": "MSC2490077799",
-                                     "receipt_date": "2024-11-04", "primary": True}]
+    c.draft.values["s3.filings"] = [
+        {
+            "form_number": "I-485",
+            "receipt_number": "MSC2490077799",
+            "receipt_date": "2024-11-04",
+            "primary": True,
+        }
+    ]
     assert filing_fingerprint(a.draft) != filing_fingerprint(c.draft)
     assert page_id(a.draft, BUILD_DATE) != page_id(a.draft, date(2026, 12, 1))
     # a typo fixed elsewhere does not change it
@@ -242,6 +273,5 @@ def test_signature_page_id_is_unique_per_filing(tmp_path):
 
 def test_exports_reuse_a_built_packet(case, tmp_path):
     packet = build_packet(case.draft, case.root, options=_opts())
-    result = export_eml(case.draft, tmp_path / "e.eml", case.root, options=_opts(),
-                        packet=packet)
+    result = export_eml(case.draft, tmp_path / "e.eml", case.root, options=_opts(), packet=packet)
     assert result.packet is packet

@@ -34,15 +34,29 @@ def test_every_printed_section_heading_in_order(case, definition):
 
 def test_header_has_form_identity(case, definition):
     text = _text(case.draft, definition)
-    for part in (definition.number, definition.title, f"OMB No. {definition.omb}",
-                 definition.edition_label):
+    for part in (
+        definition.number,
+        definition.title,
+        f"OMB No. {definition.omb}",
+        definition.edition_label,
+    ):
         assert part in text
 
 
 def test_values_and_non_latin_names_are_text(case, definition):
     text = _text(case.draft, definition)
-    for value in ("Żółć", "Łukasz", "Søren", "Ødegård", "MSC2490077701", "11/04/2024",
-                  "A208-555-031", "José Muñoz", "Nguyễn Thị Ánh", "Venezuela"):
+    for value in (
+        "Żółć",
+        "Łukasz",
+        "Søren",
+        "Ødegård",
+        "MSC2490077701",
+        "11/04/2024",
+        "A208-555-031",
+        "José Muñoz",
+        "Nguyễn Thị Ánh",
+        "Venezuela",
+    ):
         assert value in text, value
     assert "2024-11-04" not in text  # dates print mm/dd/yyyy
 
@@ -63,8 +77,7 @@ def test_options_print_with_checked_and_empty_boxes(case, definition):
     assert "Lost file, or a file transfer problem" in text
 
 
-def test_hidden_fields_are_not_printed_but_hidden_section_keeps_heading(plain_case,
-                                                                        definition):
+def test_hidden_fields_are_not_printed_but_hidden_section_keeps_heading(plain_case, definition):
     draft = plain_case.draft
     draft.values["app.role"] = "self"
     draft.values["s4.benefit_other"] = "SHOULD NOT PRINT 8812"  # hidden: benefit is not other
@@ -100,12 +113,14 @@ def test_signature_lines_only(case, definition):
 
 def test_wet_ink_note_when_required(case, definition):
     from ombuds_desktop.packet.signature_page import wet_ink_notes
+
     notes = wet_ink_notes(case.draft, "abc")
-    text = " ".join(pdftotext(render_form(case.draft, definition,
-                                          section_notes=notes).pdf).split())
+    text = " ".join(pdftotext(render_form(case.draft, definition, section_notes=notes).pdf).split())
     assert "Wet-ink signature required (asylee)" in text
-    assert wet_ink_notes(Draft(form=case.draft.form, values={"app.client_category": ["none"]}),
-                         None) == {}
+    assert (
+        wet_ink_notes(Draft(form=case.draft.form, values={"app.client_category": ["none"]}), None)
+        == {}
+    )
 
 
 def test_long_explanation_continues_on_addendum_and_nothing_is_lost(case, definition):
@@ -131,8 +146,15 @@ def test_short_explanation_has_no_addendum(case, definition):
 
 
 def test_group_rows_beyond_the_form_continue_on_addendum(case, definition):
-    rows = [{"form_number": "I-485", "receipt_number": f"MSC24900777{i:02d}",
-             "receipt_date": "2024-11-04", "primary": i == 0} for i in range(6)]
+    rows = [
+        {
+            "form_number": "I-485",
+            "receipt_number": f"MSC24900777{i:02d}",
+            "receipt_date": "2024-11-04",
+            "primary": i == 0,
+        }
+        for i in range(6)
+    ]
     case.draft.values["s3.filings"] = rows
     text = " ".join(pdftotext(render_form(case.draft, definition).pdf).split())
     assert "Section 3, filings, continued" in text
@@ -154,18 +176,30 @@ def test_new_edition_needs_no_python_change(case, tmp_path):
     source = paths.forms_dir() / "dhs-7001" / "2022-11.toml"
     data = tomllib.loads(source.read_text(encoding="utf-8"))
     data["form"]["edition_label"] = "Edition 01/01/2030"
-    data["sections"][-1]["fields"].append({"id": "s10.new_item", "type": "text",
-                                           "label": "Brand-new item from the 2030 edition"})
-    data["sections"].append({"id": "s11", "number": "11", "title": "Interpreter Certification",
-                             "provenance": "reconstructed", "fields": [
-                                 {"id": "s11.language", "type": "text",
-                                  "label": "Language interpreted"}]})
+    data["sections"][-1]["fields"].append(
+        {"id": "s10.new_item", "type": "text", "label": "Brand-new item from the 2030 edition"}
+    )
+    data["sections"].append(
+        {
+            "id": "s11",
+            "number": "11",
+            "title": "Interpreter Certification",
+            "provenance": "reconstructed",
+            "fields": [{"id": "s11.language", "type": "text", "label": "Language interpreted"}],
+        }
+    )
     new = parse_definition(data, "test-2030.toml")
     case.draft.values["s10.new_item"] = "NEW VALUE 2030"
     case.draft.values["s11.language"] = "Vietnamese"
     text = _text(case.draft, new)
-    for part in ("Edition 01/01/2030", "Brand-new item from the 2030 edition", "NEW VALUE 2030",
-                 "Section 11. Interpreter Certification", "Language interpreted", "Vietnamese"):
+    for part in (
+        "Edition 01/01/2030",
+        "Brand-new item from the 2030 edition",
+        "NEW VALUE 2030",
+        "Section 11. Interpreter Certification",
+        "Language interpreted",
+        "Vietnamese",
+    ):
         assert part in text
 
 
@@ -176,10 +210,12 @@ def test_installed_edition_loads(definition):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_name_renders(name, tmp_path, definition):
-    family, given = name.split(" ", 1)[::-1] if name != "Nguyễn Thị Ánh" else ("Nguyễn",
-                                                                                  "Thị Ánh")
-    c = Case(tmp_path / "n", standard=False, values={
-        "s5.name": {"family": family, "given": given, "middle": ""}})
+    family, given = name.split(" ", 1)[::-1] if name != "Nguyễn Thị Ánh" else ("Nguyễn", "Thị Ánh")
+    c = Case(
+        tmp_path / "n",
+        standard=False,
+        values={"s5.name": {"family": family, "given": given, "middle": ""}},
+    )
     rendered = render_form(c.draft, definition)
     assert not rendered.missing_glyphs
     text = " ".join(pdftotext(rendered.pdf).split())
@@ -192,8 +228,7 @@ def test_missing_glyphs_are_reported(case, definition):
 
 
 def test_exhibit_labels():
-    assert [exhibit_label(i, "letters") for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA",
-                                                                         "AB"]
+    assert [exhibit_label(i, "letters") for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
     assert [exhibit_label(i, "numbers") for i in (0, 9)] == ["1", "10"]
 
 
@@ -204,8 +239,13 @@ def test_draft_with_no_answers_still_renders(definition, tmp_path):
 
 
 def test_wrongly_typed_values_do_not_crash(case, definition):
-    case.draft.values.update({"s2.reasons": "processing_time", "s3.filings": "nonsense",
-                              "s5.name": "Plain String Name", "s5.address": ["x"],
-                              "s1a.actions": [None, 3]})
+    case.draft.values.update(
+        {
+            "s2.reasons": "processing_time",
+            "s3.filings": "nonsense",
+            "s5.name": "Plain String Name",
+            "s5.address": ["x"],
+            "s1a.actions": [None, 3],
+        }
+    )
     qpdf_check(render_form(case.draft, definition).pdf)
-

@@ -24,8 +24,9 @@ def type_text(qtbot, widget, text: str) -> None:
             qtbot.keyClicks(widget, ch)
         else:
             for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier,
-                                                         ch))
+                QApplication.sendEvent(
+                    widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch)
+                )
 
 
 @pytest.fixture
@@ -38,8 +39,9 @@ def state(qapp, tmp_path: Path):
     QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     app_state = AppState(tmp_path / "data", settings)
-    app_state.vault, app_state.recovery_code = Vault.create(app_state.data_dir,
-                                                            passphrase=PASSPHRASE)
+    app_state.vault, app_state.recovery_code = Vault.create(
+        app_state.data_dir, passphrase=PASSPHRASE
+    )
     app_state.passphrase_protected = True
     yield app_state
     app_state.shutdown(qapp)
@@ -52,6 +54,7 @@ def import_sample(state, tmp_path: Path):
     def load(name: str):
         path = write_sample(name, tmp_path / "samples" / name)
         return state.vault.import_draft(read_draft_file(path), path.parent)
+
     return load
 
 
@@ -60,10 +63,16 @@ def open_window(qtbot, state):
     from ombuds_desktop.ui.draft_window import DraftWindow
 
     def make(draft):
-        window = DraftWindow(state.vault, state.vault.load_draft(draft.id), load_edition(),
-                             state.settings, app_state=state)
+        window = DraftWindow(
+            state.vault,
+            state.vault.load_draft(draft.id),
+            load_edition(),
+            state.settings,
+            app_state=state,
+        )
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
         return window
+
     return make

@@ -36,8 +36,11 @@ def problems(window, field_id: str) -> str:
 
 def click(qtbot, widget) -> None:
     """Click where a person would: on the box and label, not the empty stretch beside it."""
-    pos = QPoint(8, widget.height() // 2) if isinstance(widget, QAbstractButton) and \
-        not isinstance(widget, QPushButton) else widget.rect().center()
+    pos = (
+        QPoint(8, widget.height() // 2)
+        if isinstance(widget, QAbstractButton) and not isinstance(widget, QPushButton)
+        else widget.rect().center()
+    )
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
 
 
@@ -75,8 +78,12 @@ def test_vawa_self_petitioner_typed_in(qtbot, state, new_window, monkeypatch):
     choose(qtbot, row(w, "app.role").editor, "self")
     click(qtbot, row(w, "app.client_category").editor.boxes["vawa"])
     choose(qtbot, row(w, "app.channel").editor, "online")
-    for field_id, answer in (("app.scr.legal_advice", "no"), ("app.scr.involves_uscis", "yes"),
-                             ("app.scr.change_decision", "no"), ("app.scr.pt_published", "no")):
+    for field_id, answer in (
+        ("app.scr.legal_advice", "no"),
+        ("app.scr.involves_uscis", "yes"),
+        ("app.scr.change_decision", "no"),
+        ("app.scr.pt_published", "no"),
+    ):
         click(qtbot, getattr(row(w, field_id).editor, answer))
     choose(qtbot, row(w, "app.scr.expedite_denied").editor, "not_requested")
     # Section 10 is not needed when the client files for herself.
@@ -91,8 +98,7 @@ def test_vawa_self_petitioner_typed_in(qtbot, state, new_window, monkeypatch):
     type_into(qtbot, sub["form_number"].editor.line, "I-360")
     type_into(qtbot, sub["receipt_number"].editor.line, "eac249001234")
     assert sub["receipt_number"].editor.line.text() == "EAC249001234"  # upper-cased as typed
-    qtbot.waitUntil(lambda: "12 characters" in sub["receipt_number"].problems.text(),
-                    timeout=3000)
+    qtbot.waitUntil(lambda: "12 characters" in sub["receipt_number"].problems.text(), timeout=3000)
     assert sub["receipt_number"].problems.text().startswith("✖ Error:")
     # ... which disappears when it is fixed.
     qtbot.keyClicks(sub["receipt_number"].editor.line, "5")
@@ -113,8 +119,10 @@ def test_vawa_self_petitioner_typed_in(qtbot, state, new_window, monkeypatch):
     type_into(qtbot, address.lines["state"], "il")
     type_into(qtbot, address.lines["postal_code"], "62701")
     click(qtbot, row(w, "s5.address_matches_uscis").editor.no)
-    qtbot.waitUntil(lambda: "same as the address in USCIS" in problems(
-        w, "s5.address_matches_uscis"), timeout=3000)
+    qtbot.waitUntil(
+        lambda: "same as the address in USCIS" in problems(w, "s5.address_matches_uscis"),
+        timeout=3000,
+    )
     assert w.draft.values["s5.mail_only"] is True
     click(qtbot, row(w, "s5.address_matches_uscis").editor.yes)
     qtbot.waitUntil(lambda: problems(w, "s5.address_matches_uscis") == "", timeout=3000)
@@ -122,6 +130,7 @@ def test_vawa_self_petitioner_typed_in(qtbot, state, new_window, monkeypatch):
     # Every change reaches the vault within about a second, with no Save button.
     def stored():
         return state.vault.load_draft(w.draft.id).values
+
     qtbot.waitUntil(lambda: stored().get("s5.address_matches_uscis") is True, timeout=3000)
     saved = stored()
     assert saved["s5.dob"] == "1991-04-17"
@@ -177,8 +186,10 @@ def test_conditional_fields_and_sections_follow_answers(qtbot, import_sample, op
     assert row(w, "s2.hearing_date").required_mark.text() == "(required)"
     go(w, "app")
     choose(qtbot, row(w, "app.role").editor, "attorney")
-    qtbot.waitUntil(lambda: w.nav.item(w.page_ids.index("s10")).data(
-        Qt.ItemDataRole.UserRole) != "not-needed", timeout=2000)
+    qtbot.waitUntil(
+        lambda: w.nav.item(w.page_ids.index("s10")).data(Qt.ItemDataRole.UserRole) != "not-needed",
+        timeout=2000,
+    )
 
 
 def test_group_rows_add_and_remove(qtbot, import_sample, open_window):
@@ -226,8 +237,9 @@ def test_identifier_fields_normalise(qtbot, import_sample, open_window):
     assert editor.value() == "012345678"
 
 
-def test_a_save_from_another_window_is_not_silently_overwritten(qtbot, state, import_sample,
-                                                                open_window, monkeypatch):
+def test_a_save_from_another_window_is_not_silently_overwritten(
+    qtbot, state, import_sample, open_window, monkeypatch
+):
     draft = import_sample("vawa-self")
     first, second = open_window(draft), open_window(draft)
     first.draft.values["s5.phone"] = "(217) 555-0101"
@@ -243,12 +255,14 @@ def test_a_save_from_another_window_is_not_silently_overwritten(qtbot, state, im
     assert len(revisions) >= 3  # both versions kept in the history
 
 
-def test_family_members_receipt_numbers_are_checked_across_drafts(qtbot, state, import_sample,
-                                                                  open_window):
+def test_family_members_receipt_numbers_are_checked_across_drafts(
+    qtbot, state, import_sample, open_window
+):
     parent = import_sample("family-parent")
     child = state.vault.load_draft(import_sample("family-child-a").id)
     child.values["s3.filings"][0]["receipt_number"] = parent.values["s3.filings"][0][
-        "receipt_number"]
+        "receipt_number"
+    ]
     state.vault.save_draft(child)
     w = open_window(child)
     assert any(f.code == "R24-family-receipt" for f in w.findings)

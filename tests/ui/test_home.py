@@ -29,8 +29,12 @@ def clients(window) -> list[str]:
 
 
 def test_lists_drafts_and_searches_as_you_type(qtbot, home):
-    assert clients(home) == ["Amina Haddad", "Brightline Robotics LLC", "Thị Ánh Nguyễn",
-                             "Yusuf Haddad"]
+    assert clients(home) == [
+        "Amina Haddad",
+        "Brightline Robotics LLC",
+        "Thị Ánh Nguyễn",
+        "Yusuf Haddad",
+    ]
     qtbot.keyClicks(home.search, "WAC25")
     qtbot.waitUntil(lambda: clients(home) == ["Brightline Robotics LLC"], timeout=2000)
     home.search.clear()
@@ -150,14 +154,16 @@ def test_screen_lock_signal_locks_the_app(qtbot, state, home):
     if not bus.isConnected():
         pytest.skip("no D-Bus session bus here; ./dev test and CI run inside one")
     assert "org.freedesktop.ScreenSaver" in state.session.start()
-    message = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver",
-                                        "org.freedesktop.ScreenSaver", "ActiveChanged")
+    message = QDBusMessage.createSignal(
+        "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged"
+    )
     message.setArguments([False])
     assert bus.send(message)
     qtbot.wait(300)
     assert not state.locked  # the screen saver going off is not a reason to lock
-    message = QDBusMessage.createSignal("/org/freedesktop/ScreenSaver",
-                                        "org.freedesktop.ScreenSaver", "ActiveChanged")
+    message = QDBusMessage.createSignal(
+        "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged"
+    )
     message.setArguments([True])
     assert bus.send(message)
     qtbot.waitUntil(lambda: state.locked, timeout=5000)

@@ -60,8 +60,9 @@ print(json.dumps(seen))
 """
 
 
-@pytest.mark.skipif(not REAL_KEYRING, reason="needs a real Secret Service; ./dev test and CI "
-                                             "run inside one")
+@pytest.mark.skipif(
+    not REAL_KEYRING, reason="needs a real Secret Service; ./dev test and CI run inside one"
+)
 def test_run_app_shows_the_window_then_fills_it_from_a_keyring_vault(tmp_path: Path):
     from ombuds_desktop.vault import Vault
 
@@ -70,11 +71,23 @@ def test_run_app_shows_the_window_then_fills_it_from_a_keyring_vault(tmp_path: P
     sample = write_sample("family-parent", tmp_path / "in")
     vault.import_draft(read_draft_file(sample), sample.parent)
     vault.close()
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(data)], capture_output=True,
-                          text=True, timeout=120, env=env)
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert seen == {"window shown before unlock": True,
-                    "text while unlocking": "Unlocking your drafts…", "rows": 1, "exit": 0}
+    assert seen == {
+        "window shown before unlock": True,
+        "text while unlocking": "Unlocking your drafts…",
+        "rows": 1,
+        "exit": 0,
+    }

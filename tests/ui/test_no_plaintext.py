@@ -34,7 +34,7 @@ def scan(roots: list[Path]) -> list[str]:
     found = []
     forms = {w: variants(w) for w in CANARIES}
     for root in roots:
-        for path in ([root] if root.is_file() else root.rglob("*")):
+        for path in [root] if root.is_file() else root.rglob("*"):
             if any(w.lower() in path.name.lower() for w in CANARIES):
                 found.append(f"name: {path}")
             if path.is_file():
@@ -43,8 +43,9 @@ def scan(roots: list[Path]) -> list[str]:
     return found
 
 
-def test_a_whole_session_leaves_no_plaintext(qtbot, qapp, tmp_path, monkeypatch, import_sample,
-                                             open_window):
+def test_a_whole_session_leaves_no_plaintext(
+    qtbot, qapp, tmp_path, monkeypatch, import_sample, open_window
+):
     temp, cache = tmp_path / "tmp", tmp_path / "cache"
     temp.mkdir()
     cache.mkdir()

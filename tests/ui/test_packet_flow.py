@@ -20,8 +20,9 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
     path.write_bytes(data)
     check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def go(window, section_id: str):
@@ -29,8 +30,9 @@ def go(window, section_id: str):
     return window.pages[window.page_ids.index(section_id)]
 
 
-def attach(qtbot, window, tmp_path: Path, name: str, category: str, description: str,
-           content: bytes) -> None:
+def attach(
+    qtbot, window, tmp_path: Path, name: str, category: str, description: str, content: bytes
+) -> None:
     go(window, "s8")
     editor = window.attachments
     before = len(window.draft.attachments)
@@ -62,7 +64,8 @@ def no_external_programs(monkeypatch):
 
 
 def test_vawa_client_signature_page_then_scan_then_final_packet(
-        qtbot, state, import_sample, open_window, tmp_path, monkeypatch):
+    qtbot, state, import_sample, open_window, tmp_path, monkeypatch
+):
     draft = import_sample("vawa-self")
     stored = state.vault.load_draft(draft.id)
     stored.attachments = [a for a in stored.attachments if a.category != "signed-section-9"]
@@ -79,8 +82,15 @@ def test_vawa_client_signature_page_then_scan_then_final_packet(
     assert "ink" in text.lower()
 
     # 2. The client signs in ink; the scan is attached as "signed Section 9".
-    attach(qtbot, w, tmp_path, "scan.pdf", "signed-section-9", "Signed Section 9 (scan)",
-           stand_in_bytes(".pdf", "signed-section-9", "Signed Section 9"))
+    attach(
+        qtbot,
+        w,
+        tmp_path,
+        "scan.pdf",
+        "signed-section-9",
+        "Signed Section 9 (scan)",
+        stand_in_bytes(".pdf", "signed-section-9", "Signed Section 9"),
+    )
     w.revalidate()
     assert not [f for f in w.findings if f.severity == "error"]
 
@@ -93,20 +103,21 @@ def test_vawa_client_signature_page_then_scan_then_final_packet(
 
     # 4. The e-mail draft of the full packet.
     eml = tmp_path / "email.eml"
-    monkeypatch.setattr(preview.QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(eml), "")))
+    monkeypatch.setattr(
+        preview.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(eml), ""))
+    )
     monkeypatch.setattr(preview.QMessageBox, "information", staticmethod(lambda *a, **k: 0))
     view = preview.PreviewWindow(result, state.vault, w.draft, load_edition(), state.settings)
     qtbot.addWidget(view)
     view.export_email()
-    qtbot.waitUntil(lambda: eml.exists() or any(tmp_path.glob("email-part*.eml")),
-                    timeout=30000)
+    qtbot.waitUntil(lambda: eml.exists() or any(tmp_path.glob("email-part*.eml")), timeout=30000)
     raw = (eml if eml.exists() else sorted(tmp_path.glob("email-part*.eml"))[0]).read_bytes()
     assert b"X-Unsent: 1" in raw and b"cisombudsman@hq.dhs.gov" in raw
 
 
 def test_attorney_for_employer_draft_packet_until_the_g28_is_attached(
-        qtbot, state, import_sample, open_window, tmp_path, monkeypatch):
+    qtbot, state, import_sample, open_window, tmp_path, monkeypatch
+):
     draft = import_sample("attorney-employer")
     stored = state.vault.load_draft(draft.id)
     stored.attachments = [a for a in stored.attachments if a.category != "g28"]
@@ -121,8 +132,15 @@ def test_attorney_for_employer_draft_packet_until_the_g28_is_attached(
     assert result.watermarked
     assert "DRAFT - NOT READY TO FILE" in pdf_text(result.pdf, tmp_path)
 
-    attach(qtbot, w, tmp_path, "g28.pdf", "g28", "Form G-28 on file for Form I-129",
-           stand_in_bytes(".pdf", "g28", "G-28"))
+    attach(
+        qtbot,
+        w,
+        tmp_path,
+        "g28.pdf",
+        "g28",
+        "Form G-28 on file for Form I-129",
+        stand_in_bytes(".pdf", "g28", "G-28"),
+    )
     w.revalidate()
     assert not [f for f in w.findings if f.severity == "error"]
     assert not w.attachments.needed.isVisible()
@@ -134,14 +152,16 @@ def test_attorney_for_employer_draft_packet_until_the_g28_is_attached(
     assert page is not None
 
 
-def test_bad_files_are_refused_with_the_packets_message(qtbot, state, open_window, tmp_path,
-                                                        monkeypatch):
+def test_bad_files_are_refused_with_the_packets_message(
+    qtbot, state, open_window, tmp_path, monkeypatch
+):
     draft = Draft(form=load_edition().key)
     state.vault.save_draft(draft)
     w = open_window(draft)
     refused = []
-    monkeypatch.setattr("ombuds_desktop.ui.attachments.show_error",
-                        lambda _p, _t, text: refused.append(text))
+    monkeypatch.setattr(
+        "ombuds_desktop.ui.attachments.show_error", lambda _p, _t, text: refused.append(text)
+    )
     go(w, "s8")
     fake = tmp_path / "notice.pdf"
     fake.write_bytes(b"this is not a PDF at all, whatever its name says" * 20)
@@ -151,18 +171,26 @@ def test_bad_files_are_refused_with_the_packets_message(qtbot, state, open_windo
     assert w.draft.attachments == []
 
 
-def test_mark_as_submitted_records_it_in_the_vault(qtbot, state, import_sample, open_window,
-                                                   monkeypatch):
+def test_mark_as_submitted_records_it_in_the_vault(
+    qtbot, state, import_sample, open_window, monkeypatch
+):
     w = open_window(import_sample("family-parent"))
     result = build(qtbot, w)
-    view = preview.PreviewWindow(result, state.vault, w.draft, load_edition(), state.settings,
-                                 on_submitted=w.reload_submission)
+    view = preview.PreviewWindow(
+        result,
+        state.vault,
+        w.draft,
+        load_edition(),
+        state.settings,
+        on_submitted=w.reload_submission,
+    )
     qtbot.addWidget(view)
 
     class Accepting(preview.SubmittedDialog):
         def exec(self):
             self.number.setText("CISOMB-2026-000123")
             return preview.QDialog.DialogCode.Accepted
+
     monkeypatch.setattr(preview, "SubmittedDialog", Accepting)
     view.mark_submitted()
     stored = state.vault.load_draft(w.draft.id)

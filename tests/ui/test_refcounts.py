@@ -23,8 +23,13 @@ def _counts() -> tuple[int, int, int]:
 
 
 def test_widget_calls_do_not_corrupt_reference_counts(qapp) -> None:
-    label, line, text, combo, check = (QLabel(), QLineEdit(), QPlainTextEdit(), QComboBox(),
-                                       QCheckBox())
+    label, line, text, combo, check = (
+        QLabel(),
+        QLineEdit(),
+        QPlainTextEdit(),
+        QComboBox(),
+        QCheckBox(),
+    )
     combo.addItems(["a", "b"])
     before = _counts()
     for i in range(CALLS):
@@ -42,10 +47,12 @@ def test_widget_calls_do_not_corrupt_reference_counts(qapp) -> None:
     assert after == before, (
         f"reference counts of None/True/False moved from {before} to {after} after {CALLS} "
         f"widget calls: this Qt binding ({PySide6.__version__}) on Python "
-        f"{sys.version.split()[0]} corrupts reference counts and will abort a long session")
+        f"{sys.version.split()[0]} corrupts reference counts and will abort a long session"
+    )
 
 
 def test_python_is_one_the_binding_is_safe_on() -> None:
     assert sys.version_info[:2] >= (3, 12), (
         "Python 3.11 with PySide6 6.12 aborts after a few thousand widget calls; "
-        "use 3.12 or 3.13 (scripts/find-python)")
+        "use 3.12 or 3.13 (scripts/find-python)"
+    )

@@ -26,8 +26,13 @@ def shots(tmp_path: Path) -> Path:
 
 def distinct_colours(image) -> int:
     step = max(1, image.width() // 60)
-    return len({QColor(image.pixel(x, y)).name() for x in range(0, image.width(), step)
-                for y in range(0, image.height(), step)})
+    return len(
+        {
+            QColor(image.pixel(x, y)).name()
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
 
 
 def save(widget, path: Path) -> None:
@@ -72,8 +77,14 @@ def test_error_states_are_written_out(qtbot, state, import_sample, open_window, 
 
 
 def test_drafts_home(qtbot, state, import_sample, shots):
-    for name in ("vawa-self", "attorney-employer", "asylee-attorney", "family-parent",
-                 "family-child-a", "family-child-b"):
+    for name in (
+        "vawa-self",
+        "attorney-employer",
+        "asylee-attorney",
+        "family-parent",
+        "family-child-a",
+        "family-child-b",
+    ):
         import_sample(name)
     home = HomeWindow(state)
     qtbot.addWidget(home)
@@ -91,8 +102,9 @@ def test_packet_preview(qtbot, state, import_sample, open_window, shots):
     window.build_packet()
     qtbot.waitUntil(lambda: window.last_packet is not None, timeout=90000)
     window.preview.close()
-    preview = PreviewWindow(window.last_packet, state.vault, window.draft, window.definition,
-                            state.settings)
+    preview = PreviewWindow(
+        window.last_packet, state.vault, window.draft, window.definition, state.settings
+    )
     qtbot.addWidget(preview)
     preview.resize(1180, 860)
     preview.show()

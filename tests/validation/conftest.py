@@ -24,8 +24,14 @@ from ombuds_desktop.validation import Finding, validate_draft
 
 TODAY = date(2026, 11, 24)
 EDITION = "dhs-7001/2022-11"
-GOOD_SAMPLES = ("vawa-self", "attorney-employer", "asylee-attorney", "family-parent",
-                "family-child-a", "family-child-b")
+GOOD_SAMPLES = (
+    "vawa-self",
+    "attorney-employer",
+    "asylee-attorney",
+    "family-parent",
+    "family-child-a",
+    "family-child-b",
+)
 
 #: A message a person can read: starts like a sentence, ends like one.
 SENTENCE = re.compile(r"^[\"'(A-Z0-9].*\s.*[.?!][\"')]?$", re.S)
@@ -54,24 +60,27 @@ def rule_codes(findings: Iterable[Finding], rule_id: str) -> set[str]:
 ANY_FIELD = object()
 
 
-def find_all(findings: Iterable[Finding], code: str,
-             field: str | None | object = ANY_FIELD) -> list[Finding]:
+def find_all(
+    findings: Iterable[Finding], code: str, field: str | None | object = ANY_FIELD
+) -> list[Finding]:
     return [f for f in findings if f.code == code and (field is ANY_FIELD or f.field == field)]
 
 
-def find(findings: Iterable[Finding], code: str,
-         field: str | None | object = ANY_FIELD) -> Finding:
+def find(findings: Iterable[Finding], code: str, field: str | None | object = ANY_FIELD) -> Finding:
     """The one finding with ``code`` (and ``field``, if given); fails the test otherwise."""
     findings = list(findings)
     found = find_all(findings, code, field)
     where = "" if field is ANY_FIELD else f" on {field!r}"
-    assert len(found) == 1, (f"expected exactly one {code!r}{where}, got {len(found)}:\n"
-                             + "\n".join(f"  {f}" for f in findings))
+    assert len(found) == 1, (
+        f"expected exactly one {code!r}{where}, got {len(found)}:\n"
+        + "\n".join(f"  {f}" for f in findings)
+    )
     return found[0]
 
 
-def expect(findings: Iterable[Finding], code: str, severity: str, field: str | None,
-           *fragments: str) -> Finding:
+def expect(
+    findings: Iterable[Finding], code: str, severity: str, field: str | None, *fragments: str
+) -> Finding:
     """Exactly one ``code`` finding, on ``field``, with ``severity``, naming each fragment."""
     found = find(findings, code, field)
     assert found.severity == severity, found
@@ -90,8 +99,9 @@ def on_field(findings: Iterable[Finding], field: str) -> list[Finding]:
 
 
 def attach(draft: Draft, category: str, description: str = "Supporting document") -> Draft:
-    draft.attachments.append(Attachment(category, description, f"files/{category}.pdf",
-                                        "2026-11-01"))
+    draft.attachments.append(
+        Attachment(category, description, f"files/{category}.pdf", "2026-11-01")
+    )
     return draft
 
 
@@ -119,6 +129,7 @@ def edition_without(*field_ids: str) -> FormDefinition:
     def change(data: dict[str, Any]) -> None:
         for section in data["sections"]:
             section["fields"] = [f for f in section.get("fields", []) if f["id"] not in drop]
+
     return altered_edition(change)
 
 

@@ -94,8 +94,14 @@ def test_r1_not_contacted_uscis(vawa):
     vawa.values["s1.contacted_uscis"] = False
     vawa.values["s1a.actions"] = [{"channel": "carrier pigeon", "date": "yesterday"}]
     findings = validate(vawa)
-    expect(findings, "R1-try-uscis-first", "warning", "s1.contacted_uscis",
-           "try to resolve the issue with USCIS first", "1-800-375-5283")
+    expect(
+        findings,
+        "R1-try-uscis-first",
+        "warning",
+        "s1.contacted_uscis",
+        "try to resolve the issue with USCIS first",
+        "1-800-375-5283",
+    )
     # Section 1A is hidden then: its old rows are kept but neither checked nor used
     assert not [f for f in findings if f.field and f.field.startswith("s1a.actions[")]
     assert not rule_codes(findings, "R2")
@@ -123,8 +129,7 @@ def _actions(draft, *dates):
 
 def test_r2_no_contact_in_the_last_90_days(vawa):
     findings = validate(_actions(vawa, "2026-07-01", "2026-08-25"))  # 91 days ago
-    expect(findings, "R2-no-recent-contact", "warning", "s1a.actions", "08/25/2026",
-           "90 days")
+    expect(findings, "R2-no-recent-contact", "warning", "s1a.actions", "08/25/2026", "90 days")
 
 
 def test_r2_contact_exactly_90_days_ago_is_recent(vawa):
@@ -148,10 +153,26 @@ def test_r2_first_contact_exactly_60_days_ago_is_enough(vawa):
 def test_r3_within_published_processing_time_and_r27_examples(vawa):
     vawa.values["app.scr.pt_inquiry_date"] = "2024-12-01"  # receipt 12/10/2024 is later
     findings = validate(vawa)
-    expect(findings, "R3-within-processing-time", "warning", "app.scr.pt_inquiry_date",
-           "I-360 EAC2490012345", "12/10/2024", "12/01/2024", "few exceptions")
-    expect(findings, "R27-statutory-examples", "info", "app.scr.statutory_time",
-           "I-360", "N-400", "I-129", "such as")
+    expect(
+        findings,
+        "R3-within-processing-time",
+        "warning",
+        "app.scr.pt_inquiry_date",
+        "I-360 EAC2490012345",
+        "12/10/2024",
+        "12/01/2024",
+        "few exceptions",
+    )
+    expect(
+        findings,
+        "R27-statutory-examples",
+        "info",
+        "app.scr.statutory_time",
+        "I-360",
+        "N-400",
+        "I-129",
+        "such as",
+    )
 
 
 def test_r3_receipt_on_the_inquiry_date_is_outside_processing_time(vawa):
@@ -178,8 +199,15 @@ def _unpublished(draft, receipt_date):
 
 def test_r4_no_published_time_and_under_six_months(vawa):
     findings = validate(_unpublished(vawa, "2026-06-01"))
-    expect(findings, "R4-under-six-months", "warning", "app.scr.pt_published",
-           "06/01/2026", "12/01/2026", "I-360 EAC2490012345")
+    expect(
+        findings,
+        "R4-under-six-months",
+        "warning",
+        "app.scr.pt_published",
+        "06/01/2026",
+        "12/01/2026",
+        "I-360 EAC2490012345",
+    )
 
 
 def test_r4_quiet_once_six_calendar_months_have_passed(vawa):
@@ -195,8 +223,14 @@ def test_r4_quiet_once_six_calendar_months_have_passed(vawa):
 def test_r5_processing_times_checked_more_than_30_days_ago(vawa):
     vawa.values["app.scr.pt_checked_on"] = "2026-10-24"
     findings = validate(vawa)
-    expect(findings, "R5-recheck-processing-times", "info", "app.scr.pt_checked_on",
-           "10/24/2026", "30 days")
+    expect(
+        findings,
+        "R5-recheck-processing-times",
+        "info",
+        "app.scr.pt_checked_on",
+        "10/24/2026",
+        "30 days",
+    )
 
 
 def test_r5_quiet_when_checked_30_days_ago(vawa):
@@ -210,22 +244,30 @@ def test_r5_quiet_when_checked_30_days_ago(vawa):
 def test_r6_expedite_denied_in_the_screener(vawa):
     vawa.values["app.scr.expedite_denied"] = "denied"
     findings = validate(vawa)
-    expect(findings, "R6-expedite-denied", "warning", "app.scr.expedite_denied",
-           "denied an expedite request", "few exceptions")
+    expect(
+        findings,
+        "R6-expedite-denied",
+        "warning",
+        "app.scr.expedite_denied",
+        "denied an expedite request",
+        "few exceptions",
+    )
     expect(findings, "R6-exceptional", "info", "app.scr.expedite_denied", "exceptional")
 
 
 def test_r6_expedite_denied_in_section_1a(vawa):
-    vawa.values["s1a.actions"].append({"channel": "expedite", "date": "2026-11-02",
-                                       "expedite_outcome": "denied"})
+    vawa.values["s1a.actions"].append(
+        {"channel": "expedite", "date": "2026-11-02", "expedite_outcome": "denied"}
+    )
     expect(validate(vawa), "R6-expedite-denied", "warning", "app.scr.expedite_denied")
 
 
 @pytest.mark.parametrize("outcome", ["pending", "approved", "no_response"])
 def test_r6_quiet_when_the_expedite_was_not_denied(vawa, outcome):
     vawa.values["app.scr.expedite_denied"] = "pending"
-    vawa.values["s1a.actions"].append({"channel": "expedite", "date": "2026-11-02",
-                                       "expedite_outcome": outcome})
+    vawa.values["s1a.actions"].append(
+        {"channel": "expedite", "date": "2026-11-02", "expedite_outcome": outcome}
+    )
     assert not rule_codes(validate(vawa), "R6")
 
 
@@ -241,14 +283,21 @@ def _expedite_reason(draft):
 def test_r7_expedite_reason_without_uscis_request_or_evidence(vawa):
     findings = validate(_expedite_reason(vawa))
     expect(findings, "R7-no-uscis-expedite", "warning", "s1a.actions", "Only USCIS can expedite")
-    expect(findings, "R7-expedite-evidence-missing", "error", "s8.documents",
-           "Evidence for the expedite criteria", "medical records")
+    expect(
+        findings,
+        "R7-expedite-evidence-missing",
+        "error",
+        "s8.documents",
+        "Evidence for the expedite criteria",
+        "medical records",
+    )
 
 
 def test_r7_quiet_with_uscis_expedite_request_and_evidence(vawa):
     _expedite_reason(vawa)
-    vawa.values["s1a.actions"].append({"channel": "expedite", "date": "2026-11-02",
-                                       "expedite_outcome": "pending"})
+    vawa.values["s1a.actions"].append(
+        {"channel": "expedite", "date": "2026-11-02", "expedite_outcome": "pending"}
+    )
     attach(vawa, "expedite-evidence", "Letter from the treating physician")
     findings = validate(vawa)
     assert not rule_codes(findings, "R7")
@@ -265,8 +314,13 @@ def test_r7_quiet_without_the_expedite_reason(vawa):
 
 def test_r8_legal_advice(vawa):
     vawa.values["app.scr.legal_advice"] = True
-    expect(validate(vawa), "R8-legal-advice", "warning", "app.scr.legal_advice",
-           "cannot give legal advice")
+    expect(
+        validate(vawa),
+        "R8-legal-advice",
+        "warning",
+        "app.scr.legal_advice",
+        "cannot give legal advice",
+    )
 
 
 def test_r8_quiet_when_not_seeking_legal_advice(vawa):
@@ -276,8 +330,7 @@ def test_r8_quiet_when_not_seeking_legal_advice(vawa):
 
 def test_r9_not_a_uscis_issue(vawa):
     vawa.values["app.scr.involves_uscis"] = False
-    expect(validate(vawa), "R9-not-uscis", "warning", "app.scr.involves_uscis",
-           "EOIR", "ICE")
+    expect(validate(vawa), "R9-not-uscis", "warning", "app.scr.involves_uscis", "EOIR", "ICE")
 
 
 def test_r9_quiet_for_a_uscis_issue(vawa):
@@ -289,8 +342,15 @@ def test_r9_quiet_for_a_uscis_issue(vawa):
 
 def test_r10_congressional_inquiry_under_30_days_ago(vawa):
     vawa.values["app.scr.congress_date"] = "2026-11-01"
-    expect(validate(vawa), "R10-congress-30-days", "warning", "app.scr.congress_date",
-           "11/01/2026", "12/01/2026", "30 calendar days")
+    expect(
+        validate(vawa),
+        "R10-congress-30-days",
+        "warning",
+        "app.scr.congress_date",
+        "11/01/2026",
+        "12/01/2026",
+        "30 calendar days",
+    )
 
 
 def test_r10_quiet_30_calendar_days_after_the_inquiry(vawa):
@@ -304,8 +364,13 @@ def test_r10_quiet_30_calendar_days_after_the_inquiry(vawa):
 def test_r11_changing_a_decision_without_clear_error(vawa):
     vawa.values["app.scr.change_decision"] = True
     vawa.values["app.scr.clear_error"] = False
-    expect(validate(vawa), "R11-change-decision", "warning", "app.scr.clear_error",
-           "clear error of fact or law")
+    expect(
+        validate(vawa),
+        "R11-change-decision",
+        "warning",
+        "app.scr.clear_error",
+        "clear error of fact or law",
+    )
 
 
 def test_r11_quiet_when_the_decision_rests_on_a_clear_error(vawa):
@@ -317,8 +382,14 @@ def test_r11_quiet_when_the_decision_rests_on_a_clear_error(vawa):
 def test_r12_clear_error_answer_needs_proof(vawa):
     vawa.values["app.scr.change_decision"] = True
     vawa.values["app.scr.clear_error"] = True
-    expect(validate(vawa), "R12-error-evidence-missing", "error", "s8.documents",
-           "Documents showing a USCIS error", "why it is an error")
+    expect(
+        validate(vawa),
+        "R12-error-evidence-missing",
+        "error",
+        "s8.documents",
+        "Documents showing a USCIS error",
+        "why it is an error",
+    )
 
 
 def test_r12_clear_error_reason_needs_proof(vawa):
@@ -346,8 +417,9 @@ def test_r12_ignores_a_hidden_clear_error_answer(vawa):
 
 
 def test_r13_third_party_note_on_the_explanation(vawa):
-    expect(validate(vawa), "R13-third-parties", "info", "s2.explanation",
-           "designated school officials")
+    expect(
+        validate(vawa), "R13-third-parties", "info", "s2.explanation", "designated school officials"
+    )
 
 
 def test_r13_not_in_another_sections_findings(vawa):
@@ -369,15 +441,21 @@ def test_r14_not_in_a_single_sections_findings(vawa):
 
 def test_r15_attorney_without_g28(employer):
     detach(employer, "g28")
-    expect(validate(employer), "R15-g28-missing", "error", "s8.documents",
-           "Form G-28 on file with USCIS")
+    expect(
+        validate(employer),
+        "R15-g28-missing",
+        "error",
+        "s8.documents",
+        "Form G-28 on file with USCIS",
+    )
 
 
 def test_r15_g28_submitted_but_not_accepted_needs_proof(employer):
     employer.values["s10.g28_status"] = "submitted"
     detach(employer, "g28")
-    expect(validate(employer), "R15-g28-missing", "error", "s8.documents",
-           "proof of its submission")
+    expect(
+        validate(employer), "R15-g28-missing", "error", "s8.documents", "proof of its submission"
+    )
 
 
 def test_r15_quiet_with_proof_of_submission(employer):
@@ -404,8 +482,7 @@ def test_r15_incomplete_section_10_is_an_error(employer):
 
 def test_r16_g28_for_another_form(employer):
     employer.values["s10.g28_form"] = "I-130"
-    expect(validate(employer), "R16-g28-form-mismatch", "error", "s10.g28_form",
-           "I-130", "I-129")
+    expect(validate(employer), "R16-g28-form-mismatch", "error", "s10.g28_form", "I-130", "I-129")
 
 
 @pytest.mark.parametrize("typed", ["I-129", "i129", "I 129", " i-129 "])
@@ -416,8 +493,14 @@ def test_r16_form_numbers_compare_after_normalising(employer, typed):
 
 def test_r16_g28_receipt_differs_from_the_primary_receipt(employer):
     employer.values["s10.g28_receipt"] = "WAC2510054322"
-    expect(validate(employer), "R16-g28-receipt-mismatch", "warning", "s10.g28_receipt",
-           "WAC2510054322", "WAC2510054321")
+    expect(
+        validate(employer),
+        "R16-g28-receipt-mismatch",
+        "warning",
+        "s10.g28_receipt",
+        "WAC2510054322",
+        "WAC2510054321",
+    )
 
 
 def test_r16_g28_receipt_with_dashes_matches(employer):
@@ -473,8 +556,13 @@ def _preparer(draft, role):
 @pytest.mark.parametrize("role", ["family", "congressional", "other_preparer"])
 def test_r19_preparer_needs_the_applicants_written_consent(child, role):
     findings = validate(_preparer(child, role))
-    expect(findings, "R19-consent-missing", "error", "s8.documents",
-           "Written consent of the applicant or petitioner")
+    expect(
+        findings,
+        "R19-consent-missing",
+        "error",
+        "s8.documents",
+        "Written consent of the applicant or petitioner",
+    )
 
 
 @pytest.mark.parametrize("role", ["family", "congressional", "other_preparer"])
@@ -487,8 +575,13 @@ def test_r19_quiet_with_the_consent_attached(child, role):
 
 def test_r19_beneficiary_needs_the_petitioners_consent(child):
     _preparer(child, "beneficiary")
-    expect(validate(child), "R19-consent-missing", "error", "s8.documents",
-           "Consent of the petitioner (employer or family sponsor)")
+    expect(
+        validate(child),
+        "R19-consent-missing",
+        "error",
+        "s8.documents",
+        "Consent of the petitioner (employer or family sponsor)",
+    )
 
 
 def test_r19_quiet_with_the_petitioners_consent(child):
@@ -523,10 +616,16 @@ def test_r19_parent_of_an_adult_needs_consent_like_a_family_member(child):
 def test_r20_wet_ink_scan_missing_for_online_filing(vawa):
     detach(vawa, "signed-section-9")
     findings = validate(vawa)
-    expect(findings, "R20-signed-scan-missing", "error", "s8.documents",
-           "Signed Section 9 (wet-ink signature, scanned)")
-    expect(findings, "R20-wet-ink", "info", "s9.signature", "VAWA", "in ink",
-           "upload it in Section 8")
+    expect(
+        findings,
+        "R20-signed-scan-missing",
+        "error",
+        "s8.documents",
+        "Signed Section 9 (wet-ink signature, scanned)",
+    )
+    expect(
+        findings, "R20-wet-ink", "info", "s9.signature", "VAWA", "in ink", "upload it in Section 8"
+    )
 
 
 def test_r20_mailed_original_needs_no_scan(vawa):
@@ -540,8 +639,14 @@ def test_r20_mailed_original_needs_no_scan(vawa):
 def test_r20_representative_signature_for_a_protected_client(asylee):
     asylee.values["s9.capacity"] = "representative"
     asylee.values["s9.client_consent_date"] = "2026-11-10"
-    expect(validate(asylee), "R20-representative-signs", "warning", "s9.capacity",
-           "asylee", "personally")
+    expect(
+        validate(asylee),
+        "R20-representative-signs",
+        "warning",
+        "s9.capacity",
+        "asylee",
+        "personally",
+    )
 
 
 def test_r20_quiet_for_other_clients(employer):
@@ -553,8 +658,7 @@ def test_r20_quiet_for_other_clients(employer):
 
 
 def test_r21_mail_only_is_noted_for_an_unrepresented_protected_client(vawa):
-    expect(validate(vawa), "R21-mail-only", "info", "s5.mail_only", "VAWA",
-           "only by U.S. mail")
+    expect(validate(vawa), "R21-mail-only", "info", "s5.mail_only", "VAWA", "only by U.S. mail")
 
 
 def test_r21_mail_only_must_be_set(vawa):
@@ -565,8 +669,13 @@ def test_r21_mail_only_must_be_set(vawa):
 
 def test_r21_address_must_match_uscis_records(vawa):
     vawa.values["s5.address_matches_uscis"] = False
-    expect(validate(vawa), "R21-address-must-match", "error", "s5.address_matches_uscis",
-           "address in USCIS systems")
+    expect(
+        validate(vawa),
+        "R21-address-must-match",
+        "error",
+        "s5.address_matches_uscis",
+        "address in USCIS systems",
+    )
 
 
 def test_r21_quiet_when_an_attorney_files(asylee):
@@ -590,8 +699,9 @@ def test_r21_accredited_representative_only_is_a_warning(asylee):
 
 def test_r22_section_5_names_the_attorney(asylee):
     asylee.values["s10.name"] = {"family": " muñoz", "given": "JOSÉ  ", "middle": "Andrés"}
-    expect(validate(asylee), "R22-not-applicant", "error", "s5.name", "José Andrés Muñoz",
-           "Section 10")
+    expect(
+        validate(asylee), "R22-not-applicant", "error", "s5.name", "José Andrés Muñoz", "Section 10"
+    )
 
 
 def test_r22_section_5_names_the_beneficiary(vawa):
@@ -634,8 +744,9 @@ def test_r23_linked_family_draft_only_gets_the_after_submission_note(parent):
 def test_r23_same_person_twice_in_a_family_group(parent, child):
     child.values["s5.name"] = dict(parent.values["s5.name"])
     child.values["s5.dob"] = parent.values["s5.dob"]
-    expect(validate(parent, related=[child]), "R23-same-person", "warning", "s5.name",
-           "Amina Haddad")
+    expect(
+        validate(parent, related=[child]), "R23-same-person", "warning", "s5.name", "Amina Haddad"
+    )
 
 
 def test_r23_quiet_without_the_family_box(vawa):
@@ -647,8 +758,14 @@ def test_r23_quiet_without_the_family_box(vawa):
 
 def test_r24_family_members_receipt_number_listed(parent, child):
     child.values["s3.filings"][0]["receipt_number"] = "ioe-09-123-45678"  # the parent's
-    expect(validate(child, related=[parent]), "R24-family-receipt", "error",
-           "s3.filings[0].receipt_number", "IOE0912345678", "Amina Haddad")
+    expect(
+        validate(child, related=[parent]),
+        "R24-family-receipt",
+        "error",
+        "s3.filings[0].receipt_number",
+        "IOE0912345678",
+        "Amina Haddad",
+    )
 
 
 def test_r24_quiet_for_own_receipt_numbers(parent, child):
@@ -673,8 +790,13 @@ def _earlier_request(status="submitted"):
 
 
 def test_r25_duplicate_of_a_submitted_request(vawa):
-    expect(validate(vawa, related=[_earlier_request()]), "R25-duplicate", "warning",
-           "s3.filings[0].receipt_number", "EAC2490012345")
+    expect(
+        validate(vawa, related=[_earlier_request()]),
+        "R25-duplicate",
+        "warning",
+        "s3.filings[0].receipt_number",
+        "EAC2490012345",
+    )
 
 
 def test_r25_quiet_when_the_other_request_was_not_submitted(vawa):
@@ -697,8 +819,14 @@ def test_r25_ignores_the_draft_itself(vawa):
 
 def test_r26_parent_signs_for_someone_who_is_18(child):
     child.values["s5.dob"] = "2008-11-20"  # 18 on the signing date 11/20/2026
-    expect(validate(child), "R26-not-a-minor", "error", "s9.capacity", "11/20/2008",
-           "is 18 on 11/20/2026")
+    expect(
+        validate(child),
+        "R26-not-a-minor",
+        "error",
+        "s9.capacity",
+        "11/20/2008",
+        "is 18 on 11/20/2026",
+    )
 
 
 def test_r26_parent_signs_for_a_child_one_day_short_of_18(child):
@@ -730,8 +858,7 @@ def _removal(draft, hearing):
 
 def test_r28_hearing_more_than_six_months_away(vawa):
     findings = validate(_removal(vawa, "2027-05-25"))
-    expect(findings, "R28-hearing-far", "warning", "s2.hearing_date", "05/25/2027",
-           "six months")
+    expect(findings, "R28-hearing-far", "warning", "s2.hearing_date", "05/25/2027", "six months")
 
 
 def test_r28_hearing_exactly_six_months_away_is_within(vawa):
@@ -739,14 +866,24 @@ def test_r28_hearing_exactly_six_months_away_is_within(vawa):
 
 
 def test_r28_hearing_in_the_past(vawa):
-    expect(validate(_removal(vawa, "2026-11-01")), "R28-hearing-past", "warning",
-           "s2.hearing_date", "11/01/2026")
+    expect(
+        validate(_removal(vawa, "2026-11-01")),
+        "R28-hearing-past",
+        "warning",
+        "s2.hearing_date",
+        "11/01/2026",
+    )
 
 
 def test_r28_hearing_notice_missing(vawa):
     detach(_removal(vawa, "2027-01-15"), "hearing-notice")
-    expect(validate(vawa), "R28-hearing-notice-missing", "error", "s8.documents",
-           "Immigration court hearing notice")
+    expect(
+        validate(vawa),
+        "R28-hearing-notice-missing",
+        "error",
+        "s8.documents",
+        "Immigration court hearing notice",
+    )
 
 
 def test_r28_hearing_date_is_required(vawa):
@@ -766,12 +903,21 @@ def test_r28_quiet_without_the_removal_reason(vawa):
 
 
 def test_r29_nearest_upcoming_deadline(vawa):
-    vawa.values["app.deadlines"] = [{"kind": "appeal", "due_date": "2027-03-01"},
-                                    {"kind": "rfe", "due_date": "2027-01-15"},
-                                    {"kind": "noid", "due_date": "2026-10-01"}]
+    vawa.values["app.deadlines"] = [
+        {"kind": "appeal", "due_date": "2027-03-01"},
+        {"kind": "rfe", "due_date": "2027-01-15"},
+        {"kind": "noid", "due_date": "2026-10-01"},
+    ]
     findings = validate(vawa)
-    expect(findings, "R29-deadline", "warning", "app.deadlines", "01/15/2027",
-           "52 days from today", "does not change your appeal and motion rights")
+    expect(
+        findings,
+        "R29-deadline",
+        "warning",
+        "app.deadlines",
+        "01/15/2027",
+        "52 days from today",
+        "does not change your appeal and motion rights",
+    )
     assert "R29-deadline-note" not in codes(findings)
 
 
@@ -790,15 +936,21 @@ def test_r29_without_deadlines_only_the_note(vawa):
 
 
 def _no_receipt(draft, delivered_on):
-    draft.values["s3.filings"] = [{"form_number": "I-360", "no_receipt": True,
-                                   "delivered_on": delivered_on, "primary": True}]
+    draft.values["s3.filings"] = [
+        {"form_number": "I-360", "no_receipt": True, "delivered_on": delivered_on, "primary": True}
+    ]
     return attach(draft, "delivery-proof", "USPS tracking record and copy of the package")
 
 
 def test_r30_no_receipt_notice_needs_delivery_proof(vawa):
     detach(_no_receipt(vawa, "2026-09-01"), "delivery-proof")
-    expect(validate(vawa), "R30-delivery-proof-missing", "error", "s8.documents",
-           "Delivery confirmation with a copy of the submission to USCIS")
+    expect(
+        validate(vawa),
+        "R30-delivery-proof-missing",
+        "error",
+        "s8.documents",
+        "Delivery confirmation with a copy of the submission to USCIS",
+    )
 
 
 def test_r30_quiet_with_delivery_proof(vawa):
@@ -807,21 +959,41 @@ def test_r30_quiet_with_delivery_proof(vawa):
 
 def test_r31_too_early_for_a_lockbox_inquiry(vawa):
     findings = validate(_no_receipt(vawa, "2026-11-02"))
-    expect(findings, "R31-lockbox-too-early", "warning", "s3.filings[0].delivered_on",
-           "Only 15 business days", "11/02/2026", "12/16/2026")
+    expect(
+        findings,
+        "R31-lockbox-too-early",
+        "warning",
+        "s3.filings[0].delivered_on",
+        "Only 15 business days",
+        "11/02/2026",
+        "12/16/2026",
+    )
 
 
 def test_r31_business_days_skip_federal_holidays(vawa):
     # 10/13/2026 -> 11/24/2026 is 30 weekdays but 29 business days (Veterans Day)
     findings = validate(_no_receipt(vawa, "2026-10-13"))
-    expect(findings, "R31-lockbox-too-early", "warning", "s3.filings[0].delivered_on",
-           "Only 29 business days", "11/25/2026")
+    expect(
+        findings,
+        "R31-lockbox-too-early",
+        "warning",
+        "s3.filings[0].delivered_on",
+        "Only 29 business days",
+        "11/25/2026",
+    )
 
 
 def test_r31_after_30_business_days_email_the_lockbox_first(vawa):
     findings = validate(_no_receipt(vawa, "2026-10-12"))  # Columbus Day; 30 days since
-    expect(findings, "R31-lockbox-first", "warning", "s3.filings[0].delivered_on",
-           "30 business days", "10/12/2026", "lockboxsupport@uscis.dhs.gov")
+    expect(
+        findings,
+        "R31-lockbox-first",
+        "warning",
+        "s3.filings[0].delivered_on",
+        "30 business days",
+        "10/12/2026",
+        "lockboxsupport@uscis.dhs.gov",
+    )
 
 
 def test_r31_quiet_after_a_lockbox_email(vawa):
@@ -840,8 +1012,13 @@ def test_r31_quiet_when_the_receipt_notice_came(vawa):
 
 def test_r32_refugee_contact(parent):
     parent.values["app.client_category"] = ["refugee"]
-    expect(validate(parent), "R32-refugee-contact", "info", "s1a.actions",
-           "refugeeaffairsinquiries@uscis.dhs.gov")
+    expect(
+        validate(parent),
+        "R32-refugee-contact",
+        "info",
+        "s1a.actions",
+        "refugeeaffairsinquiries@uscis.dhs.gov",
+    )
 
 
 def test_r32_quiet_after_the_refugee_channel_was_tried(parent):
@@ -867,8 +1044,9 @@ def test_r33_single_filing_prompts_for_related_filings(vawa):
 
 
 def test_r33_quiet_with_several_filings(vawa):
-    vawa.values["s3.filings"].append({"form_number": "I-765", "receipt_number":
-                                      "EAC2490012346", "receipt_date": "2024-12-10"})
+    vawa.values["s3.filings"].append(
+        {"form_number": "I-765", "receipt_number": "EAC2490012346", "receipt_date": "2024-12-10"}
+    )
     assert not rule_codes(validate(vawa), "R33")
 
 
@@ -885,8 +1063,7 @@ def test_r34_no_documents(vawa):
 
 def test_r34_no_uscis_notice_or_response(vawa):
     detach(vawa, "uscis-notice", "service-request")
-    expect(validate(vawa), "R34-no-uscis-document", "warning", "s8.documents",
-           "USCIS notice")
+    expect(validate(vawa), "R34-no-uscis-document", "warning", "s8.documents", "USCIS notice")
 
 
 @pytest.mark.parametrize("keep", ["uscis-notice", "service-request"])
@@ -900,8 +1077,7 @@ def test_r34_quiet_with_either_uscis_document(vawa, keep):
 
 def test_r35_short_explanation(vawa):
     vawa.values["s2.explanation"] = "x" * 99
-    expect(validate(vawa), "R35-explanation-short", "warning", "s2.explanation",
-           "99 characters")
+    expect(validate(vawa), "R35-explanation-short", "warning", "s2.explanation", "99 characters")
 
 
 def test_r35_quiet_at_100_characters(vawa):
@@ -922,8 +1098,14 @@ def test_r35_empty_explanation_is_an_error(vawa):
 @pytest.mark.parametrize("channel", ["email", "mail"])
 def test_r36_email_or_mail_is_slower(vawa, channel):
     vawa.values["app.channel"] = channel
-    expect(validate(vawa), "R36-manual-entry", "info", "app.channel", "two to three weeks",
-           "express mail")
+    expect(
+        validate(vawa),
+        "R36-manual-entry",
+        "info",
+        "app.channel",
+        "two to three weeks",
+        "express mail",
+    )
 
 
 def test_r36_quiet_online(vawa):
@@ -931,14 +1113,18 @@ def test_r36_quiet_online(vawa):
 
 
 def _abroad(draft):
-    draft.values["s5.address"] = {"street": "Calle Ficticia 12", "city": "Guadalajara",
-                                  "state": "Jalisco", "postal_code": "44100", "country": "mx"}
+    draft.values["s5.address"] = {
+        "street": "Calle Ficticia 12",
+        "city": "Guadalajara",
+        "state": "Jalisco",
+        "postal_code": "44100",
+        "country": "mx",
+    }
     return draft
 
 
 def test_r37_client_abroad_filing_online(vawa):
-    expect(validate(_abroad(vawa)), "R37-abroad", "info", "app.channel",
-           "cisombudsman@hq.dhs.gov")
+    expect(validate(_abroad(vawa)), "R37-abroad", "info", "app.channel", "cisombudsman@hq.dhs.gov")
 
 
 def test_r37_quiet_when_abroad_and_filing_by_email(vawa):
@@ -966,14 +1152,19 @@ def test_r38_quiet_when_not_moved(vawa):
 def test_r39_after_submission(vawa):
     vawa.status = "submitted"
     vawa.submission = Submission("online", "2026-11-23", "CISOMB-2026-004512")
-    expect(validate(vawa), "R39-after-submission", "info", None, "CISOMB-2026-004512",
-           "cisombudsman@hq.dhs.gov")
+    expect(
+        validate(vawa),
+        "R39-after-submission",
+        "info",
+        None,
+        "CISOMB-2026-004512",
+        "cisombudsman@hq.dhs.gov",
+    )
 
 
 def test_r39_without_a_request_number_yet(vawa):
     vawa.submission = Submission("mail", "2026-11-23")
-    expect(validate(vawa), "R39-after-submission", "info", None,
-           "the CIS Ombudsman request number")
+    expect(validate(vawa), "R39-after-submission", "info", None, "the CIS Ombudsman request number")
 
 
 def test_r39_quiet_before_submission(vawa):
@@ -985,8 +1176,14 @@ def test_r39_quiet_before_submission(vawa):
 
 @pytest.mark.parametrize("today", [date(2025, 10, 1), TODAY])
 def test_r40_edition_expired(vawa, today):
-    expect(validate(vawa, today=today), "R40-edition-expired", "warning", None,
-           "expired on 09/30/2025", "DHS Form 7001")
+    expect(
+        validate(vawa, today=today),
+        "R40-edition-expired",
+        "warning",
+        None,
+        "expired on 09/30/2025",
+        "DHS Form 7001",
+    )
 
 
 def test_r40_quiet_on_the_expiration_date(vawa):
@@ -998,8 +1195,7 @@ def test_r40_quiet_on_the_expiration_date(vawa):
 
 def test_r41_a_number_is_really_receipt_digits(vawa):
     vawa.values["s3.filings"][0]["receipt_number"] = "EAC0201555014"  # A-Number 201555014
-    expect(validate(vawa), "R41-a-number-confused", "warning", "s5.a_number",
-           "different numbers")
+    expect(validate(vawa), "R41-a-number-confused", "warning", "s5.a_number", "different numbers")
 
 
 def test_r41_a_number_is_really_the_account_number(vawa):
@@ -1025,8 +1221,14 @@ def test_r41_quiet_without_an_a_number(vawa):
 
 def test_r42_receipt_date_before_birth(vawa):
     vawa.values["s5.dob"] = "2025-01-01"
-    expect(validate(vawa), "R42-receipt-before-birth", "error", "s3.filings[0].receipt_date",
-           "12/10/2024", "01/01/2025")
+    expect(
+        validate(vawa),
+        "R42-receipt-before-birth",
+        "error",
+        "s3.filings[0].receipt_date",
+        "12/10/2024",
+        "01/01/2025",
+    )
 
 
 def test_r42_receipt_date_on_the_birth_date_is_possible(vawa):
@@ -1043,8 +1245,14 @@ def test_r42_organisations_have_no_birth_date(employer):
 
 def test_r42_receipt_date_more_than_15_years_ago(vawa):
     vawa.values["s3.filings"][0]["receipt_date"] = "2011-11-23"
-    expect(validate(vawa), "R42-receipt-old", "warning", "s3.filings[0].receipt_date",
-           "11/23/2011", "15 years")
+    expect(
+        validate(vawa),
+        "R42-receipt-old",
+        "warning",
+        "s3.filings[0].receipt_date",
+        "11/23/2011",
+        "15 years",
+    )
 
 
 @pytest.mark.parametrize("received", ["2011-11-24", "2011-11-27", "2012-06-01"])
@@ -1061,8 +1269,7 @@ def test_r42_date_of_birth_in_the_future(vawa):
 
 def test_r42_action_date_in_the_future(vawa):
     vawa.values["s1a.actions"][1]["date"] = "2026-12-01"
-    expect(validate(vawa), "R42-future-date", "error", "s1a.actions[1].date", "12/01/2026",
-           "row 2")
+    expect(validate(vawa), "R42-future-date", "error", "s1a.actions[1].date", "12/01/2026", "row 2")
 
 
 def test_r42_dates_of_today_are_not_in_the_future(vawa):
@@ -1085,14 +1292,17 @@ def test_r43_not_in_a_single_sections_findings(vawa):
 # ------------------------------------------------------------ wrong types in rules
 
 
-@pytest.mark.parametrize("field_id, value", [
-    ("app.channel", ["online"]),
-    ("app.client_category", "vawa"),
-    ("s2.reasons", [{"id": "expedite"}]),
-    ("s1a.actions", [{"channel": ["expedite"], "date": "2026-10-01"}]),
-    ("s5.address", {"street": "1 Example St", "city": "Springfield", "country": 840}),
-    ("app.deadlines", [{"kind": "rfe", "due_date": 20270115}]),
-])
+@pytest.mark.parametrize(
+    "field_id, value",
+    [
+        ("app.channel", ["online"]),
+        ("app.client_category", "vawa"),
+        ("s2.reasons", [{"id": "expedite"}]),
+        ("s1a.actions", [{"channel": ["expedite"], "date": "2026-10-01"}]),
+        ("s5.address", {"street": "1 Example St", "city": "Springfield", "country": 840}),
+        ("app.deadlines", [{"kind": "rfe", "due_date": 20270115}]),
+    ],
+)
 def test_rules_survive_values_of_the_wrong_type(vawa, field_id, value):
     vawa.values[field_id] = value
     findings = validate(vawa, related=[_earlier_request()])
@@ -1110,12 +1320,14 @@ def test_related_draft_with_malformed_reasons_does_not_break_r25(vawa):
 def test_r16_exactly_one_primary_filing_when_several():
     draft = sample("vawa-self")
     rows = draft.values["s3.filings"]
-    rows.append({"form_number": "I-765", "receipt_number": "EAC2490012346",
-                 "receipt_date": "2024-12-10"})
+    rows.append(
+        {"form_number": "I-765", "receipt_number": "EAC2490012346", "receipt_date": "2024-12-10"}
+    )
     assert "R16-primary-filing" not in codes(validate(draft))
     rows[0]["primary"] = False
     found = [f for f in validate(draft) if f.code == "R16-primary-filing"]
     assert found and found[0].severity == "error" and "2 filings and 0" in found[0].message
     rows[0]["primary"] = rows[1]["primary"] = True
-    assert "2 filings and 2" in next(f.message for f in validate(draft)
-                                     if f.code == "R16-primary-filing")
+    assert "2 filings and 2" in next(
+        f.message for f in validate(draft) if f.code == "R16-primary-filing"
+    )

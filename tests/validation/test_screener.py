@@ -19,12 +19,14 @@ def _set(**values):
     def change(draft):
         for key, value in values.items():
             draft.values[key.replace("__", ".")] = value
+
     return change
 
 
 def _expedite_denied_in_1a(draft):
-    draft.values["s1a.actions"].append({"channel": "expedite", "date": "2026-11-02",
-                                        "expedite_outcome": "denied"})
+    draft.values["s1a.actions"].append(
+        {"channel": "expedite", "date": "2026-11-02", "expedite_outcome": "denied"}
+    )
 
 
 def _first_contact_recent(draft):
@@ -32,8 +34,9 @@ def _first_contact_recent(draft):
 
 
 def _lockbox_too_early(draft):
-    draft.values["s3.filings"] = [{"form_number": "I-360", "no_receipt": True,
-                                   "delivered_on": "2026-11-02", "primary": True}]
+    draft.values["s3.filings"] = [
+        {"form_number": "I-360", "no_receipt": True, "delivered_on": "2026-11-02", "primary": True}
+    ]
     draft.values["app.scr.statutory_time"] = True  # keep R3 out of it
     attach(draft, "delivery-proof", "USPS tracking record")
 
@@ -111,8 +114,9 @@ def test_errors_and_info_do_not_change_the_outcome():
     draft.values["app.scr.expedite_denied"] = "pending"
     draft.values["s2.reasons"] = ["expedite"]  # R7 evidence error, but asked USCIS first
     draft.values["s2.expedite_criteria"] = ["humanitarian"]
-    draft.values["s1a.actions"].append({"channel": "expedite", "date": "2026-08-10",
-                                        "expedite_outcome": "pending"})
+    draft.values["s1a.actions"].append(
+        {"channel": "expedite", "date": "2026-08-10", "expedite_outcome": "pending"}
+    )
     findings = validate(draft)
     assert "R7-expedite-evidence-missing" in {f.code for f in findings}
     assert screen(findings) == ScreenResult(PROCEED, ())
@@ -122,33 +126,40 @@ def test_the_mistakes_sample_is_likely_outside_scope():
     result = screen(validate(sample("mistakes")))
     assert result.outcome == OUTSIDE
     assert {"R6-expedite-denied", "R8-legal-advice", "R11-change-decision"} <= {
-        f.code for f in result.reasons}
+        f.code for f in result.reasons
+    }
 
 
 def _finding(code, severity="warning"):
     return Finding("app", None, severity, code, "A message.")
 
 
-@pytest.mark.parametrize("code, severity", [
-    ("R6-exceptional", "info"),  # the R6 info note is not the "cannot help" warning
-    ("R27-statutory-examples", "info"),
-    ("R8-legal-advice", "info"),  # only warnings count
-    ("R13-third-parties", "warning"),  # "R1-" must not match R13
-    ("R12-error-evidence-missing", "error"),
-    ("R7-expedite-evidence-missing", "error"),
-    ("R40-edition-expired", "warning"),
-])
+@pytest.mark.parametrize(
+    "code, severity",
+    [
+        ("R6-exceptional", "info"),  # the R6 info note is not the "cannot help" warning
+        ("R27-statutory-examples", "info"),
+        ("R8-legal-advice", "info"),  # only warnings count
+        ("R13-third-parties", "warning"),  # "R1-" must not match R13
+        ("R12-error-evidence-missing", "error"),
+        ("R7-expedite-evidence-missing", "error"),
+        ("R40-edition-expired", "warning"),
+    ],
+)
 def test_findings_the_screener_ignores(code, severity):
     assert screen([_finding(code, severity)]).outcome == PROCEED
 
 
-@pytest.mark.parametrize("code, outcome", [
-    ("R1-try-uscis-first", CAUTION_OUTCOME),
-    ("R10-congress-30-days", CAUTION_OUTCOME),
-    ("R11-change-decision", OUTSIDE),
-    ("R3-within-processing-time", OUTSIDE),
-    ("R31-lockbox-first", CAUTION_OUTCOME),
-])
+@pytest.mark.parametrize(
+    "code, outcome",
+    [
+        ("R1-try-uscis-first", CAUTION_OUTCOME),
+        ("R10-congress-30-days", CAUTION_OUTCOME),
+        ("R11-change-decision", OUTSIDE),
+        ("R3-within-processing-time", OUTSIDE),
+        ("R31-lockbox-first", CAUTION_OUTCOME),
+    ],
+)
 def test_prefixes_are_matched_whole(code, outcome):
     assert screen([_finding(code)]).outcome == outcome
 

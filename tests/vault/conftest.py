@@ -45,8 +45,8 @@ def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     The shipped parameters are checked in test_keys.py; scrypt itself is the
     same code path.
     """
-    monkeypatch.setattr(keys, "PASSPHRASE_SCRYPT", {"n": 2 ** 14, "r": 8, "p": 1})
-    monkeypatch.setattr(keys, "RECOVERY_SCRYPT", {"n": 2 ** 14, "r": 8, "p": 1})
+    monkeypatch.setattr(keys, "PASSPHRASE_SCRYPT", {"n": 2**14, "r": 8, "p": 1})
+    monkeypatch.setattr(keys, "RECOVERY_SCRYPT", {"n": 2**14, "r": 8, "p": 1})
 
 
 @pytest.fixture
@@ -55,8 +55,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def created(mem_keyring: MemoryKeyring, data_dir: Path, fast_kdf: None
-            ) -> Iterator[tuple[Vault, str]]:
+def created(
+    mem_keyring: MemoryKeyring, data_dir: Path, fast_kdf: None
+) -> Iterator[tuple[Vault, str]]:
     vault, code = Vault.create(data_dir)
     try:
         yield vault, code
@@ -81,8 +82,12 @@ def file_keyring_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     previous = keyring.get_keyring()
     keyring.set_keyring(filekeyring.FileKeyring())
     env = dict(os.environ)
-    env.update({"PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
-                "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring"})
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
+            "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring",
+        }
+    )
     try:
         yield env
     finally:

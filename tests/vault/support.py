@@ -50,19 +50,29 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise PasswordDeleteError(username)
 
 
-def make_draft(given: str = "Maria", family: str = "Testperson", *,
-               a_number: str = "A123456789", receipt: str = "EAC2212345678",
-               form_number: str = "I-360", **extra: Any) -> Draft:
+def make_draft(
+    given: str = "Maria",
+    family: str = "Testperson",
+    *,
+    a_number: str = "A123456789",
+    receipt: str = "EAC2212345678",
+    form_number: str = "I-360",
+    **extra: Any,
+) -> Draft:
     values: dict[str, Any] = {
         "app.role": "attorney",
         "app.channel": "online",
         "s5.name": {"family": family, "given": given},
         "s5.a_number": a_number,
-        "s5.address": {"street": "12 Hidden Lane", "city": "Springfield", "state": "IL",
-                       "postal_code": "62701", "country": "US"},
+        "s5.address": {
+            "street": "12 Hidden Lane",
+            "city": "Springfield",
+            "state": "IL",
+            "postal_code": "62701",
+            "country": "US",
+        },
         "s5.phone": "+1 217 555 0100",
-        "s3.filings": [{"form_number": form_number, "receipt_number": receipt,
-                        "primary": True}],
+        "s3.filings": [{"form_number": form_number, "receipt_number": receipt, "primary": True}],
         "s7.name": {"family": "Counsel", "given": "Ada"},
         "s10.name": {"family": "Counsel", "given": "Ada"},
     }
@@ -73,19 +83,28 @@ def make_draft(given: str = "Maria", family: str = "Testperson", *,
 def cli_env(tmp_path: Path, data_dir: Path, **extra: str) -> dict[str, str]:
     """Environment for a CLI subprocess: a file keyring, its own temp dir, the repo on the path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMBUDS_")}
-    env.update({
-        "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
-        "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring",
-        "OMBUDS_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
-        "OMBUDS_DATA_DIR": str(data_dir),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)]),
+            "PYTHON_KEYRING_BACKEND": "filekeyring.FileKeyring",
+            "OMBUDS_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
+            "OMBUDS_DATA_DIR": str(data_dir),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     env.update(extra)
     return env
 
 
-def run_cli(env: dict[str, str], *args: str, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ombuds_desktop.cli.main", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout, input=input,
-                          stdin=None if input is not None else subprocess.DEVNULL)
+def run_cli(
+    env: dict[str, str], *args: str, input: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ombuds_desktop.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )

@@ -22,21 +22,31 @@ from ombuds_desktop.vault import RepresentativeProfile, Vault, blob_id_of
 from .support import make_draft, run_cli
 
 CANARIES = [
-    "Zephyrine", "Quillfeather", "Oyelaran",  # client
+    "Zephyrine",
+    "Quillfeather",
+    "Oyelaran",  # client
     "Xiomburu",  # family member
-    "Thịcanary", "Ánhcanary",  # accented client (Vietnamese-style, made up)
+    "Thịcanary",
+    "Ánhcanary",  # accented client (Vietnamese-style, made up)
     "987654321",  # A-Number digits (A987654321)
-    "WAC9988776655", "LIN7766554433",  # receipt numbers
+    "WAC9988776655",
+    "LIN7766554433",  # receipt numbers
     "Wolfsbane",  # representative
-    "trafficking_declaration", "Zephyrine_passport",  # attachment file names
+    "trafficking_declaration",
+    "Zephyrine_passport",  # attachment file names
     "Hiddenvale Crescent",  # street
 ]
 
 
 def _variants(word: str) -> set[bytes]:
     out: set[bytes] = set()
-    for form in {word, word.lower(), word.upper(), unicodedata.normalize("NFD", word),
-                 unicodedata.normalize("NFC", word)}:
+    for form in {
+        word,
+        word.lower(),
+        word.upper(),
+        unicodedata.normalize("NFD", word),
+        unicodedata.normalize("NFC", word),
+    }:
         for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le"):
             out.add(form.encode(enc))
         out.add(json.dumps(form).encode())  # \\u escapes
@@ -72,30 +82,43 @@ def scanned_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _client_draft(src: Path) -> tuple[Path, str]:
     """An interchange draft file with two attachments, as a paralegal would hand it over."""
-    draft = make_draft("Zephyrine Ánhcanary", "Quillfeather-Oyelaran Thịcanary",
-                       a_number="A987654321", receipt="WAC9988776655")
+    draft = make_draft(
+        "Zephyrine Ánhcanary",
+        "Quillfeather-Oyelaran Thịcanary",
+        a_number="A987654321",
+        receipt="WAC9988776655",
+    )
     draft.values["s3.filings"].append({"form_number": "I-765", "receipt_number": "LIN7766554433"})
     draft.values["s5.address"]["street"] = "7 Hiddenvale Crescent"
     draft.values["s10.name"] = {"family": "Wolfsbane", "given": "Ada"}
     (src / "files").mkdir(parents=True)
     (src / "files" / "Zephyrine_passport.pdf").write_bytes(
-        b"%PDF-1.7 Zephyrine Quillfeather A987654321 " + os.urandom(3000))
+        b"%PDF-1.7 Zephyrine Quillfeather A987654321 " + os.urandom(3000)
+    )
     (src / "files" / "trafficking_declaration.txt").write_text(
         "Declaration of Zephyrine Quillfeather-Oyelaran, A987654321, Hiddenvale Crescent\n" * 50,
-        encoding="utf-16")
+        encoding="utf-16",
+    )
     draft.attachments = [
-        Attachment(category="identity", description="passport of Zephyrine",
-                   path="files/Zephyrine_passport.pdf"),
-        Attachment(category="evidence", description="trafficking declaration",
-                   path="files/trafficking_declaration.txt"),
+        Attachment(
+            category="identity",
+            description="passport of Zephyrine",
+            path="files/Zephyrine_passport.pdf",
+        ),
+        Attachment(
+            category="evidence",
+            description="trafficking declaration",
+            path="files/trafficking_declaration.txt",
+        ),
     ]
     path = src / "Zephyrine Quillfeather.json"
     path.write_text(dumps(draft), encoding="utf-8")
     return path, draft.id
 
 
-def test_canaries_never_reach_data_or_temp(tmp_path: Path, scanned_tmp: Path,
-                                           file_keyring_env: dict[str, str]) -> None:
+def test_canaries_never_reach_data_or_temp(
+    tmp_path: Path, scanned_tmp: Path, file_keyring_env: dict[str, str]
+) -> None:
     data_dir = tmp_path / "data"
     src = tmp_path / "src"  # plaintext input the user owns: not scanned
     out = tmp_path / "plain-out"  # plaintext exports the user asked for: not scanned
@@ -114,10 +137,26 @@ def test_canaries_never_reach_data_or_temp(tmp_path: Path, scanned_tmp: Path,
     assert "Zephyrine" in run_cli(env, "drafts", "show", cli_id).stdout
     assert run_cli(env, "drafts", "list", "--search", "quillfeather").returncode == 0
     archive = scanned_tmp / "export.omba"  # an encrypted archive may sit in temp
-    assert run_cli(env, "drafts", "export", cli_id, "--out", str(archive), "--archive",
-                   "--archive-passphrase-file", str(passfile)).returncode == 0
-    assert run_cli(env, "drafts", "import", str(archive), "--archive-passphrase-file",
-                   str(passfile)).returncode == 0
+    assert (
+        run_cli(
+            env,
+            "drafts",
+            "export",
+            cli_id,
+            "--out",
+            str(archive),
+            "--archive",
+            "--archive-passphrase-file",
+            str(passfile),
+        ).returncode
+        == 0
+    )
+    assert (
+        run_cli(
+            env, "drafts", "import", str(archive), "--archive-passphrase-file", str(passfile)
+        ).returncode
+        == 0
+    )
     assert run_cli(env, "vault", "status").returncode == 0
 
     # API: everything the GUI does.
@@ -136,8 +175,11 @@ def test_canaries_never_reach_data_or_temp(tmp_path: Path, scanned_tmp: Path,
         twin = vault.duplicate_for_family(stored.id)
         twin.values["s5.name"] = {"family": "Xiomburu", "given": "Quillfeather"}
         vault.save_draft(twin)
-        vault.save_profile(RepresentativeProfile(name="Ada Wolfsbane",
-                                                 organization="Wolfsbane Hiddenvale Crescent"))
+        vault.save_profile(
+            RepresentativeProfile(
+                name="Ada Wolfsbane", organization="Wolfsbane Hiddenvale Crescent"
+            )
+        )
         vault.record_submission(stored.id, Submission("mail", "2025-02-01", "WAC9988776655"))
         vault.list_submissions(stored.id)
         vault.restore_revision(stored.id, 2)

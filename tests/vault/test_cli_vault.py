@@ -26,8 +26,11 @@ def _draft_file(folder: Path) -> Path:
     draft = make_draft()
     (folder / "files").mkdir(parents=True, exist_ok=True)
     (folder / "files" / "receipt notice.pdf").write_bytes(b"%PDF-1.7 receipt notice")
-    draft.attachments = [Attachment(category="receipt", description="receipt notice",
-                                    path="files/receipt notice.pdf")]
+    draft.attachments = [
+        Attachment(
+            category="receipt", description="receipt notice", path="files/receipt notice.pdf"
+        )
+    ]
     path = folder / "case.json"
     path.write_text(dumps(draft), encoding="utf-8")
     return path
@@ -89,20 +92,33 @@ def test_full_cycle(env: dict[str, str], tmp_path: Path) -> None:
     passfile = tmp_path / "archive.pass"
     passfile.write_text("archive passphrase here\n")
     archive = tmp_path / "out" / "case.omba"
-    done = run_cli(env, "drafts", "export", draft_id, "--out", str(archive), "--archive",
-                   "--archive-passphrase-file", str(passfile))
+    done = run_cli(
+        env,
+        "drafts",
+        "export",
+        draft_id,
+        "--out",
+        str(archive),
+        "--archive",
+        "--archive-passphrase-file",
+        str(passfile),
+    )
     assert done.returncode == 0, done.stderr
     assert b"Maria" not in archive.read_bytes()
-    done = run_cli(env, "drafts", "import", str(archive), "--archive-passphrase-file",
-                   str(passfile))
+    done = run_cli(
+        env, "drafts", "import", str(archive), "--archive-passphrase-file", str(passfile)
+    )
     assert done.returncode == 0 and len(done.stdout.split()) == 1
     wrong = tmp_path / "wrong.pass"
     wrong.write_text("not the archive passphrase")
-    err = _one_line_error(run_cli(env, "drafts", "import", str(archive),
-                                  "--archive-passphrase-file", str(wrong)), 2)
+    err = _one_line_error(
+        run_cli(env, "drafts", "import", str(archive), "--archive-passphrase-file", str(wrong)), 2
+    )
     assert "passphrase is wrong" in err
-    err = _one_line_error(run_cli(env, "drafts", "export", draft_id, "--out",
-                                  str(tmp_path / "x.omba"), "--archive"), 2)
+    err = _one_line_error(
+        run_cli(env, "drafts", "export", draft_id, "--out", str(tmp_path / "x.omba"), "--archive"),
+        2,
+    )
     assert "passphrase" in err
     assert len(json.loads(run_cli(env, "drafts", "list", "--json").stdout)) == 3
 
@@ -146,8 +162,9 @@ def test_global_data_dir_option(tmp_path: Path) -> None:
 
 
 def test_no_keyring_means_passphrase(tmp_path: Path) -> None:
-    env = cli_env(tmp_path, tmp_path / "data",
-                  PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env = cli_env(
+        tmp_path, tmp_path / "data", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"
+    )
     err = _one_line_error(run_cli(env, "vault", "init"), 2)
     assert "passphrase" in err and "--passphrase-file" in err
     assert not (tmp_path / "data" / "vault.sqlite3").exists()
@@ -171,8 +188,9 @@ def test_no_keyring_means_passphrase(tmp_path: Path) -> None:
     assert "Maria Testperson" in run_cli(env, "drafts", "list").stdout
     newpass = tmp_path / "new.txt"
     newpass.write_text("a different long passphrase")
-    assert run_cli(env, "vault", "rotate-key", "--new-passphrase-file",
-                   str(newpass)).returncode == 0
+    assert (
+        run_cli(env, "vault", "rotate-key", "--new-passphrase-file", str(newpass)).returncode == 0
+    )
     env["OMBUDS_PASSPHRASE_FILE"] = str(newpass)
     assert "Maria Testperson" in run_cli(env, "drafts", "list").stdout
 
@@ -204,6 +222,7 @@ def test_bad_input(env: dict[str, str], tmp_path: Path) -> None:
     code = tmp_path / "code.txt"
     code.write_text("AAAA-BBBB")
     assert "7 groups" in _one_line_error(
-        run_cli(env, "vault", "recover", "--recovery-code-file", str(code)), 2)
+        run_cli(env, "vault", "recover", "--recovery-code-file", str(code)), 2
+    )
     _one_line_error(run_cli(env, "drafts"), 2)
     _one_line_error(run_cli(env, "drafts", "export", "x"), 2)

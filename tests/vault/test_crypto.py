@@ -22,12 +22,15 @@ def test_record_round_trip_and_fresh_nonce() -> None:
     assert crypto.unseal(KEY, a, AAD) == b"Maria Testperson"
 
 
-@pytest.mark.parametrize("other", [
-    crypto.record_aad("revision", "draft-2/1", 1),  # another row
-    crypto.record_aad("summary", "draft-1/1", 1),  # another kind
-    crypto.record_aad("revision", "draft-1/1", 2),  # another schema
-    crypto.record_aad("revision", "draft-1/2", 1),  # another revision
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        crypto.record_aad("revision", "draft-2/1", 1),  # another row
+        crypto.record_aad("summary", "draft-1/1", 1),  # another kind
+        crypto.record_aad("revision", "draft-1/1", 2),  # another schema
+        crypto.record_aad("revision", "draft-1/2", 1),  # another revision
+    ],
+)
 def test_record_bound_to_its_context(other: bytes) -> None:
     blob = crypto.seal(KEY, b"x", AAD)
     with pytest.raises(crypto.DecryptionError):
@@ -89,7 +92,7 @@ def _record_size(chunk: int = 16) -> int:
 def test_stream_truncated_at_chunk_boundary_is_detected() -> None:
     blob = _encrypt(os.urandom(48))
     header = 9
-    cut = blob[:header + 2 * _record_size()]  # drop the final chunk exactly
+    cut = blob[: header + 2 * _record_size()]  # drop the final chunk exactly
     with pytest.raises(crypto.DecryptionError):
         _decrypt(cut)
 
@@ -97,7 +100,7 @@ def test_stream_truncated_at_chunk_boundary_is_detected() -> None:
 def test_stream_extended_reordered_or_flipped_is_detected() -> None:
     blob = _encrypt(os.urandom(48))
     header, rec = 9, _record_size()
-    chunks = [blob[header + i * rec: header + (i + 1) * rec] for i in range(3)]
+    chunks = [blob[header + i * rec : header + (i + 1) * rec] for i in range(3)]
     with pytest.raises(crypto.DecryptionError):
         _decrypt(blob + chunks[0])  # appended chunk
     with pytest.raises(crypto.DecryptionError):

@@ -57,6 +57,7 @@ def _db_digest(data_dir: Path) -> str:
 
 # --------------------------------------------------------------------------- tampering
 
+
 def test_tampered_revision_fails_for_that_draft_only(vault: Vault) -> None:
     a, b = _two_drafts(vault)
     c = vault._store.conn
@@ -104,8 +105,9 @@ def test_revision_moved_within_a_draft_fails(vault: Vault) -> None:
     assert vault.load_draft(draft.id, 1).id == draft.id
 
 
-def test_tampered_attachment_fails_and_leaves_no_partial_export(vault: Vault,
-                                                                 tmp_path: Path) -> None:
+def test_tampered_attachment_fails_and_leaves_no_partial_export(
+    vault: Vault, tmp_path: Path
+) -> None:
     src = tmp_path / "scan.pdf"
     src.write_bytes(os.urandom(2 * 1024 * 1024 + 10))
     draft = make_draft()
@@ -119,7 +121,7 @@ def test_tampered_attachment_fails_and_leaves_no_partial_export(vault: Vault,
     path.write_bytes(bytes(raw))
     with vault.open_attachment(blob) as fh:
         first = fh.read(1024 * 1024)  # the first chunks are intact
-        assert first == src.read_bytes()[:1024 * 1024]
+        assert first == src.read_bytes()[: 1024 * 1024]
         with pytest.raises(TamperedDataError, match=draft.id):
             fh.read()
     dest = tmp_path / "out" / "scan.pdf"
@@ -166,6 +168,7 @@ def test_missing_key_records(vault: Vault, data_dir: Path) -> None:
 
 # --------------------------------------------------------------------------- secrets and keyring
 
+
 def test_wrong_passphrase(mem_keyring: MemoryKeyring, data_dir: Path, fast_kdf: None) -> None:
     vault, _ = Vault.create(data_dir, passphrase="the right long passphrase")
     vault.save_draft(make_draft())
@@ -185,8 +188,9 @@ def test_wrong_passphrase(mem_keyring: MemoryKeyring, data_dir: Path, fast_kdf: 
         assert v.verify_audit().ok and len(v.list_drafts()) == 1
 
 
-def test_deleted_keyring_entry(created: tuple[Vault, str], mem_keyring: MemoryKeyring,
-                               data_dir: Path) -> None:
+def test_deleted_keyring_entry(
+    created: tuple[Vault, str], mem_keyring: MemoryKeyring, data_dir: Path
+) -> None:
     vault, code = created
     draft = make_draft()
     vault.save_draft(draft)
@@ -199,7 +203,8 @@ def test_deleted_keyring_entry(created: tuple[Vault, str], mem_keyring: MemoryKe
             Vault.open(data_dir)
         assert str(err.value) == (
             "the key for this vault is not in the system keyring; run `ombuds-desktop vault "
-            "recover --recovery-code-file FILE` (or use your passphrase)")
+            "recover --recovery-code-file FILE` (or use your passphrase)"
+        )
     assert mem_keyring.entries == {}  # no new key was made
     with sqlite3.connect(paths.db_path(data_dir)) as c:
         assert c.execute("SELECT * FROM key_wraps ORDER BY id").fetchall() == wraps_before
@@ -207,8 +212,7 @@ def test_deleted_keyring_entry(created: tuple[Vault, str], mem_keyring: MemoryKe
         assert v.load_draft(draft.id).values == draft.values
 
 
-def test_replaced_keyring_entry(vault: Vault, mem_keyring: MemoryKeyring,
-                                data_dir: Path) -> None:
+def test_replaced_keyring_entry(vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path) -> None:
     vault.close()
     [entry] = mem_keyring.entries
     mem_keyring.entries[entry] = keys.KEYRING_PREFIX + "A" * 43 + "="
@@ -219,8 +223,9 @@ def test_replaced_keyring_entry(vault: Vault, mem_keyring: MemoryKeyring,
         Vault.open(data_dir)
 
 
-def test_locked_keyring(vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path,
-                        tmp_path: Path) -> None:
+def test_locked_keyring(
+    vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path, tmp_path: Path
+) -> None:
     vault.save_draft(make_draft())
     vault.close()
     mem_keyring.locked = True
@@ -235,8 +240,9 @@ def test_locked_keyring(vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path
         assert len(v.list_drafts()) == 1
 
 
-def test_no_keyring_falls_back_to_passphrase(no_keyring: None, data_dir: Path,
-                                             fast_kdf: None) -> None:
+def test_no_keyring_falls_back_to_passphrase(
+    no_keyring: None, data_dir: Path, fast_kdf: None
+) -> None:
     with pytest.raises(KeyringUnavailableError, match="passphrase"):
         Vault.create(data_dir)
     assert not paths.db_path(data_dir).exists()
@@ -260,8 +266,9 @@ def test_keyring_vault_on_a_machine_without_keyring(vault: Vault, data_dir: Path
         keyring.set_keyring(previous)
 
 
-def test_bad_recovery_codes(created: tuple[Vault, str], tmp_path: Path,
-                            mem_keyring: MemoryKeyring) -> None:
+def test_bad_recovery_codes(
+    created: tuple[Vault, str], tmp_path: Path, mem_keyring: MemoryKeyring
+) -> None:
     vault, code = created
     vault.close()
     other, other_code = Vault.create(tmp_path / "other")
@@ -273,6 +280,7 @@ def test_bad_recovery_codes(created: tuple[Vault, str], tmp_path: Path,
 
 
 # --------------------------------------------------------------------------- storage faults
+
 
 def test_disk_full_simulated_with_max_page_count(vault: Vault) -> None:
     draft = make_draft()
@@ -305,8 +313,7 @@ def test_read_only_vault_save_fails_loudly(vault: Vault, data_dir: Path) -> None
             ro.save_draft(draft)
 
 
-def test_busy_vault_gives_a_clear_message(vault: Vault, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_busy_vault_gives_a_clear_message(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
     vault._store.conn.execute("PRAGMA busy_timeout=200")
     other = sqlite3.connect(paths.db_path(vault.data_dir), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -323,13 +330,18 @@ def test_busy_vault_gives_a_clear_message(vault: Vault, monkeypatch: pytest.Monk
 def _tmpfs(where: Path, size: str) -> Iterator[Path]:
     where.mkdir()
     try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
-                               str(where)], capture_output=True, timeout=20)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
+            capture_output=True,
+            timeout=20,
+        )
     except (OSError, subprocess.TimeoutExpired):
         pytest.skip("cannot run mount here")
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); the "
-                    "max_page_count test covers a full database")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); the "
+            "max_page_count test covers a full database"
+        )
     try:
         yield where
     finally:
@@ -348,8 +360,9 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
-def test_disk_full_on_a_real_small_file_system(mem_keyring: MemoryKeyring, tmp_path: Path,
-                                               fast_kdf: None) -> None:
+def test_disk_full_on_a_real_small_file_system(
+    mem_keyring: MemoryKeyring, tmp_path: Path, fast_kdf: None
+) -> None:
     with _tmpfs(tmp_path / "small", "4m") as mnt:
         data_dir = mnt / "data"
         vault, _ = Vault.create(data_dir)
@@ -373,8 +386,7 @@ def test_disk_full_on_a_real_small_file_system(mem_keyring: MemoryKeyring, tmp_p
             assert "s9.statement" not in again.load_draft(draft.id).values
 
 
-def test_read_only_file_system(mem_keyring: MemoryKeyring, tmp_path: Path,
-                               fast_kdf: None) -> None:
+def test_read_only_file_system(mem_keyring: MemoryKeyring, tmp_path: Path, fast_kdf: None) -> None:
     with _tmpfs(tmp_path / "ro", "8m") as mnt:
         data_dir = mnt / "data"
         vault, _ = Vault.create(data_dir)
@@ -431,12 +443,15 @@ def test_kill_9_during_save_loop(file_keyring_env: dict[str, str], tmp_path: Pat
     rng = random.Random(7001)
     committed: dict[int, str] = {}
     for r in range(rounds):
-        proc = subprocess.Popen([sys.executable, "-c", SAVE_LOOP, str(data_dir),
-                                 str(draft_path), f"r{r}"], env=file_keyring_env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVE_LOOP, str(data_dir), str(draft_path), f"r{r}"],
+            env=file_keyring_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr \
-            else ""
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
         deadline = time.monotonic() + rng.uniform(0.05, 0.4)
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
@@ -472,9 +487,16 @@ def test_two_processes_share_the_vault(file_keyring_env: dict[str, str], tmp_pat
     vault.save_draft(shared)
     draft_path = tmp_path / "draft.json"
     draft_path.write_text(dumps(shared), encoding="utf-8")
-    procs = [subprocess.Popen([sys.executable, "-c", SAVE_LOOP, str(data_dir), str(draft_path),
-                               tag, "40"], env=file_keyring_env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for tag in ("p1", "p2")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVE_LOOP, str(data_dir), str(draft_path), tag, "40"],
+            env=file_keyring_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("p1", "p2")
+    ]
     # This process keeps reading and writing while the other two save the same draft.
     mine = make_draft("Third")
     for _ in range(20):

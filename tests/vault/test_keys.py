@@ -37,8 +37,8 @@ def test_recovery_code_typos_are_caught() -> None:
 
 
 def test_shipped_kdf_costs() -> None:
-    assert keys.PASSPHRASE_SCRYPT["n"] >= 2 ** 17 and keys.PASSPHRASE_SCRYPT["r"] >= 8
-    assert keys.RECOVERY_SCRYPT["n"] >= 2 ** 15
+    assert keys.PASSPHRASE_SCRYPT["n"] >= 2**17 and keys.PASSPHRASE_SCRYPT["r"] >= 8
+    assert keys.RECOVERY_SCRYPT["n"] >= 2**15
 
 
 def test_passphrase_wrap(fast_kdf: None) -> None:
@@ -92,8 +92,9 @@ def test_keyrings_alt_is_refused(restore_keyring: None) -> None:
     assert chosen is None and "plaintext" in reason
 
 
-def test_chainer_is_unpacked_to_a_safe_member(restore_keyring: None,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chainer_is_unpacked_to_a_safe_member(
+    restore_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     safe = MemoryKeyring()
     alt = _fake_alt_backend()
     monkeypatch.setattr(chainer.ChainerBackend, "backends", [alt, safe])

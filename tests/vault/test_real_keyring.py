@@ -22,13 +22,17 @@ from ombuds_desktop.vault import KeyMissingError, Vault, keys
 from .support import REPO, make_draft
 
 _BACKEND = keyring.get_keyring()
-REAL_KEYRING = (not isinstance(_BACKEND, (fail.Keyring, null.Keyring))
-                and "PYTHON_KEYRING_BACKEND" not in os.environ
-                and keys.usable_keyring()[0] is not None)
+REAL_KEYRING = (
+    not isinstance(_BACKEND, (fail.Keyring, null.Keyring))
+    and "PYTHON_KEYRING_BACKEND" not in os.environ
+    and keys.usable_keyring()[0] is not None
+)
 
 pytestmark = pytest.mark.skipif(
-    not REAL_KEYRING, reason=f"no real OS keyring in this session ({type(_BACKEND).__name__}); "
-    "run ./dev test for the Secret Service tests")
+    not REAL_KEYRING,
+    reason=f"no real OS keyring in this session ({type(_BACKEND).__name__}); "
+    "run ./dev test for the Secret Service tests",
+)
 
 
 @pytest.fixture
@@ -82,9 +86,14 @@ def test_cli_against_the_real_keyring(tmp_path: Path) -> None:
     env["OMBUDS_DATA_DIR"] = str(tmp_path / "data")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "ombuds_desktop.cli.main", *args],
-                              env=env, capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            [sys.executable, "-m", "ombuds_desktop.cli.main", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
 
     init = run("vault", "init")
     assert init.returncode == 0, init.stderr

@@ -107,8 +107,9 @@ def test_trash_restore_purge(vault: Vault, tmp_path: Path) -> None:
     blob_file = vault._blob_path(blob)
     assert blob_file.exists()
     with vault._store.read() as c:
-        ciphertext = bytes(c.execute("SELECT body FROM revisions WHERE draft_id=?",
-                                     (draft.id,)).fetchone()[0])
+        ciphertext = bytes(
+            c.execute("SELECT body FROM revisions WHERE draft_id=?", (draft.id,)).fetchone()[0]
+        )
     report = vault.purge_draft(draft.id)
     assert report.attachments_removed == 1 and report.wal_truncated
     assert not blob_file.exists()
@@ -163,8 +164,9 @@ def test_attachments_stream_and_materialize(vault: Vault, tmp_path: Path) -> Non
     materialized, base = vault.materialize_draft(draft.id, out)
     path = resolve_attachment_path(materialized.attachments[0], base)
     assert path.read_bytes() == data and path.name.endswith(src.name)
-    assert read_draft_file(base / "draft.json").attachments[0].path == \
-        materialized.attachments[0].path
+    assert (
+        read_draft_file(base / "draft.json").attachments[0].path == materialized.attachments[0].path
+    )
 
 
 def test_attachment_of_unsaved_draft_and_plain_path_refused(vault: Vault, tmp_path: Path) -> None:
@@ -181,7 +183,8 @@ def test_attachment_of_unsaved_draft_and_plain_path_refused(vault: Vault, tmp_pa
 
 
 def test_removed_attachment_blob_is_collected_after_its_revisions_expire(
-        vault: Vault, tmp_path: Path) -> None:
+    vault: Vault, tmp_path: Path
+) -> None:
     src = tmp_path / "a.pdf"
     src.write_bytes(b"abc")
     draft = make_draft()
@@ -205,8 +208,9 @@ def test_import_interchange_with_attachments(vault: Vault, tmp_path: Path) -> No
     (folder / "files").mkdir(parents=True)
     (folder / "files" / "letter.pdf").write_bytes(b"%PDF letter")
     draft = make_draft()
-    draft.attachments.append(Attachment(category="evidence", description="letter",
-                                        path="files/letter.pdf"))
+    draft.attachments.append(
+        Attachment(category="evidence", description="letter", path="files/letter.pdf")
+    )
     (folder / "draft.json").write_text(dumps(draft), encoding="utf-8")
     loaded = read_draft_file(folder / "draft.json")
     stored = vault.import_draft(loaded, folder)
@@ -247,8 +251,9 @@ def test_archive_round_trip_family(vault: Vault, tmp_path: Path) -> None:
     assert len(vault.list_drafts()) == 4  # the failed imports left nothing behind
 
 
-def test_archive_into_another_vault_keeps_ids(vault: Vault, tmp_path: Path,
-                                              mem_keyring: MemoryKeyring) -> None:
+def test_archive_into_another_vault_keeps_ids(
+    vault: Vault, tmp_path: Path, mem_keyring: MemoryKeyring
+) -> None:
     draft = make_draft()
     vault.save_draft(draft)
     archive = tmp_path / "one.omba"
@@ -261,10 +266,15 @@ def test_archive_into_another_vault_keeps_ids(vault: Vault, tmp_path: Path,
 
 
 def test_profiles(vault: Vault, data_dir: Path) -> None:
-    profile = RepresentativeProfile(name="Ada Counsel", organization="Made-up Legal Aid",
-                                    bar_admissions=["IL 0000001"], phone="+1 217 555 0111",
-                                    email="ada@example.org", uscis_account="000000000001",
-                                    address={"street": "1 Main St", "city": "Springfield"})
+    profile = RepresentativeProfile(
+        name="Ada Counsel",
+        organization="Made-up Legal Aid",
+        bar_admissions=["IL 0000001"],
+        phone="+1 217 555 0111",
+        email="ada@example.org",
+        uscis_account="000000000001",
+        address={"street": "1 Main St", "city": "Springfield"},
+    )
     vault.save_profile(profile)
     profile.phone = "+1 217 555 0112"
     assert vault.save_profile(profile).revision == 2
@@ -329,8 +339,9 @@ def test_rotate_key_keyring(vault: Vault, mem_keyring: MemoryKeyring, data_dir: 
         assert again.load_draft(draft.id).values == draft.values
 
 
-def test_switch_to_passphrase_and_back(vault: Vault, mem_keyring: MemoryKeyring,
-                                       data_dir: Path) -> None:
+def test_switch_to_passphrase_and_back(
+    vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path
+) -> None:
     vault.save_draft(make_draft())
     vault.change_passphrase("a fine long passphrase")
     assert mem_keyring.entries == {}
@@ -346,9 +357,9 @@ def test_switch_to_passphrase_and_back(vault: Vault, mem_keyring: MemoryKeyring,
         assert v.protection == "keyring" and len(v.list_drafts()) == 1
 
 
-def test_recover_after_losing_keyring_and_new_code(created: tuple[Vault, str],
-                                                   mem_keyring: MemoryKeyring,
-                                                   data_dir: Path) -> None:
+def test_recover_after_losing_keyring_and_new_code(
+    created: tuple[Vault, str], mem_keyring: MemoryKeyring, data_dir: Path
+) -> None:
     vault, code = created
     draft = make_draft()
     vault.save_draft(draft)
@@ -405,8 +416,12 @@ def test_sqlite_file_holds_no_plaintext_key(created: tuple[Vault, str]) -> None:
         if f.is_file():
             assert key not in f.read_bytes()
             assert code.encode() not in f.read_bytes()
-    assert sqlite3.connect(paths.db_path(vault.data_dir)).execute(
-        "SELECT count(*) FROM key_wraps").fetchone()[0] == 2
+    assert (
+        sqlite3.connect(paths.db_path(vault.data_dir))
+        .execute("SELECT count(*) FROM key_wraps")
+        .fetchone()[0]
+        == 2
+    )
     assert keys.KEYRING_SERVICE == "ombuds-desktop"
 
 
