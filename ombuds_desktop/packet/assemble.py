@@ -39,7 +39,7 @@ from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, Packet
 from ombuds_desktop.packet.exhibits import Evidence, add_evidence, load_evidence, read_attachment
 from ombuds_desktop.packet.form_render import render_form
 from ombuds_desktop.packet.index import IndexRow, PartRow, render_index, render_tabs
-from ombuds_desktop.packet.layout import Rendered
+from ombuds_desktop.packet.layout import Rendered, missing_glyph_notes
 from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import page_id, render_signature_page, wet_ink_notes
@@ -364,6 +364,7 @@ def build_packet(
         if index.pages == counts["index"]:
             break
     starts, ex_starts, total = layout(index.pages)
+    notes += missing_glyph_notes(cover, form, signature, tabs, index)
 
     steps.step("Assembling the packet")
     writer = PdfWriter()

@@ -1,53 +1,131 @@
-"""The packet's one Unicode font, shipped in ``resources/fonts`` and embedded as a subset.
+"""The packet's fonts: Noto Sans plus a fallback chain, shaped text, right-to-left runs.
 
 Base-14 fonts cannot print "Nguyễn Thị Ánh" or "Łukasz Żółć" (see
 ``platform-notes.md`` §5, pitfall 8), and system fonts differ per machine, so
-every page of the packet is drawn with Noto Sans from the app's own resources.
+every page of the packet is drawn with Noto fonts from the app's own resources
+(``resources/fonts``, SIL Open Font License), embedded as subsets.
+
+A client's name or a document's description may be Arabic, Hebrew, Devanagari,
+Chinese, Japanese, Korean...  No single font covers them all, and reportlab by
+itself neither picks a font per character, nor shapes (Arabic joining forms,
+Devanagari conjuncts and vowel signs), nor orders right-to-left text.  So a
+line is drawn in four steps:
+
+1. **Bidi** (python-bidi, the Unicode Bidirectional Algorithm): the line in
+   visual order.  The base direction is left-to-right unless the line has
+   right-to-left letters and no left-to-right ones (the form is English).
+2. **Runs**: each character goes to the first font of the chain that has it
+   (combining marks stay with their base); right-to-left letters form runs of
+   their own.
+3. **Shaping** (HarfBuzz via uharfbuzz, through reportlab's own ``shapeStr``):
+   each run that needs it is shaped in logical order; HarfBuzz returns the
+   glyphs in visual order with their advances and mark offsets.
+4. **Drawing**: runs left to right; a shaped line is wrapped in an
+   ``/ActualText`` span holding the logical text, so copy-paste and
+   ``pdftotext`` give the words as typed, not glyph forms.
+
+Plain Latin/Greek/Cyrillic text that Noto Sans covers needs none of this and
+is drawn as before (one ``drawString``), so ordinary packets are unchanged.
+A character that no font has is reported (``missing_glyphs``/``unprintable``):
+``validate`` names the field, the build notes it.
 """
 
 from __future__ import annotations
 
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import uharfbuzz
+from bidi import get_display
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from ombuds_desktop import paths
 
 REGULAR = "OmbudsSans"
 BOLD = "OmbudsSans-Bold"
-_FILES = {REGULAR: "NotoSans-Regular.ttf", BOLD: "NotoSans-Bold.ttf"}
-_lock = threading.Lock()
+
+#: The fallback chain per style: (reportlab name, file), tried in order.  Scripts without a
+#: bold face fall back to their regular face.  Fonts after the first are loaded on first use.
+CHAIN: dict[str, tuple[tuple[str, str], ...]] = {
+    REGULAR: (
+        (REGULAR, "NotoSans-Regular.ttf"),
+        ("OmbudsArabic", "NotoSansArabic-Regular.ttf"),
+        ("OmbudsHebrew", "NotoSansHebrew-Regular.ttf"),
+        ("OmbudsDevanagari", "NotoSansDevanagari-Regular.ttf"),
+        ("OmbudsCJK", "NotoSansCJKsc-Regular-TT.ttf"),
+        ("OmbudsBengali", "NotoSansBengali-Regular.ttf"),
+        ("OmbudsEthiopic", "NotoSansEthiopic-Regular.ttf"),
+        ("OmbudsArmenian", "NotoSansArmenian-Regular.ttf"),
+        ("OmbudsGeorgian", "NotoSansGeorgian-Regular.ttf"),
+        ("OmbudsThai", "NotoSansThai-Regular.ttf"),
+    ),
+    BOLD: (
+        (BOLD, "NotoSans-Bold.ttf"),
+        ("OmbudsArabic-Bold", "NotoSansArabic-Bold.ttf"),
+        ("OmbudsHebrew-Bold", "NotoSansHebrew-Bold.ttf"),
+        ("OmbudsDevanagari-Bold", "NotoSansDevanagari-Bold.ttf"),
+        ("OmbudsCJK", "NotoSansCJKsc-Regular-TT.ttf"),
+        ("OmbudsBengali", "NotoSansBengali-Regular.ttf"),
+        ("OmbudsEthiopic", "NotoSansEthiopic-Regular.ttf"),
+        ("OmbudsArmenian", "NotoSansArmenian-Regular.ttf"),
+        ("OmbudsGeorgian", "NotoSansGeorgian-Regular.ttf"),
+        ("OmbudsThai", "NotoSansThai-Regular.ttf"),
+    ),
+}
+_FILES = {name: file for chain in CHAIN.values() for name, file in chain}
+_lock = threading.RLock()
 _registered = False
+_coverage: dict[str, frozenset[int]] = {}
+
+#: Characters that are part of the text but draw nothing of their own (they steer shaping).
+_JOINERS = {"\u200c", "\u200d", "\u034f"}  # ZWNJ, ZWJ, combining grapheme joiner
+_RTL = {"R", "AL"}
 
 
 class FontMissingError(RuntimeError):
-    """The shipped font is missing: the installation is broken."""
+    """A shipped font is missing: the installation is broken."""
 
 
 def font_dir() -> Path:
     return paths.resources_dir() / "fonts"
 
 
+def _load(name: str) -> None:
+    """Register one font of the chain with reportlab (caller holds the lock)."""
+    if name in _coverage:
+        return
+    file = _FILES[name]
+    path = font_dir() / file
+    if not path.is_file():
+        if name in (REGULAR, BOLD):
+            raise FontMissingError(
+                f"the packet font {file} is missing from {font_dir()}; reinstall Ombuds Desktop"
+            )
+        # A fallback font that is missing covers nothing: its characters are then
+        # reported as unprintable (validate names the field) instead of failing the build.
+        _coverage[name] = frozenset()
+        return
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    _coverage[name] = frozenset(font.face.charToGlyph)
+
+
 def register() -> None:
-    """Register the fonts with reportlab once per process (safe from any thread)."""
+    """Register the primary fonts with reportlab once per process (safe from any thread)."""
     global _registered
     if _registered:
         return
     with _lock:
         if _registered:
             return
-        for name, file in _FILES.items():
-            path = font_dir() / file
-            if not path.is_file():
-                raise FontMissingError(
-                    f"the packet font {file} is missing from {font_dir()}; reinstall Ombuds Desktop"
-                )
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+        _load(REGULAR)
+        _load(BOLD)
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
         )
@@ -57,45 +135,242 @@ def register() -> None:
         _registered = True
 
 
-def width(text: str, font: str, size: float) -> float:
+def _covers(name: str, cp: int) -> bool:
+    cov = _coverage.get(name)
+    if cov is None:
+        with _lock:
+            _load(name)
+            cov = _coverage[name]
+    return cp in cov
+
+
+def font_for(ch: str, font: str = REGULAR) -> str | None:
+    """The first font of ``font``'s chain that has a glyph for ``ch`` (None: none has)."""
     register()
-    return pdfmetrics.stringWidth(text, font, size)
+    cp = ord(ch)
+    for name, _ in CHAIN.get(font, CHAIN[REGULAR]):
+        if _covers(name, cp):
+            return name
+    return None
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _JOINERS or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def missing_glyphs(text: str, font: str = REGULAR) -> set[str]:
+    """Characters of ``text`` that no font of the chain can draw (they would print as boxes)."""
     register()
-    face = pdfmetrics.getFont(REGULAR).face  # type: ignore[attr-defined]
-    return frozenset(face.charToGlyph)
-
-
-def missing_glyphs(text: str) -> set[str]:
-    """Characters of ``text`` the font cannot draw (they would print as empty boxes)."""
-    covered = _covered()
+    primary = _coverage[CHAIN.get(font, CHAIN[REGULAR])[0][0]]
     return {
         ch
         for ch in text
-        if ord(ch) not in covered
-        and not ch.isspace()
-        and unicodedata.category(ch) not in ("Cc", "Cf")
+        if ord(ch) not in primary and not _invisible(ch) and font_for(ch, font) is None
     }
 
 
+def unprintable(text: str) -> list[str]:
+    """``U+XXXX`` for each distinct character of ``text`` that cannot be printed, in order.
+
+    A pure function for validation: the same fonts the packet uses decide.
+    """
+    missing = missing_glyphs(clean(text))
+    seen: dict[str, None] = {}
+    for ch in clean(text):
+        if ch in missing:
+            seen.setdefault(f"U+{ord(ch):04X}", None)
+    return list(seen)
+
+
 def clean(text: str) -> str:
-    """Printable text: NFC-composed, tabs as spaces, control characters dropped."""
+    """Printable text: NFC-composed, tabs as spaces, control characters dropped.
+
+    Zero-width joiners stay: Persian, Arabic and Indic spelling depends on them.
+    """
     text = unicodedata.normalize("NFC", str(text)).replace("\t", "    ").replace("\r\n", "\n")
     return "".join(
         ch
         for ch in text.replace("\r", "\n")
-        if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")
+        if ch == "\n" or ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf")
     )
 
 
+# -- runs ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of a line in visual order, in one font; ``text`` is what reportlab draws."""
+
+    font: str
+    text: str  # a ShapedStr when shaped
+    width: float  # at size 1
+
+
+def _simple(s: str) -> bool:
+    """True when the primary font draws ``s`` as it is: no fallback, no shaping, no bidi."""
+    cov = _coverage[REGULAR]
+    for ch in s:
+        cp = ord(ch)
+        if cp < 0x0300:
+            continue
+        if cp not in cov or unicodedata.combining(ch) or ch in _JOINERS:
+            return False
+        if unicodedata.bidirectional(ch) in _RTL:
+            return False
+    return True
+
+
+def _base_dir(s: str) -> str:
+    """LTR unless the line has right-to-left letters and no left-to-right ones."""
+    classes = {unicodedata.bidirectional(ch) for ch in s}
+    return "R" if classes & _RTL and "L" not in classes else "L"
+
+
+def _split(visual: str, font: str) -> list[tuple[str, bool, str]]:
+    """(font, right-to-left, text in visual order) pieces of a line already in visual order."""
+    pieces: list[tuple[str, bool, str]] = []
+    prev_font: str | None = None
+    prev_rtl = False
+    current: list[str] = []
+    primary = CHAIN.get(font, CHAIN[REGULAR])[0][0]
+
+    def flush() -> None:
+        if current and prev_font is not None:
+            pieces.append((prev_font, prev_rtl, "".join(current)))
+        current.clear()
+
+    for ch in visual:
+        cls = unicodedata.bidirectional(ch)
+        mark = bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        attach = (mark or ch in _JOINERS) and prev_font is not None
+        if attach and (ch in _JOINERS or _covers(prev_font, ord(ch))):
+            # In right-to-left runs a mark precedes its base in visual order: the run is
+            # reversed back to logical order before shaping, so it still belongs here.
+            current.append(ch)
+            continue
+        rtl = cls in _RTL or (attach and prev_rtl)
+        if ch == " " and prev_font is not None and _covers(prev_font, 0x20) and not rtl:
+            name = prev_font if not prev_rtl else primary
+        else:
+            name = font_for(ch, font) or primary
+        if name != prev_font or rtl != prev_rtl:
+            flush()
+            prev_font, prev_rtl = name, rtl
+        current.append(ch)
+    flush()
+    return pieces
+
+
+@lru_cache(maxsize=8192)
+def _layout(s: str, font: str) -> tuple[Run, ...]:
+    """The runs of one line at size 1 (cached: wrapping measures the same text often)."""
+    register()
+    if _simple(s):
+        return (Run(font, s, pdfmetrics.stringWidth(s, font, 1)),)
+    with _lock:
+        visual = get_display(s, base_dir=_base_dir(s))
+        runs: list[Run] = []
+        for name, rtl, piece in _split(visual, font):
+            logical = piece[::-1] if rtl else piece
+            shaped = _shape(logical, name, rtl)
+            # advances are in 1/1000 em, as reportlab's TJ adjustments expect
+            runs.append(Run(name, shaped, sum(d.x_advance for d in shaped.__shapeData__) / 1000))
+        return tuple(runs)
+
+
+_FEATURES = {"kern": True, "liga": True}
+_hb_fonts: dict[str, uharfbuzz.Font] = {}
+
+
+def _shape(text: str, name: str, rtl: bool) -> ShapedStr:
+    """HarfBuzz glyphs of one run as a reportlab ShapedStr (drawn by reportlab's own TJ code).
+
+    Like reportlab's ``shapeStr``, but with the direction set by the bidi step rather than
+    guessed per run (a guess reverses Arabic-Indic digits, which run left to right).
+    Glyphs without a character of their own (joined forms, conjuncts) get a private-use code
+    from reportlab (``hbAddPrivate``); the line's /ActualText keeps the text searchable.
+    """
+    ttf = pdfmetrics.getFont(name)
+    hbf = _hb_fonts.get(name)
+    if hbf is None:
+        hbf = _hb_fonts[name] = ttf.hbFont(1000)
+    buf = uharfbuzz.Buffer()
+    buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"
+    uharfbuzz.shape(hbf, buf, _FEATURES)
+    chars: list[str] = []
+    data: list[ShapeData] = []
+    scale = ttf.pdfScale
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        gid = info.codepoint
+        try:
+            code = ttf.face.glyphToChar[gid][0]
+        except (KeyError, IndexError):
+            code = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, scale(pos.x_advance))
+        chars.append(chr(code))
+        data.append(
+            ShapeData(
+                info.cluster,
+                scale(pos.x_advance),
+                scale(pos.y_advance),
+                scale(pos.x_offset),
+                scale(pos.y_offset),
+                ttf.face.charWidths[code],
+            )
+        )
+    return ShapedStr("".join(chars), shapeData=data)
+
+
+def width(text: str, font: str, size: float) -> float:
+    """Width of one line of ``text`` as drawn (shaped, with fallback fonts)."""
+    register()
+    return sum(r.width for r in _layout(text, font)) * size
+
+
+def draw(
+    c: Canvas, x: float, y: float, s: str, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw one line: bidi-ordered, each run in the font that has its glyphs, shaped."""
+    runs = _layout(s, font)
+    if len(runs) == 1 and not isinstance(runs[0].text, ShapedStr) and runs[0].font == font:
+        c.setFont(font, size)
+        if align == "center":
+            c.drawCentredString(x, y, s)
+        elif align == "right":
+            c.drawRightString(x, y, s)
+        else:
+            c.drawString(x, y, s)
+        return
+    total = sum(r.width for r in runs) * size
+    if align == "center":
+        x -= total / 2
+    elif align == "right":
+        x -= total
+    c._code.append(f"/Span <</ActualText <FEFF{s.encode('utf-16-be').hex().upper()}>>> BDC")
+    for run in runs:
+        c.setFont(run.font, size)
+        c.drawString(x, y, run.text)
+        x += run.width * size
+    c._code.append("EMC")
+
+
+# -- wrapping --------------------------------------------------------------------------------
 def _break_word(word: str, font: str, size: float, max_width: float) -> list[str]:
-    """Split a word longer than the line (a URL, a long number) at character boundaries."""
+    """Split a word longer than the line (a URL, a long number) at character boundaries.
+
+    Combining marks stay with their base character (a cut never strands a vowel sign).
+    """
     pieces, current = [], ""
     for ch in word:
-        if current and width(current + ch, font, size) > max_width:
+        if (
+            current
+            and not unicodedata.combining(ch)
+            and unicodedata.category(ch) not in ("Mn", "Mc", "Me")
+            and ch not in _JOINERS
+            and current[-1] not in _JOINERS
+            and width(current + ch, font, size) > max_width
+        ):
             pieces.append(current)
             current = ch
         else:

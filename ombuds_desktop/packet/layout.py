@@ -60,6 +60,18 @@ class Rendered:
 FooterFn = Callable[[int, int | None], str]
 
 
+def missing_glyph_notes(*parts: Rendered | None) -> list[str]:
+    """One build note naming the characters that printed as blanks (``validate`` names fields)."""
+    missing = sorted({ch for p in parts if p is not None for ch in p.missing_glyphs})
+    if not missing:
+        return []
+    chars = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
+    return [
+        f"Characters no packet font has were left blank: {chars}. "
+        "Run validate to see which fields hold them."
+    ]
+
+
 class Sheet:
     """A canvas with a cursor (``y``), page breaks, a per-page header and a footer."""
 
@@ -144,15 +156,9 @@ class Sheet:
         if not s:
             return
         s = fonts.clean(s).replace("\n", " ")
-        self.missing |= fonts.missing_glyphs(s)
+        self.missing |= fonts.missing_glyphs(s, font)
         self.c.setFillColor(color)
-        self.c.setFont(font, size)
-        if align == "center":
-            self.c.drawCentredString(x, y, s)
-        elif align == "right":
-            self.c.drawRightString(x, y, s)
-        else:
-            self.c.drawString(x, y, s)
+        fonts.draw(self.c, x, y, s, font, size, align)
 
     def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
         return fonts.wrap(s, font, size, width)

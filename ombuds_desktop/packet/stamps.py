@@ -57,11 +57,7 @@ def _label(c: Canvas, text: str, x: float, y: float, *, align: str, font: str) -
     c.setFillColor(HexColor("#ffffff"))
     c.rect(left - 4, y - 3.5, w + 8, size + 5, stroke=0, fill=1)
     c.setFillColor(_INK)
-    c.setFont(font, size)
-    if align == "right":
-        c.drawRightString(x, y, text)
-    else:
-        c.drawString(x, y, text)
+    fonts.draw(c, x, y, text, font, size, align)
 
 
 def overlay(sizes: Sequence[tuple[float, float]], stamps: Sequence[Stamp]) -> PdfReader:

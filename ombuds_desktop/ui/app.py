@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ombuds_desktop import paths
@@ -432,6 +432,25 @@ class AppState(QObject):
             window.restoreGeometry(data)
 
 
+def install_fonts(app: QApplication) -> list[str]:
+    """Make the packet's Noto fonts available to the UI; the families, in fallback order.
+
+    A name typed in Arabic, Devanagari or Korean must show in the wizard as it will print,
+    on any machine: a bare Linux desktop may lack such fonts, and then Qt draws boxes.  The
+    shipped files (``resources/fonts``) are registered with Qt, and the default family gets
+    them as substitutes, so Qt falls back to them for characters it has no glyph for.
+    """
+    families: list[str] = []
+    for path in sorted((paths.resources_dir() / "fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        for family in QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else ():
+            if family not in families:
+                families.append(family)
+    ordered = sorted(families, key=lambda f: (f != "Noto Sans", "CJK" in f, f))
+    QFont.insertSubstitutions(app.font().family(), ordered)
+    return ordered
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName(ORG)
@@ -440,6 +459,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = paths.resources_dir() / "icons" / "ombuds-desktop.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    install_fonts(app)
     app.setStyleSheet(style_sheet())
     # QtPdf complains about pypdf's /Fit bookmark destinations; they work (platform notes §5).
     QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")

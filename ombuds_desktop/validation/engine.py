@@ -19,6 +19,7 @@ from ombuds_desktop.formdef import FormDefinition, load_form_key
 from ombuds_desktop.formdef.conditions import section_shown
 from ombuds_desktop.validation.fields import FieldChecker
 from ombuds_desktop.validation.findings import Finding, sort_findings
+from ombuds_desktop.validation.glyphs import unprintable_findings
 from ombuds_desktop.validation.rules import RULES, Context
 
 
@@ -157,6 +158,7 @@ def validate_draft(
             findings.extend(checker.check_field(f, values.get(f.id), f.id))
     findings.extend(_unknown_fields(draft, definition))
     findings.extend(_attachment_findings(draft, definition, base_dir))
+    findings.extend(unprintable_findings(draft, definition))
     ctx = Context(draft, definition, today, tuple(related), base_dir)
     active, _ = applicable_rules(definition)
     for spec in RULES:
