@@ -223,8 +223,9 @@ def test_each_name_renders(name, tmp_path, definition):
 
 
 def test_missing_glyphs_are_reported(case, definition):
-    case.draft.values["s2.explanation"] = "Name in Chinese: 王小明"
-    assert render_form(case.draft, definition).missing_glyphs == {"王", "小", "明"}
+    # Chinese prints (the CJK fallback font); an emoji and a rare ideograph do not
+    case.draft.values["s2.explanation"] = "Name in Chinese: 王小明 𠀋 😀"
+    assert render_form(case.draft, definition).missing_glyphs == {"𠀋", "😀"}
 
 
 def test_exhibit_labels():
