@@ -347,12 +347,12 @@ def draw(
         x -= total / 2
     elif align == "right":
         x -= total
-    c._code.append(f"/Span <</ActualText <FEFF{s.encode('utf-16-be').hex().upper()}>>> BDC")
+    c.addLiteral(f"/Span <</ActualText <FEFF{s.encode('utf-16-be').hex().upper()}>>> BDC")
     for run in runs:
         c.setFont(run.font, size)
         c.drawString(x, y, run.text)
         x += run.width * size
-    c._code.append("EMC")
+    c.addLiteral("EMC")
 
 
 # -- wrapping --------------------------------------------------------------------------------

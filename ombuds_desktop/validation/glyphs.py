@@ -73,6 +73,8 @@ def _label(definition: FormDefinition, field_id: str, path: str) -> str:
         row = int(rest[1 : rest.index("]")])
         sub = f.subfield(rest[rest.index("].") + 2 :].split(".")[0])
         return f"{f.label}, row {row + 1}" + (f": {sub.label}" if sub else "")
+    if rest.startswith("."):  # a part of a name or an address: "Full name, family"
+        return f"{f.label}, {rest[1:]}"
     return f.label
 
 
