@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from ombuds_desktop.packet import PacketOptions, build_packet, fonts
@@ -283,3 +285,28 @@ def test_quick_ranges_need_no_font_because_noto_sans_has_them_all():
         for cp in range(max(a, 0x20), b):
             if unicodedata.category(chr(cp)) not in ("Cc", "Cf", "Cn", "Zl", "Zp"):
                 assert cp in covered, hex(cp)
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from(
+        list("abc XYZ 123 ().,-")
+        + list("شهادةميلاد١٢٣")
+        + list("תעודה")
+        + list("प्रमाणपत्र")
+        + list("王小明はなこ김민준")
+        + ["\u0303", "\u200c", "\u200d", "😀", "\n"]
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_MIXED)
+def test_any_mix_of_scripts_draws_wraps_and_loses_nothing(text):
+    s = Sheet(title="t")
+    for align in ("left", "center", "right"):
+        s.text(300, 400, text, align=align)
+    assert fonts.width(text.replace("\n", " "), fonts.REGULAR, 10) >= 0
+    lines = fonts.wrap_lines(text, fonts.REGULAR, 9, 60)
+    expected = " ".join(fonts.clean(text).split())
+    assert " ".join(fonts.rest_of(lines, 0).split()) == expected
