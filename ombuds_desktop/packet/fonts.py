@@ -17,10 +17,11 @@ line is drawn in four steps:
 2. **Runs**: each character goes to the first font of the chain that has it
    (combining marks stay with their base); right-to-left letters form runs of
    their own.
-3. **Shaping** (HarfBuzz via uharfbuzz, through reportlab's own ``shapeStr``):
-   each run that needs it is shaped in logical order; HarfBuzz returns the
-   glyphs in visual order with their advances and mark offsets.
-4. **Drawing**: runs left to right; a shaped line is wrapped in an
+3. **Shaping** (HarfBuzz via uharfbuzz, the engine reportlab itself uses):
+   each run is shaped in logical order, in the direction step 1 decided;
+   HarfBuzz returns the glyphs in visual order with advances and mark offsets.
+4. **Drawing**: runs left to right, each a reportlab ``ShapedStr`` so that
+   reportlab's own code writes the glyphs and subsets the font; the line is wrapped in an
    ``/ActualText`` span holding the logical text, so copy-paste and
    ``pdftotext`` give the words as typed, not glyph forms.
 
