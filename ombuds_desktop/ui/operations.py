@@ -65,18 +65,18 @@ class Operation(QObject):
         super().__init__(parent)
         self._parent = parent
         self._fn = fn
-        self._on_success: Callable[[Any], None] = lambda _r: None
-        self._on_failure: Callable[[Exception], None] | None = None
+        self._on_success: Callable[[Any], object] = lambda _r: None
+        self._on_failure: Callable[[Exception], object] | None = None
         self._on_cancel: Callable[[], None] = lambda: None
         self.token = CancelToken()
         self.dialog: QProgressDialog | None = None
         self.signals = _Signals()
 
-    def success(self, cb: Callable[[Any], None]) -> Operation:
+    def success(self, cb: Callable[[Any], object]) -> Operation:
         self._on_success = cb
         return self
 
-    def failure(self, cb: Callable[[Exception], None]) -> Operation:
+    def failure(self, cb: Callable[[Exception], object]) -> Operation:
         self._on_failure = cb
         return self
 
