@@ -1,7 +1,40 @@
-"""Test-wide setup: Qt runs offscreen; tests never touch the user's real data folder."""
+"""Test-wide setup: Qt offscreen, the cheap key derivation, the CLI runner, the suite's time.
+
+- Qt runs offscreen; tests never touch the user's real data folder.
+- Every test derives vault keys with cheap scrypt parameters (n=2**14, the lowest the vault
+  accepts), since full-strength scrypt (128 MiB, ~0.4 s per derivation) in every UI and CLI test
+  made the suite minutes slower.  scrypt itself is the same code path; tests about the shipped
+  parameters opt out with ``@pytest.mark.real_kdf``.
+- ``cli``: the one runner of the command line (``ombuds_desktop.cli.testing.run_cli``):
+  in-process by default, ``in_process=False`` for tests about the process boundary.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: Cheap scrypt: the vault's floor (keys.MIN_SCRYPT_N), so stored wraps are still accepted.
+CHEAP_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@pytest.fixture(autouse=True)
+def _cheap_kdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_kdf"):
+        return
+    from ombuds_desktop.vault import keys
+
+    monkeypatch.setattr(keys, "PASSPHRASE_SCRYPT", dict(CHEAP_SCRYPT))
+    monkeypatch.setattr(keys, "RECOVERY_SCRYPT", dict(CHEAP_SCRYPT))
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    """``cli(*args, stdin=, env=, text=True, in_process=True)`` -> CliResult."""
+    from ombuds_desktop.cli.testing import run_cli
+
+    return run_cli

@@ -71,7 +71,8 @@ def primary_filing(draft: Draft) -> Filing | None:
 
 
 def role(draft: Draft) -> str | None:
-    return draft.get("app.role")
+    value: str | None = draft.get("app.role")
+    return value
 
 
 def categories(draft: Draft) -> list[str]:

@@ -98,7 +98,8 @@ def _opt_str(doc: dict[str, Any], key: str, where: str) -> str | None:
     value = doc.get(key)
     if value is None:
         return None
-    return _expect(value, str, where, "text or null")
+    text: str = _expect(value, str, where, "text or null")
+    return text
 
 
 def draft_from_dict(doc: Any) -> Draft:

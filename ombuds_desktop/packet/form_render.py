@@ -86,7 +86,7 @@ class _Continuation:
     label: str
     text: str = ""
     group: FieldDef | None = None
-    rows: list[tuple[int, Mapping[str, Any]]] = field(default_factory=list)
+    rows: Sequence[tuple[int, Mapping[str, Any]]] = field(default_factory=list)
 
 
 def item_name(field_id: str) -> str:

@@ -101,7 +101,7 @@ def plan_packet(
     g28 = with_translations([a for a in main if a.category in G28_CATEGORIES])
     consents = with_translations([a for a in main if a.category in CONSENT_CATEGORIES])
     fixed = set(SIGNED_SCAN_CATEGORIES + G28_CATEGORIES + CONSENT_CATEGORIES)
-    exhibits = []
+    exhibits: list[Exhibit] = []
     for a in main:
         if a.category in fixed:
             continue

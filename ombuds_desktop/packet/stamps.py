@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -132,7 +133,7 @@ def apply(writer: PdfWriter, stamps: Sequence[Stamp], first: int = 0) -> None:
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
         old = page.get("/Contents")
-        items: list = []
+        items: list[Any] = []
         if old is not None:
             obj = old.get_object()
             items = list(obj) if isinstance(obj, ArrayObject) else [old]

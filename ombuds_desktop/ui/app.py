@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     SLOT,
@@ -452,7 +452,7 @@ def install_fonts(app: QApplication) -> list[str]:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app = cast(QApplication, QApplication.instance() or QApplication(argv or [sys.argv[0]]))
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName(APP)
@@ -463,7 +463,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet(style_sheet())
     # QtPdf complains about pypdf's /Fit bookmark destinations; they work (platform notes §5).
     QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
-    return app  # type: ignore[return-value]
+    return app
 
 
 def run_app(data_dir: str | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -33,6 +33,9 @@ from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
 from ombuds_desktop.validation import Finding, screen, validate_draft
+
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.preview import PreviewWindow
 
 STATE_TEXT = {
     "not-started": ("○", "Not started"),
@@ -160,8 +163,8 @@ class DraftWindow(QMainWindow):
         self.review.jump.connect(self.jump_to)
         self.review.build_button.clicked.connect(self.build_packet)
         self.review.signature_button.clicked.connect(self.print_signature_page)
-        self.preview = None
-        self.last_packet = None
+        self.preview: PreviewWindow | None = None
+        self.last_packet: Any = None
         self._add_page(REVIEW_ID, self.review)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -288,7 +291,7 @@ class DraftWindow(QMainWindow):
     def help_for_focus(self) -> None:
         from ombuds_desktop.ui.field_row import FieldRow
 
-        widget = self.focusWidget()
+        widget: QWidget | None = self.focusWidget()
         while widget is not None and not isinstance(widget, FieldRow):
             widget = widget.parentWidget()
         if widget is not None:

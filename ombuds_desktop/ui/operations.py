@@ -26,6 +26,7 @@ class _Signals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(object)
+    stopped = Signal()
 
 
 class _Runner(QRunnable):
@@ -39,9 +40,14 @@ class _Runner(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self.signals.progress.emit, self.token)
-        except BaseException as exc:  # delivered to the UI thread, never raised in a worker
+        except Exception as exc:  # delivered to the UI thread, never raised in a worker
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)
+        except BaseException:
+            # SystemExit, KeyboardInterrupt: not a failure of the job, so no error dialog; the
+            # operation ends as if cancelled.  Not re-raised: nothing above a worker thread can
+            # act on it, and PySide 6.12 crashes when it leaves QRunnable.run (measured).
+            self.signals.stopped.emit()
         else:
             self.signals.finished.emit(result)
 
@@ -59,18 +65,18 @@ class Operation(QObject):
         super().__init__(parent)
         self._parent = parent
         self._fn = fn
-        self._on_success: Callable[[Any], None] = lambda _r: None
-        self._on_failure: Callable[[BaseException], None] | None = None
+        self._on_success: Callable[[Any], object] = lambda _r: None
+        self._on_failure: Callable[[Exception], object] | None = None
         self._on_cancel: Callable[[], None] = lambda: None
         self.token = CancelToken()
         self.dialog: QProgressDialog | None = None
         self.signals = _Signals()
 
-    def success(self, cb: Callable[[Any], None]) -> Operation:
+    def success(self, cb: Callable[[Any], object]) -> Operation:
         self._on_success = cb
         return self
 
-    def failure(self, cb: Callable[[BaseException], None]) -> Operation:
+    def failure(self, cb: Callable[[Exception], object]) -> Operation:
         self._on_failure = cb
         return self
 
@@ -95,6 +101,7 @@ class Operation(QObject):
         self.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self.signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.signals.stopped.connect(self._stopped, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
         # Keep a Python reference: PySide may otherwise collect the runnable before it runs.
         self._runner = _Runner(self._fn, self.token, self.signals)
@@ -126,8 +133,13 @@ class Operation(QObject):
         else:
             self._on_success(result)
 
+    @Slot()
+    def _stopped(self) -> None:
+        self._close()
+        self._on_cancel()
+
     @Slot(object)
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: Exception) -> None:
         cancelled = self.token.cancelled
         self._close()
         if isinstance(exc, Cancelled) or cancelled:

@@ -88,7 +88,7 @@ class ProfileDialog(QDialog):
     def result_profile(self) -> Any:
         from ombuds_desktop.vault import RepresentativeProfile
 
-        fields = dict(
+        fields: dict[str, Any] = dict(
             name=self.name.text().strip(),
             organization=self.organization.text().strip(),
             bar_admissions=[

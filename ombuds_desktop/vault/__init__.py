@@ -3,7 +3,10 @@
 Start with :class:`Vault` (``Vault.create``, ``Vault.open``, ``Vault.recover``).
 """
 
+from __future__ import annotations
+
 import importlib
+from typing import TYPE_CHECKING
 
 from ombuds_desktop.vault.errors import (
     ArchiveError,
@@ -25,6 +28,20 @@ from ombuds_desktop.vault.errors import (
     WrongPassphraseError,
 )
 from ombuds_desktop.vault.paths import default_data_dir
+
+if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the real types
+    from ombuds_desktop.vault.records import (
+        AuditCheck,
+        AuditEntry,
+        DraftSummary,
+        PurgeReport,
+        RepresentativeProfile,
+        RevisionInfo,
+        StoredAttachment,
+        SubmissionRecord,
+        VaultInfo,
+    )
+    from ombuds_desktop.vault.vault import KEEP_REVISIONS, Vault, blob_id_of
 
 # The storage and crypto layers load on first use, so that merely naming the
 # vault (its errors, its folder) costs nothing at the app's start-up.

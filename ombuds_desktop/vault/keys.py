@@ -218,6 +218,32 @@ def _is_refused(backend: keyring.backend.KeyringBackend) -> bool:
     )
 
 
+def _choose_backend() -> None:
+    """On Linux, hand keyring the Secret Service backend directly when it is running.
+
+    Why: keyring's own detection imports every backend, and its macOS backend calls
+    ``ctypes.util.find_library`` at import, which on Linux runs ``ldconfig -p`` and then gcc
+    (about 0.3 s, and gcc leaves files in /tmp) on every vault command.  On Linux the Secret
+    Service is the only backend the app accepts, so asking for it directly picks what the
+    detection would pick.  A backend already set (by a test), named in
+    ``PYTHON_KEYRING_BACKEND`` or in keyring's config file, and every other platform, keep
+    keyring's own choice; so does a Linux session without a Secret Service (keyring then
+    detects as before, to explain what it found).
+    """
+    import sys
+
+    import keyring.core
+
+    if not sys.platform.startswith("linux") or keyring.core._keyring_backend is not None:
+        return
+    if os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core._config_path().exists():
+        return
+    from keyring.backends import SecretService
+
+    if SecretService.Keyring.viable:
+        keyring.core.set_keyring(SecretService.Keyring())
+
+
 def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The OS keyring backend to use, or None and the reason none is usable.
 
@@ -229,6 +255,7 @@ def usable_keyring() -> tuple[keyring.backend.KeyringBackend | None, str]:
     import keyring
 
     try:
+        _choose_backend()
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring configuration must not crash the app
         return None, f"the keyring library failed to start ({type(exc).__name__})"

@@ -92,7 +92,7 @@ class RepresentativeProfile:
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> RepresentativeProfile:
-        known = {f for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+        known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in doc.items() if k in known})
 
 

@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ombuds_desktop.vault import paths
 from ombuds_desktop.vault.errors import (
@@ -316,7 +317,7 @@ class Store:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("COMMIT")
 
-    def run(self, sql: str, action: str) -> list[tuple]:
+    def run(self, sql: str, action: str) -> list[tuple[Any, ...]]:
         """A single statement outside any transaction (PRAGMAs, VACUUM)."""
         with self._lock:
             try:

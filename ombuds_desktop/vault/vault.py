@@ -654,7 +654,7 @@ class Vault:
         except (crypto.DecryptionError, TamperedDataError, ValueError):
             damaged = True
         client = str(doc.get("client") or "") if not damaged else "(damaged: cannot be decrypted)"
-        receipts = tuple(str(r) for r in doc.get("receipts") or ())  # type: ignore[union-attr]
+        receipts = tuple(str(r) for r in doc.get("receipts") or ())  # type: ignore[attr-defined]
         far = str(doc.get("forms_and_receipts") or "")
         group = doc.get("family_group")
         search = fold(
@@ -1244,7 +1244,7 @@ class Vault:
         except BaseException:
             fh.close()
             raise
-        return io.BufferedReader(raw, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
+        return io.BufferedReader(raw, buffer_size=crypto.CHUNK_SIZE)
 
     def read_attachment(self, blob_id: str) -> bytes:
         """The whole decrypted attachment, checked against its SHA-256 (for small files)."""

@@ -1,28 +1,24 @@
-"""The packet commands, run as a user runs them (a subprocess), including ``demo``."""
+"""The packet commands, run as a user runs them (in-process runner), including ``demo``."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from ombuds_desktop.cli.testing import CliResult, run_cli
 from ombuds_desktop.draft import facts, read_draft_file
 from ombuds_desktop.samples import sample_names
 
 from .support import make_encrypted_pdf, page_texts, pdftotext, qpdf_check
 
-SCRIPT = Path(sys.executable).parent / "ombuds-desktop"
 
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "ombuds_desktop.cli.main"]
+def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
+    """``ombuds-desktop ARGS`` in-process (tests/conftest.py's runner), outside any vault."""
     full = {k: v for k, v in os.environ.items() if k != "OMBUDS_DATA_DIR"}
     full.update(QT_QPA_PLATFORM="offscreen", **(env or {}))
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=300, env=full)
+    return run_cli(*args, env=full, replace_env=True)
 
 
 def test_packet_command_writes_pdf_and_manifest(case, tmp_path):
@@ -130,7 +126,7 @@ def test_packet_from_a_vault_draft_id(case, tmp_path):
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     common = ["--data-dir", str(data_dir)]
 
-    def vault_run(*args: str) -> subprocess.CompletedProcess:
+    def vault_run(*args: str) -> CliResult:
         return run(*common, *args, "--passphrase-file", str(secret), env=env)
 
     assert vault_run("vault", "init").returncode == 0

@@ -6,14 +6,14 @@ Every client name, A-Number and file name here is invented.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import keyring.backend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
+from ombuds_desktop.cli import testing as cli_testing
+from ombuds_desktop.cli.testing import CliResult
 from ombuds_desktop.draft import Draft
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,13 +98,6 @@ def cli_env(tmp_path: Path, data_dir: Path, **extra: str) -> dict[str, str]:
 
 def run_cli(
     env: dict[str, str], *args: str, input: str | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ombuds_desktop.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input,
-        stdin=None if input is not None else subprocess.DEVNULL,
-    )
+) -> CliResult:
+    """The vault CLI with exactly ``env`` (in-process: tests/conftest.py's ``cli`` runner)."""
+    return cli_testing.run_cli(*args, stdin=input, env=env, replace_env=True, timeout=timeout)

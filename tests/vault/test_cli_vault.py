@@ -1,4 +1,4 @@
-"""The CLI contract, run as a real subprocess: ``python -m ombuds_desktop.cli.main``."""
+"""The CLI contract: ``ombuds-desktop vault ...`` / ``drafts ...`` (in-process runner)."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ def test_recovery_code_typos_are_caught() -> None:
         keys.parse_recovery_code("U" + code[1:])
 
 
+@pytest.mark.real_kdf
 def test_shipped_kdf_costs() -> None:
     assert keys.PASSPHRASE_SCRYPT["n"] >= 2**17 and keys.PASSPHRASE_SCRYPT["r"] >= 8
     assert keys.RECOVERY_SCRYPT["n"] >= 2**15

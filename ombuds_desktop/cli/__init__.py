@@ -1,0 +1,1 @@
+"""The command line (`ombuds-desktop ...`): one module per command group, loaded by main.py."""

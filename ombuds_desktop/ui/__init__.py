@@ -1,0 +1,1 @@
+"""The desktop app (PySide6).  Only modules in this package may import Qt."""
