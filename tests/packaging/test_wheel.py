@@ -1,5 +1,6 @@
 """The wheel carries everything: built once, installed into a fresh venv outside the checkout on
-every supported CPython present, and used from there as a user would (`pip install`).
+every supported CPython present, and used from there as a user would (`pip install`), plus the
+long-session refcount guard of tests/ui/test_refcounts.py on each.
 
 Why: an app that works only from the checkout (editable install) is broken for everybody who
 installs it normally.  Each install is a fresh venv in a temporary folder; the commands run with
@@ -210,6 +211,22 @@ def test_installed_wheel_works_outside_the_checkout(
     smoke = run([app, "gui", "--smoke", "--verbose"], cwd=work, env=env)
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
     assert re.search(r"^smoke: OK", smoke.stdout, re.M), smoke.stdout + smoke.stderr
+
+    # The long-session guard (tests/ui/test_refcounts.py: 20,000 widget calls must leave the
+    # reference counts of None/True/False alone) on this Python and the installed Qt binding.
+    guard = ROOT / "tests" / "ui" / "test_refcounts.py"
+    script = (
+        "import runpy, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        f"ns = runpy.run_path({str(guard)!r})\n"
+        "ns['test_python_is_one_the_binding_is_safe_on']()\n"
+        "ns['test_widget_calls_do_not_corrupt_reference_counts'](app)\n"
+        "print('refcounts: OK')\n"
+    )
+    refcounts = run([str(vpy), "-c", script], cwd=work, env=env)
+    assert refcounts.returncode == 0, refcounts.stdout + refcounts.stderr
+    assert "refcounts: OK" in refcounts.stdout
 
 
 def test_python_311_is_refused(wheel: Path, tmp_path: Path) -> None:

@@ -102,6 +102,7 @@ def demo(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_demo_layout_is_the_contract(demo):
     for name in sample_names():
         folder = demo / name

@@ -145,6 +145,7 @@ def test_single_eml_is_a_valid_unsent_draft(case, tmp_path, definition):
     assert pdf == result.packet.pdf
 
 
+@pytest.mark.slow
 def test_large_packet_split_into_numbered_emails_under_budget(case, tmp_path):
     for i in range(4):
         case.add("other", f"Photo {i}", f"photo{i}.jpg", make_jpeg(900, 1200, noise=True))

@@ -35,7 +35,8 @@ def state(qapp, tmp_path: Path):
     from ombuds_desktop.ui.style import style_sheet
     from ombuds_desktop.vault import Vault
 
-    qapp.setStyleSheet(style_sheet())
+    if qapp.styleSheet() != style_sheet():  # setting it again re-polishes every live widget
+        qapp.setStyleSheet(style_sheet())
     QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     app_state = AppState(tmp_path / "data", settings)

@@ -429,6 +429,7 @@ SAVE_LOOP = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_kill_9_during_save_loop(file_keyring_env: dict[str, str], tmp_path: Path) -> None:
     from ombuds_desktop.draft.interchange import dumps
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail, null
 
+from ombuds_desktop.cli.testing import CliResult, run_cli
 from ombuds_desktop.vault import KeyMissingError, Vault, keys
 
 from .support import REPO, make_draft
@@ -80,20 +79,14 @@ def test_create_reopen_recover(real_backend: object, tmp_path: Path) -> None:
     keys.delete_kek(real_backend, vault_id, final)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_cli_against_the_real_keyring(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMBUDS_")}
     env["PYTHONPATH"] = str(REPO)
     env["OMBUDS_DATA_DIR"] = str(tmp_path / "data")
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ombuds_desktop.cli.main", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
+    def run(*args: str) -> CliResult:  # separate processes: each finds the keyring afresh
+        return run_cli(*args, env=env, replace_env=True, in_process=False, timeout=120)
 
     init = run("vault", "init")
     assert init.returncode == 0, init.stderr
