@@ -28,7 +28,6 @@ import re
 import struct
 import warnings
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -52,6 +51,7 @@ from pypdf.generic import (
 )
 
 from ombuds_desktop.draft import Attachment, resolve_attachment_path
+from ombuds_desktop.packet import appearances as ap
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
 from ombuds_desktop.packet.options import PacketOptions
@@ -173,6 +173,12 @@ class Evidence:
     reader: PdfReader | None = None
     images: list[PreparedImage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Comments of annotations, printed on notes pages after the document (``appendix``).
+    comments: list[ap.Comment] = field(default_factory=list)
+    comments_per_page: list[int] = field(default_factory=list)
+    appendix: bytes | None = None
+    #: Files embedded in the PDF; they are never carried into the packet.
+    embedded_files: list[str] = field(default_factory=list)
 
 
 def _fail(att: Attachment, name: str, kind: str, message: str) -> PacketInputError:
@@ -261,6 +267,7 @@ def load_evidence(
         if kind == "pdf":
             ev.reader = _open_pdf(att, name, data, password, notes)
             ev.pages = len(ev.reader.pages)
+            annotation_report(ev)
         else:
             ev.images = _prepare_images(att, name, kind, data, options)
             ev.pages = len(ev.images)
@@ -668,44 +675,73 @@ def _page_resources(page: Any) -> DictionaryObject:
     return own
 
 
+@dataclass(slots=True)
+class Flattened:
+    """What flattening one page did: how many annotations were drawn, what could not be."""
+
+    drawn: int = 0
+    undrawn: list[str] = field(default_factory=list)
+
+
 def flatten_annotations(
     writer: PdfWriter,
     page: Any,
-    missing: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
-    | None = None,
-) -> int:
-    """Draw every visible annotation's appearance into the page, then remove the annotations.
+    *,
+    source: Any = None,
+    acroform: DictionaryObject | None = None,
+    first_comment: int = 1,
+) -> Flattened:
+    """Draw every visible annotation into the page, then remove the annotations.
 
-    Form fields without an appearance (``/NeedAppearances`` forms) are passed
-    to ``missing`` as (rect, text) so they can be drawn with the packet font.
+    Stored appearances are used when they are current; form fields of a
+    ``/NeedAppearances`` form, fields whose appearance is stale or empty, and
+    markup annotations without an appearance are drawn here (see
+    :mod:`appearances`).  Annotations with a comment get a numbered tag that
+    refers to the notes appendix, starting at ``first_comment``.
+
+    ``source`` is the page as read (its annotations keep their ``/Parent``
+    fields, which the copy in ``writer`` lacks); ``page`` is changed.
     """
+    result = Flattened()
+    source = page if source is None else source
     annots_ref = page.get("/Annots")
     page.pop("/AA", None)  # page open/close actions (scripts) never survive
     if annots_ref is None:
-        return 0
-    annots = annots_ref.get_object()
+        return result
+    need = bool(acroform is not None and acroform.get("/NeedAppearances") in (True, "true"))
     draws: list[bytes] = []
     names: dict[str, Any] = {}
-    unpainted: list[tuple[tuple[float, float, float, float], str]] = []
-    for i, ref in enumerate(annots if isinstance(annots, ArrayObject) else []):
-        a = ref.get_object() if ref is not None else None
-        if not isinstance(a, DictionaryObject):
-            continue
-        if a.get("/Subtype") in ("/Popup", "/Link"):
-            continue
-        flags = int(_num(a.get("/F", 0)) if a.get("/F") is not None else 0)
-        if flags & (2 | 32):  # Hidden, NoView
+    ov = ap.Overlay(_box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H))
+    comment = first_comment
+    for i, a in enumerate(ap.annotations(source)):
+        sub = a.get("/Subtype")
+        if sub in ap.IGNORED:
             continue
         try:
             rect = _rect(a["/Rect"])
         except (KeyError, ValueError, TypeError, IndexError):
             continue
-        stream_ref, stream = _appearance(a)
+        commented = sub in ap.COMMENTED and ap._clean(ap.text_of(a.get("/Contents"))).strip()
+        stream_ref, stream = None, None
+        if sub == "/Widget":
+            drawn = ap.draw_widget(ov, a, acroform, need)
+            if drawn is None:
+                continue
+            if drawn:
+                result.drawn += 1
+                continue
+            stream_ref, stream = _appearance(a)
+        else:
+            stream_ref, stream = _appearance(a)
+            if stream is None:
+                if ap.draw_markup(ov, a, None):
+                    result.drawn += 1
+                elif sub != "/FileAttachment":  # attached files are reported as embedded files
+                    result.undrawn.append(ap.KIND_NAMES.get(str(sub), str(sub)[1:] or "unknown"))
+        if commented:
+            ap.draw_marker(ov, a, comment)
+            comment += 1
         if stream is None:
-            if a.get("/Subtype") == "/Widget":
-                text = _widget_text(a)
-                if text:
-                    unpainted.append((rect, text))
             continue
         try:
             bbox = _rect(stream.get("/BBox", ArrayObject([0, 0, 1, 1])))
@@ -729,10 +765,18 @@ def flatten_annotations(
         stream[NameObject("/Type")] = NameObject("/XObject")
         stream[NameObject("/Subtype")] = NameObject("/Form")
         name = f"/OmbAp{i}"
-        names[name] = stream_ref if stream_ref is not None else writer._add_object(stream)
+        names[name] = (
+            stream_ref.clone(writer)
+            if stream_ref is not None
+            else writer._add_object(stream.clone(writer))
+        )
         cm = _fmt((sx, 0, 0, sy, rect[0] - sx * bx0, rect[1] - sy * by0))
         draws.append(f"q {cm} cm {name} Do Q".encode())
+        result.drawn += 1
     del page["/Annots"]
+    for name, ref in ov.streams(writer):
+        names[name] = ref
+        draws.append(f"q {name} Do Q".encode())
     if draws:
         res = _page_resources(page)
         xo = res.get("/XObject")
@@ -741,18 +785,16 @@ def flatten_annotations(
             xo[NameObject(k)] = v
         res[NameObject("/XObject")] = xo
         _append_contents(writer, page, b"\n".join(draws))
-    if unpainted and missing is not None:
-        missing(page, unpainted)
-    return len(draws) + len(unpainted)
+    return result
 
 
 def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObject | None]:
-    ap = a.get("/AP")
-    ap = ap.get_object() if ap is not None else None
-    if not isinstance(ap, DictionaryObject) or "/N" not in ap:
+    apd = a.get("/AP")
+    apd = apd.get_object() if apd is not None else None
+    if not isinstance(apd, DictionaryObject) or "/N" not in apd:
         return None, None
-    ref = ap.raw_get("/N")
-    normal = ap["/N"].get_object()
+    ref = apd.raw_get("/N")
+    normal = apd["/N"].get_object()
     if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
         state = a.get("/AS")
         if state is None or state not in normal:
@@ -762,18 +804,6 @@ def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObjec
     if not isinstance(normal, StreamObject):
         return None, None
     return (ref if isinstance(ref, IndirectObject) else None), normal
-
-
-def _widget_text(a: DictionaryObject) -> str:
-    kind = _inherited(a, "/FT")
-    value = _inherited(a, "/V")
-    if value is None:
-        return ""
-    if kind == "/Btn":
-        return "X" if str(value) not in ("/Off", "Off", "") else ""
-    if isinstance(value, ArrayObject):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _append_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
@@ -879,49 +909,104 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, pw, ph))
 
 
-def add_evidence(
-    writer: PdfWriter,
-    ev: Evidence,
-    draw_values: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
-    | None = None,
-) -> int:
-    """Append the document's pages (flattened, on Letter) to ``writer``; return the first index."""
+def add_evidence(writer: PdfWriter, ev: Evidence) -> int:
+    """Append the document's pages (flattened, on Letter) to ``writer``; return the first index.
+
+    A notes appendix (the comments of its annotations) follows the pages.
+    """
     start = len(writer.pages)
     if ev.reader is not None:
-        for src in ev.reader.pages:
+        acroform = _acroform(ev.reader)
+        comment = 1
+        for number, src in enumerate(ev.reader.pages, 1):
             page = writer.add_page(src)
-            flatten_annotations(writer, page, draw_values or draw_field_values)
+            flat = flatten_annotations(
+                writer, page, source=src, acroform=acroform, first_comment=comment
+            )
+            comment += ev.comments_per_page[number - 1] if ev.comments_per_page else 0
             if needs_fitting(page):
                 fit_to_letter(writer, page)
-            for key in ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo"):
+            for key in _PAGE_JUNK:
                 page.pop(key, None)
+            del flat
+        if ev.appendix is not None:
+            for p in PdfReader(BytesIO(ev.appendix)).pages:
+                writer.add_page(p)
     else:
         for image in ev.images:
             add_image_page(writer, image)
     return start
 
 
-def draw_field_values(
-    page: Any, items: list[tuple[tuple[float, float, float, float], str]]
-) -> None:
-    """Paint form-field values that have no appearance, with the packet's Unicode font."""
-    from reportlab.pdfgen.canvas import Canvas
+_PAGE_JUNK = ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo", "/Metadata", "/AA", "/Trans")
 
-    from ombuds_desktop.packet import fonts
 
-    fonts.register()
-    x0, y0, x1, y1 = _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H)
-    buf = BytesIO()
-    c = Canvas(buf, pagesize=(x1, y1), invariant=1, initialFontName=fonts.REGULAR)
-    for (rx0, ry0, rx1, ry1), text in items:
-        size = max(5.0, min(10.0, (ry1 - ry0) * 0.7))
-        lines = fonts.wrap(text, fonts.REGULAR, size, max(rx1 - rx0 - 4, 10)) or [text]
-        c.setFont(fonts.REGULAR, size)
-        y = ry1 - size - 1 if len(lines) > 1 else ry0 + (ry1 - ry0 - size) / 2 + 1
-        for line in lines:
-            c.drawString(rx0 + 2, y, line)
-            y -= size * 1.15
-    c.showPage()
-    c.save()
-    buf.seek(0)
-    page.merge_page(PdfReader(buf).pages[0], over=True)
+def _acroform(reader: PdfReader) -> DictionaryObject | None:
+    try:
+        form = reader.trailer["/Root"].get_object().get("/AcroForm")
+        form = form.get_object() if form is not None else None
+    except Exception:
+        return None
+    return form if isinstance(form, DictionaryObject) else None
+
+
+def annotation_report(ev: Evidence) -> None:
+    """Scan the annotations once at load: comments for the appendix, undrawable kinds, files.
+
+    Runs before the layout, so the appendix's pages are counted like any other.
+    """
+    assert ev.reader is not None
+    comments: list[ap.Comment] = []
+    undrawn: dict[str, list[int]] = {}
+    for number, page in enumerate(ev.reader.pages, 1):
+        found = ap.comments_on(page, number)
+        ev.comments_per_page.append(len(found))
+        comments += found
+        for a in ap.annotations(page):
+            sub = a.get("/Subtype")
+            if sub in ap.IGNORED or sub == "/Widget" or sub in ap.DRAWN:
+                continue
+            if sub == "/FileAttachment" or _appearance(a)[1] is not None:
+                continue
+            kind = ap.KIND_NAMES.get(str(sub), str(sub)[1:] or "unknown")
+            undrawn.setdefault(kind, []).append(number)
+    for kind, pages in undrawn.items():
+        where = ", ".join(str(p) for p in dict.fromkeys(pages))
+        ev.notes.append(
+            f"{ev.name}: a {kind} annotation on page {where} has no picture of itself and "
+            "cannot be drawn on paper; it was left out. Look at the original file if it matters."
+        )
+    ev.embedded_files = ap.embedded_file_names(ev.reader)
+    if comments:
+        ev.comments = comments
+        ev.appendix = _render_appendix(ev.name, comments)
+        extra = len(PdfReader(BytesIO(ev.appendix)).pages)
+        kinds = sorted({c.kind for c in comments})
+        ev.notes.append(
+            f"{ev.name}: {len(comments)} annotation comment(s) ({', '.join(kinds)}) are printed "
+            f"on {extra} notes page(s) after the document; each is numbered on its page."
+        )
+        ev.pages += extra
+
+
+def _render_appendix(name: str, comments: list[ap.Comment]) -> bytes:
+    from ombuds_desktop.packet.fonts import BOLD
+    from ombuds_desktop.packet.layout import LEFT, MUTED, TOP, WIDTH, Sheet, render_paged
+
+    def draw(s: Sheet) -> None:
+        s.text(LEFT, TOP, "Notes written on this document", font=BOLD, size=13)
+        s.y = TOP - 14
+        s.paragraph(
+            "The comments of the document's annotations (sticky notes and comments on "
+            "highlights and drawings), numbered as tagged on its pages.",
+            size=8.5,
+            color=MUTED,
+            after=8,
+        )
+        for k, c in enumerate(comments, 1):
+            s.ensure(30)
+            who = f" · {c.author}" if c.author else ""
+            s.paragraph(f"{k}. Page {c.page} · {c.kind}{who}", font=BOLD, size=9.5, after=1)
+            s.paragraph(c.text, x=LEFT + 12, width=WIDTH - 12, size=9.5, after=6)
+
+    return render_paged("Notes", draw).pdf
