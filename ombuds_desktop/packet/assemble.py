@@ -121,6 +121,23 @@ def load_all_evidence(
     return loaded
 
 
+def evidence_notes(plan: PacketPlan, evidence: dict[str, Evidence]) -> list[str]:
+    """What the user must know about the documents: repairs, renamed types, left-out files."""
+    notes: list[str] = []
+    for att in plan.all_attachments():
+        ev = evidence.get(att.id)
+        if ev is None:
+            continue
+        notes += ev.notes
+        where = plan.location(att.id) or ev.name
+        for name in ev.embedded_files:
+            notes.append(
+                f"{name} was embedded in {where} ({ev.name}) and was left out; attach it "
+                "separately if it matters."
+            )
+    return notes
+
+
 def check_evidence(
     draft: Draft,
     base_dir: Path | None = None,
@@ -210,11 +227,56 @@ def finish_writer(
     if outline_visible:
         writer.page_mode = "/UseOutlines"
     file_id = ByteStringObject(hashlib.sha256(seed).digest()[:16])
-    writer._ID = ArrayObject([file_id, file_id])  # reproducible builds: no random file id
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer._ID = ArrayObject([file_id, file_id])
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
     out = BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return clean_pdf(out.getvalue())
+
+
+#: Keys that carry scripts, private application data or metadata of an input.
+_SCRUB_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/JS", "/JavaScript", "/Launch")
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """The final bytes of every PDF the app writes: only what is shown, compact, valid.
+
+    qpdf (through pikepdf) writes only the objects reachable from the
+    document, so unreferenced data of an input (a private ink blob, a removed
+    annotation's appearance) never rides along; object streams and compressed
+    streams make the file as small as ``qpdf --object-streams=generate``
+    would; scripts, embedded files and XMP metadata of the inputs are removed.
+    The file identifier is computed from the content: same input, same bytes.
+    """
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as pdf:
+        root = pdf.Root
+        for key in ("/Metadata", "/AcroForm", "/OpenAction", "/AA", "/Perms", "/StructTreeRoot"):
+            if key in root:
+                del root[key]
+        if "/Names" in root:
+            names = root.Names
+            for key in list(names.keys()):
+                if key != "/Dests":
+                    del names[key]
+            if not len(names.keys()):
+                del root["/Names"]
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                target = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+                for key in _SCRUB_KEYS:
+                    if key in target:
+                        del target[key]
+        out = BytesIO()
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            deterministic_id=True,
+            fix_metadata_version=False,
+        )
+        return out.getvalue()
 
 
 def _append(writer: PdfWriter, rendered: Rendered) -> None:
@@ -259,7 +321,7 @@ def build_packet(
     atts = plan.all_attachments()
     steps = Steps(len(atts) + 6, progress, cancel)
     evidence = load_all_evidence(atts, base_dir, options, read_bytes, steps)
-    notes = [n for ev in evidence.values() for n in ev.notes]
+    notes = evidence_notes(plan, evidence)
 
     # Section 9: the signed scan replaces the printed page once it is attached.
     sig_id: str | None = None

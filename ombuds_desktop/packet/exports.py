@@ -37,6 +37,7 @@ from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
     build_packet,
+    evidence_notes,
     finish_writer,
     load_all_evidence,
 )
@@ -232,7 +233,7 @@ def export_upload_folder(
     built = datetime.combine(options.today(), datetime.min.time(), UTC)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    notes = [n for ev in evidence.values() for n in ev.notes]
+    notes = evidence_notes(plan, evidence)
     for number, (place, category, docs) in enumerate(groups, 1):
         steps.step(f"Preparing upload file {number}")
         writer = PdfWriter()
