@@ -28,7 +28,8 @@ import re
 import struct
 import warnings
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,17 @@ from ombuds_desktop.draft import Attachment, resolve_attachment_path
 from ombuds_desktop.packet import appearances as ap
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
-from ombuds_desktop.packet.options import PacketOptions
+from ombuds_desktop.packet.options import PacketOptions, megabytes
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200_000_000
 MAX_PDF_PAGES = 2000
-MAX_FRAMES = 300
+#: A multi-page TIFF: pages, and pixels of all pages together (each page costs a decode).
+MAX_FRAMES = 100
+MAX_TOTAL_PIXELS = 800_000_000
+#: What one page's drawing instructions may expand to (a "zip bomb" in a content stream).
+MAX_CONTENT_BYTES = 64_000_000
+#: A page smaller than this (points, longer side) is enlarged to fit the sheet.
+MIN_PAGE_SIDE = 144.0
 #: Pixel limits checked before decoding.  JPEGs decode at reduced scale
 #: (``draft``), so they may be larger than other images.
 MAX_JPEG_PIXELS = 89_478_485  # Pillow's own warning threshold
@@ -185,6 +192,13 @@ def _fail(att: Attachment, name: str, kind: str, message: str) -> PacketInputErr
     return PacketInputError(name, kind, message, attachment_id=att.id)
 
 
+def _too_big(size: int) -> str:
+    return (
+        f"is {megabytes(size)}; supporting documents over {megabytes(MAX_FILE_BYTES)} are "
+        "refused. Split or compress it."
+    )
+
+
 def display_name(att: Attachment) -> str:
     return att.original_name or Path(att.path).name or att.description or "attachment"
 
@@ -203,13 +217,7 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _fail(
-                att,
-                name,
-                "too_large",
-                f"is {size / 1048576:.0f} MB; supporting documents over "
-                f"{MAX_FILE_BYTES // 1048576} MB are refused. Split or compress it.",
-            )
+            raise _fail(att, name, "too_large", _too_big(size))
         return path.read_bytes()
     except FileNotFoundError:
         raise _fail(
@@ -227,10 +235,22 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
 
 
 def load_evidence(
-    att: Attachment, data: bytes, options: PacketOptions, password: str | None = None
+    att: Attachment,
+    data: bytes,
+    options: PacketOptions,
+    password: str | None = None,
+    *,
+    prepare: bool = True,
 ) -> Evidence:
-    """Check and prepare one supporting document; raise PacketInputError if unusable."""
+    """Check and prepare one supporting document; raise PacketInputError if unusable.
+
+    With ``prepare`` false, images are checked (header, frames, a cheap
+    decode) but not converted: the inspection that ``validate`` and Section 8
+    use, with the same checks and words as the build.
+    """
     name = display_name(att)
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(att, name, "too_large", _too_big(len(data)))
     kind = sniff(data[:4096])
     claimed = EXTENSIONS.get(Path(name).suffix.lower())
     notes: list[str] = []
@@ -268,9 +288,11 @@ def load_evidence(
             ev.reader = _open_pdf(att, name, data, password, notes)
             ev.pages = len(ev.reader.pages)
             annotation_report(ev)
-        else:
+        elif prepare:
             ev.images = _prepare_images(att, name, kind, data, options)
             ev.pages = len(ev.images)
+        else:
+            ev.pages = _check_image(att, name, kind, data)
     except PacketInputError:
         raise
     except Exception as exc:  # hostile input must never crash the build
@@ -336,11 +358,32 @@ def _open_pdf(
                 "too_large",
                 f"has {count} pages; split it into documents of at most {MAX_PDF_PAGES} pages.",
             )
+        tiny: list[int] = []
         for number, page in enumerate(reader.pages, 1):
-            _check_page(page)
+            expanded = _check_page(page)
+            if expanded > MAX_CONTENT_BYTES:
+                raise _fail(
+                    att,
+                    name,
+                    "too_large",
+                    f"has a page (page {number}) whose drawing instructions expand to more "
+                    f"than {megabytes(MAX_CONTENT_BYTES)}; it may be a malformed or hostile "
+                    "file and would take a viewer minutes to draw. Print it to a new PDF "
+                    "or scan the paper copy, then attach that.",
+                )
             box = page.cropbox
             if float(box.width) <= 0 or float(box.height) <= 0:
                 raise ValueError(f"page {number} has no size")
+            if max(float(box.width), float(box.height)) * _num(page.get("/UserUnit", 1)) < (
+                MIN_PAGE_SIDE
+            ):
+                tiny.append(number)
+        if tiny:
+            notes.append(
+                f"{name}: page {', '.join(map(str, tiny[:10]))}"
+                f"{' and others' if len(tiny) > 10 else ''} is smaller than two inches; "
+                "it was enlarged to fit the sheet. Check that it is legible."
+            )
     except PacketInputError:
         raise
     except _PageDamaged as exc:
@@ -411,17 +454,50 @@ class _PageDamaged(Exception):
     pass
 
 
-def _check_page(page: Any) -> None:
-    """A page whose content stream is referenced but missing would print blank: refuse it."""
+def _check_page(page: Any) -> int:
+    """The decoded size of the page's drawing instructions (stops counting past the limit).
+
+    A page whose content stream is referenced but missing would print blank:
+    it is refused as damaged.
+    """
     if "/Contents" not in page:
-        return
+        return 0
     contents = page.get("/Contents")
     obj = contents.get_object() if contents is not None else None
     items = obj if isinstance(obj, ArrayObject) else [contents]
+    total = 0
     for item in items:
         target = item.get_object() if item is not None else None
         if target is None or isinstance(target, NullObject) or not isinstance(target, StreamObject):
             raise _PageDamaged(page.page_number + 1 if page.page_number is not None else "?")
+        total += _decoded_size(target, MAX_CONTENT_BYTES + 1 - total)
+        if total > MAX_CONTENT_BYTES:
+            break
+    return total
+
+
+def _decoded_size(stream: StreamObject, limit: int) -> int:
+    """How many bytes a Flate stream inflates to, counted in bounded memory up to ``limit``."""
+    raw = getattr(stream, "_data", b"") or b""
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    if isinstance(filters, ArrayObject):
+        filters = filters[0] if len(filters) == 1 else None
+    if filters not in ("/FlateDecode", "/Fl"):
+        return len(raw)
+    d = zlib.decompressobj()
+    total, chunk = 0, 1 << 20
+    data = raw
+    try:
+        while data and total <= limit:
+            out = d.decompress(data, chunk)
+            total += len(out)
+            data = d.unconsumed_tail
+            if not out and not data:
+                break
+    except zlib.error:
+        return total  # damaged data: pypdf decides later what it can read
+    return total
 
 
 # -- images ---------------------------------------------------------------------------
@@ -447,33 +523,83 @@ def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
     return None
 
 
-def _prepare_images(
-    att: Attachment, name: str, kind: str, data: bytes, options: PacketOptions
-) -> list[PreparedImage]:
+def _frame_count(att: Attachment, name: str, img: Image.Image, limit: int) -> int:
+    """Pages of a TIFF, refused before any is decoded when there are too many."""
+    frames = int(getattr(img, "n_frames", 1) or 1)
+    if frames > MAX_FRAMES:
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"has {frames} pages; a TIFF may have at most {MAX_FRAMES}. Split it into "
+            "smaller files or convert it to PDF, then attach those.",
+        )
+    w, h = img.size
+    if frames * w * h > MAX_TOTAL_PIXELS:
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"has {frames} pages of {w:,} × {h:,} pixels ({frames * w * h / 1e6:,.0f} "
+            f"megapixels in all, over {MAX_TOTAL_PIXELS / 1e6:,.0f}). Split it or save it "
+            "at a lower resolution, then attach it again.",
+        )
+    return frames
+
+
+def _open_image(att: Attachment, name: str, kind: str, data: bytes) -> tuple[Image.Image, int]:
+    """The image opened (not decoded) after the header, size and page-count checks."""
     limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
     size = header_size(data, kind)
     if size is not None:
         _check_size(att, name, size, limit)
+    img = Image.open(BytesIO(data))
+    _check_size(att, name, img.size, limit)
+    frames = _frame_count(att, name, img, limit) if kind == "tiff" else 1
+    return img, frames
+
+
+def _check_image(att: Attachment, name: str, kind: str, data: bytes) -> int:
+    """The inspection of an image without converting it: the number of pages it gives."""
+
+    def run() -> int:
+        img, frames = _open_image(att, name, kind, data)
+        if kind == "jpeg":
+            img.draft(img.mode if img.mode in ("L", "RGB", "CMYK") else "RGB", (64, 64))
+            img.load()
+        elif kind == "png":
+            img.verify()
+        else:
+            img.load()  # the first page; the others are decoded when the packet is built
+        return frames
+
+    return _image_errors(att, name, kind, run)
+
+
+def _prepare_images(
+    att: Attachment, name: str, kind: str, data: bytes, options: PacketOptions
+) -> list[PreparedImage]:
+    def run() -> list[PreparedImage]:
+        img, _ = _open_image(att, name, kind, data)
+        limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
+        out = []
+        # Only TIFF pages are separate pages; extra frames of a JPEG (MPO depth maps
+        # from phone cameras) or an animated PNG are not part of the document.
+        frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
+        for frame in frames:
+            _check_size(att, name, frame.size, limit)
+            out.append(_prepare_frame(frame, kind, options))
+        return out
+
+    return _image_errors(att, name, kind, run)
+
+
+def _image_errors(att: Attachment, name: str, kind: str, run: Callable[[], Any]) -> Any:
+    """Run an image step; decoder failures become one clear refusal naming the file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(BytesIO(data))
-            _check_size(att, name, img.size, limit)
-            out = []
-            # Only TIFF pages are separate pages; extra frames of a JPEG (MPO depth maps
-            # from phone cameras) or an animated PNG are not part of the document.
-            frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
-            for number, frame in enumerate(frames, 1):
-                if number > MAX_FRAMES:
-                    raise _fail(
-                        att,
-                        name,
-                        "too_large",
-                        f"has more than {MAX_FRAMES} pages; split it into smaller files.",
-                    )
-                _check_size(att, name, frame.size, limit)
-                out.append(_prepare_frame(frame, kind, options))
-            return out
+            return run()
     except PacketInputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -549,7 +675,16 @@ def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> Pre
         target = _oriented(frame, (math.ceil(dw0 / 72 * dpi), math.ceil(dh0 / 72 * dpi)))
         frame.draft("RGB" if frame.mode not in ("L", "1") else frame.mode, target)
     frame.load()
-    img = ImageOps.exif_transpose(frame)
+    # Shrink by a whole factor first, in the stored mode, so a big picture is never
+    # copied, converted or rotated at full size (memory stays near the decoded size).
+    w0, h0 = frame.size
+    _, _, _, _, dw0, dh0 = _placement(*_oriented(frame, (w0, h0)))
+    tw0, th0 = _oriented(frame, (math.ceil(dw0 / 72 * dpi), math.ceil(dh0 / 72 * dpi)))
+    factor = min(w0 // max(tw0, 1), h0 // max(th0, 1))
+    if factor >= 2 and frame.mode in ("L", "RGB", "RGBA", "LA", "CMYK"):
+        img = _transposed(frame.reduce(factor), _orientation(frame))
+    else:
+        img = ImageOps.exif_transpose(frame)
     img = _flatten_mode(img)
     w, h = img.size
     pw, ph, x, y, dw, dh = _placement(w, h)
@@ -579,6 +714,27 @@ def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> Pre
 
 
 _ROTATING = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(frame: Image.Image) -> int:
+    try:
+        return int(frame.getexif().get(0x0112, 1))
+    except (OSError, ValueError, SyntaxError, TypeError):
+        return 1
+
+
+def _transposed(img: Image.Image, orientation: int) -> Image.Image:
+    method = _TRANSPOSE.get(orientation)
+    return img.transpose(method) if method is not None else img
 
 
 def _oriented(frame: Image.Image, size: tuple[int, int]) -> tuple[int, int]:
@@ -871,7 +1027,8 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     else:  # odd size: keep a margin and the stamp band free
         avail_x, avail_y = 18.0, STAMP_BAND + 8
         avail_w, avail_h = pw - 36.0, ph - avail_y - 18.0
-    scale = min(avail_w / vw, avail_h / vh, 1.0)
+    fit = min(avail_w / vw, avail_h / vh)
+    scale = fit if max(vw, vh) < MIN_PAGE_SIDE else min(fit, 1.0)  # a speck is enlarged
     t = Transformation().translate(-x0, -y0).scale(unit, unit).rotate(-rot)
     corners = [t.apply_on((x, y)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
     minx, miny = min(c[0] for c in corners), min(c[1] for c in corners)
@@ -1010,3 +1167,140 @@ def _render_appendix(name: str, comments: list[ap.Comment]) -> bytes:
             s.paragraph(c.text, x=LEFT + 12, width=WIDTH - 12, size=9.5, after=6)
 
     return render_paged("Notes", draw).pdf
+
+
+# -- one inspection for validate, Section 8 and the build -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a document cannot go into the packet, in the words the build uses.
+
+    ``kind`` is one of :class:`PacketInputError`'s kinds; ``message`` names the file.
+    """
+
+    kind: str
+    message: str
+
+
+@dataclass(slots=True)
+class Inspection:
+    """What the packet build will find in one document, known before the build."""
+
+    name: str
+    type: str  # "pdf", "jpeg", "png", "tiff", or what the file really is when refused
+    pages: int  # pages it adds to the packet (notes pages included); 0 when refused
+    encrypted: bool
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # included, but the user should know
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def inspect_document(
+    source: Path | str | bytes,
+    name: str | None = None,
+    *,
+    password: str | None = None,
+    attachment: Attachment | None = None,
+) -> Inspection:
+    """Inspect a file (path or bytes) with the checks and words of the packet build.
+
+    Password, damage, bombs, wrong or unsupported type, empty files, size,
+    frame, pixel and page limits: each becomes a :class:`Problem`.  Nothing is
+    converted, so this is fast enough for ``validate`` and the Section 8 page.
+    """
+    if isinstance(source, bytes):
+        data, display = source, name or "document"
+    else:
+        path = Path(source).expanduser().resolve()
+        display = name or path.name
+        probe = Attachment("other", "", str(path), original_name=display)
+        try:
+            data = read_attachment(probe, None)
+        except PacketInputError as exc:
+            return Inspection(display, "", 0, False, [Problem(exc.kind, str(exc))])
+    att = attachment or Attachment("other", "", display)
+    if att.original_name != display:
+        att = replace(att, original_name=display)
+    kind = sniff(data[:4096])
+    try:
+        ev = load_evidence(att, data, PacketOptions(), password, prepare=False)
+    except PacketInputError as exc:
+        return Inspection(display, kind, 0, exc.kind == "password", [Problem(exc.kind, str(exc))])
+    notes = list(ev.notes)
+    notes += [
+        f"{f} is embedded in {display} and will be left out; attach it separately if it matters."
+        for f in ev.embedded_files
+    ]
+    encrypted = bool(ev.reader is not None and ev.reader.is_encrypted)
+    return Inspection(display, kind, ev.pages, encrypted, [], notes)
+
+
+def inspect_attachment(
+    att: Attachment,
+    base_dir: Path | None = None,
+    *,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+    password: str | None = None,
+) -> Inspection:
+    """:func:`inspect_document` for a draft's attachment (a file, or vault bytes)."""
+    name = display_name(att)
+    try:
+        data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
+    except PacketInputError as exc:
+        return Inspection(name, "", 0, False, [Problem(exc.kind, str(exc))])
+    return inspect_document(data, name, password=password, attachment=att)
+
+
+def evidence_findings(
+    draft: Any,
+    base_dir: Path | None,
+    *,
+    passwords: dict[str, str] | None = None,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+) -> list[Any]:
+    """``validate``'s findings about the files themselves (Section 8), one per document.
+
+    Missing files and vault files without ``read_bytes`` are left to the
+    other attachment checks.
+    """
+    from ombuds_desktop.validation.findings import Finding
+
+    out: list[Finding] = []
+    for i, att in enumerate(draft.attachments):
+        if read_bytes is None:
+            if att.path.startswith("vault:") or base_dir is None:
+                continue
+            if not resolve_attachment_path(att, base_dir).is_file():
+                continue
+        result = inspect_attachment(
+            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+        )
+        label = att.description or f"Attachment {i + 1}"
+        where = f"s8.documents[{i}].path"
+        for p in result.problems:
+            hint = (
+                f" (or leave it out: packet --skip {att.id})"
+                if p.kind != "password"
+                else f" (packet --password {att.id}=...)"
+            )
+            out.append(
+                Finding("s8", where, "error", f"evidence-{p.kind}", f"{label}: {p.message}{hint}")
+            )
+        for note in result.notes:
+            worth_a_look = any(
+                w in note for w in ("named like", "embedded", "damaged", "enlarged", "left out")
+            )
+            out.append(
+                Finding(
+                    "s8",
+                    where,
+                    "warning" if worth_a_look else "info",
+                    "evidence-note",
+                    f"{label}: {note}",
+                )
+            )
+    return out

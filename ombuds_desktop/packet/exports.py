@@ -58,7 +58,13 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
+from ombuds_desktop.packet.options import (
+    CancelToken,
+    PacketOptions,
+    ProgressFn,
+    Steps,
+    megabytes,
+)
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION, render_signature_page
 from ombuds_desktop.packet.values import (
@@ -158,8 +164,8 @@ def split_units(
                 current = trial
             if len(current) == 1 and len(build(current)) > budget:
                 notes.append(
-                    f"page {page + 1} alone is {len(build(current)) / 1048576:.1f} MB, "
-                    f"over the {budget / 1048576:.1f} MB budget; it was kept whole."
+                    f"page {page + 1} alone is {megabytes(len(build(current)))}, "
+                    f"over the {megabytes(budget)} budget; it was kept whole."
                 )
         if current:
             pieces.append(current)
@@ -269,7 +275,7 @@ def export_upload_folder(
         )
         notes += [f"{stem}: {x}" for x in split_notes]
         notes.append(
-            f"{stem} was over the {options.upload_budget / 1048576:.0f} MB upload "
+            f"{stem} was over the {megabytes(options.upload_budget)} upload "
             f"budget and was split into {len(parts)} files."
         )
         for k, (_, part_data) in enumerate(parts, 1):
@@ -578,8 +584,8 @@ def export_eml(
         raw = msg.as_bytes()
         if len(raw) > options.email_budget:
             notes.append(
-                f"{path.name} is {len(raw) / 1048576:.1f} MB, over the "
-                f"{options.email_budget / 1048576:.1f} MB e-mail budget (a single page "
+                f"{path.name} is {megabytes(len(raw))}, over the "
+                f"{megabytes(options.email_budget)} e-mail budget (a single page "
                 "is too large to split further)."
             )
         write_atomic(path, raw)

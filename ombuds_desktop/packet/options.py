@@ -15,13 +15,32 @@ from typing import Any
 
 from ombuds_desktop.tasks import Cancelled, CancelToken, ProgressFn
 
-MB = 1024 * 1024
+#: Budgets and limits are in decimal megabytes (1 MB = 1,000,000 bytes), the unit mail
+#: gateways and upload forms state; a "10 MB" limit is never exceeded by reading it as MiB.
+MB = 1_000_000
+
+
+def megabytes(n: int | float) -> str:
+    """A byte count as the user reads it: "9.6 MB" (decimal megabytes, as in the budgets)."""
+    if n >= 100_000:
+        return f"{n / MB:.1f} MB"
+    return f"{max(1, round(n / 1000))} KB"
+
 
 #: The parts of a packet, in the default order of ``field-conventions.md`` §1.1.
 PARTS = ("cover_letter", "form", "signature", "g28", "consents", "index", "exhibits")
 
 #: Shared with the vault and the GUI: see :mod:`ombuds_desktop.tasks`.
-__all__ = ["MB", "PARTS", "Cancelled", "CancelToken", "PacketOptions", "ProgressFn", "Steps"]
+__all__ = [
+    "MB",
+    "PARTS",
+    "megabytes",
+    "Cancelled",
+    "CancelToken",
+    "PacketOptions",
+    "ProgressFn",
+    "Steps",
+]
 
 
 class Steps:
@@ -74,7 +93,7 @@ class PacketOptions:
             if not 72 <= getattr(self, name) <= 600:
                 raise ValueError(f"{name} must be between 72 and 600")
         for name in ("email_budget", "upload_budget"):
-            if getattr(self, name) < 256 * 1024:
+            if getattr(self, name) < 256_000:
                 raise ValueError(f"{name} must be at least 256 KB")
         if self.bates_prefix is not None and not 3 <= self.bates_digits <= 9:
             raise ValueError("bates_digits must be between 3 and 9")
