@@ -155,6 +155,7 @@ def check_evidence(
     """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     plan = plan_packet(draft, definition, options)
     atts = plan.all_attachments()
     try:
@@ -308,6 +309,7 @@ def build_packet(
     """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     today = options.today()
     if findings is None:
         findings = validate_draft(

@@ -230,6 +230,7 @@ def export_upload_folder(
     """The online-filing folder: numbered upload PDFs and ``copy-sheet.pdf``."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     findings, watermark = _findings(draft, definition, options, findings, base_dir)
     plan = plan_packet(draft, definition, options)
     atts = plan.all_attachments()
@@ -531,17 +532,20 @@ def export_eml(
         )
     built = datetime.combine(options.today(), datetime.min.time(), UTC)
     plan = packet.plan or plan_packet(draft, definition, options)
-    letter = build_letter(
-        draft,
-        definition,
-        today=options.today(),
-        enclosures=[f"{definition.number} packet (PDF, {packet.pages} pages)"],
-        signature_enclosed="scan"
-        if plan.signed_scans
-        else ("page" if packet.signature_page_id else None),
-    )
+
+    def letter_text(enclosure: str) -> str:
+        return build_letter(
+            draft,
+            definition,
+            today=options.today(),
+            enclosures=[enclosure],
+            signature_enclosed="scan"
+            if plan.signed_scans
+            else ("page" if packet.signature_page_id else None),
+        ).as_text()
+
     subject = _subject(draft, definition)
-    body = letter.as_text()
+    body = letter_text(f"{definition.number} packet (PDF, {packet.pages} pages)")
     overhead = (
         len(_message(draft, definition, subject + " (part 99 of 99)", body, built).as_bytes())
         + 1024
@@ -561,6 +565,13 @@ def export_eml(
             built=built,
         )
     total = len(chunks)
+    if total > 1:  # part 1 carries only its own pages: say which, and what follows
+        first = chunks[0][0]
+        body = letter_text(
+            f"{definition.number} packet (PDF), part 1 of {total}: packet pages "
+            f"{first[0] + 1}–{first[-1] + 1} of {packet.pages}; parts 2–{total} follow in "
+            "separate e-mails with the same subject"
+        )
     paths, sizes = [], []
     for k, (pages, data) in enumerate(chunks, 1):
         if total == 1:

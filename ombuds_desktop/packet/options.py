@@ -8,7 +8,7 @@ stop at the next checkpoint once a :class:`CancelToken` is cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
@@ -97,6 +97,19 @@ class PacketOptions:
                 raise ValueError(f"{name} must be at least 256 KB")
         if self.bates_prefix is not None and not 3 <= self.bates_digits <= 9:
             raise ValueError("bates_digits must be between 3 and 9")
+
+    def check_attachment_ids(self, known: Iterable[str]) -> None:
+        """Refuse ``skip`` and ``passwords`` entries that name no document of the draft.
+
+        Called by every build and export, so the CLI and the GUI refuse the same typos.
+        """
+        from ombuds_desktop.packet.errors import UnknownAttachmentIds
+
+        ids = list(known)
+        skip = sorted(set(self.skip) - set(ids))
+        passwords = sorted(set(self.passwords) - set(ids))
+        if skip or passwords:
+            raise UnknownAttachmentIds(skip, passwords, ids)
 
     def today(self) -> date:
         return self.build_date or date.today()
