@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -194,9 +193,30 @@ def ink_in(img: Image.Image, box: tuple[float, float, float, float], dpi: int = 
 
 # -- the real-producer corpus ------------------------------------------------------------------
 
-ARABIC = "شهادة ميلاد"
-CJK = "出生证明 在留カード"
-DEVANAGARI = "जन्म प्रमाणपत्र"
+SCRIPTS = {"arabic": "شهادة ميلاد", "cjk": "出生证明 在留カード", "devanagari": "जन्म प्रमाणपत्र"}
+#: A word of each script that pdftotext gives back as typed (when a font has the glyphs).
+SCRIPT_WORDS = {"arabic": ("ar", "شهادة"), "cjk": ("zh", "出生证明"), "devanagari": ("hi", "जन्म")}
+
+
+def script_font_installed(lang: str) -> bool:
+    """A font for the language is installed (LibreOffice draws boxes without one)."""
+    if not have("fc-list"):
+        return False
+    r = subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True)
+    return bool(r.stdout.strip())
+
+
+def _fodt(paragraphs: list[str]) -> str:
+    from xml.sax.saxutils import escape
+
+    body = "".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" '
+        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body>'
+        f"<office:text>{body}</office:text></office:body></office:document>\n"
+    )
 
 
 def _text_image(path: Path, lines: list[str], size: tuple[int, int] = (1275, 1650)) -> None:
@@ -232,20 +252,6 @@ def _reportlab_pdf(path: Path, lines: list[str], font_file: str | None = None) -
         y -= 30
     c.showPage()
     c.save()
-
-
-def _noto(name: str) -> str | None:
-    from ombuds_desktop.packet import fonts
-
-    for base in (fonts.font_dir(), Path("/usr/share/fonts")):
-        hits = sorted(base.rglob(name)) if base.exists() else []
-        if hits:
-            return str(hits[0])
-    return None
-
-
-#: name -> (maker, words that must survive, needs LibreOffice)
-Maker = Callable[[Path], Path]
 
 
 def build_corpus(root: Path) -> dict[str, Path]:
@@ -328,20 +334,27 @@ def build_corpus(root: Path) -> dict[str, Path]:
     w.add_metadata({"/Title": "Second revision"})
     with open(made("incremental.pdf"), "wb") as fh:
         w.write(fh)
-    # Arabic, CJK and Devanagari text (embedded Noto fonts)
-    for name, text, font in (
-        ("arabic", ARABIC, "NotoSansArabic-Regular.ttf"),
-        ("cjk", CJK, "NotoSansCJK-Regular.ttc"),
-        ("devanagari", DEVANAGARI, "NotoSansDevanagari-Regular.ttf"),
-    ):
-        font_file = _noto(font) or _noto("DejaVuSans.ttf")
-        if font_file and not font_file.endswith(".ttc"):
-            _reportlab_pdf(made(f"{name}.pdf"), [f"{name} 9140", text], font_file)
+    # Arabic, CJK and Devanagari text, typed in LibreOffice Writer (shaped, fonts embedded)
+    if have("soffice"):
+        for name, text in SCRIPTS.items():
+            (root / f"{name}.fodt").write_text(_fodt([f"{name} 9140", text]), encoding="utf-8")
+        _run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{root / 'lo-profile'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(root),
+                *(str(root / f"{n}.fodt") for n in SCRIPTS),
+            ],
+            timeout=240,
+        )
+        for name in SCRIPTS:
+            out[name] = root / f"{name}.pdf"
     # annotations of every kind, with and without appearances
-    plain = PdfReader(base)
-    ann = annotated_pdf(base.read_bytes(), markup_annotations())
-    made("annotations.pdf").write_bytes(ann)
-    del plain
+    made("annotations.pdf").write_bytes(annotated_pdf(base.read_bytes(), markup_annotations()))
     # LibreOffice: a filled form, and an empty one filled later by a viewer
     if lo_available():
         lo_form(made("lo-filled.pdf"), FILLED)
