@@ -7,6 +7,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -25,7 +26,14 @@ from ombuds_desktop.packet.exports import (
 )
 
 from . import producers as P
-from .support import BUILD_DATE, make_annotated_pdf, make_fillable_pdf, make_jpeg, make_pdf
+from .support import (
+    BUILD_DATE,
+    make_annotated_pdf,
+    make_fillable_pdf,
+    make_jpeg,
+    make_pdf,
+    pdftotext,
+)
 
 PAYLOAD = b"MZ\x90\x00EMBEDDED-EXE-PAYLOAD-7731" * 200
 PRIVATE = b"PRIVATE-INK-BLOB-5512 " * 3000
@@ -167,10 +175,27 @@ def test_upload_copy_is_the_packet_pages(case, tmp_path):
     options = PacketOptions(build_date=BUILD_DATE)
     packet = build_packet(case.draft, case.root, options=options)
     upload = export_upload_folder(case.draft, tmp_path / "up", case.root, options=options)
-    from .support import pdftotext
-
     packet_text = pdftotext(packet.pdf)
     for path in upload.files:
         for line in pdftotext(path.read_bytes()).splitlines():
             if line.strip() and "·" not in line:
                 assert line in packet_text
+
+
+@pytest.mark.slow
+def test_upload_files_of_real_producer_forms_pass_qpdf_check(case, tmp_path, corpus):
+    """Why 3: the per-document copy of a LibreOffice form drew objects not in the file."""
+    names = [
+        n for n in ("lo-filled", "lo-viewer-filled", "annotations", "tesseract") if n in corpus
+    ]
+    if not names:
+        pytest.skip("no real-producer forms (LibreOffice missing)")
+    for n in names:
+        case.add("other", f"Real {n}", f"{n}.pdf", corpus[n].read_bytes())
+    options = PacketOptions(build_date=BUILD_DATE)
+    upload = export_upload_folder(case.draft, tmp_path / "up", case.root, options=options)
+    for path in upload.files:
+        check_written(path.read_bytes(), path.name)
+    texts = " ".join(pdftotext(p.read_bytes()) for p in upload.files)
+    if "lo-filled" in names:
+        assert "Okonkwo-Halvorsen" in texts
