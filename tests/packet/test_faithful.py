@@ -14,6 +14,7 @@ from pypdf.generic import (
     DictionaryObject,
     FloatObject,
     NameObject,
+    NumberObject,
     TextStringObject,
 )
 
@@ -179,3 +180,119 @@ def test_annotation_with_its_own_appearance_uses_it():
     pdf, ev = _flat(make_annotated_pdf("OWN APPEARANCE 3390"))
     assert "OWN APPEARANCE 3390" in pdftotext(pdf)
     assert ev.pages == 1
+
+
+# -- comb fields and the field's own embedded font ------------------------------------------------
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _form_with(field: dict, *, font=None) -> bytes:
+    """A one-field form built by hand (NeedAppearances, no appearance stream)."""
+    w = PdfWriter(clone_from=PdfReader(BytesIO(make_pdf(["Hand-made form"]))))
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (100, 500, 350, 524)),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/T"): TextStringObject("field"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/DA"): TextStringObject("/FF 12 Tf 0 g"),
+        }
+    )
+    for k, v in field.items():
+        widget[NameObject(k)] = v
+    ref = w._add_object(widget)
+    w.pages[0][NameObject("/Annots")] = ArrayObject([ref])
+    dr = DictionaryObject()
+    if font is not None:
+        dr[NameObject("/Font")] = DictionaryObject({NameObject("/FF"): w._add_object(font(w))})
+    w.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject([ref]),
+            NameObject("/NeedAppearances"): BooleanObject(True),
+            NameObject("/DR"): dr,
+        }
+    )
+    out = BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def _dejavu(w: PdfWriter) -> DictionaryObject:
+    """DejaVu Sans embedded whole (not a subset), WinAnsi-encoded, as an authoring tool does."""
+    from pathlib import Path
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    face = TTFontFile(DEJAVU)
+    data = DecodedStreamObject()
+    data.set_data(Path(DEJAVU).read_bytes())
+    widths = [
+        round(face.charWidths.get(ord(bytes([c]).decode("cp1252", "replace")), 0))
+        for c in range(32, 256)
+    ]
+    desc = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/FontDescriptor"),
+            NameObject("/FontName"): NameObject("/DejaVuSans"),
+            NameObject("/Flags"): NumberObject(32),
+            NameObject("/FontBBox"): ArrayObject(FloatObject(v) for v in face.bbox),
+            NameObject("/ItalicAngle"): NumberObject(0),
+            NameObject("/Ascent"): FloatObject(face.ascent),
+            NameObject("/Descent"): FloatObject(face.descent),
+            NameObject("/CapHeight"): FloatObject(face.ascent),
+            NameObject("/StemV"): NumberObject(87),
+            NameObject("/FontFile2"): w._add_object(data.flate_encode()),
+        }
+    )
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/TrueType"),
+            NameObject("/BaseFont"): NameObject("/DejaVuSans"),
+            NameObject("/FirstChar"): NumberObject(32),
+            NameObject("/LastChar"): NumberObject(255),
+            NameObject("/Widths"): ArrayObject(NumberObject(v) for v in widths),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            NameObject("/FontDescriptor"): w._add_object(desc),
+        }
+    )
+
+
+def _fonts_used(pdf: bytes) -> set[str]:
+    from .support import pdffonts
+
+    return {f["name"].split("+")[-1] for f in pdffonts(pdf)}
+
+
+def test_value_in_the_fields_embedded_font():
+    data = _form_with({"/V": TextStringObject("Müller-Ørsted 6619")}, font=_dejavu)
+    pdf, _ = _flat(data)
+    assert "Müller-Ørsted 6619" in pdftotext(pdf)
+    assert "DejaVuSans" in _fonts_used(pdf) and "OmbudsSans" not in _fonts_used(pdf)
+
+
+def test_value_the_embedded_font_cannot_encode_uses_noto():
+    data = _form_with({"/V": TextStringObject("Nguyễn 6620")}, font=_dejavu)
+    pdf, _ = _flat(data)
+    assert "Nguyễn 6620" in pdftotext(pdf)
+    assert "DejaVuSans" not in _fonts_used(pdf)
+
+
+def test_comb_field_spreads_characters_over_its_cells():
+    data = _form_with(
+        {
+            "/V": TextStringObject("20529"),
+            "/Ff": NumberObject(1 << 24),
+            "/MaxLen": NumberObject(5),
+        }
+    )
+    pdf, _ = _flat(data)
+    from .support import _run
+
+    html = _run(["pdftotext", "-bbox", "{}", "-"], pdf).stdout
+    xs = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>\d</word>', html)]
+    assert len(xs) == 5, html  # each digit in its own cell, read as separate words
+    assert xs[-1] - xs[0] > 0.6 * 250
