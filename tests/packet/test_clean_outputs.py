@@ -147,6 +147,7 @@ def _case(case):
     return case
 
 
+@pytest.mark.slow
 def test_every_written_pdf_is_valid_compact_and_clean(case, tmp_path):
     _case(case)
     case.add("other", "Photo", "photo.jpg", make_jpeg(900, 1200, noise=True))
