@@ -619,14 +619,24 @@ def field_value_text(a: DictionaryObject) -> str:
 
 
 def _appearance_bytes(stream: StreamObject) -> bytes | None:
-    """The decoded appearance, or None when it is too big to look at."""
-    try:
-        raw = getattr(stream, "_data", b"") or b""
-        if len(raw) > _MAX_APPEARANCE_BYTES:
-            return None
-        return stream.get_data()[:_MAX_APPEARANCE_BYTES]
-    except Exception:
+    """The decoded appearance, or None when it is too big to look at (decoded in bounds)."""
+    raw = getattr(stream, "_data", b"") or b""
+    if len(raw) > _MAX_APPEARANCE_BYTES:
         return None
+    filters = obj(stream.get("/Filter"))
+    if isinstance(filters, ArrayObject) and len(filters) == 1:
+        filters = obj(filters[0])
+    try:
+        if filters in ("/FlateDecode", "/Fl"):
+            d = zlib.decompressobj()
+            data = d.decompress(raw, _MAX_APPEARANCE_BYTES)
+            return None if d.unconsumed_tail else data
+        if filters is None:
+            return raw
+        data = stream.get_data()
+        return data if len(data) <= _MAX_APPEARANCE_BYTES else None
+    except Exception:  # an unreadable appearance is treated as stale
+        return b""
 
 
 _SHOWS_TEXT = re.compile(rb"(?:\)|>|\])\s*(?:Tj|TJ|'|\")")
@@ -762,8 +772,6 @@ def draw_widget(
     if kind not in ("/Tx", "/Ch"):
         return False if normal is not None else None
     text = _clean(field_value_text(a))
-    if kind == "/Ch" and not (flags & _CH_COMBO):
-        text = text  # a list box: its selected items, one per line
     stale = normal is None or (bool(text.strip()) and not shows_text(normal))
     if not need and not stale:
         return False

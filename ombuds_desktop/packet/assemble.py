@@ -263,12 +263,11 @@ def clean_pdf(data: bytes) -> bytes:
                     del names[key]
             if not len(names.keys()):
                 del root["/Names"]
+        scrub = set(_SCRUB_KEYS)
         for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-                target = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-                for key in _SCRUB_KEYS:
-                    if key in target:
-                        del target[key]
+            if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
+                for key in scrub.intersection(obj.keys()):
+                    del obj[key]
         out = BytesIO()
         pdf.save(
             out,

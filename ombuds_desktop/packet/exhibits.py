@@ -15,8 +15,14 @@ Why the rules:
 * Size limits are checked from the image header *before* decoding, so an
   image bomb or a 30,000 x 30,000 picture is refused without using the memory.
 * Form fields and annotations are drawn into the page ("flattened") and then
-  removed, so every viewer, QtPdf included, shows the same thing; page-level
-  JavaScript actions are removed.
+  removed, so every viewer, QtPdf included, shows the same thing; values of
+  ``/NeedAppearances`` forms and markup without an appearance are drawn here
+  (:mod:`appearances`), comments go on a notes page after the document, and
+  what cannot be drawn is named.  Page-level JavaScript actions are removed.
+* Costs are bounded before decoding: file size, pages, TIFF pages and pixels,
+  image pixels, and what a page's content stream inflates to.
+* :func:`inspect_document` / :func:`inspect_attachment` run the same checks
+  without converting anything, for ``validate`` and the Section 8 page.
 """
 
 from __future__ import annotations
@@ -1077,15 +1083,12 @@ def add_evidence(writer: PdfWriter, ev: Evidence) -> int:
         comment = 1
         for number, src in enumerate(ev.reader.pages, 1):
             page = writer.add_page(src)
-            flat = flatten_annotations(
-                writer, page, source=src, acroform=acroform, first_comment=comment
-            )
+            flatten_annotations(writer, page, source=src, acroform=acroform, first_comment=comment)
             comment += ev.comments_per_page[number - 1] if ev.comments_per_page else 0
             if needs_fitting(page):
                 fit_to_letter(writer, page)
             for key in _PAGE_JUNK:
                 page.pop(key, None)
-            del flat
         if ev.appendix is not None:
             for p in PdfReader(BytesIO(ev.appendix)).pages:
                 writer.add_page(p)
