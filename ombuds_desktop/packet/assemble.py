@@ -101,8 +101,13 @@ def load_all_evidence(
     options: PacketOptions,
     read_bytes: ReadBytes | None,
     steps: Steps | None,
+    *,
+    prepare: bool = True,
 ) -> dict[str, Evidence]:
-    """Read every document; collect *all* problems so the user sees them at once."""
+    """Read every document; collect *all* problems so the user sees them at once.
+
+    ``prepare=False`` only inspects (images are not converted): same checks, same words.
+    """
     loaded: dict[str, Evidence] = {}
     problems: list[PacketInputError] = []
     for att in attachments:
@@ -113,7 +118,9 @@ def load_all_evidence(
             )
         try:
             data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
-            loaded[att.id] = load_evidence(att, data, options, options.passwords.get(att.id))
+            loaded[att.id] = load_evidence(
+                att, data, options, options.passwords.get(att.id), prepare=prepare
+            )
         except PacketInputError as exc:
             problems.append(exc)
     if problems:
@@ -159,7 +166,14 @@ def check_evidence(
     plan = plan_packet(draft, definition, options)
     atts = plan.all_attachments()
     try:
-        load_all_evidence(atts, base_dir, options, read_bytes, Steps(len(atts), progress, cancel))
+        load_all_evidence(
+            atts,
+            base_dir,
+            options,
+            read_bytes,
+            Steps(len(atts), progress, cancel),
+            prepare=False,
+        )
     except EvidenceProblems as exc:
         return exc.problems
     return []

@@ -1258,6 +1258,22 @@ def inspect_attachment(
     return inspect_document(data, name, password=password, attachment=att)
 
 
+def inspect_attachments(
+    attachments: list[Attachment],
+    base_dir: Path | None = None,
+    *,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+    passwords: dict[str, str] | None = None,
+) -> dict[str, Inspection]:
+    """:func:`inspect_attachment` for each attachment, by attachment id (the Section 8 page)."""
+    return {
+        att.id: inspect_attachment(
+            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+        )
+        for att in attachments
+    }
+
+
 def evidence_findings(
     draft: Any,
     base_dir: Path | None,
