@@ -26,6 +26,7 @@ from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
 
 from . import producers as P
 from .support import pdftotext, qpdf_check
+from .test_clean_outputs import _generated_size
 
 pytestmark = pytest.mark.slow
 
@@ -157,6 +158,7 @@ def test_real_producer_input(corpus, name):
         assert diff <= limit, f"{name} page {i + 1} differs by {diff:.2f}"
     # the size is bounded: a little over the input (notes pages, fonts), never a blow-up
     assert len(pdf) <= 1.5 * path.stat().st_size + 80_000, (name, len(pdf), path.stat().st_size)
+    assert len(pdf) <= 1.1 * _generated_size(pdf), name  # compact: no unreachable objects
 
 
 def test_corpus_is_complete_on_a_full_machine(corpus):
