@@ -648,6 +648,36 @@ def shows_text(stream: StreamObject) -> bool:
     return data is None or bool(_SHOWS_TEXT.search(data))
 
 
+_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)\s*(?:Tj|'|\")|\[((?:[^\]])*)\]\s*TJ")
+
+
+def _stale_text(stream: StreamObject, value: str) -> bool:
+    """The appearance does not show the field's value (empty, or an older value).
+
+    Only literal strings are compared, and only for plain ASCII values; when
+    that cannot tell (hex strings, other scripts), a drawn appearance is trusted.
+    """
+    data = _appearance_bytes(stream)
+    if data is None:
+        return False
+    shown = bool(_SHOWS_TEXT.search(data))
+    if not value.strip():
+        return shown  # it still shows text the field no longer has
+    if not shown:
+        return True
+    if not value.isascii() or b"<" in data.replace(b"<<", b""):
+        return False
+    drawn = b"".join(
+        re.sub(rb"\((.*?)\)|[^()]", lambda m: m.group(1) or b"", m.group(2))
+        if m.group(2)
+        else m.group(1)
+        for m in _LITERAL.finditer(data)
+    )
+    squeeze = re.compile(rb"[^A-Za-z0-9]")
+    want = squeeze.sub(b"", value.encode("ascii"))[:24]
+    return bool(want) and want not in squeeze.sub(b"", drawn)
+
+
 def paints(stream: StreamObject) -> bool:
     data = _appearance_bytes(stream)
     return data is None or bool(_PAINTS.search(data))
@@ -772,7 +802,7 @@ def draw_widget(
     if kind not in ("/Tx", "/Ch"):
         return False if normal is not None else None
     text = _clean(field_value_text(a))
-    stale = normal is None or (bool(text.strip()) and not shows_text(normal))
+    stale = normal is None or _stale_text(normal, text)
     if not need and not stale:
         return False
     _background(ov, a, rect)

@@ -119,6 +119,32 @@ def test_stale_empty_appearance_is_redrawn(need):
     assert "Stale-Value 8812" in pdftotext(pdf)
 
 
+def test_appearance_showing_an_older_value_is_redrawn():
+    """A tool changed /V but left the old appearance (no NeedAppearances)."""
+    w = PdfWriter(clone_from=PdfReader(BytesIO(make_fillable_pdf("Old Value 1111"))))
+    for annot in w.pages[0]["/Annots"]:
+        annot = annot.get_object()
+        if annot.get("/FT") == "/Tx":
+            annot[NameObject("/V")] = TextStringObject("New Value 4242")
+    out = BytesIO()
+    w.write(out)
+    pdf, _ = _flat(out.getvalue())
+    text = pdftotext(pdf)
+    assert "New Value 4242" in text and "Old Value 1111" not in text
+
+
+def test_appearance_of_a_cleared_field_is_not_printed():
+    w = PdfWriter(clone_from=PdfReader(BytesIO(make_fillable_pdf("Cleared Value 2222"))))
+    for annot in w.pages[0]["/Annots"]:
+        annot = annot.get_object()
+        if annot.get("/FT") == "/Tx":
+            annot[NameObject("/V")] = TextStringObject("")
+    out = BytesIO()
+    w.write(out)
+    pdf, _ = _flat(out.getvalue())
+    assert "Cleared Value 2222" not in pdftotext(pdf)
+
+
 def test_good_appearance_is_kept_as_drawn():
     """No NeedAppearances and an appearance that shows the value: it is used unchanged."""
     pdf, _ = _flat(make_fillable_pdf("Kept Value 5521"))
