@@ -220,49 +220,48 @@ def embedded_file_names(reader: PdfReader) -> list[str]:
 # -- the per-page overlay --------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Overlay:
-    """Generated appearances for one page: a reportlab canvas in the page's user space."""
+class Sheets:
+    """One reportlab canvas for a whole document: page k holds page k's generated drawing.
 
-    box: tuple[float, float, float, float]
-    raw: list[bytes] = field(default_factory=list)  # text in the field's own embedded font
-    raw_fonts: dict[str, Any] = field(default_factory=dict)
-    undrawn: list[str] = field(default_factory=list)
-    _canvas: Any = None
-    _buf: BytesIO | None = None
+    One canvas means one embedded subset of the Noto font for the document,
+    not one per page, and one render instead of many.
+    """
 
-    @property
-    def canvas(self) -> Any:
+    def __init__(self) -> None:
+        self._canvas: Any = None
+        self._buf = BytesIO()
+        self._at = 0  # index of the canvas page being drawn
+        self.boxes: dict[int, tuple[float, float, float, float]] = {}
+
+    def canvas_for(self, index: int, box: tuple[float, float, float, float]) -> Any:
+        from reportlab.pdfgen.canvas import Canvas
+
+        from ombuds_desktop.packet import fonts
+
+        size = (max(box[2], 1.0), max(box[3], 1.0))
         if self._canvas is None:
-            from reportlab.pdfgen.canvas import Canvas
-
-            from ombuds_desktop.packet import fonts
-
             fonts.register()
-            self._buf = BytesIO()
-            x0, y0, x1, y1 = self.box
             self._canvas = Canvas(
-                self._buf,
-                pagesize=(max(x1, 1.0), max(y1, 1.0)),
-                invariant=1,
-                initialFontName=fonts.REGULAR,
+                self._buf, pagesize=size, invariant=1, initialFontName=fonts.REGULAR
             )
+        while self._at < index:
+            self._canvas.showPage()
+            self._at += 1
+        if index not in self.boxes:
+            self._canvas.setPageSize(size)
+            self.boxes[index] = box
         return self._canvas
 
-    @property
-    def empty(self) -> bool:
-        return self._canvas is None and not self.raw
-
-    def streams(self, writer: PdfWriter) -> list[tuple[str, Any]]:
-        """(resource name, form XObject reference) for what was drawn."""
-        out: list[tuple[str, Any]] = []
-        x0, y0, x1, y1 = self.box
-        bbox = ArrayObject(FloatObject(v) for v in (x0 - 1, y0 - 1, x1 + 1, y1 + 1))
-        if self._canvas is not None:
-            self._canvas.showPage()
-            self._canvas.save()
-            assert self._buf is not None
-            src = PdfReader(BytesIO(self._buf.getvalue())).pages[0]
+    def finish(self, writer: PdfWriter) -> dict[int, Any]:
+        """Page index -> form XObject (in ``writer``) with that page's drawing."""
+        if self._canvas is None:
+            return {}
+        self._canvas.showPage()
+        self._canvas.save()
+        reader = PdfReader(BytesIO(self._buf.getvalue()))
+        out: dict[int, Any] = {}
+        for index, (x0, y0, x1, y1) in self.boxes.items():
+            src = reader.pages[index]
             content = src["/Contents"].get_object()
             form = EncodedStreamObject()
             form._data = content._data
@@ -272,11 +271,35 @@ class Overlay:
                 {
                     NameObject("/Type"): NameObject("/XObject"),
                     NameObject("/Subtype"): NameObject("/Form"),
-                    NameObject("/BBox"): bbox,
+                    NameObject("/BBox"): ArrayObject(
+                        FloatObject(v) for v in (x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+                    ),
                     NameObject("/Resources"): src["/Resources"].clone(writer),
                 }
             )
-            out.append(("/OmbAnnDraw", writer._add_object(form)))
+            out[index] = writer._add_object(form)
+        return out
+
+
+@dataclass(slots=True)
+class Overlay:
+    """Generated appearances for one page, drawn in the page's user space."""
+
+    box: tuple[float, float, float, float]
+    sheets: Sheets
+    index: int = 0
+    raw: list[bytes] = field(default_factory=list)  # text in the field's own embedded font
+    raw_fonts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def canvas(self) -> Any:
+        return self.sheets.canvas_for(self.index, self.box)
+
+    def streams(self, writer: PdfWriter) -> list[tuple[str, Any]]:
+        """(resource name, form XObject reference) for text drawn in the field's own font."""
+        out: list[tuple[str, Any]] = []
+        x0, y0, x1, y1 = self.box
+        bbox = ArrayObject(FloatObject(v) for v in (x0 - 1, y0 - 1, x1 + 1, y1 + 1))
         if self.raw:
             form = EncodedStreamObject()
             form._data = zlib.compress(b"\n".join(self.raw), 6)

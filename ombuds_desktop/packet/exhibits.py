@@ -852,6 +852,8 @@ def flatten_annotations(
     source: Any = None,
     acroform: DictionaryObject | None = None,
     first_comment: int = 1,
+    sheets: ap.Sheets | None = None,
+    index: int = 0,
 ) -> Flattened:
     """Draw every visible annotation into the page, then remove the annotations.
 
@@ -862,7 +864,10 @@ def flatten_annotations(
     refers to the notes appendix, starting at ``first_comment``.
 
     ``source`` is the page as read (its annotations keep their ``/Parent``
-    fields, which the copy in ``writer`` lacks); ``page`` is changed.
+    fields, which the copy in ``writer`` lacks); ``page`` is changed.  Drawing
+    in the app's font goes to ``sheets`` (page ``index``), which the caller
+    finishes with :func:`attach_sheets` once the whole document is flattened;
+    without ``sheets`` this page's drawing is attached right away.
     """
     result = Flattened()
     source = page if source is None else source
@@ -873,7 +878,11 @@ def flatten_annotations(
     need = bool(acroform is not None and acroform.get("/NeedAppearances") in (True, "true"))
     draws: list[bytes] = []
     names: dict[str, Any] = {}
-    ov = ap.Overlay(_box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H))
+    own_sheets = sheets is None
+    sheets = sheets or ap.Sheets()
+    ov = ap.Overlay(
+        _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H), sheets, index
+    )
     comment = first_comment
     for i, a in enumerate(ap.annotations(source)):
         sub = a.get("/Subtype")
@@ -947,7 +956,21 @@ def flatten_annotations(
             xo[NameObject(k)] = v
         res[NameObject("/XObject")] = xo
         _append_contents(writer, page, b"\n".join(draws))
+    if own_sheets:
+        attach_sheets(writer, [page], sheets)
     return result
+
+
+def attach_sheets(writer: PdfWriter, pages: list[Any], sheets: ap.Sheets) -> None:
+    """Draw each page's generated appearances (from ``sheets``) over ``pages[index]``."""
+    for index, ref in sheets.finish(writer).items():
+        page = pages[index]
+        res = _page_resources(page)
+        xo = res.get("/XObject")
+        xo = DictionaryObject(xo.get_object().items()) if xo is not None else DictionaryObject()
+        xo[NameObject("/OmbAnnDraw")] = ref
+        res[NameObject("/XObject")] = xo
+        _append_contents(writer, page, b"q /OmbAnnDraw Do Q")
 
 
 def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObject | None]:
@@ -1081,10 +1104,23 @@ def add_evidence(writer: PdfWriter, ev: Evidence) -> int:
     if ev.reader is not None:
         acroform = _acroform(ev.reader)
         comment = 1
+        sheets = ap.Sheets()
+        pages = []
         for number, src in enumerate(ev.reader.pages, 1):
             page = writer.add_page(src)
-            flatten_annotations(writer, page, source=src, acroform=acroform, first_comment=comment)
+            pages.append(page)
+            flatten_annotations(
+                writer,
+                page,
+                source=src,
+                acroform=acroform,
+                first_comment=comment,
+                sheets=sheets,
+                index=number - 1,
+            )
             comment += ev.comments_per_page[number - 1] if ev.comments_per_page else 0
+        attach_sheets(writer, pages, sheets)
+        for page in pages:
             if needs_fitting(page):
                 fit_to_letter(writer, page)
             for key in _PAGE_JUNK:

@@ -297,7 +297,7 @@ def test_value_in_the_fields_embedded_font():
     data = _form_with({"/V": TextStringObject("Müller-Ørsted 6619")}, font=_dejavu)
     pdf, _ = _flat(data)
     assert "Müller-Ørsted 6619" in pdftotext(pdf)
-    assert "DejaVuSans" in _fonts_used(pdf) and "OmbudsSans" not in _fonts_used(pdf)
+    assert "DejaVuSans" in _fonts_used(pdf) and "NotoSans-Regular" not in _fonts_used(pdf)
 
 
 def test_value_the_embedded_font_cannot_encode_uses_noto():
@@ -322,3 +322,26 @@ def test_comb_field_spreads_characters_over_its_cells():
     xs = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>\d</word>', html)]
     assert len(xs) == 5, html  # each digit in its own cell, read as separate words
     assert xs[-1] - xs[0] > 0.6 * 250
+
+
+def test_drawings_land_on_their_own_pages_of_a_long_document():
+    """One canvas serves the whole document: page k's drawing goes on page k only."""
+    base = make_pdf(["Page one", "Page two", "Page three"], size=(500, 700))
+    w = PdfWriter(clone_from=PdfReader(BytesIO(base)))
+    for k in (0, 2):
+        text = P._annot(
+            "/FreeText",
+            (60, 300, 400, 340),
+            Contents=TextStringObject(f"Box on page {k + 1} 77{k}"),
+            DA=TextStringObject("/Helv 12 Tf 0 g"),
+        )
+        w.pages[k][NameObject("/Annots")] = ArrayObject([w._add_object(text)])
+    out = BytesIO()
+    w.write(out)
+    pdf, _ = _flat(out.getvalue())
+    pages = pdftotext(pdf).split("\f")
+    assert "Box on page 1 770" in pages[0] and "77" not in pages[1]
+    assert "Box on page 3 772" in pages[2]
+    from .support import pdffonts
+
+    assert sum(1 for f in pdffonts(pdf) if "NotoSans" in f["name"]) == 1
