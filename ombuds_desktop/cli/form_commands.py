@@ -19,6 +19,7 @@ from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
+from ombuds_desktop.validation.findings import sort_findings
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
@@ -40,6 +41,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         base_dir=base_dir,
         sections=[args.section] if args.section else None,
     )
+    if args.section in (None, "s8"):  # the files themselves, as the packet build reads them
+        from ombuds_desktop.packet.exhibits import evidence_findings
+
+        findings = sort_findings(
+            [*findings, *evidence_findings(draft, base_dir)],
+            [s.id for s in definition.sections],
+        )
     if args.json:
         print_json([f.to_dict() for f in findings])
     else:

@@ -28,6 +28,7 @@ from ombuds_desktop.cli.common import (
 )
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.packet import (
+    MB,
     EvidenceProblems,
     NotReadyError,
     PacketError,
@@ -44,6 +45,7 @@ from ombuds_desktop.packet.exports import (
     write_atomic,
 )
 from ombuds_desktop.packet.fonts import FontMissingError
+from ombuds_desktop.packet.options import megabytes
 from ombuds_desktop.validation import validate_draft
 
 ReadBytes = Callable[[Attachment], bytes]
@@ -132,7 +134,7 @@ def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
     for name in ("email_budget", "upload_budget"):
         value = getattr(args, name, None)
         if value is not None:
-            overrides[name] = int(value * 1024 * 1024)
+            overrides[name] = int(value * MB)  # decimal MB, as everywhere in the budgets
     if getattr(args, "max_dpi", None) is not None:
         overrides["color_dpi"] = args.max_dpi
     if getattr(args, "skip", None):
@@ -177,7 +179,7 @@ def _notes(notes: list[str]) -> None:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, n // 1024)} KB"
+    return megabytes(n)
 
 
 def _write(path: Path, data: bytes) -> None:

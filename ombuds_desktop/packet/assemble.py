@@ -101,8 +101,13 @@ def load_all_evidence(
     options: PacketOptions,
     read_bytes: ReadBytes | None,
     steps: Steps | None,
+    *,
+    prepare: bool = True,
 ) -> dict[str, Evidence]:
-    """Read every document; collect *all* problems so the user sees them at once."""
+    """Read every document; collect *all* problems so the user sees them at once.
+
+    ``prepare=False`` only inspects (images are not converted): same checks, same words.
+    """
     loaded: dict[str, Evidence] = {}
     problems: list[PacketInputError] = []
     for att in attachments:
@@ -113,12 +118,31 @@ def load_all_evidence(
             )
         try:
             data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
-            loaded[att.id] = load_evidence(att, data, options, options.passwords.get(att.id))
+            loaded[att.id] = load_evidence(
+                att, data, options, options.passwords.get(att.id), prepare=prepare
+            )
         except PacketInputError as exc:
             problems.append(exc)
     if problems:
         raise EvidenceProblems(problems)
     return loaded
+
+
+def evidence_notes(plan: PacketPlan, evidence: dict[str, Evidence]) -> list[str]:
+    """What the user must know about the documents: repairs, renamed types, left-out files."""
+    notes: list[str] = []
+    for att in plan.all_attachments():
+        ev = evidence.get(att.id)
+        if ev is None:
+            continue
+        notes += ev.notes
+        where = plan.location(att.id) or ev.name
+        for name in ev.embedded_files:
+            notes.append(
+                f"{name} was embedded in {where} ({ev.name}) and was left out; attach it "
+                "separately if it matters."
+            )
+    return notes
 
 
 def check_evidence(
@@ -138,10 +162,18 @@ def check_evidence(
     """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     plan = plan_packet(draft, definition, options)
     atts = plan.all_attachments()
     try:
-        load_all_evidence(atts, base_dir, options, read_bytes, Steps(len(atts), progress, cancel))
+        load_all_evidence(
+            atts,
+            base_dir,
+            options,
+            read_bytes,
+            Steps(len(atts), progress, cancel),
+            prepare=False,
+        )
     except EvidenceProblems as exc:
         return exc.problems
     return []
@@ -210,11 +242,55 @@ def finish_writer(
     if outline_visible:
         writer.page_mode = "/UseOutlines"
     file_id = ByteStringObject(hashlib.sha256(seed).digest()[:16])
-    writer._ID = ArrayObject([file_id, file_id])  # reproducible builds: no random file id
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer._ID = ArrayObject([file_id, file_id])
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
     out = BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return clean_pdf(out.getvalue())
+
+
+#: Keys that carry scripts, private application data or metadata of an input.
+_SCRUB_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/JS", "/JavaScript", "/Launch")
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """The final bytes of every PDF the app writes: only what is shown, compact, valid.
+
+    qpdf (through pikepdf) writes only the objects reachable from the
+    document, so unreferenced data of an input (a private ink blob, a removed
+    annotation's appearance) never rides along; object streams and compressed
+    streams make the file as small as ``qpdf --object-streams=generate``
+    would; scripts, embedded files and XMP metadata of the inputs are removed.
+    The file identifier is computed from the content: same input, same bytes.
+    """
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as pdf:
+        root = pdf.Root
+        for key in ("/Metadata", "/AcroForm", "/OpenAction", "/AA", "/Perms", "/StructTreeRoot"):
+            if key in root:
+                del root[key]
+        if "/Names" in root:
+            names = root.Names
+            for key in list(names.keys()):
+                if key != "/Dests":
+                    del names[key]
+            if not len(names.keys()):
+                del root["/Names"]
+        scrub = set(_SCRUB_KEYS)
+        for obj in pdf.objects:
+            if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
+                for key in scrub.intersection(obj.keys()):
+                    del obj[key]
+        out = BytesIO()
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            deterministic_id=True,
+            fix_metadata_version=False,
+        )
+        return out.getvalue()
 
 
 def _append(writer: PdfWriter, rendered: Rendered) -> None:
@@ -246,6 +322,7 @@ def build_packet(
     """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     today = options.today()
     if findings is None:
         findings = validate_draft(
@@ -259,7 +336,7 @@ def build_packet(
     atts = plan.all_attachments()
     steps = Steps(len(atts) + 6, progress, cancel)
     evidence = load_all_evidence(atts, base_dir, options, read_bytes, steps)
-    notes = [n for ev in evidence.values() for n in ev.notes]
+    notes = evidence_notes(plan, evidence)
 
     # Section 9: the signed scan replaces the printed page once it is attached.
     sig_id: str | None = None

@@ -29,6 +29,23 @@ class PacketInputError(PacketError):
         self.attachment_id = attachment_id
 
 
+class UnknownAttachmentIds(PacketError):
+    """Options name documents the draft does not have (a typo would otherwise be ignored)."""
+
+    def __init__(self, skip: Sequence[str], passwords: Sequence[str], known: Sequence[str]) -> None:
+        self.skip, self.passwords = list(skip), list(passwords)
+        parts = []
+        if self.skip:
+            parts.append(f"to leave out: {', '.join(self.skip)}")
+        if self.passwords:
+            parts.append(f"with a password: {', '.join(self.passwords)}")
+        super().__init__(
+            "no supporting document of this draft has the id(s) given "
+            + "; ".join(parts)
+            + f". The draft's document ids are: {', '.join(known) or '(none)'}"
+        )
+
+
 class EvidenceProblems(PacketError):
     """Several exhibits failed; the user decides to fix them or leave them out."""
 

@@ -15,8 +15,14 @@ Why the rules:
 * Size limits are checked from the image header *before* decoding, so an
   image bomb or a 30,000 x 30,000 picture is refused without using the memory.
 * Form fields and annotations are drawn into the page ("flattened") and then
-  removed, so every viewer, QtPdf included, shows the same thing; page-level
-  JavaScript actions are removed.
+  removed, so every viewer, QtPdf included, shows the same thing; values of
+  ``/NeedAppearances`` forms and markup without an appearance are drawn here
+  (:mod:`appearances`), comments go on a notes page after the document, and
+  what cannot be drawn is named.  Page-level JavaScript actions are removed.
+* Costs are bounded before decoding: file size, pages, TIFF pages and pixels,
+  image pixels, and what a page's content stream inflates to.
+* :func:`inspect_document` / :func:`inspect_attachment` run the same checks
+  without converting anything, for ``validate`` and the Section 8 page.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -52,13 +58,20 @@ from pypdf.generic import (
 )
 
 from ombuds_desktop.draft import Attachment, resolve_attachment_path
+from ombuds_desktop.packet import appearances as ap
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
-from ombuds_desktop.packet.options import PacketOptions
+from ombuds_desktop.packet.options import PacketOptions, megabytes
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200_000_000
 MAX_PDF_PAGES = 2000
-MAX_FRAMES = 300
+#: A multi-page TIFF: pages, and pixels of all pages together (each page costs a decode).
+MAX_FRAMES = 100
+MAX_TOTAL_PIXELS = 800_000_000
+#: What one page's drawing instructions may expand to (a "zip bomb" in a content stream).
+MAX_CONTENT_BYTES = 64_000_000
+#: A page smaller than this (points, longer side) is enlarged to fit the sheet.
+MIN_PAGE_SIDE = 144.0
 #: Pixel limits checked before decoding.  JPEGs decode at reduced scale
 #: (``draft``), so they may be larger than other images.
 MAX_JPEG_PIXELS = 89_478_485  # Pillow's own warning threshold
@@ -173,10 +186,23 @@ class Evidence:
     reader: PdfReader | None = None
     images: list[PreparedImage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Comments of annotations, printed on notes pages after the document (``appendix``).
+    comments: list[ap.Comment] = field(default_factory=list)
+    comments_per_page: list[int] = field(default_factory=list)
+    appendix: bytes | None = None
+    #: Files embedded in the PDF; they are never carried into the packet.
+    embedded_files: list[str] = field(default_factory=list)
 
 
 def _fail(att: Attachment, name: str, kind: str, message: str) -> PacketInputError:
     return PacketInputError(name, kind, message, attachment_id=att.id)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"is {megabytes(size)}; supporting documents over {megabytes(MAX_FILE_BYTES)} are "
+        "refused. Split or compress it."
+    )
 
 
 def display_name(att: Attachment) -> str:
@@ -197,13 +223,7 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _fail(
-                att,
-                name,
-                "too_large",
-                f"is {size / 1048576:.0f} MB; supporting documents over "
-                f"{MAX_FILE_BYTES // 1048576} MB are refused. Split or compress it.",
-            )
+            raise _fail(att, name, "too_large", _too_big(size))
         return path.read_bytes()
     except FileNotFoundError:
         raise _fail(
@@ -221,10 +241,22 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
 
 
 def load_evidence(
-    att: Attachment, data: bytes, options: PacketOptions, password: str | None = None
+    att: Attachment,
+    data: bytes,
+    options: PacketOptions,
+    password: str | None = None,
+    *,
+    prepare: bool = True,
 ) -> Evidence:
-    """Check and prepare one supporting document; raise PacketInputError if unusable."""
+    """Check and prepare one supporting document; raise PacketInputError if unusable.
+
+    With ``prepare`` false, images are checked (header, frames, a cheap
+    decode) but not converted: the inspection that ``validate`` and Section 8
+    use, with the same checks and words as the build.
+    """
     name = display_name(att)
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(att, name, "too_large", _too_big(len(data)))
     kind = sniff(data[:4096])
     claimed = EXTENSIONS.get(Path(name).suffix.lower())
     notes: list[str] = []
@@ -261,9 +293,12 @@ def load_evidence(
         if kind == "pdf":
             ev.reader = _open_pdf(att, name, data, password, notes)
             ev.pages = len(ev.reader.pages)
-        else:
+            annotation_report(ev)
+        elif prepare:
             ev.images = _prepare_images(att, name, kind, data, options)
             ev.pages = len(ev.images)
+        else:
+            ev.pages = _check_image(att, name, kind, data)
     except PacketInputError:
         raise
     except Exception as exc:  # hostile input must never crash the build
@@ -329,11 +364,32 @@ def _open_pdf(
                 "too_large",
                 f"has {count} pages; split it into documents of at most {MAX_PDF_PAGES} pages.",
             )
+        tiny: list[int] = []
         for number, page in enumerate(reader.pages, 1):
-            _check_page(page)
+            expanded = _check_page(page)
+            if expanded > MAX_CONTENT_BYTES:
+                raise _fail(
+                    att,
+                    name,
+                    "too_large",
+                    f"has a page (page {number}) whose drawing instructions expand to more "
+                    f"than {megabytes(MAX_CONTENT_BYTES)}; it may be a malformed or hostile "
+                    "file and would take a viewer minutes to draw. Print it to a new PDF "
+                    "or scan the paper copy, then attach that.",
+                )
             box = page.cropbox
             if float(box.width) <= 0 or float(box.height) <= 0:
                 raise ValueError(f"page {number} has no size")
+            if max(float(box.width), float(box.height)) * _num(page.get("/UserUnit", 1)) < (
+                MIN_PAGE_SIDE
+            ):
+                tiny.append(number)
+        if tiny:
+            notes.append(
+                f"{name}: page {', '.join(map(str, tiny[:10]))}"
+                f"{' and others' if len(tiny) > 10 else ''} is smaller than two inches; "
+                "it was enlarged to fit the sheet. Check that it is legible."
+            )
     except PacketInputError:
         raise
     except _PageDamaged as exc:
@@ -404,17 +460,50 @@ class _PageDamaged(Exception):
     pass
 
 
-def _check_page(page: Any) -> None:
-    """A page whose content stream is referenced but missing would print blank: refuse it."""
+def _check_page(page: Any) -> int:
+    """The decoded size of the page's drawing instructions (stops counting past the limit).
+
+    A page whose content stream is referenced but missing would print blank:
+    it is refused as damaged.
+    """
     if "/Contents" not in page:
-        return
+        return 0
     contents = page.get("/Contents")
     obj = contents.get_object() if contents is not None else None
     items = obj if isinstance(obj, ArrayObject) else [contents]
+    total = 0
     for item in items:
         target = item.get_object() if item is not None else None
         if target is None or isinstance(target, NullObject) or not isinstance(target, StreamObject):
             raise _PageDamaged(page.page_number + 1 if page.page_number is not None else "?")
+        total += _decoded_size(target, MAX_CONTENT_BYTES + 1 - total)
+        if total > MAX_CONTENT_BYTES:
+            break
+    return total
+
+
+def _decoded_size(stream: StreamObject, limit: int) -> int:
+    """How many bytes a Flate stream inflates to, counted in bounded memory up to ``limit``."""
+    raw = getattr(stream, "_data", b"") or b""
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    if isinstance(filters, ArrayObject):
+        filters = filters[0] if len(filters) == 1 else None
+    if filters not in ("/FlateDecode", "/Fl"):
+        return len(raw)
+    d = zlib.decompressobj()
+    total, chunk = 0, 1 << 20
+    data = raw
+    try:
+        while data and total <= limit:
+            out = d.decompress(data, chunk)
+            total += len(out)
+            data = d.unconsumed_tail
+            if not out and not data:
+                break
+    except zlib.error:
+        return total  # damaged data: pypdf decides later what it can read
+    return total
 
 
 # -- images ---------------------------------------------------------------------------
@@ -440,33 +529,83 @@ def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
     return None
 
 
-def _prepare_images(
-    att: Attachment, name: str, kind: str, data: bytes, options: PacketOptions
-) -> list[PreparedImage]:
+def _frame_count(att: Attachment, name: str, img: Image.Image, limit: int) -> int:
+    """Pages of a TIFF, refused before any is decoded when there are too many."""
+    frames = int(getattr(img, "n_frames", 1) or 1)
+    if frames > MAX_FRAMES:
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"has {frames} pages; a TIFF may have at most {MAX_FRAMES}. Split it into "
+            "smaller files or convert it to PDF, then attach those.",
+        )
+    w, h = img.size
+    if frames * w * h > MAX_TOTAL_PIXELS:
+        raise _fail(
+            att,
+            name,
+            "too_large",
+            f"has {frames} pages of {w:,} × {h:,} pixels ({frames * w * h / 1e6:,.0f} "
+            f"megapixels in all, over {MAX_TOTAL_PIXELS / 1e6:,.0f}). Split it or save it "
+            "at a lower resolution, then attach it again.",
+        )
+    return frames
+
+
+def _open_image(att: Attachment, name: str, kind: str, data: bytes) -> tuple[Image.Image, int]:
+    """The image opened (not decoded) after the header, size and page-count checks."""
     limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
     size = header_size(data, kind)
     if size is not None:
         _check_size(att, name, size, limit)
+    img = Image.open(BytesIO(data))
+    _check_size(att, name, img.size, limit)
+    frames = _frame_count(att, name, img, limit) if kind == "tiff" else 1
+    return img, frames
+
+
+def _check_image(att: Attachment, name: str, kind: str, data: bytes) -> int:
+    """The inspection of an image without converting it: the number of pages it gives."""
+
+    def run() -> int:
+        img, frames = _open_image(att, name, kind, data)
+        if kind == "jpeg":
+            img.draft(img.mode if img.mode in ("L", "RGB", "CMYK") else "RGB", (64, 64))
+            img.load()
+        elif kind == "png":
+            img.verify()
+        else:
+            img.load()  # the first page; the others are decoded when the packet is built
+        return frames
+
+    return _image_errors(att, name, kind, run)
+
+
+def _prepare_images(
+    att: Attachment, name: str, kind: str, data: bytes, options: PacketOptions
+) -> list[PreparedImage]:
+    def run() -> list[PreparedImage]:
+        img, _ = _open_image(att, name, kind, data)
+        limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
+        out = []
+        # Only TIFF pages are separate pages; extra frames of a JPEG (MPO depth maps
+        # from phone cameras) or an animated PNG are not part of the document.
+        frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
+        for frame in frames:
+            _check_size(att, name, frame.size, limit)
+            out.append(_prepare_frame(frame, kind, options))
+        return out
+
+    return _image_errors(att, name, kind, run)
+
+
+def _image_errors(att: Attachment, name: str, kind: str, run: Callable[[], Any]) -> Any:
+    """Run an image step; decoder failures become one clear refusal naming the file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(BytesIO(data))
-            _check_size(att, name, img.size, limit)
-            out = []
-            # Only TIFF pages are separate pages; extra frames of a JPEG (MPO depth maps
-            # from phone cameras) or an animated PNG are not part of the document.
-            frames = ImageSequence.Iterator(img) if kind == "tiff" else iter([img])
-            for number, frame in enumerate(frames, 1):
-                if number > MAX_FRAMES:
-                    raise _fail(
-                        att,
-                        name,
-                        "too_large",
-                        f"has more than {MAX_FRAMES} pages; split it into smaller files.",
-                    )
-                _check_size(att, name, frame.size, limit)
-                out.append(_prepare_frame(frame, kind, options))
-            return out
+            return run()
     except PacketInputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -542,7 +681,16 @@ def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> Pre
         target = _oriented(frame, (math.ceil(dw0 / 72 * dpi), math.ceil(dh0 / 72 * dpi)))
         frame.draft("RGB" if frame.mode not in ("L", "1") else frame.mode, target)
     frame.load()
-    img = ImageOps.exif_transpose(frame)
+    # Shrink by a whole factor first, in the stored mode, so a big picture is never
+    # copied, converted or rotated at full size (memory stays near the decoded size).
+    w0, h0 = frame.size
+    _, _, _, _, dw0, dh0 = _placement(*_oriented(frame, (w0, h0)))
+    tw0, th0 = _oriented(frame, (math.ceil(dw0 / 72 * dpi), math.ceil(dh0 / 72 * dpi)))
+    factor = min(w0 // max(tw0, 1), h0 // max(th0, 1))
+    if factor >= 2 and frame.mode in ("L", "RGB", "RGBA", "LA", "CMYK"):
+        img = _transposed(frame.reduce(factor), _orientation(frame))
+    else:
+        img = ImageOps.exif_transpose(frame)
     img = _flatten_mode(img)
     w, h = img.size
     pw, ph, x, y, dw, dh = _placement(w, h)
@@ -572,6 +720,27 @@ def _prepare_frame(frame: Image.Image, kind: str, options: PacketOptions) -> Pre
 
 
 _ROTATING = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(frame: Image.Image) -> int:
+    try:
+        return int(frame.getexif().get(0x0112, 1))
+    except (OSError, ValueError, SyntaxError, TypeError):
+        return 1
+
+
+def _transposed(img: Image.Image, orientation: int) -> Image.Image:
+    method = _TRANSPOSE.get(orientation)
+    return img.transpose(method) if method is not None else img
 
 
 def _oriented(frame: Image.Image, size: tuple[int, int]) -> tuple[int, int]:
@@ -668,44 +837,82 @@ def _page_resources(page: Any) -> DictionaryObject:
     return own
 
 
+@dataclass(slots=True)
+class Flattened:
+    """What flattening one page did: how many annotations were drawn, what could not be."""
+
+    drawn: int = 0
+    undrawn: list[str] = field(default_factory=list)
+
+
 def flatten_annotations(
     writer: PdfWriter,
     page: Any,
-    missing: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
-    | None = None,
-) -> int:
-    """Draw every visible annotation's appearance into the page, then remove the annotations.
+    *,
+    source: Any = None,
+    acroform: DictionaryObject | None = None,
+    first_comment: int = 1,
+    sheets: ap.Sheets | None = None,
+    index: int = 0,
+) -> Flattened:
+    """Draw every visible annotation into the page, then remove the annotations.
 
-    Form fields without an appearance (``/NeedAppearances`` forms) are passed
-    to ``missing`` as (rect, text) so they can be drawn with the packet font.
+    Stored appearances are used when they are current; form fields of a
+    ``/NeedAppearances`` form, fields whose appearance is stale or empty, and
+    markup annotations without an appearance are drawn here (see
+    :mod:`appearances`).  Annotations with a comment get a numbered tag that
+    refers to the notes appendix, starting at ``first_comment``.
+
+    ``source`` is the page as read (its annotations keep their ``/Parent``
+    fields, which the copy in ``writer`` lacks); ``page`` is changed.  Drawing
+    in the app's font goes to ``sheets`` (page ``index``), which the caller
+    finishes with :func:`attach_sheets` once the whole document is flattened;
+    without ``sheets`` this page's drawing is attached right away.
     """
+    result = Flattened()
+    source = page if source is None else source
     annots_ref = page.get("/Annots")
     page.pop("/AA", None)  # page open/close actions (scripts) never survive
     if annots_ref is None:
-        return 0
-    annots = annots_ref.get_object()
+        return result
+    need = bool(acroform is not None and acroform.get("/NeedAppearances") in (True, "true"))
     draws: list[bytes] = []
     names: dict[str, Any] = {}
-    unpainted: list[tuple[tuple[float, float, float, float], str]] = []
-    for i, ref in enumerate(annots if isinstance(annots, ArrayObject) else []):
-        a = ref.get_object() if ref is not None else None
-        if not isinstance(a, DictionaryObject):
-            continue
-        if a.get("/Subtype") in ("/Popup", "/Link"):
-            continue
-        flags = int(_num(a.get("/F", 0)) if a.get("/F") is not None else 0)
-        if flags & (2 | 32):  # Hidden, NoView
+    own_sheets = sheets is None
+    sheets = sheets or ap.Sheets()
+    ov = ap.Overlay(
+        _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H), sheets, index
+    )
+    comment = first_comment
+    for i, a in enumerate(ap.annotations(source)):
+        sub = a.get("/Subtype")
+        if sub in ap.IGNORED:
             continue
         try:
             rect = _rect(a["/Rect"])
         except (KeyError, ValueError, TypeError, IndexError):
             continue
-        stream_ref, stream = _appearance(a)
+        commented = sub in ap.COMMENTED and ap._clean(ap.text_of(a.get("/Contents"))).strip()
+        stream_ref, stream = None, None
+        if sub == "/Widget":
+            drawn = ap.draw_widget(ov, a, acroform, need)
+            if drawn is None:
+                continue
+            if drawn:
+                result.drawn += 1
+                continue
+            stream_ref, stream = _appearance(a)
+        else:
+            stream_ref, stream = _appearance(a)
+            if stream is None:
+                if ap.draw_markup(ov, a, None):
+                    result.drawn += 1
+                elif sub != "/FileAttachment":  # attached files are reported as embedded files
+                    result.undrawn.append(ap.KIND_NAMES.get(str(sub), str(sub)[1:] or "unknown"))
+        if commented:
+            ap.draw_marker(ov, a, comment)
+            comment += 1
         if stream is None:
-            if a.get("/Subtype") == "/Widget":
-                text = _widget_text(a)
-                if text:
-                    unpainted.append((rect, text))
             continue
         try:
             bbox = _rect(stream.get("/BBox", ArrayObject([0, 0, 1, 1])))
@@ -729,10 +936,18 @@ def flatten_annotations(
         stream[NameObject("/Type")] = NameObject("/XObject")
         stream[NameObject("/Subtype")] = NameObject("/Form")
         name = f"/OmbAp{i}"
-        names[name] = stream_ref if stream_ref is not None else writer._add_object(stream)
+        names[name] = (
+            stream_ref.clone(writer)
+            if stream_ref is not None
+            else writer._add_object(stream.clone(writer))
+        )
         cm = _fmt((sx, 0, 0, sy, rect[0] - sx * bx0, rect[1] - sy * by0))
         draws.append(f"q {cm} cm {name} Do Q".encode())
+        result.drawn += 1
     del page["/Annots"]
+    for name, ref in ov.streams(writer):
+        names[name] = ref
+        draws.append(f"q {name} Do Q".encode())
     if draws:
         res = _page_resources(page)
         xo = res.get("/XObject")
@@ -741,18 +956,30 @@ def flatten_annotations(
             xo[NameObject(k)] = v
         res[NameObject("/XObject")] = xo
         _append_contents(writer, page, b"\n".join(draws))
-    if unpainted and missing is not None:
-        missing(page, unpainted)
-    return len(draws) + len(unpainted)
+    if own_sheets:
+        attach_sheets(writer, [page], sheets)
+    return result
+
+
+def attach_sheets(writer: PdfWriter, pages: list[Any], sheets: ap.Sheets) -> None:
+    """Draw each page's generated appearances (from ``sheets``) over ``pages[index]``."""
+    for index, ref in sheets.finish(writer).items():
+        page = pages[index]
+        res = _page_resources(page)
+        xo = res.get("/XObject")
+        xo = DictionaryObject(xo.get_object().items()) if xo is not None else DictionaryObject()
+        xo[NameObject("/OmbAnnDraw")] = ref
+        res[NameObject("/XObject")] = xo
+        _append_contents(writer, page, b"q /OmbAnnDraw Do Q")
 
 
 def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObject | None]:
-    ap = a.get("/AP")
-    ap = ap.get_object() if ap is not None else None
-    if not isinstance(ap, DictionaryObject) or "/N" not in ap:
+    apd = a.get("/AP")
+    apd = apd.get_object() if apd is not None else None
+    if not isinstance(apd, DictionaryObject) or "/N" not in apd:
         return None, None
-    ref = ap.raw_get("/N")
-    normal = ap["/N"].get_object()
+    ref = apd.raw_get("/N")
+    normal = apd["/N"].get_object()
     if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
         state = a.get("/AS")
         if state is None or state not in normal:
@@ -762,18 +989,6 @@ def _appearance(a: DictionaryObject) -> tuple[IndirectObject | None, StreamObjec
     if not isinstance(normal, StreamObject):
         return None, None
     return (ref if isinstance(ref, IndirectObject) else None), normal
-
-
-def _widget_text(a: DictionaryObject) -> str:
-    kind = _inherited(a, "/FT")
-    value = _inherited(a, "/V")
-    if value is None:
-        return ""
-    if kind == "/Btn":
-        return "X" if str(value) not in ("/Off", "Off", "") else ""
-    if isinstance(value, ArrayObject):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _append_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
@@ -841,7 +1056,8 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     else:  # odd size: keep a margin and the stamp band free
         avail_x, avail_y = 18.0, STAMP_BAND + 8
         avail_w, avail_h = pw - 36.0, ph - avail_y - 18.0
-    scale = min(avail_w / vw, avail_h / vh, 1.0)
+    fit = min(avail_w / vw, avail_h / vh)
+    scale = fit if max(vw, vh) < MIN_PAGE_SIDE else min(fit, 1.0)  # a speck is enlarged
     t = Transformation().translate(-x0, -y0).scale(unit, unit).rotate(-rot)
     corners = [t.apply_on((x, y)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
     minx, miny = min(c[0] for c in corners), min(c[1] for c in corners)
@@ -879,49 +1095,267 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, pw, ph))
 
 
-def add_evidence(
-    writer: PdfWriter,
-    ev: Evidence,
-    draw_values: Callable[[Any, list[tuple[tuple[float, float, float, float], str]]], None]
-    | None = None,
-) -> int:
-    """Append the document's pages (flattened, on Letter) to ``writer``; return the first index."""
+def add_evidence(writer: PdfWriter, ev: Evidence) -> int:
+    """Append the document's pages (flattened, on Letter) to ``writer``; return the first index.
+
+    A notes appendix (the comments of its annotations) follows the pages.
+    """
     start = len(writer.pages)
     if ev.reader is not None:
-        for src in ev.reader.pages:
+        acroform = _acroform(ev.reader)
+        comment = 1
+        sheets = ap.Sheets()
+        pages = []
+        for number, src in enumerate(ev.reader.pages, 1):
             page = writer.add_page(src)
-            flatten_annotations(writer, page, draw_values or draw_field_values)
+            pages.append(page)
+            flatten_annotations(
+                writer,
+                page,
+                source=src,
+                acroform=acroform,
+                first_comment=comment,
+                sheets=sheets,
+                index=number - 1,
+            )
+            comment += ev.comments_per_page[number - 1] if ev.comments_per_page else 0
+        attach_sheets(writer, pages, sheets)
+        for page in pages:
             if needs_fitting(page):
                 fit_to_letter(writer, page)
-            for key in ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo"):
+            for key in _PAGE_JUNK:
                 page.pop(key, None)
+        if ev.appendix is not None:
+            for p in PdfReader(BytesIO(ev.appendix)).pages:
+                writer.add_page(p)
     else:
         for image in ev.images:
             add_image_page(writer, image)
     return start
 
 
-def draw_field_values(
-    page: Any, items: list[tuple[tuple[float, float, float, float], str]]
-) -> None:
-    """Paint form-field values that have no appearance, with the packet's Unicode font."""
-    from reportlab.pdfgen.canvas import Canvas
+_PAGE_JUNK = ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo", "/Metadata", "/AA", "/Trans")
 
-    from ombuds_desktop.packet import fonts
 
-    fonts.register()
-    x0, y0, x1, y1 = _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H)
-    buf = BytesIO()
-    c = Canvas(buf, pagesize=(x1, y1), invariant=1, initialFontName=fonts.REGULAR)
-    for (rx0, ry0, rx1, ry1), text in items:
-        size = max(5.0, min(10.0, (ry1 - ry0) * 0.7))
-        lines = fonts.wrap(text, fonts.REGULAR, size, max(rx1 - rx0 - 4, 10)) or [text]
-        c.setFont(fonts.REGULAR, size)
-        y = ry1 - size - 1 if len(lines) > 1 else ry0 + (ry1 - ry0 - size) / 2 + 1
-        for line in lines:
-            c.drawString(rx0 + 2, y, line)
-            y -= size * 1.15
-    c.showPage()
-    c.save()
-    buf.seek(0)
-    page.merge_page(PdfReader(buf).pages[0], over=True)
+def _acroform(reader: PdfReader) -> DictionaryObject | None:
+    try:
+        form = reader.trailer["/Root"].get_object().get("/AcroForm")
+        form = form.get_object() if form is not None else None
+    except Exception:
+        return None
+    return form if isinstance(form, DictionaryObject) else None
+
+
+def annotation_report(ev: Evidence) -> None:
+    """Scan the annotations once at load: comments for the appendix, undrawable kinds, files.
+
+    Runs before the layout, so the appendix's pages are counted like any other.
+    """
+    assert ev.reader is not None
+    comments: list[ap.Comment] = []
+    undrawn: dict[str, list[int]] = {}
+    for number, page in enumerate(ev.reader.pages, 1):
+        found = ap.comments_on(page, number)
+        ev.comments_per_page.append(len(found))
+        comments += found
+        for a in ap.annotations(page):
+            sub = a.get("/Subtype")
+            if sub in ap.IGNORED or sub == "/Widget" or sub in ap.DRAWN:
+                continue
+            if sub == "/FileAttachment" or _appearance(a)[1] is not None:
+                continue
+            kind = ap.KIND_NAMES.get(str(sub), str(sub)[1:] or "unknown")
+            undrawn.setdefault(kind, []).append(number)
+    for kind, pages in undrawn.items():
+        where = ", ".join(str(p) for p in dict.fromkeys(pages))
+        ev.notes.append(
+            f"{ev.name}: a {kind} annotation on page {where} has no picture of itself and "
+            "cannot be drawn on paper; it was left out. Look at the original file if it matters."
+        )
+    ev.embedded_files = ap.embedded_file_names(ev.reader)
+    if comments:
+        ev.comments = comments
+        ev.appendix = _render_appendix(ev.name, comments)
+        extra = len(PdfReader(BytesIO(ev.appendix)).pages)
+        kinds = sorted({c.kind for c in comments})
+        ev.notes.append(
+            f"{ev.name}: {len(comments)} annotation comment(s) ({', '.join(kinds)}) are printed "
+            f"on {extra} notes page(s) after the document; each is numbered on its page."
+        )
+        ev.pages += extra
+
+
+def _render_appendix(name: str, comments: list[ap.Comment]) -> bytes:
+    from ombuds_desktop.packet.fonts import BOLD
+    from ombuds_desktop.packet.layout import LEFT, MUTED, TOP, WIDTH, Sheet, render_paged
+
+    def draw(s: Sheet) -> None:
+        s.text(LEFT, TOP, "Notes written on this document", font=BOLD, size=13)
+        s.y = TOP - 14
+        s.paragraph(
+            "The comments of the document's annotations (sticky notes and comments on "
+            "highlights and drawings), numbered as tagged on its pages.",
+            size=8.5,
+            color=MUTED,
+            after=8,
+        )
+        for k, c in enumerate(comments, 1):
+            s.ensure(30)
+            who = f" · {c.author}" if c.author else ""
+            s.paragraph(f"{k}. Page {c.page} · {c.kind}{who}", font=BOLD, size=9.5, after=1)
+            s.paragraph(c.text, x=LEFT + 12, width=WIDTH - 12, size=9.5, after=6)
+
+    return render_paged("Notes", draw).pdf
+
+
+# -- one inspection for validate, Section 8 and the build -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a document cannot go into the packet, in the words the build uses.
+
+    ``kind`` is one of :class:`PacketInputError`'s kinds; ``message`` names the file.
+    """
+
+    kind: str
+    message: str
+
+
+@dataclass(slots=True)
+class Inspection:
+    """What the packet build will find in one document, known before the build."""
+
+    name: str
+    type: str  # "pdf", "jpeg", "png", "tiff", or what the file really is when refused
+    pages: int  # pages it adds to the packet (notes pages included); 0 when refused
+    encrypted: bool
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # included, but the user should know
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def inspect_document(
+    source: Path | str | bytes,
+    name: str | None = None,
+    *,
+    password: str | None = None,
+    attachment: Attachment | None = None,
+) -> Inspection:
+    """Inspect a file (path or bytes) with the checks and words of the packet build.
+
+    Password, damage, bombs, wrong or unsupported type, empty files, size,
+    frame, pixel and page limits: each becomes a :class:`Problem`.  Nothing is
+    converted, so this is fast enough for ``validate`` and the Section 8 page.
+    """
+    if isinstance(source, bytes):
+        data, display = source, name or "document"
+    else:
+        path = Path(source).expanduser().resolve()
+        display = name or path.name
+        probe = Attachment("other", "", str(path), original_name=display)
+        try:
+            data = read_attachment(probe, None)
+        except PacketInputError as exc:
+            return Inspection(display, "", 0, False, [Problem(exc.kind, str(exc))])
+    att = attachment or Attachment("other", "", display)
+    if att.original_name != display:
+        att = replace(att, original_name=display)
+    kind = sniff(data[:4096])
+    try:
+        ev = load_evidence(att, data, PacketOptions(), password, prepare=False)
+    except PacketInputError as exc:
+        return Inspection(display, kind, 0, exc.kind == "password", [Problem(exc.kind, str(exc))])
+    notes = list(ev.notes)
+    notes += [
+        f"{f} is embedded in {display} and will be left out; attach it separately if it matters."
+        for f in ev.embedded_files
+    ]
+    encrypted = bool(ev.reader is not None and ev.reader.is_encrypted)
+    return Inspection(display, kind, ev.pages, encrypted, [], notes)
+
+
+def inspect_attachment(
+    att: Attachment,
+    base_dir: Path | None = None,
+    *,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+    password: str | None = None,
+) -> Inspection:
+    """:func:`inspect_document` for a draft's attachment (a file, or vault bytes)."""
+    name = display_name(att)
+    try:
+        data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
+    except PacketInputError as exc:
+        return Inspection(name, "", 0, False, [Problem(exc.kind, str(exc))])
+    return inspect_document(data, name, password=password, attachment=att)
+
+
+def inspect_attachments(
+    attachments: list[Attachment],
+    base_dir: Path | None = None,
+    *,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+    passwords: dict[str, str] | None = None,
+) -> dict[str, Inspection]:
+    """:func:`inspect_attachment` for each attachment, by attachment id (the Section 8 page)."""
+    return {
+        att.id: inspect_attachment(
+            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+        )
+        for att in attachments
+    }
+
+
+def evidence_findings(
+    draft: Any,
+    base_dir: Path | None,
+    *,
+    passwords: dict[str, str] | None = None,
+    read_bytes: Callable[[Attachment], bytes] | None = None,
+) -> list[Any]:
+    """``validate``'s findings about the files themselves (Section 8), one per document.
+
+    Missing files and vault files without ``read_bytes`` are left to the
+    other attachment checks.
+    """
+    from ombuds_desktop.validation.findings import Finding
+
+    out: list[Finding] = []
+    for i, att in enumerate(draft.attachments):
+        if read_bytes is None:
+            if att.path.startswith("vault:") or base_dir is None:
+                continue
+            if not resolve_attachment_path(att, base_dir).is_file():
+                continue
+        result = inspect_attachment(
+            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+        )
+        label = att.description or f"Attachment {i + 1}"
+        where = f"s8.documents[{i}].path"
+        for p in result.problems:
+            hint = (
+                f" (or leave it out: packet --skip {att.id})"
+                if p.kind != "password"
+                else f" (packet --password {att.id}=...)"
+            )
+            out.append(
+                Finding("s8", where, "error", f"evidence-{p.kind}", f"{label}: {p.message}{hint}")
+            )
+        for note in result.notes:
+            worth_a_look = any(
+                w in note for w in ("named like", "embedded", "damaged", "enlarged", "left out")
+            )
+            out.append(
+                Finding(
+                    "s8",
+                    where,
+                    "warning" if worth_a_look else "info",
+                    "evidence-note",
+                    f"{label}: {note}",
+                )
+            )
+    return out

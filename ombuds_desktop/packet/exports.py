@@ -37,6 +37,7 @@ from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
     build_packet,
+    evidence_notes,
     finish_writer,
     load_all_evidence,
 )
@@ -57,7 +58,13 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
+from ombuds_desktop.packet.options import (
+    CancelToken,
+    PacketOptions,
+    ProgressFn,
+    Steps,
+    megabytes,
+)
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION, render_signature_page
 from ombuds_desktop.packet.values import (
@@ -157,8 +164,8 @@ def split_units(
                 current = trial
             if len(current) == 1 and len(build(current)) > budget:
                 notes.append(
-                    f"page {page + 1} alone is {len(build(current)) / 1048576:.1f} MB, "
-                    f"over the {budget / 1048576:.1f} MB budget; it was kept whole."
+                    f"page {page + 1} alone is {megabytes(len(build(current)))}, "
+                    f"over the {megabytes(budget)} budget; it was kept whole."
                 )
         if current:
             pieces.append(current)
@@ -223,6 +230,7 @@ def export_upload_folder(
     """The online-filing folder: numbered upload PDFs and ``copy-sheet.pdf``."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    options.check_attachment_ids(a.id for a in draft.attachments)
     findings, watermark = _findings(draft, definition, options, findings, base_dir)
     plan = plan_packet(draft, definition, options)
     atts = plan.all_attachments()
@@ -232,7 +240,7 @@ def export_upload_folder(
     built = datetime.combine(options.today(), datetime.min.time(), UTC)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    notes = [n for ev in evidence.values() for n in ev.notes]
+    notes = evidence_notes(plan, evidence)
     for number, (place, category, docs) in enumerate(groups, 1):
         steps.step(f"Preparing upload file {number}")
         writer = PdfWriter()
@@ -268,7 +276,7 @@ def export_upload_folder(
         )
         notes += [f"{stem}: {x}" for x in split_notes]
         notes.append(
-            f"{stem} was over the {options.upload_budget / 1048576:.0f} MB upload "
+            f"{stem} was over the {megabytes(options.upload_budget)} upload "
             f"budget and was split into {len(parts)} files."
         )
         for k, (_, part_data) in enumerate(parts, 1):
@@ -524,17 +532,20 @@ def export_eml(
         )
     built = datetime.combine(options.today(), datetime.min.time(), UTC)
     plan = packet.plan or plan_packet(draft, definition, options)
-    letter = build_letter(
-        draft,
-        definition,
-        today=options.today(),
-        enclosures=[f"{definition.number} packet (PDF, {packet.pages} pages)"],
-        signature_enclosed="scan"
-        if plan.signed_scans
-        else ("page" if packet.signature_page_id else None),
-    )
+
+    def letter_text(enclosure: str) -> str:
+        return build_letter(
+            draft,
+            definition,
+            today=options.today(),
+            enclosures=[enclosure],
+            signature_enclosed="scan"
+            if plan.signed_scans
+            else ("page" if packet.signature_page_id else None),
+        ).as_text()
+
     subject = _subject(draft, definition)
-    body = letter.as_text()
+    body = letter_text(f"{definition.number} packet (PDF, {packet.pages} pages)")
     overhead = (
         len(_message(draft, definition, subject + " (part 99 of 99)", body, built).as_bytes())
         + 1024
@@ -554,6 +565,13 @@ def export_eml(
             built=built,
         )
     total = len(chunks)
+    if total > 1:  # part 1 carries only its own pages: say which, and what follows
+        first = chunks[0][0]
+        body = letter_text(
+            f"{definition.number} packet (PDF), part 1 of {total}: packet pages "
+            f"{first[0] + 1}–{first[-1] + 1} of {packet.pages}; parts 2–{total} follow in "
+            "separate e-mails with the same subject"
+        )
     paths, sizes = [], []
     for k, (pages, data) in enumerate(chunks, 1):
         if total == 1:
@@ -577,8 +595,8 @@ def export_eml(
         raw = msg.as_bytes()
         if len(raw) > options.email_budget:
             notes.append(
-                f"{path.name} is {len(raw) / 1048576:.1f} MB, over the "
-                f"{options.email_budget / 1048576:.1f} MB e-mail budget (a single page "
+                f"{path.name} is {megabytes(len(raw))}, over the "
+                f"{megabytes(options.email_budget)} e-mail budget (a single page "
                 "is too large to split further)."
             )
         write_atomic(path, raw)

@@ -8,20 +8,39 @@ stop at the next checkpoint once a :class:`CancelToken` is cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
 from ombuds_desktop.tasks import Cancelled, CancelToken, ProgressFn
 
-MB = 1024 * 1024
+#: Budgets and limits are in decimal megabytes (1 MB = 1,000,000 bytes), the unit mail
+#: gateways and upload forms state; a "10 MB" limit is never exceeded by reading it as MiB.
+MB = 1_000_000
+
+
+def megabytes(n: int | float) -> str:
+    """A byte count as the user reads it: "9.6 MB" (decimal megabytes, as in the budgets)."""
+    if n >= 100_000:
+        return f"{n / MB:.1f} MB"
+    return f"{max(1, round(n / 1000))} KB"
+
 
 #: The parts of a packet, in the default order of ``field-conventions.md`` §1.1.
 PARTS = ("cover_letter", "form", "signature", "g28", "consents", "index", "exhibits")
 
 #: Shared with the vault and the GUI: see :mod:`ombuds_desktop.tasks`.
-__all__ = ["MB", "PARTS", "Cancelled", "CancelToken", "PacketOptions", "ProgressFn", "Steps"]
+__all__ = [
+    "MB",
+    "PARTS",
+    "megabytes",
+    "Cancelled",
+    "CancelToken",
+    "PacketOptions",
+    "ProgressFn",
+    "Steps",
+]
 
 
 class Steps:
@@ -74,10 +93,23 @@ class PacketOptions:
             if not 72 <= getattr(self, name) <= 600:
                 raise ValueError(f"{name} must be between 72 and 600")
         for name in ("email_budget", "upload_budget"):
-            if getattr(self, name) < 256 * 1024:
+            if getattr(self, name) < 256_000:
                 raise ValueError(f"{name} must be at least 256 KB")
         if self.bates_prefix is not None and not 3 <= self.bates_digits <= 9:
             raise ValueError("bates_digits must be between 3 and 9")
+
+    def check_attachment_ids(self, known: Iterable[str]) -> None:
+        """Refuse ``skip`` and ``passwords`` entries that name no document of the draft.
+
+        Called by every build and export, so the CLI and the GUI refuse the same typos.
+        """
+        from ombuds_desktop.packet.errors import UnknownAttachmentIds
+
+        ids = list(known)
+        skip = sorted(set(self.skip) - set(ids))
+        passwords = sorted(set(self.passwords) - set(ids))
+        if skip or passwords:
+            raise UnknownAttachmentIds(skip, passwords, ids)
 
     def today(self) -> date:
         return self.build_date or date.today()

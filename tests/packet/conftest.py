@@ -51,3 +51,11 @@ def plain_case(tmp_path):
     c = Case(tmp_path / "plain", wet_ink=False)
     assert c.errors() == []
     return c
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """Inputs made by real producers (LibreOffice, Ghostscript, img2pdf, ...), once a session."""
+    from .producers import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("real-producers"))
