@@ -13,7 +13,6 @@ from ombuds_desktop.cli.common import (
     date_option,
     definition_for,
     print_json,
-    read_draft_arg,
 )
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
@@ -24,7 +23,11 @@ _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    draft, base_dir = read_draft_arg(args.draft)
+    from ombuds_desktop.cli.packet_commands import _draft_source
+
+    # A vault draft is decrypted with its family group, then the vault is closed again.
+    with _draft_source(args.draft, args) as (draft, base_dir, _, related):
+        pass
     definition = definition_for(draft.form)
     if args.section is not None:
         known = [s.id for s in definition.sections]
@@ -38,6 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         definition,
         today=date_option(args.today, "--today"),
         base_dir=base_dir,
+        related=related,
         sections=[args.section] if args.section else None,
     )
     if args.json:
@@ -98,7 +102,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check a draft against the form and the "
         "CIS Ombudsman's rules (exit 0 no errors, 1 errors, 2 bad input)",
     )
-    p.add_argument("draft", metavar="DRAFT.json", help="the draft file, or - for standard input")
+    p.add_argument(
+        "draft",
+        metavar="DRAFT",
+        help="the draft file, - for standard input, or the id of a vault draft "
+        "(its family group is then read from the vault)",
+    )
+    p.add_argument(
+        "--family",
+        nargs="+",
+        metavar="FILE",
+        help="the draft files of the other members of the draft's family group, so the "
+        "family rules (R23-R25) can be applied",
+    )
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="vault passphrase, when DRAFT is a vault draft id"
+    )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)

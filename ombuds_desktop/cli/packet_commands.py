@@ -45,6 +45,7 @@ from ombuds_desktop.packet.exports import (
 )
 from ombuds_desktop.packet.fonts import FontMissingError
 from ombuds_desktop.validation import validate_draft
+from ombuds_desktop.validation.family import family_of, vault_family
 
 ReadBytes = Callable[[Attachment], bytes]
 
@@ -62,14 +63,31 @@ def _looks_like_id(arg: str) -> bool:
     )
 
 
+def family_files(draft: Draft, paths: list[str] | None) -> list[Draft]:
+    """The family members' draft files named with ``--family`` (R23-R25 need them)."""
+    drafts = [read_draft_arg(p)[0] for p in paths or []]
+    strangers = [p for p, d in zip(paths or [], drafts, strict=True) if not family_of(draft, [d])]
+    if strangers:
+        raise CliError(
+            f"--family {strangers[0]}: that draft is not in the same family group as "
+            f"{draft.id[:8]} (its family_group differs, or the draft has none); name only "
+            "drafts of the same family"
+        )
+    return drafts
+
+
 @contextlib.contextmanager
 def _draft_source(
     arg: str, args: argparse.Namespace
-) -> Iterator[tuple[Draft, Path | None, ReadBytes | None]]:
-    """A draft from a file, stdin, or the vault (attachments read in memory, never to disk)."""
+) -> Iterator[tuple[Draft, Path | None, ReadBytes | None, list[Draft]]]:
+    """A draft from a file, stdin, or the vault (attachments read in memory, never to disk).
+
+    The fourth value is the draft's family group (other drafts): from the vault
+    for a vault draft, always; from ``--family`` files for a draft file.
+    """
     if not _looks_like_id(arg) or not (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
         draft, base_dir = read_draft_arg(arg)
-        yield draft, base_dir, None
+        yield draft, base_dir, None, family_files(draft, getattr(args, "family", None))
         return
     from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error
     from ombuds_desktop.vault import VaultError, blob_id_of
@@ -78,8 +96,13 @@ def _draft_source(
     try:
         try:
             draft = vault.load_draft(arg)
+            related = vault_family(vault, draft)
         except VaultError as exc:
             raise vault_cli_error(exc) from None
+        if getattr(args, "family", None):
+            raise CliError(
+                "--family is for draft files; a vault draft's family is read from the vault"
+            )
 
         def read(att: Attachment) -> bytes:
             blob = blob_id_of(att)
@@ -96,7 +119,7 @@ def _draft_source(
             except VaultError as exc:
                 raise PacketInputError(name, "unreadable", str(exc), attachment_id=att.id) from None
 
-        yield draft, None, read
+        yield draft, None, read, related
     finally:
         vault.close()
 
@@ -191,11 +214,13 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def cmd_packet(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
         try:
-            result = build_packet(draft, base_dir, definition, options, read_bytes=read_bytes)
+            result = build_packet(
+                draft, base_dir, definition, options, read_bytes=read_bytes, related=related
+            )
         except PacketError as exc:
             raise _explain(exc) from None
     out = Path(args.out)
@@ -212,13 +237,15 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_signature_page(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, _):
+    with _draft_source(args.draft, args) as (draft, base_dir, _, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
         data = signature_page_pdf(draft, definition, options)
         errors = [
             f
-            for f in validate_draft(draft, definition, today=options.today(), base_dir=base_dir)
+            for f in validate_draft(
+                draft, definition, today=options.today(), base_dir=base_dir, related=related
+            )
             if f.severity == "error"
         ]
     out = Path(args.out)
@@ -238,7 +265,7 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, _related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
         try:
@@ -394,6 +421,13 @@ def register(subparsers: Any) -> None:
         "--no-manifest",
         action="store_true",
         help="do not write PACKET.manifest.json (SHA-256 of inputs and output)",
+    )
+    p.add_argument(
+        "--family",
+        nargs="+",
+        metavar="FILE",
+        help="the draft files of the other family members (family rules R23-R25); "
+        "a vault draft's family is read from the vault",
     )
     _common(p)
     p.set_defaults(handler=cmd_packet)

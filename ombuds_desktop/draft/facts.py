@@ -106,6 +106,27 @@ def forced_answers(draft: Draft) -> dict[str, Any]:
     return {"s5.mail_only": True} if mail_only_required(draft) else {}
 
 
+def apply_forced_answers(draft: Draft) -> list[str]:
+    """Set the answers the rules fix, in place; the ids that changed.
+
+    Used by every entry point (validation, the packet, import, the window), so
+    a draft file without the forced answer is judged as the law reads it.
+    """
+    changed = [k for k, v in forced_answers(draft).items() if draft.values.get(k) != v]
+    for key in changed:
+        draft.values[key] = forced_answers(draft)[key]
+    return changed
+
+
+def with_forced_answers(draft: Draft) -> Draft:
+    """``draft`` itself when nothing is forced, else a copy with the forced answers set."""
+    if all(draft.values.get(k) == v for k, v in forced_answers(draft).items()):
+        return draft
+    fixed = draft.copy()
+    apply_forced_answers(fixed)
+    return fixed
+
+
 def client_name(draft: Draft) -> str:
     if draft.get("s5.party_type") == "organization":
         return str(draft.get("s5.org_name") or "").strip()

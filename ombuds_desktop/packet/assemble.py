@@ -247,6 +247,7 @@ def build_packet(
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
     today = options.today()
+    draft = facts.with_forced_answers(draft)  # printed as the law reads it (R21 mail only)
     if findings is None:
         findings = validate_draft(
             draft, definition, today=today, base_dir=base_dir, related=related

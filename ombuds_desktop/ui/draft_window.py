@@ -33,6 +33,7 @@ from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
 from ombuds_desktop.validation import Finding, screen, validate_draft
+from ombuds_desktop.validation.family import vault_family
 
 STATE_TEXT = {
     "not-started": ("○", "Not started"),
@@ -353,16 +354,12 @@ class DraftWindow(QMainWindow):
         self.related = self._family_drafts()
 
     def _family_drafts(self) -> list[Draft]:
-        if not self.draft.family_group or self.vault is None:
+        if self.vault is None:
             return []
-        out = []
         try:
-            for summary in self.vault.family(self.draft.family_group):
-                if summary.id != self.draft.id:
-                    out.append(self.vault.load_draft(summary.id))
+            return vault_family(self.vault, self.draft)
         except Exception:  # family context is advisory; never block editing on it
             return []
-        return out
 
     def _update_nav(self) -> None:
         for i, pid in enumerate(self.page_ids):

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ombuds_desktop.dates import try_iso
+from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.interchange import resolve_attachment_path
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import FormDefinition, load_form_key
@@ -147,6 +148,7 @@ def validate_draft(
     """
     definition = _definition_for(draft, definition)
     today = today or date.today()
+    draft = facts.with_forced_answers(draft)
     values = draft.values
     findings: list[Finding] = []
     for section in definition.sections:

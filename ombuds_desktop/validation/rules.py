@@ -27,6 +27,7 @@ from ombuds_desktop.dates import (
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.validation.family import family_of, shared_receipts
 from ombuds_desktop.validation.findings import Finding
 
 
@@ -57,10 +58,7 @@ class Context:
         return bool(self.draft.attachments_in(*categories))
 
     def family(self) -> list[Draft]:
-        group = self.draft.family_group
-        if not group:
-            return []
-        return [d for d in self.related if d.family_group == group and d.id != self.draft.id]
+        return family_of(self.draft, self.related)
 
     def category_label(self, category_id: str) -> str:
         cat = self.definition.category(category_id)
@@ -616,16 +614,6 @@ def r21(ctx: Context) -> Iterator[Finding]:
         "so the CIS Ombudsman will communicate only by U.S. mail, to the address in USCIS "
         "records. No confirmation e-mail will come; the request number arrives by mail.",
     )
-    if ctx.get("s5.mail_only") is not True:
-        yield F(
-            "s5",
-            "s5.mail_only",
-            "error",
-            "R21-mail-only-not-set",
-            "'Communicate with me only by U.S. mail' must be yes for this client: the law "
-            "requires mail-only communication for T, U, VAWA, asylee and refugee clients "
-            "without an attorney.",
-        )
     if ctx.get("s5.address_matches_uscis") is not True:
         yield F(
             "s5",
@@ -719,24 +707,35 @@ def r24(ctx: Context) -> Iterator[Finding]:
     family = ctx.family()
     if not family:
         return
-    for filing in facts.filings(ctx.draft):
-        receipt = identifiers.normalize_receipt_number(filing.receipt_number)
-        if not receipt:
+    for filing, receipt, others, owner in shared_receipts(ctx.draft, family):
+        path = f"s3.filings[{filing.index}].receipt_number"
+        if owner is ctx.draft:
+            continue  # this person's own filing; the family member's draft is told
+        if owner is not None:
+            who = facts.client_name(owner) or "another family member"
+            yield F(
+                "s3",
+                path,
+                "error",
+                "R24-family-receipt",
+                f"Receipt number {receipt} is {who}'s filing (the filing their request in "
+                "the same family group is about). List only this person's own filings; the "
+                "CIS Ombudsman asks that family members' receipt numbers not be listed. "
+                "Remove this row; the office links the family's requests by their request "
+                "numbers instead.",
+            )
             continue
-        for other in family:
-            theirs = {identifiers.normalize_receipt_number(r) for r in facts.receipt_numbers(other)}
-            if receipt in theirs:
-                who = facts.client_name(other) or "another family member"
-                yield F(
-                    "s3",
-                    f"s3.filings[{filing.index}].receipt_number",
-                    "error",
-                    "R24-family-receipt",
-                    f"Receipt number {receipt} is also listed on the draft for {who}, in "
-                    "the same family group. List only this person's own filings; the CIS "
-                    "Ombudsman asks that family members' receipt numbers not be listed.",
-                )
-                break
+        names = ", ".join(facts.client_name(d) or "another family member" for d in others)
+        yield F(
+            "s3",
+            path,
+            "warning",
+            "R24-family-receipt-unclear",
+            f"Receipt number {receipt} is listed both here and on the draft for {names}, in "
+            "the same family group. It belongs to only one of them: keep it on the draft "
+            "of the person who filed it (mark it there as the filing the request is about) "
+            "and remove it from the others.",
+        )
 
 
 @rule("R25", "Duplicate request", ("s3.filings", "s2.reasons"))

@@ -661,10 +661,13 @@ def test_r21_mail_only_is_noted_for_an_unrepresented_protected_client(vawa):
     expect(validate(vawa), "R21-mail-only", "info", "s5.mail_only", "VAWA", "only by U.S. mail")
 
 
-def test_r21_mail_only_must_be_set(vawa):
+def test_r21_mail_only_is_forced_not_reported(vawa):
+    """The law decides mail-only; the core sets it for every entry point (issue 13)."""
     vawa.values["s5.mail_only"] = False
     vawa.values["s5.email"] = "client@mail.example"
-    expect(validate(vawa), "R21-mail-only-not-set", "error", "s5.mail_only")
+    findings = validate(vawa)
+    assert rule_codes(findings, "R21") == {"R21-mail-only"}
+    assert errors(findings) == []
 
 
 def test_r21_address_must_match_uscis_records(vawa):
@@ -757,12 +760,14 @@ def test_r23_quiet_without_the_family_box(vawa):
 
 
 def test_r24_family_members_receipt_number_listed(parent, child):
-    child.values["s3.filings"][0]["receipt_number"] = "ioe-09-123-45678"  # the parent's
+    child.values["s3.filings"].append(
+        {"form_number": "I-485", "receipt_number": "ioe-09-123-45678", "primary": False}
+    )  # the parent's, as an extra row
     expect(
         validate(child, related=[parent]),
         "R24-family-receipt",
         "error",
-        "s3.filings[0].receipt_number",
+        "s3.filings[1].receipt_number",
         "IOE0912345678",
         "Amina Haddad",
     )
