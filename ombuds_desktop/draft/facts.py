@@ -101,6 +101,13 @@ def deadline_dates(draft: Draft) -> list[date]:
     return sorted(d for d in (try_iso(r.get("due_date")) for r in rows if isinstance(r, dict)) if d)
 
 
+def statutory_due(draft: Draft) -> date | None:
+    """The date a statutory or regulatory processing time requires USCIS to act by."""
+    if draft.get("app.scr.statutory_time") is not True:
+        return None
+    return try_iso(draft.get("app.scr.statutory_due"))
+
+
 def forced_answers(draft: Draft) -> dict[str, Any]:
     """Answers the rules fix, which the wizard sets for the user (R21: mail only)."""
     return {"s5.mail_only": True} if mail_only_required(draft) else {}

@@ -374,6 +374,7 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
         attachment_categories=tuple(categories),
         channels=dict(data.get("channels", {})),
         consent=dict(data.get("consent", {})),
+        meanings=dict(data.get("meanings", {})),
         notes={
             k: form[k] for k in ("fee_note", "deadline_note", "reconstructed_note") if k in form
         },

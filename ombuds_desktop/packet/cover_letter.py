@@ -151,6 +151,12 @@ def build_letter(
     reason = reason_line(draft, definition)
     if reason:
         paragraphs.append(f"Reason for the request: {reason}.")
+    due = facts.statutory_due(draft)
+    if due is not None and due < today:
+        paragraphs.append(
+            f"A statutory or regulatory processing time required USCIS to act by "
+            f"{format_us(due)}; that date has passed."
+        )
     if signature_enclosed == "scan":
         paragraphs.append(
             "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."

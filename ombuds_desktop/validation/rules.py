@@ -43,10 +43,15 @@ class Context:
         return self.draft.values.get(field_id, default)
 
     def actions(self) -> list[dict[str, Any]]:
+        """The 1A rows, with a channel that is a string (or None) and nothing stranger."""
         rows = self.get("s1a.actions") or []
         if self.get("s1.contacted_uscis") is False or not isinstance(rows, list):
             return []
-        return [r for r in rows if isinstance(r, dict)]
+        return [
+            r
+            for r in rows
+            if isinstance(r, dict) and isinstance(r.get("channel"), (str, type(None)))
+        ]
 
     def action_dates(self) -> list[date]:
         return sorted(d for d in (try_iso(r.get("date")) for r in self.actions()) if d)
@@ -59,6 +64,57 @@ class Context:
 
     def family(self) -> list[Draft]:
         return family_of(self.draft, self.related)
+
+    def meaning(self, key: str, default: Any = None) -> Any:
+        """What the edition's [meanings] table says an option id or field means."""
+        return self.definition.meanings.get(key, default)
+
+    def contact_dates(self) -> list[date]:
+        """Dates of the 1A actions that are contacts with USCIS (the 60/90-day clock)."""
+        contacts = set(self.meaning("uscis_contact_channels", ()))
+        return sorted(
+            d
+            for d in (
+                try_iso(r.get("date")) for r in self.actions() if r.get("channel") in contacts
+            )
+            if d
+        )
+
+    def congress_dates(self) -> list[date]:
+        """Dates a member of Congress asked USCIS (the 30-day clock), from both places."""
+        channel = self.meaning("congressional_channel")
+        raw = [self.get("app.scr.congress_date")]
+        raw += [r.get("date") for r in self.actions() if channel and r.get("channel") == channel]
+        return sorted(d for d in map(try_iso, raw) if d)
+
+    def statutory_due(self) -> date | None:
+        return facts.statutory_due(self.draft)
+
+    def past_statutory_time(self) -> bool:
+        due = self.statutory_due()
+        return due is not None and due < self.today
+
+    def awaiting_receipt(self) -> bool:
+        """The filing the request is about has no receipt notice yet (the lockbox clock)."""
+        primary = facts.primary_filing(self.draft)
+        return primary is not None and primary.no_receipt
+
+    def timing_free(self) -> bool:
+        """Every Section 2 reason stands on its own, whatever the processing time."""
+        reasons = self.reasons()
+        free = set(self.meaning("timing_free_reasons", ()))
+        return bool(reasons) and all(r in free for r in reasons)
+
+    def urgent(self) -> bool:
+        return bool(set(self.reasons()) & set(self.meaning("urgent_reasons", ())))
+
+    def used_channel(self, meaning_key: str) -> bool:
+        channel = self.meaning(meaning_key)
+        return bool(channel) and any(r.get("channel") == channel for r in self.actions())
+
+    def email_to(self) -> str:
+        """The CIS Ombudsman's e-mail address, from the edition's [channels] table."""
+        return str(self.definition.channels.get("email_to") or "the CIS Ombudsman's e-mail address")
 
     def category_label(self, category_id: str) -> str:
         cat = self.definition.category(category_id)
@@ -97,10 +153,15 @@ def F(section: str, field: str | None, severity: str, code: str, message: str) -
 
 
 def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
+    """The USCIS receipt date of the primary filing: the processing-time clock.
+
+    A package delivered to the lockbox without a receipt notice has no receipt
+    date; it is judged by the lockbox rule (R31), never by processing times.
+    """
     primary = facts.primary_filing(ctx.draft)
-    if primary is None:
+    if primary is None or primary.no_receipt:
         return None, ""
-    d = try_iso(primary.receipt_date) or try_iso(primary.delivered_on)
+    d = try_iso(primary.receipt_date)
     label = f"{primary.form_number} {primary.receipt_number}".strip() or "the primary filing"
     return d, label
 
@@ -124,9 +185,13 @@ def r1(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R2", "Contacted USCIS in the last 90 days and waited 60", ("s1a.actions",))
+@rule(
+    "R2",
+    "Contacted USCIS in the last 90 days and waited 60",
+    ("s1a.actions", "s1.contacted_uscis", "s2.reasons", "s3.filings", "app.scr.statutory_time"),
+)
 def r2(ctx: Context) -> Iterator[Finding]:
-    dates = ctx.action_dates()
+    dates = ctx.contact_dates()
     if not dates:
         return
     latest, earliest = dates[-1], dates[0]
@@ -140,7 +205,11 @@ def r2(ctx: Context) -> Iterator[Finding]:
             "than 90 days ago. The CIS Ombudsman has asked that USCIS be contacted in the "
             "last 90 days; contact USCIS again and record it.",
         )
-    if (ctx.today - earliest).days < 60:
+    # Waiting 60 days does not apply where another clock governs: an urgent reason
+    # (expedite, removal hearing, aging out), a statutory time already passed, or a
+    # filing with no receipt notice (the lockbox rule, R31).
+    own_clock = ctx.urgent() or ctx.past_statutory_time() or ctx.awaiting_receipt()
+    if (ctx.today - earliest).days < 60 and not own_clock:
         ready = earliest + timedelta(days=60)
         yield F(
             "s1a",
@@ -153,16 +222,35 @@ def r2(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule(
-    "R3", "Within published processing times", ("app.scr.pt_published", "app.scr.pt_inquiry_date")
-)
-def r3(ctx: Context) -> Iterator[Finding]:
+def _within_published_time(ctx: Context) -> tuple[date, date, str] | None:
+    """(receipt date, inquiry date, filing) when the case is inside published times."""
     if ctx.get("app.scr.pt_published") is not True or ctx.get("app.scr.statutory_time") is True:
-        return
+        return None
+    if ctx.timing_free():
+        return None
     inquiry = try_iso(ctx.get("app.scr.pt_inquiry_date"))
     received, label = _primary_receipt_date(ctx)
     if inquiry is None or received is None or received <= inquiry:
+        return None
+    return received, inquiry, label
+
+
+@rule(
+    "R3",
+    "Within published processing times",
+    (
+        "app.scr.pt_published",
+        "app.scr.pt_inquiry_date",
+        "app.scr.statutory_time",
+        "s3.filings",
+        "s2.reasons",
+    ),
+)
+def r3(ctx: Context) -> Iterator[Finding]:
+    within = _within_published_time(ctx)
+    if within is None:
         return
+    received, inquiry, label = within
     yield F(
         "app",
         "app.scr.pt_inquiry_date",
@@ -173,6 +261,22 @@ def r3(ctx: Context) -> Iterator[Finding]:
         "processing times. With few exceptions the CIS Ombudsman cannot help until it is "
         "outside them.",
     )
+
+
+@rule(
+    "R27",
+    "Processing-time exception examples",
+    (
+        "app.scr.pt_published",
+        "app.scr.pt_inquiry_date",
+        "app.scr.statutory_time",
+        "s3.filings",
+        "s2.reasons",
+    ),
+)
+def r27(ctx: Context) -> Iterator[Finding]:
+    if _within_published_time(ctx) is None:
+        return
     yield F(
         "app",
         "app.scr.statutory_time",
@@ -184,9 +288,56 @@ def r3(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("R4", "No published time and under 6 months", ("app.scr.pt_published",))
+@rule(
+    "R44",
+    "Statutory or regulatory processing time",
+    ("app.scr.statutory_time", "app.scr.statutory_due", "s2.reasons"),
+)
+def r44(ctx: Context) -> Iterator[Finding]:
+    due = ctx.statutory_due()
+    if due is None:
+        return
+    if due >= ctx.today:
+        yield F(
+            "app",
+            "app.scr.statutory_due",
+            "warning",
+            "R44-within-statutory-time",
+            f"The statutory or regulatory processing time runs until {format_us(due)}. "
+            "Until then the case is not delayed, and with few exceptions the CIS Ombudsman "
+            "cannot help.",
+        )
+        return
+    reason = ctx.meaning("statutory_reason")
+    if reason and reason not in ctx.reasons():
+        label = _option_label(ctx, "s2.reasons", reason)
+        yield F(
+            "s2",
+            "s2.reasons",
+            "warning",
+            "R44-statutory-reason",
+            f"USCIS was required to act by {format_us(due)} under a statutory or regulatory "
+            f'processing time, and that date has passed. Choose the reason "{label}" in '
+            "Section 2 so the request (and its cover letter) says so, rather than that the "
+            "case is outside published processing times.",
+        )
+
+
+def _option_label(ctx: Context, field_id: str, option_id: str) -> str:
+    if not ctx.definition.has_field(field_id):
+        return option_id
+    return ctx.definition.field(field_id).option_label(option_id)
+
+
+@rule(
+    "R4",
+    "No published time and under 6 months",
+    ("app.scr.pt_published", "app.scr.statutory_time", "s3.filings", "s2.reasons"),
+)
 def r4(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.pt_published") is not False:
+        return
+    if ctx.get("app.scr.statutory_time") is True or ctx.timing_free():
         return
     received, label = _primary_receipt_date(ctx)
     if received is None:
@@ -223,10 +374,11 @@ def r5(ctx: Context) -> Iterator[Finding]:
 @rule("R6", "Expedite denied", ("app.scr.expedite_denied",))
 def r6(ctx: Context) -> Iterator[Finding]:
     denied_1a = any(
-        r.get("channel") == "expedite" and r.get("expedite_outcome") == "denied"
+        r.get("channel") == ctx.meaning("expedite_channel")
+        and r.get("expedite_outcome") == ctx.meaning("denied_outcome")
         for r in ctx.actions()
     )
-    if ctx.get("app.scr.expedite_denied") == "denied" or denied_1a:
+    if ctx.get("app.scr.expedite_denied") == ctx.meaning("denied_outcome") or denied_1a:
         yield F(
             "app",
             "app.scr.expedite_denied",
@@ -247,9 +399,9 @@ def r6(ctx: Context) -> Iterator[Finding]:
 
 @rule("R7", "Expedite reason needs a USCIS request and evidence", ("s2.reasons",))
 def r7(ctx: Context) -> Iterator[Finding]:
-    if "expedite" not in ctx.reasons():
+    if ctx.meaning("expedite_reason") not in ctx.reasons():
         return
-    if not any(r.get("channel") == "expedite" for r in ctx.actions()):
+    if not ctx.used_channel("expedite_channel"):
         yield F(
             "s1a",
             "s1a.actions",
@@ -296,11 +448,12 @@ def r9(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R10", "Congressional inquiry within 30 days", ("app.scr.congress_date",))
+@rule("R10", "Congressional inquiry within 30 days", ("app.scr.congress_date", "s1a.actions"))
 def r10(ctx: Context) -> Iterator[Finding]:
-    inquiry = try_iso(ctx.get("app.scr.congress_date"))
-    if inquiry is None:
+    dates = ctx.congress_dates()
+    if not dates:
         return
+    inquiry = dates[-1]  # the latest inquiry starts the 30 days again
     eligible = inquiry + timedelta(days=30)
     if ctx.today < eligible:
         yield F(
@@ -332,7 +485,7 @@ def r11(ctx: Context) -> Iterator[Finding]:
 def r12(ctx: Context) -> Iterator[Finding]:
     claimed = (
         ctx.get("app.scr.change_decision") is True and ctx.get("app.scr.clear_error") is True
-    ) or "clear_error" in ctx.reasons()
+    ) or ctx.meaning("clear_error_reason") in ctx.reasons()
     if claimed and not ctx.has_attachment("uscis-error-evidence"):
         yield F(
             "s8",
@@ -681,7 +834,7 @@ def r23(ctx: Context) -> Iterator[Finding]:
         "info",
         "R23-link-requests",
         "After every family member's request is submitted and has a CIS Ombudsman request "
-        "number, e-mail all the related request numbers to cisombudsman@hq.dhs.gov so the "
+        f"number, e-mail all the related request numbers to {ctx.email_to()} so the "
         "office can link them.",
     )
     me = _name_key(ctx.get("s5.name"))
@@ -799,7 +952,7 @@ def r26(ctx: Context) -> Iterator[Finding]:
 
 @rule("R28", "Removal proceedings", ("s2.reasons", "s2.hearing_date"))
 def r28(ctx: Context) -> Iterator[Finding]:
-    if "removal" not in ctx.reasons():
+    if ctx.meaning("removal_reason") not in ctx.reasons():
         return
     hearing = try_iso(ctx.get("s2.hearing_date"))
     if hearing and hearing > add_months(ctx.today, 6):
@@ -893,7 +1046,7 @@ def r31(ctx: Context) -> Iterator[Finding]:
                 f"{format_us(delivered)}. Wait for 30 business days ({format_us(reached)}) "
                 "before even a USCIS Lockbox inquiry.",
             )
-        elif not any(r.get("channel") == "lockbox_email" for r in ctx.actions()):
+        elif not ctx.used_channel("lockbox_channel"):
             yield F(
                 "s3",
                 path,
@@ -912,8 +1065,9 @@ def r31(ctx: Context) -> Iterator[Finding]:
 )
 def r32(ctx: Context) -> Iterator[Finding]:
     cats = set(facts.categories(ctx.draft))
-    channels = {r.get("channel") for r in ctx.actions() if isinstance(r.get("channel"), str)}
-    if "refugee" in cats and "refugee_email" not in channels:
+    if cats & set(ctx.meaning("refugee_categories", ())) and not ctx.used_channel(
+        "refugee_channel"
+    ):
         yield F(
             "s1a",
             "s1a.actions",
@@ -922,7 +1076,7 @@ def r32(ctx: Context) -> Iterator[Finding]:
             "Refugee applicants can e-mail USCIS at refugeeaffairsinquiries@uscis.dhs.gov "
             "from their registered e-mail address, or ask their Resettlement Support Center.",
         )
-    if cats & {"t", "u", "vawa"} and "tuvawa_contact" not in channels:
+    if cats & set(ctx.meaning("tuvawa_categories", ())) and not ctx.used_channel("tuvawa_channel"):
         yield F(
             "s1a",
             "s1a.actions",
@@ -958,7 +1112,10 @@ def r34(ctx: Context) -> Iterator[Finding]:
             "responses to inquiries that show the problem (the CIS Ombudsman asks for "
             "supporting documentation with every request).",
         )
-    elif not ctx.has_attachment("uscis-notice", "service-request"):
+    elif not ctx.has_attachment("uscis-notice", "service-request") and not all(
+        f.no_receipt for f in facts.filings(ctx.draft)
+    ):
+        # (no warning when no filing has a receipt notice: none can be attached)
         yield F(
             "s8",
             "s8.documents",
@@ -1009,7 +1166,7 @@ def r37(ctx: Context) -> Iterator[Finding]:
             "info",
             "R37-abroad",
             "The client's address is outside the United States. If the online portal cannot "
-            "be reached from abroad, e-mail the completed form to cisombudsman@hq.dhs.gov.",
+            f"be reached from abroad, e-mail the completed form to {ctx.email_to()}.",
         )
 
 
@@ -1024,7 +1181,7 @@ def r38(ctx: Context) -> Iterator[Finding]:
             "The client has moved or plans to move: change the address with USCIS (USPS "
             "forwarding does not, and mailing a Form AR-11 alone does not update pending "
             "applications); update EOIR separately if there is a court case; and e-mail "
-            "cisombudsman@hq.dhs.gov with the receipt numbers of all pending filings. "
+            f"{ctx.email_to()} with the receipt numbers of all pending filings. "
             "Representatives update their own address through USCIS's G-28 page.",
         )
 
@@ -1039,7 +1196,7 @@ def r39(ctx: Context) -> Iterator[Finding]:
         None,
         "info",
         "R39-after-submission",
-        "After submission: add cisombudsman@hq.dhs.gov to your contacts; e-mail the office, "
+        f"After submission: add {ctx.email_to()} to your contacts; e-mail the office, "
         f"quoting {number}, if USCIS resolves the case, the address changes or a new "
         "attorney takes over; reply to the confirmation e-mail to send files that failed to "
         "upload.",
