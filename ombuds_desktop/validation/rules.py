@@ -9,6 +9,7 @@ wrong, what was entered and what to do.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -713,16 +714,35 @@ def r20(ctx: Context) -> Iterator[Finding]:
         f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
         f"have the client sign and date it, then {how}. Keep the original.",
     )
+    on_behalf = ctx.get("s9.capacity") == "representative" and facts.is_represented(ctx.draft)
     if channel in ("online", "email") and not ctx.has_attachment("signed-section-9"):
-        yield F(
-            "s8",
-            "s8.documents",
-            "error",
-            "R20-signed-scan-missing",
-            "Attach the scan of the Section 9 page the client signed in ink, under "
-            f'"{ctx.category_label("signed-section-9")}". Print the signature page '
-            "from Ombuds Desktop (it is ready before the rest of the packet).",
-        )
+        if on_behalf:
+            # The tip sheet lets a representative with a G-28 sign Section 9 for the
+            # client; wanting the client's own ink as well is Ombuds Desktop's
+            # conservative default, which the attorney may set aside.
+            yield F(
+                "s8",
+                "s8.documents",
+                "warning",
+                "R20-signed-scan-missing",
+                "No scan of a Section 9 page signed in ink by the client is attached. The "
+                "tip sheet lets an attorney or accredited representative with a G-28 on file "
+                "sign Section 9 on the client's behalf; whether that meets the wet-ink rule "
+                f"for a {_category_words(ctx)} client is not settled, so Ombuds Desktop "
+                "suggests attaching the client's own signed page as well, under "
+                f'"{ctx.category_label("signed-section-9")}". Acknowledge this warning '
+                "if you sign on the client's behalf only.",
+            )
+        else:
+            yield F(
+                "s8",
+                "s8.documents",
+                "error",
+                "R20-signed-scan-missing",
+                "Attach the scan of the Section 9 page the client signed in ink, under "
+                f'"{ctx.category_label("signed-section-9")}". Print the signature page '
+                "from Ombuds Desktop (it is ready before the rest of the packet).",
+            )
     if ctx.get("s9.capacity") == "representative":
         yield F(
             "s9",
@@ -779,9 +799,36 @@ def r21(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R22", "Section 5 is the applicant or petitioner", ("s5.name",))
+@rule(
+    "R22",
+    "Section 5 is the applicant or petitioner",
+    (
+        "s5.name",
+        "s5.party_type",
+        "s5.org_name",
+        "s6.name",
+        "s6.has_beneficiary",
+        "s7.name",
+        "s10.name",
+        "app.role",
+    ),
+)
 def r22(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s5.party_type") != "individual":
+    if ctx.get("s5.party_type") == ctx.meaning("organization_party", "organization"):
+        org = " ".join(str(ctx.get("s5.org_name") or "").casefold().split())
+        beneficiary = _name_key(ctx.get("s6.name"))
+        if org and ctx.get("s6.has_beneficiary") is True and org == beneficiary:
+            yield F(
+                "s5",
+                "s5.org_name",
+                "error",
+                "R22-not-applicant",
+                f"Section 5 names the organization {ctx.get('s5.org_name')!s}, which is the "
+                "name of the beneficiary in Section 6. Section 5 must name the petitioning "
+                "company or organization, never the beneficiary.",
+            )
+        return
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party", "individual"):
         return
     s5 = _name_key(ctx.get("s5.name"))
     if not s5:
@@ -810,6 +857,58 @@ def r22(ctx: Context) -> Iterator[Finding]:
 
 def _name_key(value: Any) -> str:
     return " ".join(facts.person_name(value).casefold().split())
+
+
+def _name_parts(value: Any) -> tuple[str, str]:
+    """(given, family), case- and accent-folded, for comparing two spellings of a name."""
+
+    def fold(text: Any) -> str:
+        plain = unicodedata.normalize("NFKD", str(text or ""))
+        return " ".join(
+            "".join(c for c in plain if not unicodedata.combining(c)).casefold().split()
+        )
+
+    if not isinstance(value, dict):
+        return "", fold(value)
+    return fold(value.get("given")), fold(value.get("family"))
+
+
+@rule(
+    "R45",
+    "The applicant who signs Section 9 is the person in Section 5",
+    ("s9.capacity", "s9.signer_name", "s5.name", "s5.party_type"),
+)
+def r45(ctx: Context) -> Iterator[Finding]:
+    if ctx.get("s9.capacity") != ctx.meaning("self_signer", "self"):
+        return
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party", "individual"):
+        return
+    signer, applicant = _name_parts(ctx.get("s9.signer_name")), _name_parts(ctx.get("s5.name"))
+    if not any(signer) or not any(applicant) or signer == applicant:
+        return
+    shown = facts.person_name(ctx.get("s9.signer_name"))
+    who = facts.person_name(ctx.get("s5.name"))
+    if signer[0] != applicant[0] and signer[1] != applicant[1]:
+        yield F(
+            "s9",
+            "s9.signer_name",
+            "error",
+            "R45-signer-not-applicant",
+            f"Section 9 is signed by the applicant or petitioner, but the signer ({shown}) "
+            f"is not the person in Section 5 ({who}). Only the applicant or petitioner can "
+            "give this consent; correct the name, or choose who else signs (a parent of a "
+            "child under 18, or the attorney on the client's behalf).",
+        )
+    else:
+        yield F(
+            "s9",
+            "s9.signer_name",
+            "warning",
+            "R45-signer-name-differs",
+            f"Section 9 is signed by the applicant or petitioner as {shown}, but Section 5 "
+            f"names {who}. Use the same name in both places, as it appears in USCIS "
+            "records, or acknowledge this warning if both are correct.",
+        )
 
 
 # ----------------------------------------------------------------- family
@@ -972,15 +1071,27 @@ def r28(ctx: Context) -> Iterator[Finding]:
             "R28-hearing-past",
             f"The hearing date {format_us(hearing)} has passed; check it.",
         )
+    if hearing is None:
+        yield F(
+            "s2",
+            "s2.hearing_date",
+            "error",
+            "R28-hearing-date-missing",
+            "Enter the date of the immigration court hearing. The CIS Ombudsman helps with "
+            "removal cases only when the hearing is scheduled within six months, and it "
+            "prioritises requests by that date; without it the request cannot show that it "
+            "qualifies.",
+        )
     if not ctx.has_attachment("hearing-notice"):
         yield F(
             "s8",
             "s8.documents",
-            "error",
+            "warning",
             "R28-hearing-notice-missing",
-            "Section 2 gives removal proceedings as a reason, so attach the immigration "
+            "Section 2 gives removal proceedings as a reason; attaching the immigration "
             "court hearing notice in Section 8 under "
-            f'"{ctx.category_label("hearing-notice")}".',
+            f'"{ctx.category_label("hearing-notice")}" shows the hearing date. (The '
+            "official pages do not require it; attach it if you have it.)",
         )
 
 
