@@ -44,7 +44,13 @@ from ombuds_desktop.packet.exports import (
     write_atomic,
 )
 from ombuds_desktop.packet.fonts import FontMissingError
-from ombuds_desktop.validation import validate_draft
+from ombuds_desktop.validation import (
+    Finding,
+    acknowledge,
+    has_errors,
+    unacknowledged_warnings,
+    validate_draft,
+)
 from ombuds_desktop.validation.family import family_of, vault_family
 
 ReadBytes = Callable[[Attachment], bytes]
@@ -213,16 +219,97 @@ def _write(path: Path, data: bytes) -> None:
 # -- commands ----------------------------------------------------------------------------
 
 
+def _apply_acknowledgements(
+    args: argparse.Namespace, draft: Draft, findings: list[Finding]
+) -> list[Finding]:
+    """Apply ``--acknowledge`` to the draft (in memory); each one is printed on stderr."""
+    choices = list(getattr(args, "acknowledge", None) or [])
+    if not choices:
+        return []
+    try:
+        chosen = acknowledge(draft, findings, choices)
+    except ValueError as exc:
+        raise CliError(f"--acknowledge: {exc}") from None
+    for f in chosen:
+        sys.stderr.write(f"acknowledged: {f.code} [{f.field or f.section}] {f.message}\n")
+    return chosen
+
+
+def _unacknowledged_refusal(
+    draft: Draft, findings: list[Finding], options: PacketOptions
+) -> CliError | None:
+    """A final packet needs every warning acknowledged; the open ones are printed first.
+
+    So ``--acknowledge all`` is only ever given after the warnings were shown.
+    """
+    if has_errors(findings) or options.allow_draft:
+        return None  # errors: NotReadyError says so; a watermarked draft needs no acks
+    open_warnings = unacknowledged_warnings(findings, draft)
+    if not open_warnings:
+        return None
+    for f in open_warnings:
+        sys.stderr.write(f"warning: {f.code} [{f.field or f.section}] {f.message}\n")
+    return CliError(
+        f"{len(open_warnings)} warning(s) above are not acknowledged; read them, then add "
+        "--acknowledge CODE for each (or --acknowledge all), or --allow-draft for a "
+        "watermarked draft",
+        EXIT_FINDINGS,
+    )
+
+
+def _record_acknowledgements(args: argparse.Namespace, draft: Draft) -> None:
+    """Keep the acknowledgements in the draft: the vault draft, or the draft file."""
+    arg = args.draft
+    if arg == "-":
+        sys.stderr.write(
+            "note: the draft came from standard input; acknowledgements are "
+            "recorded in the manifest only\n"
+        )
+        return
+    if _looks_like_id(arg) and (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
+        from ombuds_desktop.cli.vault_commands import vault_cli_error, vault_session
+        from ombuds_desktop.vault import VaultError
+
+        with vault_session(args) as vault:
+            try:
+                stored = vault.load_draft(arg)
+                stored.acknowledged = list(draft.acknowledged)
+                vault.save_draft(stored)
+            except VaultError as exc:
+                raise vault_cli_error(exc) from None
+        return
+    from ombuds_desktop.draft import dumps
+
+    _write(Path(arg), dumps(draft).encode("utf-8"))
+
+
 def cmd_packet(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
+        findings = validate_draft(
+            draft, definition, today=options.today(), base_dir=base_dir, related=related
+        )
+        chosen = _apply_acknowledgements(args, draft, findings)
+        refusal = _unacknowledged_refusal(draft, findings, options)
+        result = None
         try:
-            result = build_packet(
-                draft, base_dir, definition, options, read_bytes=read_bytes, related=related
-            )
+            if refusal is None:
+                result = build_packet(
+                    draft,
+                    base_dir,
+                    definition,
+                    options,
+                    read_bytes=read_bytes,
+                    related=related,
+                    findings=findings,
+                )
         except PacketError as exc:
             raise _explain(exc) from None
+    if chosen:
+        _record_acknowledgements(args, draft)
+    if result is None:
+        raise refusal or CliError("no packet was built")
     out = Path(args.out)
     _write(out, result.pdf)
     if not args.no_manifest:
@@ -428,6 +515,13 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="the draft files of the other family members (family rules R23-R25); "
         "a vault draft's family is read from the vault",
+    )
+    p.add_argument(
+        "--acknowledge",
+        action="append",
+        metavar="CODE",
+        help="acknowledge a warning (its code, e.g. R2-too-soon), repeatable; 'all' "
+        "acknowledges every warning printed; recorded in the draft and the manifest",
     )
     _common(p)
     p.set_defaults(handler=cmd_packet)

@@ -32,7 +32,13 @@ from ombuds_desktop.ui.attachments import AttachmentsEditor
 from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
-from ombuds_desktop.validation import Finding, screen, validate_draft
+from ombuds_desktop.validation import (
+    Finding,
+    has_errors,
+    screen,
+    unacknowledged_warnings,
+    validate_draft,
+)
 from ombuds_desktop.validation.family import vault_family
 
 STATE_TEXT = {
@@ -421,6 +427,20 @@ class DraftWindow(QMainWindow):
         if not self.save_now():
             return None
         self.builder = PacketBuilder(self, self.vault, self.draft, self.definition, self.settings)
+        open_warnings = unacknowledged_warnings(self.findings, self.draft)
+        if open_warnings and not has_errors(self.findings):
+            if not confirm(
+                self,
+                "Warnings not acknowledged",
+                f"{len(open_warnings)} warning(s) are not acknowledged yet. Read each one "
+                "on Review and tick it to build the final packet, or build a draft copy "
+                "now, marked “DRAFT - NOT READY TO FILE” on every page.",
+                yes="Build a draft copy",
+                no="Go to Review",
+            ):
+                self.jump_to(REVIEW_ID, None)
+                return None
+            self.builder.allow_draft = True
         return self.builder.build(self.show_packet)
 
     def show_packet(self, result) -> None:
