@@ -31,6 +31,8 @@ from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.validation.family import family_of, shared_receipts
 from ombuds_desktop.validation.findings import Finding
 
+_REQUIRED: Any = object()
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -66,9 +68,18 @@ class Context:
     def family(self) -> list[Draft]:
         return family_of(self.draft, self.related)
 
-    def meaning(self, key: str, default: Any = None) -> Any:
-        """What the edition's [meanings] table says an option id or field means."""
-        return self.definition.meanings.get(key, default)
+    def meaning(self, key: str, default: Any = _REQUIRED) -> Any:
+        """What the edition's [meanings] table says an option id or field means.
+
+        A meaning the edition does not state fails loudly, unless a default is given.
+        """
+        if key in self.definition.meanings:
+            return self.definition.meanings[key]
+        if default is _REQUIRED:
+            raise facts.EditionFactError(
+                f"{self.definition.source}: the [meanings] table has no {key!r}"
+            )
+        return default
 
     def contact_dates(self) -> list[date]:
         """Dates of the 1A actions that are contacts with USCIS (the 60/90-day clock)."""
@@ -170,7 +181,11 @@ def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
 # --------------------------------------------------------------------- screener
 
 
-@rule("R1", "Try USCIS first", ("s1.contacted_uscis",))
+@rule(
+    "R1",
+    "Try USCIS first",
+    ("s1.contacted_uscis", "s1a.actions"),
+)
 def r1(ctx: Context) -> Iterator[Finding]:
     contacted = ctx.get("s1.contacted_uscis")
     if contacted is False or (contacted is True and not ctx.actions()):
@@ -357,7 +372,11 @@ def r4(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R5", "Stale processing-time check", ("app.scr.pt_checked_on",))
+@rule(
+    "R5",
+    "Stale processing-time check",
+    ("app.scr.pt_checked_on", "app.scr.pt_published"),
+)
 def r5(ctx: Context) -> Iterator[Finding]:
     checked = try_iso(ctx.get("app.scr.pt_checked_on"))
     if checked and (ctx.today - checked).days > 30 and ctx.get("app.scr.pt_published") is True:
@@ -372,7 +391,11 @@ def r5(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R6", "Expedite denied", ("app.scr.expedite_denied",))
+@rule(
+    "R6",
+    "Expedite denied",
+    ("app.scr.expedite_denied", "s1.contacted_uscis", "s1a.actions"),
+)
 def r6(ctx: Context) -> Iterator[Finding]:
     denied_1a = any(
         r.get("channel") == ctx.meaning("expedite_channel")
@@ -398,7 +421,11 @@ def r6(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R7", "Expedite reason needs a USCIS request and evidence", ("s2.reasons",))
+@rule(
+    "R7",
+    "Expedite reason needs a USCIS request and evidence",
+    ("s2.reasons", "s1.contacted_uscis", "s1a.actions"),
+)
 def r7(ctx: Context) -> Iterator[Finding]:
     if ctx.meaning("expedite_reason") not in ctx.reasons():
         return
@@ -449,7 +476,11 @@ def r9(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R10", "Congressional inquiry within 30 days", ("app.scr.congress_date", "s1a.actions"))
+@rule(
+    "R10",
+    "Congressional inquiry within 30 days",
+    ("app.scr.congress_date", "s1a.actions", "s1.contacted_uscis"),
+)
 def r10(ctx: Context) -> Iterator[Finding]:
     dates = ctx.congress_dates()
     if not dates:
@@ -482,7 +513,11 @@ def r11(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R12", "Clear-error claims need proof", ("s2.reasons",))
+@rule(
+    "R12",
+    "Clear-error claims need proof",
+    ("s2.reasons", "app.scr.change_decision", "app.scr.clear_error"),
+)
 def r12(ctx: Context) -> Iterator[Finding]:
     claimed = (
         ctx.get("app.scr.change_decision") is True and ctx.get("app.scr.clear_error") is True
@@ -528,11 +563,15 @@ def r14(ctx: Context) -> Iterator[Finding]:
 # -------------------------------------------------------------- representation
 
 
-@rule("R15", "Attorney or accredited representative needs a G-28", ("app.role",))
+@rule(
+    "R15",
+    "Attorney or accredited representative needs a G-28",
+    ("app.role", "s10.g28_status"),
+)
 def r15(ctx: Context) -> Iterator[Finding]:
     if not facts.is_represented(ctx.draft):
         return
-    if ctx.get("s10.g28_status") == "submitted":
+    if ctx.get("s10.g28_status") == ctx.meaning("g28_submitted"):
         if not ctx.has_attachment("g28", "g28-proof-of-submission"):
             yield F(
                 "s8",
@@ -554,7 +593,11 @@ def r15(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R16", "The G-28 covers the same form", ("s10.g28_form", "s3.filings"))
+@rule(
+    "R16",
+    "The G-28 covers the same form",
+    ("s10.g28_form", "s3.filings", "app.role", "s10.g28_receipt"),
+)
 def r16(ctx: Context) -> Iterator[Finding]:
     rows = facts.filings(ctx.draft)
     marked = [f for f in rows if f.primary]
@@ -604,9 +647,13 @@ def r16(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R17", "Representative signs Section 9 for the client", ("s9.capacity",))
+@rule(
+    "R17",
+    "Representative signs Section 9 for the client",
+    ("s9.capacity", "app.role"),
+)
 def r17(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s9.capacity") != "representative":
+    if ctx.get("s9.capacity") != ctx.meaning("representative_signer"):
         return
     if not facts.is_represented(ctx.draft):
         yield F(
@@ -623,7 +670,7 @@ def r17(ctx: Context) -> Iterator[Finding]:
 
 @rule("R18", "Communication limit", ("app.role",))
 def r18(ctx: Context) -> Iterator[Finding]:
-    if facts.role(ctx.draft) not in (None, "self"):
+    if facts.role(ctx.draft) not in (None, ctx.meaning("self_role")):
         yield F(
             "s7",
             None,
@@ -636,19 +683,23 @@ def r18(ctx: Context) -> Iterator[Finding]:
 
 
 def _parent_of_adult(ctx: Context) -> bool:
-    if facts.role(ctx.draft) != "parent":
+    if not facts.is_role(ctx.draft, "parent_role"):
         return False
     dob = try_iso(ctx.get("s5.dob"))
     signed = try_iso(ctx.get("s9.date")) or ctx.today
     return dob is not None and age_on(dob, signed) >= 18
 
 
-@rule("R19", "Other preparers need written consent", ("app.role",))
+@rule(
+    "R19",
+    "Other preparers need written consent",
+    ("app.role", "s5.dob", "s7.consent_on_file", "s9.date"),
+)
 def r19(ctx: Context) -> Iterator[Finding]:
     role = facts.role(ctx.draft)
-    if role not in facts.CONSENT_ROLES and not _parent_of_adult(ctx):
+    if not facts.needs_consent(ctx.draft) and not _parent_of_adult(ctx):
         return
-    if role == "beneficiary":
+    if role == ctx.meaning("beneficiary_role"):
         if not ctx.has_attachment("petitioner-consent", "consent"):
             yield F(
                 "s8",
@@ -684,23 +735,24 @@ def r19(ctx: Context) -> Iterator[Finding]:
 
 
 def _category_words(ctx: Context) -> str:
-    names = [facts.CATEGORY_LABELS[c] for c in facts.categories(ctx.draft)]
+    names = [facts.category_label(ctx.draft, c) for c in facts.categories(ctx.draft)]
     return " / ".join(names)
 
 
 @rule(
     "R20",
     "Wet-ink Section 9 for T, U, VAWA, asylee and refugee clients",
-    ("app.client_category", "s9.capacity"),
+    ("app.client_category", "s9.capacity", "app.channel", "app.role"),
 )
 def r20(ctx: Context) -> Iterator[Finding]:
     if not facts.wet_ink_required(ctx.draft):
         return
     channel = ctx.get("app.channel")
     how = {
-        "online": "scan the signed page and upload it in Section 8 of the online form",
-        "email": "scan the signed page and send it with the completed form",
-        "mail": "mail the original signed page with the form",
+        ctx.meaning("online_channel"): "scan the signed page and upload it in Section 8 of "
+        "the online form",
+        ctx.meaning("email_channel"): "scan the signed page and send it with the completed form",
+        ctx.meaning("mail_channel"): "mail the original signed page with the form",
     }.get(
         channel if isinstance(channel, str) else "",
         "scan it for online or e-mail filing, or mail the original",
@@ -714,8 +766,11 @@ def r20(ctx: Context) -> Iterator[Finding]:
         f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
         f"have the client sign and date it, then {how}. Keep the original.",
     )
-    on_behalf = ctx.get("s9.capacity") == "representative" and facts.is_represented(ctx.draft)
-    if channel in ("online", "email") and not ctx.has_attachment("signed-section-9"):
+    on_behalf = ctx.get("s9.capacity") == ctx.meaning(
+        "representative_signer"
+    ) and facts.is_represented(ctx.draft)
+    electronic = (ctx.meaning("online_channel"), ctx.meaning("email_channel"))
+    if channel in electronic and not ctx.has_attachment("signed-section-9"):
         if on_behalf:
             # The tip sheet lets a representative with a G-28 sign Section 9 for the
             # client; wanting the client's own ink as well is Ombuds Desktop's
@@ -743,7 +798,7 @@ def r20(ctx: Context) -> Iterator[Finding]:
                 f'"{ctx.category_label("signed-section-9")}". Print the signature page '
                 "from Ombuds Desktop (it is ready before the rest of the packet).",
             )
-    if ctx.get("s9.capacity") == "representative":
+    if ctx.get("s9.capacity") == ctx.meaning("representative_signer"):
         yield F(
             "s9",
             "s9.capacity",
@@ -759,12 +814,12 @@ def r20(ctx: Context) -> Iterator[Finding]:
 @rule(
     "R21",
     "Mail only, and the address must match USCIS records",
-    ("app.client_category", "s5.mail_only", "s5.address_matches_uscis"),
+    ("app.client_category", "s5.mail_only", "s5.address_matches_uscis", "app.role"),
 )
 def r21(ctx: Context) -> Iterator[Finding]:
     if not facts.categories(ctx.draft):
         return
-    if facts.role(ctx.draft) == "accredited_rep":
+    if facts.is_role(ctx.draft, "accredited_role"):
         yield F(
             "s10",
             None,
@@ -814,7 +869,7 @@ def r21(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def r22(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s5.party_type") == ctx.meaning("organization_party", "organization"):
+    if ctx.get("s5.party_type") == ctx.meaning("organization_party"):
         org = " ".join(str(ctx.get("s5.org_name") or "").casefold().split())
         beneficiary = _name_key(ctx.get("s6.name"))
         if org and ctx.get("s6.has_beneficiary") is True and org == beneficiary:
@@ -828,7 +883,7 @@ def r22(ctx: Context) -> Iterator[Finding]:
                 "company or organization, never the beneficiary.",
             )
         return
-    if ctx.get("s5.party_type") != ctx.meaning("individual_party", "individual"):
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party"):
         return
     s5 = _name_key(ctx.get("s5.name"))
     if not s5:
@@ -840,7 +895,11 @@ def r22(ctx: Context) -> Iterator[Finding]:
             facts.is_represented(ctx.draft),
         ),
         ("s6.name", "the beneficiary in Section 6", ctx.get("s6.has_beneficiary") is True),
-        ("s7.name", "the requester in Section 7", facts.role(ctx.draft) == "beneficiary"),
+        (
+            "s7.name",
+            "the requester in Section 7",
+            facts.is_role(ctx.draft, "beneficiary_role"),
+        ),
     ]
     for field_id, who, applies in others:
         if applies and _name_key(ctx.get(field_id)) == s5:
@@ -879,9 +938,9 @@ def _name_parts(value: Any) -> tuple[str, str]:
     ("s9.capacity", "s9.signer_name", "s5.name", "s5.party_type"),
 )
 def r45(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s9.capacity") != ctx.meaning("self_signer", "self"):
+    if ctx.get("s9.capacity") != ctx.meaning("self_signer"):
         return
-    if ctx.get("s5.party_type") != ctx.meaning("individual_party", "individual"):
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party"):
         return
     signer, applicant = _name_parts(ctx.get("s9.signer_name")), _name_parts(ctx.get("s5.name"))
     if not any(signer) or not any(applicant) or signer == applicant:
@@ -914,7 +973,11 @@ def r45(ctx: Context) -> Iterator[Finding]:
 # ----------------------------------------------------------------- family
 
 
-@rule("R23", "One 7001 per family member", ("s5.family_box",))
+@rule(
+    "R23",
+    "One 7001 per family member",
+    ("s5.family_box", "s5.name"),
+)
 def r23(ctx: Context) -> Iterator[Finding]:
     if ctx.get("s5.family_box") is not True:
         return
@@ -1018,9 +1081,13 @@ def r25(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("R26", "A parent may complete the form for a child under 18", ("s9.capacity", "s5.dob"))
+@rule(
+    "R26",
+    "A parent may complete the form for a child under 18",
+    ("s9.capacity", "s5.dob", "s9.date"),
+)
 def r26(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s9.capacity") != "parent":
+    if ctx.get("s9.capacity") != ctx.meaning("parent_signer"):
         return
     dob = try_iso(ctx.get("s5.dob"))
     signed = try_iso(ctx.get("s9.date")) or ctx.today
@@ -1095,7 +1162,11 @@ def r28(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R29", "Filing does not extend USCIS deadlines")
+@rule(
+    "R29",
+    "Filing does not extend USCIS deadlines",
+    ("app.deadlines",),
+)
 def r29(ctx: Context) -> Iterator[Finding]:
     phrase = ctx.definition.notes.get("deadline_note", "Filing does not extend USCIS deadlines.")
     due = facts.deadline_dates(ctx.draft)
@@ -1138,7 +1209,11 @@ def r30(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R31", "Lockbox 30 business days", ("s3.filings",))
+@rule(
+    "R31",
+    "Lockbox 30 business days",
+    ("s3.filings", "s1.contacted_uscis", "s1a.actions"),
+)
 def r31(ctx: Context) -> Iterator[Finding]:
     for filing in facts.filings(ctx.draft):
         delivered = try_iso(filing.delivered_on) if filing.no_receipt else None
@@ -1172,7 +1247,7 @@ def r31(ctx: Context) -> Iterator[Finding]:
 @rule(
     "R32",
     "Refugee and T/U/VAWA cases have their own USCIS contacts",
-    ("app.client_category", "s1a.actions"),
+    ("app.client_category", "s1a.actions", "s1.contacted_uscis"),
 )
 def r32(ctx: Context) -> Iterator[Finding]:
     cats = set(facts.categories(ctx.draft))
@@ -1211,7 +1286,11 @@ def r33(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R34", "Supporting documentation is expected", ("s8.documents",))
+@rule(
+    "R34",
+    "Supporting documentation is expected",
+    ("s8.documents", "s3.filings"),
+)
 def r34(ctx: Context) -> Iterator[Finding]:
     if not ctx.draft.attachments:
         yield F(
@@ -1254,7 +1333,7 @@ def r35(ctx: Context) -> Iterator[Finding]:
 
 @rule("R36", "E-mail or mail is slower", ("app.channel",))
 def r36(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("app.channel") in ("email", "mail"):
+    if ctx.get("app.channel") in (ctx.meaning("email_channel"), ctx.meaning("mail_channel")):
         note = ctx.definition.channels.get("manual_entry_note", "")
         yield F(
             "app",
@@ -1270,7 +1349,7 @@ def r37(ctx: Context) -> Iterator[Finding]:
     address = ctx.get("s5.address")
     country = address.get("country") if isinstance(address, dict) else None
     country = country.upper() if isinstance(country, str) and country.strip() else "US"
-    if country != "US" and ctx.get("app.channel") == "online":
+    if country != "US" and ctx.get("app.channel") == ctx.meaning("online_channel"):
         yield F(
             "app",
             "app.channel",
@@ -1328,7 +1407,11 @@ def r40(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R41", "Identifier cross-checks", ("s5.a_number",))
+@rule(
+    "R41",
+    "Identifier cross-checks",
+    ("s5.a_number", "s3.filings", "s5.uscis_account"),
+)
 def r41(ctx: Context) -> Iterator[Finding]:
     """Formats are checked per field; here: an A-Number that is really another identifier."""
     a_number = identifiers.normalize_a_number(str(ctx.get("s5.a_number") or ""))
@@ -1354,9 +1437,14 @@ def r41(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R42", "Dates are plausible", ("s5.dob", "s3.filings"))
+@rule(
+    "R42",
+    "Dates are plausible",
+    ("s5.dob", "s3.filings", "s5.party_type"),
+)
 def r42(ctx: Context) -> Iterator[Finding]:
-    dob = try_iso(ctx.get("s5.dob")) if ctx.get("s5.party_type") == "individual" else None
+    individual = ctx.get("s5.party_type") == ctx.meaning("individual_party")
+    dob = try_iso(ctx.get("s5.dob")) if individual else None
     for filing in facts.filings(ctx.draft):
         received = try_iso(filing.receipt_date)
         if received is None:

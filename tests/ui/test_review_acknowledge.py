@@ -52,3 +52,38 @@ def test_each_warning_has_a_check_and_the_final_packet_waits_for_all(
     assert w.save_now()
     stored = state.vault.load_draft(draft.id)
     assert unacknowledged_warnings(w.findings, stored) == []
+
+
+def test_window_follows_an_edition_that_renames_a_field(
+    qtbot, state, tmp_path, monkeypatch, open_window
+):
+    """A copy of the edition with s5.dob renamed: the window shows and saves the new field."""
+    import shutil
+
+    from ombuds_desktop import paths
+    from ombuds_desktop.formdef import load_edition
+    from ombuds_desktop.samples import load_sample
+
+    forms = tmp_path / "forms"
+    shutil.copytree(paths.forms_dir(), forms)
+    text = (forms / "dhs-7001" / "2022-11.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "s5.dob"', 'id = "s5.birth_date"')
+    text = text.replace('client_dob = "s5.dob"', 'client_dob = "s5.birth_date"')
+    text = text.replace('edition = "2022-11"', 'edition = "2099-01"')
+    (forms / "dhs-7001" / "2099-01.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("OMBUDS_FORMS_DIR", str(forms))
+    load_edition.cache_clear()
+    try:
+        draft = load_sample("family-child-a")
+        draft.form = "dhs-7001/2099-01"
+        draft.values["s5.birth_date"] = draft.values.pop("s5.dob")
+        draft.attachments = []
+        state.vault.save_draft(draft)
+        w = open_window(draft)
+        assert w.definition.edition == "2099-01"
+        page = w.pages[w.page_ids.index("s5")]
+        paths_shown = {row.path for row in page.rows}
+        assert "s5.birth_date" in paths_shown and "s5.dob" not in paths_shown
+        assert not [f for f in w.findings if f.code == "unknown-field"]
+    finally:
+        load_edition.cache_clear()
