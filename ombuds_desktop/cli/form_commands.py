@@ -68,6 +68,19 @@ def _print_findings(definition: FormDefinition, findings: list) -> None:
     )
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from ombuds_desktop.validation.rule_docs import emitted, rules_markdown
+    from ombuds_desktop.validation.rules import RULES
+
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+        return EXIT_OK
+    for spec in sorted(RULES, key=lambda r: int(r.id[1:])):
+        severities = sorted({sev for sev, _ in emitted(spec)})
+        sys.stdout.write(f"{spec.id:<4} {spec.title} ({', '.join(severities) or 'none'})\n")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     try:
         definition = load_edition(edition=args.edition)
@@ -122,6 +135,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_validate)
+
+    p = subparsers.add_parser("rules", help="list the CIS Ombudsman's filing rules")
+    p.add_argument(
+        "--markdown", action="store_true", help="print docs/rules.md (what, severity, why, source)"
+    )
+    p.set_defaults(handler=cmd_rules)
 
     p = subparsers.add_parser("schema", help="print the JSON Schema of the draft format")
     p.add_argument("--edition", default=None, help="form edition (default: newest installed)")
