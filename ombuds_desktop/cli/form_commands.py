@@ -13,7 +13,6 @@ from ombuds_desktop.cli.common import (
     date_option,
     definition_for,
     print_json,
-    read_draft_arg,
 )
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
@@ -25,7 +24,11 @@ _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    draft, base_dir = read_draft_arg(args.draft)
+    from ombuds_desktop.cli.packet_commands import _draft_source
+
+    # A vault draft is decrypted with its family group, then the vault is closed again.
+    with _draft_source(args.draft, args) as (draft, base_dir, _, related):
+        pass
     definition = definition_for(draft.form)
     if args.section is not None:
         known = [s.id for s in definition.sections]
@@ -39,6 +42,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         definition,
         today=date_option(args.today, "--today"),
         base_dir=base_dir,
+        related=related,
         sections=[args.section] if args.section else None,
     )
     if args.section in (None, "s8"):  # the files themselves, as the packet build reads them
@@ -70,6 +74,19 @@ def _print_findings(definition: FormDefinition, findings: list) -> None:
         f"\n{counts['error']} error(s), {counts['warning']} warning(s), "
         f"{counts['info']} note(s).\nScreener: {result.text}\n"
     )
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from ombuds_desktop.validation.rule_docs import emitted, rules_markdown
+    from ombuds_desktop.validation.rules import RULES
+
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+        return EXIT_OK
+    for spec in sorted(RULES, key=lambda r: int(r.id[1:])):
+        severities = sorted({sev for sev, _ in emitted(spec)})
+        sys.stdout.write(f"{spec.id:<4} {spec.title} ({', '.join(severities) or 'none'})\n")
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -106,11 +123,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check a draft against the form and the "
         "CIS Ombudsman's rules (exit 0 no errors, 1 errors, 2 bad input)",
     )
-    p.add_argument("draft", metavar="DRAFT.json", help="the draft file, or - for standard input")
+    p.add_argument(
+        "draft",
+        metavar="DRAFT",
+        help="the draft file, - for standard input, or the id of a vault draft "
+        "(its family group is then read from the vault)",
+    )
+    p.add_argument(
+        "--family",
+        nargs="+",
+        metavar="FILE",
+        help="the draft files of the other members of the draft's family group, so the "
+        "family rules (R23-R25) can be applied",
+    )
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="vault passphrase, when DRAFT is a vault draft id"
+    )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_validate)
+
+    p = subparsers.add_parser("rules", help="list the CIS Ombudsman's filing rules")
+    p.add_argument(
+        "--markdown", action="store_true", help="print docs/rules.md (what, severity, why, source)"
+    )
+    p.set_defaults(handler=cmd_rules)
 
     p = subparsers.add_parser("schema", help="print the JSON Schema of the draft format")
     p.add_argument("--edition", default=None, help="form edition (default: newest installed)")

@@ -46,7 +46,14 @@ from ombuds_desktop.packet.exports import (
 )
 from ombuds_desktop.packet.fonts import FontMissingError
 from ombuds_desktop.packet.options import megabytes
-from ombuds_desktop.validation import validate_draft
+from ombuds_desktop.validation import (
+    Finding,
+    acknowledge,
+    has_errors,
+    unacknowledged_warnings,
+    validate_draft,
+)
+from ombuds_desktop.validation.family import family_of, vault_family
 
 ReadBytes = Callable[[Attachment], bytes]
 
@@ -64,14 +71,31 @@ def _looks_like_id(arg: str) -> bool:
     )
 
 
+def family_files(draft: Draft, paths: list[str] | None) -> list[Draft]:
+    """The family members' draft files named with ``--family`` (R23-R25 need them)."""
+    drafts = [read_draft_arg(p)[0] for p in paths or []]
+    strangers = [p for p, d in zip(paths or [], drafts, strict=True) if not family_of(draft, [d])]
+    if strangers:
+        raise CliError(
+            f"--family {strangers[0]}: that draft is not in the same family group as "
+            f"{draft.id[:8]} (its family_group differs, or the draft has none); name only "
+            "drafts of the same family"
+        )
+    return drafts
+
+
 @contextlib.contextmanager
 def _draft_source(
     arg: str, args: argparse.Namespace
-) -> Iterator[tuple[Draft, Path | None, ReadBytes | None]]:
-    """A draft from a file, stdin, or the vault (attachments read in memory, never to disk)."""
+) -> Iterator[tuple[Draft, Path | None, ReadBytes | None, list[Draft]]]:
+    """A draft from a file, stdin, or the vault (attachments read in memory, never to disk).
+
+    The fourth value is the draft's family group (other drafts): from the vault
+    for a vault draft, always; from ``--family`` files for a draft file.
+    """
     if not _looks_like_id(arg) or not (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
         draft, base_dir = read_draft_arg(arg)
-        yield draft, base_dir, None
+        yield draft, base_dir, None, family_files(draft, getattr(args, "family", None))
         return
     from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error
     from ombuds_desktop.vault import VaultError, blob_id_of
@@ -80,8 +104,13 @@ def _draft_source(
     try:
         try:
             draft = vault.load_draft(arg)
+            related = vault_family(vault, draft)
         except VaultError as exc:
             raise vault_cli_error(exc) from None
+        if getattr(args, "family", None):
+            raise CliError(
+                "--family is for draft files; a vault draft's family is read from the vault"
+            )
 
         def read(att: Attachment) -> bytes:
             blob = blob_id_of(att)
@@ -98,7 +127,7 @@ def _draft_source(
             except VaultError as exc:
                 raise PacketInputError(name, "unreadable", str(exc), attachment_id=att.id) from None
 
-        yield draft, None, read
+        yield draft, None, read, related
     finally:
         vault.close()
 
@@ -192,14 +221,97 @@ def _write(path: Path, data: bytes) -> None:
 # -- commands ----------------------------------------------------------------------------
 
 
+def _apply_acknowledgements(
+    args: argparse.Namespace, draft: Draft, findings: list[Finding]
+) -> list[Finding]:
+    """Apply ``--acknowledge`` to the draft (in memory); each one is printed on stderr."""
+    choices = list(getattr(args, "acknowledge", None) or [])
+    if not choices:
+        return []
+    try:
+        chosen = acknowledge(draft, findings, choices)
+    except ValueError as exc:
+        raise CliError(f"--acknowledge: {exc}") from None
+    for f in chosen:
+        sys.stderr.write(f"acknowledged: {f.code} [{f.field or f.section}] {f.message}\n")
+    return chosen
+
+
+def _unacknowledged_refusal(
+    draft: Draft, findings: list[Finding], options: PacketOptions
+) -> CliError | None:
+    """A final packet needs every warning acknowledged; the open ones are printed first.
+
+    So ``--acknowledge all`` is only ever given after the warnings were shown.
+    """
+    if has_errors(findings) or options.allow_draft:
+        return None  # errors: NotReadyError says so; a watermarked draft needs no acks
+    open_warnings = unacknowledged_warnings(findings, draft)
+    if not open_warnings:
+        return None
+    for f in open_warnings:
+        sys.stderr.write(f"warning: {f.code} [{f.field or f.section}] {f.message}\n")
+    return CliError(
+        f"{len(open_warnings)} warning(s) above are not acknowledged; read them, then add "
+        "--acknowledge CODE for each (or --acknowledge all), or --allow-draft for a "
+        "watermarked draft",
+        EXIT_FINDINGS,
+    )
+
+
+def _record_acknowledgements(args: argparse.Namespace, draft: Draft) -> None:
+    """Keep the acknowledgements in the draft: the vault draft, or the draft file."""
+    arg = args.draft
+    if arg == "-":
+        sys.stderr.write(
+            "note: the draft came from standard input; acknowledgements are "
+            "recorded in the manifest only\n"
+        )
+        return
+    if _looks_like_id(arg) and (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
+        from ombuds_desktop.cli.vault_commands import vault_cli_error, vault_session
+        from ombuds_desktop.vault import VaultError
+
+        with vault_session(args) as vault:
+            try:
+                stored = vault.load_draft(arg)
+                stored.acknowledged = list(draft.acknowledged)
+                vault.save_draft(stored)
+            except VaultError as exc:
+                raise vault_cli_error(exc) from None
+        return
+    from ombuds_desktop.draft import dumps
+
+    _write(Path(arg), dumps(draft).encode("utf-8"))
+
+
 def cmd_packet(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
+        findings = validate_draft(
+            draft, definition, today=options.today(), base_dir=base_dir, related=related
+        )
+        chosen = _apply_acknowledgements(args, draft, findings)
+        refusal = _unacknowledged_refusal(draft, findings, options)
+        result = None
         try:
-            result = build_packet(draft, base_dir, definition, options, read_bytes=read_bytes)
+            if refusal is None:
+                result = build_packet(
+                    draft,
+                    base_dir,
+                    definition,
+                    options,
+                    read_bytes=read_bytes,
+                    related=related,
+                    findings=findings,
+                )
         except PacketError as exc:
             raise _explain(exc) from None
+    if chosen:
+        _record_acknowledgements(args, draft)
+    if result is None:
+        raise refusal or CliError("no packet was built")
     out = Path(args.out)
     _write(out, result.pdf)
     if not args.no_manifest:
@@ -214,13 +326,15 @@ def cmd_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_signature_page(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, _):
+    with _draft_source(args.draft, args) as (draft, base_dir, _, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
         data = signature_page_pdf(draft, definition, options)
         errors = [
             f
-            for f in validate_draft(draft, definition, today=options.today(), base_dir=base_dir)
+            for f in validate_draft(
+                draft, definition, today=options.today(), base_dir=base_dir, related=related
+            )
             if f.severity == "error"
         ]
     out = Path(args.out)
@@ -240,7 +354,7 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes):
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, _related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
         try:
@@ -396,6 +510,20 @@ def register(subparsers: Any) -> None:
         "--no-manifest",
         action="store_true",
         help="do not write PACKET.manifest.json (SHA-256 of inputs and output)",
+    )
+    p.add_argument(
+        "--family",
+        nargs="+",
+        metavar="FILE",
+        help="the draft files of the other family members (family rules R23-R25); "
+        "a vault draft's family is read from the vault",
+    )
+    p.add_argument(
+        "--acknowledge",
+        action="append",
+        metavar="CODE",
+        help="acknowledge a warning (its code, e.g. R2-too-soon), repeatable; 'all' "
+        "acknowledges every warning printed; recorded in the draft and the manifest",
     )
     _common(p)
     p.set_defaults(handler=cmd_packet)

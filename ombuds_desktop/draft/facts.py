@@ -1,8 +1,9 @@
 """Facts derived from a draft's answers, shared by validation, the packet and the UI.
 
-These are the few places where code names field ids of the form.  The ids are
-the stable contract of the edition files (see ``forms/README.md``); an edition
-that renames one must keep the old id or update this module and its tests.
+Which field holds what, and what an option id means, is read from the draft's
+edition file (its ``[meanings]`` table), never written here: a new edition
+that renames a field says so in its own file, and code follows it.  A meaning
+the edition does not state fails loudly (:class:`EditionFactError`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,59 @@ from typing import Any
 from ombuds_desktop.dates import try_iso
 from ombuds_desktop.draft.model import Draft
 
-PROTECTED_CATEGORIES = ("t", "u", "vawa", "asylee", "refugee")
-REPRESENTATIVE_ROLES = ("attorney", "accredited_rep")
-CONSENT_ROLES = ("beneficiary", "family", "congressional", "other_preparer")
-CATEGORY_LABELS = {"t": "T", "u": "U", "vawa": "VAWA", "asylee": "asylee", "refugee": "refugee"}
+
+class EditionFactError(LookupError):
+    """The draft's edition does not say what code needs to know (a [meanings] entry)."""
+
+
+def edition_of(draft: Draft) -> Any:
+    """The draft's edition; the newest installed one when that edition is not installed."""
+    from ombuds_desktop.formdef import FormDefinitionError, load_edition, load_form_key
+
+    try:
+        return load_form_key(draft.form)
+    except FormDefinitionError:
+        return load_edition(draft.form.partition("/")[0] or "dhs-7001")
+
+
+def meaning(draft: Draft, key: str) -> Any:
+    meanings = edition_of(draft).meanings
+    if key not in meanings:
+        raise EditionFactError(
+            f"the form edition {draft.form} does not say {key!r} in its [meanings] table"
+        )
+    return meanings[key]
+
+
+def field_id(draft: Draft, role: str) -> str:
+    """The id of the field that holds ``role`` (e.g. "client_dob" -> "s5.dob") in this edition."""
+    fields = meaning(draft, "fields")
+    if role not in fields:
+        raise EditionFactError(
+            f"the form edition {draft.form} does not name the field for {role!r} "
+            "in [meanings.fields]"
+        )
+    return str(fields[role])
+
+
+def value(draft: Draft, role: str, default: Any = None) -> Any:
+    """The answer of the field that holds ``role``."""
+    return draft.get(field_id(draft, role), default)
+
+
+def _part(draft: Draft, table: str, part: str) -> str:
+    parts = meaning(draft, table)
+    if part not in parts:
+        raise EditionFactError(f"the form edition {draft.form} has no {table}.{part}")
+    return str(parts[part])
+
+
+def protected_categories(draft: Draft) -> tuple[str, ...]:
+    return tuple(meaning(draft, "protected_categories"))
+
+
+def category_label(draft: Draft, category: str) -> str:
+    return str(meaning(draft, "category_short_labels").get(category, category))
 
 
 def person_name(value: Any, *, family_first: bool = False) -> str:
@@ -43,7 +93,8 @@ class Filing:
 
 
 def filings(draft: Draft) -> list[Filing]:
-    rows = draft.get("s3.filings") or []
+    rows = value(draft, "filings") or []
+    k = {p: _part(draft, "filing_parts", p) for p in Filing.__slots__ if p != "index"}
     out = []
     for i, row in enumerate(rows if isinstance(rows, list) else []):
         if not isinstance(row, dict):
@@ -51,12 +102,12 @@ def filings(draft: Draft) -> list[Filing]:
         out.append(
             Filing(
                 i,
-                str(row.get("form_number") or "").strip(),
-                str(row.get("receipt_number") or "").strip(),
-                row.get("receipt_date") or None,
-                row.get("primary") is True,
-                row.get("no_receipt") is True,
-                row.get("delivered_on") or None,
+                str(row.get(k["form_number"]) or "").strip(),
+                str(row.get(k["receipt_number"]) or "").strip(),
+                row.get(k["receipt_date"]) or None,
+                row.get(k["primary"]) is True,
+                row.get(k["no_receipt"]) is True,
+                row.get(k["delivered_on"]) or None,
             )
         )
     return out
@@ -71,17 +122,28 @@ def primary_filing(draft: Draft) -> Filing | None:
 
 
 def role(draft: Draft) -> str | None:
-    value: str | None = draft.get("app.role")
-    return value
+    raw = value(draft, "role")
+    return raw if isinstance(raw, str) else None
+
+
+def is_role(draft: Draft, meaning_key: str) -> bool:
+    """Whether the preparer's role is the one the edition names ``meaning_key``."""
+    return role(draft) == meaning(draft, meaning_key)
 
 
 def categories(draft: Draft) -> list[str]:
-    raw = draft.get("app.client_category") or []
-    return [c for c in raw if c in PROTECTED_CATEGORIES] if isinstance(raw, list) else []
+    raw = value(draft, "categories") or []
+    known = protected_categories(draft)
+    return [c for c in raw if isinstance(c, str) and c in known] if isinstance(raw, list) else []
 
 
 def is_represented(draft: Draft) -> bool:
-    return role(draft) in REPRESENTATIVE_ROLES
+    return role(draft) in meaning(draft, "representative_roles")
+
+
+def needs_consent(draft: Draft) -> bool:
+    """The preparer must include the applicant's (or petitioner's) written consent."""
+    return role(draft) in meaning(draft, "consent_roles")
 
 
 def wet_ink_required(draft: Draft) -> bool:
@@ -96,21 +158,49 @@ def mail_only_required(draft: Draft) -> bool:
 
 def deadline_dates(draft: Draft) -> list[date]:
     """The USCIS due dates entered in "Before you file", earliest first (valid dates only)."""
-    rows = draft.get("app.deadlines") or []
+    rows = value(draft, "deadlines") or []
     if not isinstance(rows, list):
         return []
     return sorted(d for d in (try_iso(r.get("due_date")) for r in rows if isinstance(r, dict)) if d)
 
 
+def statutory_due(draft: Draft) -> date | None:
+    """The date a statutory or regulatory processing time requires USCIS to act by."""
+    if value(draft, "statutory_time") is not True:
+        return None
+    return try_iso(value(draft, "statutory_due"))
+
+
 def forced_answers(draft: Draft) -> dict[str, Any]:
     """Answers the rules fix, which the wizard sets for the user (R21: mail only)."""
-    return {"s5.mail_only": True} if mail_only_required(draft) else {}
+    return {field_id(draft, "mail_only"): True} if mail_only_required(draft) else {}
+
+
+def apply_forced_answers(draft: Draft) -> list[str]:
+    """Set the answers the rules fix, in place; the ids that changed.
+
+    Used by every entry point (validation, the packet, import, the window), so
+    a draft file without the forced answer is judged as the law reads it.
+    """
+    changed = [k for k, v in forced_answers(draft).items() if draft.values.get(k) != v]
+    for key in changed:
+        draft.values[key] = forced_answers(draft)[key]
+    return changed
+
+
+def with_forced_answers(draft: Draft) -> Draft:
+    """``draft`` itself when nothing is forced, else a copy with the forced answers set."""
+    if all(draft.values.get(k) == v for k, v in forced_answers(draft).items()):
+        return draft
+    fixed = draft.copy()
+    apply_forced_answers(fixed)
+    return fixed
 
 
 def client_name(draft: Draft) -> str:
-    if draft.get("s5.party_type") == "organization":
-        return str(draft.get("s5.org_name") or "").strip()
-    return person_name(draft.get("s5.name"))
+    if value(draft, "party_type") == meaning(draft, "organization_party"):
+        return str(value(draft, "client_org") or "").strip()
+    return person_name(value(draft, "client_name"))
 
 
 def receipt_numbers(draft: Draft) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 
 
@@ -19,45 +20,52 @@ def _name_parts(full: str) -> dict[str, str]:
     return {"family": words[-1], "given": words[0], "middle": " ".join(words[1:-1])}
 
 
-def bar_rows(admissions: list[str]) -> list[dict[str, str]]:
-    """ "NY 1234567" -> {"jurisdiction": "NY", "bar_number": "1234567"}."""
+def bar_rows(admissions: list[str], draft: Draft) -> list[dict[str, str]]:
+    """ "NY 1234567" -> {"jurisdiction": "NY", "bar_number": "1234567"} (the edition's parts)."""
+    parts = facts.meaning(draft, "bar_parts")
     rows = []
     for entry in admissions:
         jurisdiction, _, number = entry.strip().partition(" ")
         if jurisdiction:
-            rows.append({"jurisdiction": jurisdiction.upper(), "bar_number": number.strip()})
+            rows.append(
+                {parts["jurisdiction"]: jurisdiction.upper(), parts["bar_number"]: number.strip()}
+            )
     return rows
 
 
-def profile_values(profile: Any) -> dict[str, Any]:
-    """The Section 10 answers a profile provides (empty parts are left out)."""
+def profile_values(profile: Any, draft: Draft) -> dict[str, Any]:
+    """The Section 10 answers a profile provides (empty parts are left out).
+
+    Field ids and option ids come from the draft's edition ([meanings]).
+    """
+    fid = facts.field_id
     values: dict[str, Any] = {}
     if getattr(profile, "name", ""):
-        values["s10.name"] = _name_parts(profile.name)
+        values[fid(draft, "rep_name")] = _name_parts(profile.name)
     if getattr(profile, "organization", ""):
-        values["s10.firm"] = profile.organization
+        values[fid(draft, "rep_firm")] = profile.organization
     admissions = list(getattr(profile, "bar_admissions", []) or [])
     if admissions:
-        values["s10.rep_type"] = "attorney"
-        values["s10.bar"] = bar_rows(admissions)
+        values[fid(draft, "rep_type")] = facts.meaning(draft, "attorney_rep_type")
+        values[fid(draft, "rep_bar")] = bar_rows(admissions, draft)
     elif getattr(profile, "accreditation", ""):
-        values["s10.rep_type"] = "accredited_rep"
-        values["s10.accreditation_org"] = profile.accreditation
-    for attr, field_id in (
-        ("address", "s10.address"),
-        ("phone", "s10.phone"),
-        ("email", "s10.email"),
-        ("uscis_account", "s10.uscis_account"),
+        values[fid(draft, "rep_type")] = facts.meaning(draft, "accredited_rep_type")
+        values[fid(draft, "rep_accreditation_org")] = profile.accreditation
+    for attr, role in (
+        ("address", "rep_address"),
+        ("phone", "rep_phone"),
+        ("email", "rep_email"),
+        ("uscis_account", "rep_uscis_account"),
     ):
         value = getattr(profile, attr, None)
         if value:
-            values[field_id] = dict(value) if isinstance(value, dict) else value
+            values[fid(draft, role)] = dict(value) if isinstance(value, dict) else value
     return values
 
 
 def apply_profile(draft: Draft, profile: Any) -> None:
     """Fill the draft's empty Section 10 answers from ``profile`` and remember which it used."""
-    for key, value in profile_values(profile).items():
+    for key, value in profile_values(profile, draft).items():
         if not draft.values.get(key):
             draft.values[key] = value
     draft.representative_profile = getattr(profile, "id", None)

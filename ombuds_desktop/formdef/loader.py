@@ -347,6 +347,17 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
                 check_condition(sub.required_if, f"{sub_where}.required_if", f)
                 check_condition(sub.shown_if, f"{sub_where}.shown_if", f)
 
+    meanings = data.get("meanings", {})
+    if not isinstance(meanings, dict):
+        raise r.fail("meanings", "must be a table")
+    for role, field_id in dict(meanings.get("fields", {})).items():
+        if field_id not in fields:
+            raise r.fail(
+                f"meanings.fields.{role}",
+                f"names {field_id!r}, which is not a field of this edition; name the field "
+                "that holds it now",
+            )
+
     categories = []
     for i, raw in enumerate(r.get(data, "attachment_categories", "", list)):
         key = f"attachment_categories[{i}]"
@@ -374,6 +385,7 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
         attachment_categories=tuple(categories),
         channels=dict(data.get("channels", {})),
         consent=dict(data.get("consent", {})),
+        meanings=dict(data.get("meanings", {})),
         notes={
             k: form[k] for k in ("fee_note", "deadline_note", "reconstructed_note") if k in form
         },

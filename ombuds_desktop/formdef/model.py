@@ -157,6 +157,8 @@ class FormDefinition:
     channels: dict[str, Any] = field(default_factory=dict)
     consent: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    #: What option ids and fields mean to the rules and the packet ([meanings] table).
+    meanings: dict[str, Any] = field(default_factory=dict)
     _fields: dict[str, FieldDef] = field(default_factory=dict, repr=False)
     _field_section: dict[str, str] = field(default_factory=dict, repr=False)
 

@@ -44,6 +44,7 @@ from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import page_id, render_signature_page, wet_ink_notes
 from ombuds_desktop.validation import validate_draft
+from ombuds_desktop.validation.acknowledge import acknowledgement_records
 from ombuds_desktop.validation.findings import Finding, has_errors
 
 ReadBytes = Callable[[Attachment], bytes]
@@ -324,6 +325,7 @@ def build_packet(
     options = options or PacketOptions.from_draft(draft.options)
     options.check_attachment_ids(a.id for a in draft.attachments)
     today = options.today()
+    draft = facts.with_forced_answers(draft)  # printed as the law reads it (R21 mail only)
     if findings is None:
         findings = validate_draft(
             draft, definition, today=today, base_dir=base_dir, related=related
@@ -545,6 +547,8 @@ def build_packet(
         total,
         sig_id,
     )
+    # Which warnings the user acknowledged before this packet was built (never their text).
+    manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(
         pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes, findings, sig_id, plan
     )

@@ -66,22 +66,21 @@ def long_date(d: date) -> str:
 
 def sender(draft: Draft) -> tuple[str, str, list[str], str, str]:
     """(name, organization, address and contact lines, title, contact) of the sender."""
+    v = facts.value
     if facts.is_represented(draft):
-        name = facts.person_name(draft.get("s10.name"))
-        org = str(draft.get("s10.firm") or "")
-        rep = draft.get("s10.rep_type")
-        title = "Attorney at law" if rep == "attorney" else "Accredited representative"
-        prefix = "s10"
-    elif facts.role(draft) in (None, "self"):
-        name, org, title, prefix = facts.client_name(draft), "", "", "s5"
+        name = facts.person_name(v(draft, "rep_name"))
+        org = str(v(draft, "rep_firm") or "")
+        attorney = v(draft, "rep_type") == facts.meaning(draft, "attorney_rep_type")
+        title = "Attorney at law" if attorney else "Accredited representative"
+        who = "rep"
+    elif facts.role(draft) in (None, facts.meaning(draft, "self_role")):
+        name, org, title, who = facts.client_name(draft), "", "", "client"
     else:
-        name = facts.person_name(draft.get("s7.name"))
-        org = str(draft.get("s7.organization") or "")
-        title, prefix = "", "s7"
-    lines = address_lines(draft.get(f"{prefix}.address"))
-    contact = " · ".join(
-        str(x) for x in (draft.get(f"{prefix}.phone"), draft.get(f"{prefix}.email")) if x
-    )
+        name = facts.person_name(v(draft, "requester_name"))
+        org = str(v(draft, "requester_org") or "")
+        title, who = "", "requester"
+    lines = address_lines(v(draft, f"{who}_address"))
+    contact = " · ".join(str(x) for x in (v(draft, f"{who}_phone"), v(draft, f"{who}_email")) if x)
     if contact:
         lines.append(contact)
     return name, org, lines, title, contact
@@ -89,13 +88,15 @@ def sender(draft: Draft) -> tuple[str, str, list[str], str, str]:
 
 def reason_line(draft: Draft, definition: FormDefinition) -> str:
     """The Section 2 reasons in one line, read from the edition's option labels."""
-    reasons = draft.get("s2.reasons") or []
-    if not definition.has_field("s2.reasons") or not isinstance(reasons, list):
+    reasons = facts.value(draft, "reasons") or []
+    field = facts.field_id(draft, "reasons")
+    if not definition.has_field(field) or not isinstance(reasons, list):
         return ""
-    f = definition.field("s2.reasons")
-    labels = [f.option_label(r) for r in reasons if r != "other"]
-    if "other" in reasons and draft.get("s2.reason_other"):
-        labels.append(str(draft.get("s2.reason_other")))
+    f = definition.field(field)
+    other = facts.meaning(draft, "other_option")
+    labels = [f.option_label(r) for r in reasons if isinstance(r, str) and r != other]
+    if other in reasons and facts.value(draft, "reason_other"):
+        labels.append(str(facts.value(draft, "reason_other")))
     return "; ".join(labels)
 
 
@@ -114,10 +115,10 @@ def build_letter(
         ("Re", f"{definition.number}, {definition.title}"),
         ("Applicant or petitioner", client),
     ]
-    if draft.get("s5.a_number"):
-        re_lines.append(("A-Number", a_number(draft.get("s5.a_number"))))
-    if draft.get("s5.dob"):
-        re_lines.append(("Date of birth", format_us(draft.get("s5.dob"))))
+    if facts.value(draft, "client_a_number"):
+        re_lines.append(("A-Number", a_number(facts.value(draft, "client_a_number"))))
+    if facts.value(draft, "client_dob"):
+        re_lines.append(("Date of birth", format_us(facts.value(draft, "client_dob"))))
     for f in facts.filings(draft):
         if f.form_number or f.receipt_number:
             re_lines.append(
@@ -142,7 +143,7 @@ def build_letter(
         about = f" concerning Form {primary.form_number}"
         if primary.receipt_number:
             about += f" (receipt number {primary.receipt_number})"
-    who = "my" if facts.role(draft) in (None, "self") else "a"
+    who = "my" if facts.role(draft) in (None, facts.meaning(draft, "self_role")) else "a"
     for_whom = "" if who == "my" else f" on behalf of {client}"
     paragraphs.append(
         f"Please find enclosed {who} Request for Case Assistance "
@@ -151,6 +152,12 @@ def build_letter(
     reason = reason_line(draft, definition)
     if reason:
         paragraphs.append(f"Reason for the request: {reason}.")
+    due = facts.statutory_due(draft)
+    if due is not None and due < today:
+        paragraphs.append(
+            f"A statutory or regulatory processing time required USCIS to act by "
+            f"{format_us(due)}; that date has passed."
+        )
     if signature_enclosed == "scan":
         paragraphs.append(
             "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."
@@ -163,13 +170,13 @@ def build_letter(
         paragraphs.append(
             "A copy of the Form G-28 on file with USCIS (or proof of its submission) is enclosed."
         )
-    if draft.get("s5.family_box") is True:
+    if facts.value(draft, "family_box") is True:
         paragraphs.append(
             "Related requests for family members are filed separately; the related "
             "CIS Ombudsman request numbers will be sent by e-mail once received so "
             "that the cases can be linked."
         )
-    if draft.get("s5.mail_only") is True:
+    if facts.value(draft, "mail_only") is True:
         paragraphs.append("Please communicate about this request only by U.S. mail.")
     contact_name = name or client
     reach = f" at {contact.replace(' · ', ' or ')}" if contact else ""

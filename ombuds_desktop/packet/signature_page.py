@@ -36,7 +36,6 @@ from ombuds_desktop.packet.values import a_number, short_id
 
 #: The section the client signs (a stable id of the edition files, like those in facts.py).
 SIGNATURE_SECTION = "s9"
-_SIGNS_PERSONALLY = ("self", "parent", "org_official")
 
 
 def filing_fingerprint(draft: Draft) -> str:
@@ -49,8 +48,8 @@ def filing_fingerprint(draft: Draft) -> str:
         "form": draft.form,
         "draft": draft.id,
         "client": facts.client_name(draft),
-        "dob": draft.get("s5.dob"),
-        "a_number": draft.get("s5.a_number"),
+        "dob": facts.value(draft, "client_dob"),
+        "a_number": facts.value(draft, "client_a_number"),
         "filings": [[f.form_number, f.receipt_number] for f in facts.filings(draft)],
     }
     data = json.dumps(identity, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -64,15 +63,15 @@ def page_id(draft: Draft, printed_on: date) -> str:
 
 def signer_name(draft: Draft) -> str:
     """Who signs in ink: the Section 9 signer when they sign personally, else the client."""
-    capacity = draft.get("s9.capacity")
-    named = facts.person_name(draft.get("s9.signer_name"))
-    if capacity in _SIGNS_PERSONALLY and named:
+    capacity = facts.value(draft, "signer_capacity")
+    named = facts.person_name(facts.value(draft, "signer_name"))
+    if capacity in facts.meaning(draft, "personal_signers") and named:
         return named
     return facts.client_name(draft)
 
 
 def _category_text(draft: Draft) -> str:
-    labels = [facts.CATEGORY_LABELS[c] for c in facts.categories(draft)]
+    labels = [facts.category_label(draft, c) for c in facts.categories(draft)]
     return ", ".join(labels)
 
 
@@ -91,7 +90,7 @@ def wet_ink_notes(draft: Draft, page: str | None, *, scanned: bool = False) -> d
         f"Wet-ink signature required ({_category_text(draft)}): {client} signs Section 9 "
         f"by hand, in ink; {where}."
     ]
-    if draft.get("s9.capacity") == "representative":
+    if facts.value(draft, "signer_capacity") == facts.meaning(draft, "representative_signer"):
         notes.append(
             "The attorney or accredited representative signs Section 9 on the client's "
             "behalf and completes Section 10, with the Form G-28 on file enclosed. "
@@ -140,10 +139,10 @@ def render_signature_page(
         )
         s.y = TOP - 52
         rows = [("Applicant or petitioner (Section 5)", client)]
-        if draft.get("s5.a_number"):
-            rows.append(("A-Number", a_number(draft.get("s5.a_number"))))
-        if draft.get("s5.dob"):
-            rows.append(("Date of birth", format_us(draft.get("s5.dob"))))
+        if facts.value(draft, "client_a_number"):
+            rows.append(("A-Number", a_number(facts.value(draft, "client_a_number"))))
+        if facts.value(draft, "client_dob"):
+            rows.append(("Date of birth", format_us(facts.value(draft, "client_dob"))))
         for f in facts.filings(draft):
             text = " · ".join(
                 p
@@ -172,7 +171,9 @@ def render_signature_page(
                 s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
                 s.paragraph(item, x=LEFT + 16, width=WIDTH - 16, size=9, leading=11.5, after=2)
             s.y -= 6
-        if draft.get("s9.capacity") == "representative" and facts.wet_ink_required(draft):
+        if facts.value(draft, "signer_capacity") == facts.meaning(
+            draft, "representative_signer"
+        ) and facts.wet_ink_required(draft):
             s.paragraph(
                 "Your attorney or accredited representative may also sign Section 9 for "
                 "you. Because of your status category, your own signature in ink is "

@@ -32,7 +32,14 @@ from ombuds_desktop.ui.attachments import AttachmentsEditor
 from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
-from ombuds_desktop.validation import Finding, screen, validate_draft
+from ombuds_desktop.validation import (
+    Finding,
+    has_errors,
+    screen,
+    unacknowledged_warnings,
+    validate_draft,
+)
+from ombuds_desktop.validation.family import vault_family
 
 if TYPE_CHECKING:
     from ombuds_desktop.ui.preview import PreviewWindow
@@ -356,16 +363,12 @@ class DraftWindow(QMainWindow):
         self.related = self._family_drafts()
 
     def _family_drafts(self) -> list[Draft]:
-        if not self.draft.family_group or self.vault is None:
+        if self.vault is None:
             return []
-        out = []
         try:
-            for summary in self.vault.family(self.draft.family_group):
-                if summary.id != self.draft.id:
-                    out.append(self.vault.load_draft(summary.id))
+            return vault_family(self.vault, self.draft)
         except Exception:  # family context is advisory; never block editing on it
             return []
-        return out
 
     def _update_nav(self) -> None:
         for i, pid in enumerate(self.page_ids):
@@ -427,6 +430,20 @@ class DraftWindow(QMainWindow):
         if not self.save_now():
             return None
         self.builder = PacketBuilder(self, self.vault, self.draft, self.definition, self.settings)
+        open_warnings = unacknowledged_warnings(self.findings, self.draft)
+        if open_warnings and not has_errors(self.findings):
+            if not confirm(
+                self,
+                "Warnings not acknowledged",
+                f"{len(open_warnings)} warning(s) are not acknowledged yet. Read each one "
+                "on Review and tick it to build the final packet, or build a draft copy "
+                "now, marked “DRAFT - NOT READY TO FILE” on every page.",
+                yes="Build a draft copy",
+                no="Go to Review",
+            ):
+                self.jump_to(REVIEW_ID, None)
+                return None
+            self.builder.allow_draft = True
         return self.builder.build(self.show_packet)
 
     def show_packet(self, result) -> None:

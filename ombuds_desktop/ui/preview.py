@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ombuds_desktop.dates import DateFormatError, format_us, parse_us
+from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft, Submission
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.ui.dialogs import show_error
@@ -90,7 +91,7 @@ class SubmittedDialog(QDialog):
         self.method = QComboBox()
         for key, label in (("online", "Online"), ("email", "E-mail"), ("mail", "Mail")):
             self.method.addItem(label, key)
-        channel = draft.values.get("app.channel")
+        channel = facts.value(draft, "channel")
         self.method.setCurrentIndex(max(self.method.findData(channel), 0))
         self.date = QLineEdit(format_us(date.today()))
         self.date.setPlaceholderText("mm/dd/yyyy")

@@ -21,6 +21,14 @@ from PySide6.QtWidgets import (
 
 from ombuds_desktop.draft import facts
 from ombuds_desktop.ui.field_row import SEVERITY_ICON, SEVERITY_WORD
+from ombuds_desktop.validation.acknowledge import (
+    is_acknowledged,
+    set_acknowledged,
+    unacknowledged_warnings,
+)
+
+#: Item data holding the warning a check acknowledges.
+ACK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 if TYPE_CHECKING:
     from ombuds_desktop.ui.draft_window import DraftWindow
@@ -58,6 +66,7 @@ class ReviewPage(QWidget):
         self.tree.setAccessibleName("Findings grouped by section; press Enter to go to one")
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
+        self.tree.itemChanged.connect(self._acknowledge_changed)
         layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
         self.build_button = QPushButton("Build packet…")
@@ -79,25 +88,8 @@ class ReviewPage(QWidget):
         )
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
-        errors = sum(1 for f in findings if f.severity == "error")
-        warnings = sum(1 for f in findings if f.severity == "warning")
-        wet_ink = facts.wet_ink_required(w.draft)
-        lines = [f"{errors} error(s), {warnings} warning(s)."]
-        if errors:
-            lines.append(
-                "Fix the errors to build the final packet; until then a draft copy "
-                "can be built, marked “DRAFT - NOT READY TO FILE” on every page."
-            )
-        else:
-            lines.append("Ready to build the final packet.")
-        if wet_ink:
-            lines.append(
-                "This client signs Section 9 by hand in ink: print the signature "
-                "page, have it signed, then attach the scan in Section 8."
-            )
-        self.summary.setText(" ".join(lines))
-        self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
-        self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
+        self._update_summary()
+        self.tree.blockSignals(True)  # filling the list is not the user ticking warnings
         self.tree.clear()
         for section in w.definition.sections:
             mine = [f for f in findings if f.section == section.id]
@@ -116,10 +108,63 @@ class ReviewPage(QWidget):
                 )
                 item.setData(0, Qt.ItemDataRole.UserRole, (f.section, f.field))
                 item.setToolTip(0, f.message)
+                if f.severity == "warning":
+                    item.setData(0, ACK_ROLE, f)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    done = is_acknowledged(f, w.draft)
+                    item.setCheckState(
+                        0, Qt.CheckState.Checked if done else Qt.CheckState.Unchecked
+                    )
                 parent.addChild(item)
             parent.setExpanded(any(f.severity != "info" for f in mine))
+        self.tree.blockSignals(False)
+
+    def _update_summary(self) -> None:
+        w = self.window
+        findings = w.findings
+        errors = sum(1 for f in findings if f.severity == "error")
+        warnings = sum(1 for f in findings if f.severity == "warning")
+        open_warnings = len(unacknowledged_warnings(findings, w.draft))
+        wet_ink = facts.wet_ink_required(w.draft)
+        lines = [f"{errors} error(s), {warnings} warning(s)."]
+        if errors:
+            lines.append(
+                "Fix the errors to build the final packet; until then a draft copy "
+                "can be built, marked “DRAFT - NOT READY TO FILE” on every page."
+            )
+        elif open_warnings:
+            lines.append(
+                f"Read each warning and tick it to acknowledge it ({open_warnings} left); "
+                "the final packet is built once every warning is acknowledged."
+            )
+        else:
+            lines.append("Ready to build the final packet.")
+        if wet_ink:
+            lines.append(
+                "This client signs Section 9 by hand in ink: print the signature "
+                "page, have it signed, then attach the scan in Section 8."
+            )
+        self.summary.setText(" ".join(lines))
+        self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
+        self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
+
+    def _acknowledge_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        """A ticked warning is acknowledged in the draft (and saved like any answer)."""
+        finding = item.data(0, ACK_ROLE)
+        if column != 0 or finding is None:
+            return
+        checked = item.checkState(0) == Qt.CheckState.Checked
+        if checked == is_acknowledged(finding, self.window.draft):
+            return
+        set_acknowledged(self.window.draft, finding, checked)
+        self._toggled = True  # the click that ticked it does not also jump away
+        self.window._schedule_save()
+        self._update_summary()
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if getattr(self, "_toggled", False):
+            self._toggled = False
+            return
         data = item.data(0, Qt.ItemDataRole.UserRole)
         if data:
             self.jump.emit(data[0], data[1])

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ombuds_desktop.dates import try_iso
+from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.interchange import resolve_attachment_path
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import FormDefinition, load_form_key
@@ -148,6 +149,7 @@ def validate_draft(
     """
     definition = _definition_for(draft, definition)
     today = today or date.today()
+    draft = facts.with_forced_answers(draft)
     values = draft.values
     findings: list[Finding] = []
     for section in definition.sections:
@@ -164,6 +166,7 @@ def validate_draft(
     for spec in RULES:
         if spec.id in active:
             findings.extend(spec.check(ctx))
+    findings = _explained_requirements(findings)
     if sections is not None:
         wanted = set(sections)
         findings = [f for f in findings if f.section in wanted]
@@ -174,6 +177,12 @@ def validate_section(
     draft: Draft, section_id: str, definition: FormDefinition | None = None, **kwargs: object
 ) -> list[Finding]:
     return validate_draft(draft, definition, sections=[section_id], **kwargs)  # type: ignore[arg-type]
+
+
+def _explained_requirements(findings: list[Finding]) -> list[Finding]:
+    """Drop the bare "this needs an answer" where a rule says why the answer is needed."""
+    explained = {f.field for f in findings if f.code.startswith("R") and f.severity == "error"}
+    return [f for f in findings if not (f.code == "required" and f.field in explained)]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

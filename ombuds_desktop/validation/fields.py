@@ -60,7 +60,11 @@ def check_phone(raw: str, country: str = "US") -> tuple[str | None, str | None]:
             f'"{raw}" is not a phone number; type it like (202) 555-0143, or '
             "+ and the country code for a number outside the U.S."
         ), None
-    if not phonenumbers.is_possible_number(number):
+    # A 7-digit local number (no area code) is "possible" only locally: the CIS
+    # Ombudsman cannot call it, so it is the same error as any other wrong length.
+    if phonenumbers.is_possible_number_with_reason(number) != (
+        phonenumbers.ValidationResult.IS_POSSIBLE
+    ):
         return (
             f'"{raw}" has the wrong number of digits for a phone number; a U.S. number '
             "has 10 digits, like (202) 555-0143."

@@ -9,6 +9,7 @@ wrong, what was entered and what to do.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,7 +28,10 @@ from ombuds_desktop.dates import (
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.validation.family import family_of, shared_receipts
 from ombuds_desktop.validation.findings import Finding
+
+_REQUIRED: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +46,15 @@ class Context:
         return self.draft.values.get(field_id, default)
 
     def actions(self) -> list[dict[str, Any]]:
+        """The 1A rows, with a channel that is a string (or None) and nothing stranger."""
         rows = self.get("s1a.actions") or []
         if self.get("s1.contacted_uscis") is False or not isinstance(rows, list):
             return []
-        return [r for r in rows if isinstance(r, dict)]
+        return [
+            r
+            for r in rows
+            if isinstance(r, dict) and isinstance(r.get("channel"), (str, type(None)))
+        ]
 
     def action_dates(self) -> list[date]:
         return sorted(d for d in (try_iso(r.get("date")) for r in self.actions()) if d)
@@ -57,10 +66,67 @@ class Context:
         return bool(self.draft.attachments_in(*categories))
 
     def family(self) -> list[Draft]:
-        group = self.draft.family_group
-        if not group:
-            return []
-        return [d for d in self.related if d.family_group == group and d.id != self.draft.id]
+        return family_of(self.draft, self.related)
+
+    def meaning(self, key: str, default: Any = _REQUIRED) -> Any:
+        """What the edition's [meanings] table says an option id or field means.
+
+        A meaning the edition does not state fails loudly, unless a default is given.
+        """
+        if key in self.definition.meanings:
+            return self.definition.meanings[key]
+        if default is _REQUIRED:
+            raise facts.EditionFactError(
+                f"{self.definition.source}: the [meanings] table has no {key!r}"
+            )
+        return default
+
+    def contact_dates(self) -> list[date]:
+        """Dates of the 1A actions that are contacts with USCIS (the 60/90-day clock)."""
+        contacts = set(self.meaning("uscis_contact_channels", ()))
+        return sorted(
+            d
+            for d in (
+                try_iso(r.get("date")) for r in self.actions() if r.get("channel") in contacts
+            )
+            if d
+        )
+
+    def congress_dates(self) -> list[date]:
+        """Dates a member of Congress asked USCIS (the 30-day clock), from both places."""
+        channel = self.meaning("congressional_channel")
+        raw = [self.get("app.scr.congress_date")]
+        raw += [r.get("date") for r in self.actions() if channel and r.get("channel") == channel]
+        return sorted(d for d in map(try_iso, raw) if d)
+
+    def statutory_due(self) -> date | None:
+        return facts.statutory_due(self.draft)
+
+    def past_statutory_time(self) -> bool:
+        due = self.statutory_due()
+        return due is not None and due < self.today
+
+    def awaiting_receipt(self) -> bool:
+        """The filing the request is about has no receipt notice yet (the lockbox clock)."""
+        primary = facts.primary_filing(self.draft)
+        return primary is not None and primary.no_receipt
+
+    def timing_free(self) -> bool:
+        """Every Section 2 reason stands on its own, whatever the processing time."""
+        reasons = self.reasons()
+        free = set(self.meaning("timing_free_reasons", ()))
+        return bool(reasons) and all(r in free for r in reasons)
+
+    def urgent(self) -> bool:
+        return bool(set(self.reasons()) & set(self.meaning("urgent_reasons", ())))
+
+    def used_channel(self, meaning_key: str) -> bool:
+        channel = self.meaning(meaning_key)
+        return bool(channel) and any(r.get("channel") == channel for r in self.actions())
+
+    def email_to(self) -> str:
+        """The CIS Ombudsman's e-mail address, from the edition's [channels] table."""
+        return str(self.definition.channels.get("email_to") or "the CIS Ombudsman's e-mail address")
 
     def category_label(self, category_id: str) -> str:
         cat = self.definition.category(category_id)
@@ -99,10 +165,15 @@ def F(section: str, field: str | None, severity: str, code: str, message: str) -
 
 
 def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
+    """The USCIS receipt date of the primary filing: the processing-time clock.
+
+    A package delivered to the lockbox without a receipt notice has no receipt
+    date; it is judged by the lockbox rule (R31), never by processing times.
+    """
     primary = facts.primary_filing(ctx.draft)
-    if primary is None:
+    if primary is None or primary.no_receipt:
         return None, ""
-    d = try_iso(primary.receipt_date) or try_iso(primary.delivered_on)
+    d = try_iso(primary.receipt_date)
     label = f"{primary.form_number} {primary.receipt_number}".strip() or "the primary filing"
     return d, label
 
@@ -110,7 +181,11 @@ def _primary_receipt_date(ctx: Context) -> tuple[date | None, str]:
 # --------------------------------------------------------------------- screener
 
 
-@rule("R1", "Try USCIS first", ("s1.contacted_uscis",))
+@rule(
+    "R1",
+    "Try USCIS first",
+    ("s1.contacted_uscis", "s1a.actions"),
+)
 def r1(ctx: Context) -> Iterator[Finding]:
     contacted = ctx.get("s1.contacted_uscis")
     if contacted is False or (contacted is True and not ctx.actions()):
@@ -126,9 +201,13 @@ def r1(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R2", "Contacted USCIS in the last 90 days and waited 60", ("s1a.actions",))
+@rule(
+    "R2",
+    "Contacted USCIS in the last 90 days and waited 60",
+    ("s1a.actions", "s1.contacted_uscis", "s2.reasons", "s3.filings", "app.scr.statutory_time"),
+)
 def r2(ctx: Context) -> Iterator[Finding]:
-    dates = ctx.action_dates()
+    dates = ctx.contact_dates()
     if not dates:
         return
     latest, earliest = dates[-1], dates[0]
@@ -142,7 +221,11 @@ def r2(ctx: Context) -> Iterator[Finding]:
             "than 90 days ago. The CIS Ombudsman has asked that USCIS be contacted in the "
             "last 90 days; contact USCIS again and record it.",
         )
-    if (ctx.today - earliest).days < 60:
+    # Waiting 60 days does not apply where another clock governs: an urgent reason
+    # (expedite, removal hearing, aging out), a statutory time already passed, or a
+    # filing with no receipt notice (the lockbox rule, R31).
+    own_clock = ctx.urgent() or ctx.past_statutory_time() or ctx.awaiting_receipt()
+    if (ctx.today - earliest).days < 60 and not own_clock:
         ready = earliest + timedelta(days=60)
         yield F(
             "s1a",
@@ -155,16 +238,35 @@ def r2(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule(
-    "R3", "Within published processing times", ("app.scr.pt_published", "app.scr.pt_inquiry_date")
-)
-def r3(ctx: Context) -> Iterator[Finding]:
+def _within_published_time(ctx: Context) -> tuple[date, date, str] | None:
+    """(receipt date, inquiry date, filing) when the case is inside published times."""
     if ctx.get("app.scr.pt_published") is not True or ctx.get("app.scr.statutory_time") is True:
-        return
+        return None
+    if ctx.timing_free():
+        return None
     inquiry = try_iso(ctx.get("app.scr.pt_inquiry_date"))
     received, label = _primary_receipt_date(ctx)
     if inquiry is None or received is None or received <= inquiry:
+        return None
+    return received, inquiry, label
+
+
+@rule(
+    "R3",
+    "Within published processing times",
+    (
+        "app.scr.pt_published",
+        "app.scr.pt_inquiry_date",
+        "app.scr.statutory_time",
+        "s3.filings",
+        "s2.reasons",
+    ),
+)
+def r3(ctx: Context) -> Iterator[Finding]:
+    within = _within_published_time(ctx)
+    if within is None:
         return
+    received, inquiry, label = within
     yield F(
         "app",
         "app.scr.pt_inquiry_date",
@@ -175,6 +277,22 @@ def r3(ctx: Context) -> Iterator[Finding]:
         "processing times. With few exceptions the CIS Ombudsman cannot help until it is "
         "outside them.",
     )
+
+
+@rule(
+    "R27",
+    "Processing-time exception examples",
+    (
+        "app.scr.pt_published",
+        "app.scr.pt_inquiry_date",
+        "app.scr.statutory_time",
+        "s3.filings",
+        "s2.reasons",
+    ),
+)
+def r27(ctx: Context) -> Iterator[Finding]:
+    if _within_published_time(ctx) is None:
+        return
     yield F(
         "app",
         "app.scr.statutory_time",
@@ -186,9 +304,56 @@ def r3(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("R4", "No published time and under 6 months", ("app.scr.pt_published",))
+@rule(
+    "R44",
+    "Statutory or regulatory processing time",
+    ("app.scr.statutory_time", "app.scr.statutory_due", "s2.reasons"),
+)
+def r44(ctx: Context) -> Iterator[Finding]:
+    due = ctx.statutory_due()
+    if due is None:
+        return
+    if due >= ctx.today:
+        yield F(
+            "app",
+            "app.scr.statutory_due",
+            "warning",
+            "R44-within-statutory-time",
+            f"The statutory or regulatory processing time runs until {format_us(due)}. "
+            "Until then the case is not delayed, and with few exceptions the CIS Ombudsman "
+            "cannot help.",
+        )
+        return
+    reason = ctx.meaning("statutory_reason")
+    if reason and reason not in ctx.reasons():
+        label = _option_label(ctx, "s2.reasons", reason)
+        yield F(
+            "s2",
+            "s2.reasons",
+            "warning",
+            "R44-statutory-reason",
+            f"USCIS was required to act by {format_us(due)} under a statutory or regulatory "
+            f'processing time, and that date has passed. Choose the reason "{label}" in '
+            "Section 2 so the request (and its cover letter) says so, rather than that the "
+            "case is outside published processing times.",
+        )
+
+
+def _option_label(ctx: Context, field_id: str, option_id: str) -> str:
+    if not ctx.definition.has_field(field_id):
+        return option_id
+    return ctx.definition.field(field_id).option_label(option_id)
+
+
+@rule(
+    "R4",
+    "No published time and under 6 months",
+    ("app.scr.pt_published", "app.scr.statutory_time", "s3.filings", "s2.reasons"),
+)
 def r4(ctx: Context) -> Iterator[Finding]:
     if ctx.get("app.scr.pt_published") is not False:
+        return
+    if ctx.get("app.scr.statutory_time") is True or ctx.timing_free():
         return
     received, label = _primary_receipt_date(ctx)
     if received is None:
@@ -207,7 +372,11 @@ def r4(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R5", "Stale processing-time check", ("app.scr.pt_checked_on",))
+@rule(
+    "R5",
+    "Stale processing-time check",
+    ("app.scr.pt_checked_on", "app.scr.pt_published"),
+)
 def r5(ctx: Context) -> Iterator[Finding]:
     checked = try_iso(ctx.get("app.scr.pt_checked_on"))
     if checked and (ctx.today - checked).days > 30 and ctx.get("app.scr.pt_published") is True:
@@ -222,13 +391,18 @@ def r5(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R6", "Expedite denied", ("app.scr.expedite_denied",))
+@rule(
+    "R6",
+    "Expedite denied",
+    ("app.scr.expedite_denied", "s1.contacted_uscis", "s1a.actions"),
+)
 def r6(ctx: Context) -> Iterator[Finding]:
     denied_1a = any(
-        r.get("channel") == "expedite" and r.get("expedite_outcome") == "denied"
+        r.get("channel") == ctx.meaning("expedite_channel")
+        and r.get("expedite_outcome") == ctx.meaning("denied_outcome")
         for r in ctx.actions()
     )
-    if ctx.get("app.scr.expedite_denied") == "denied" or denied_1a:
+    if ctx.get("app.scr.expedite_denied") == ctx.meaning("denied_outcome") or denied_1a:
         yield F(
             "app",
             "app.scr.expedite_denied",
@@ -247,11 +421,15 @@ def r6(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R7", "Expedite reason needs a USCIS request and evidence", ("s2.reasons",))
+@rule(
+    "R7",
+    "Expedite reason needs a USCIS request and evidence",
+    ("s2.reasons", "s1.contacted_uscis", "s1a.actions"),
+)
 def r7(ctx: Context) -> Iterator[Finding]:
-    if "expedite" not in ctx.reasons():
+    if ctx.meaning("expedite_reason") not in ctx.reasons():
         return
-    if not any(r.get("channel") == "expedite" for r in ctx.actions()):
+    if not ctx.used_channel("expedite_channel"):
         yield F(
             "s1a",
             "s1a.actions",
@@ -298,11 +476,16 @@ def r9(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R10", "Congressional inquiry within 30 days", ("app.scr.congress_date",))
+@rule(
+    "R10",
+    "Congressional inquiry within 30 days",
+    ("app.scr.congress_date", "s1a.actions", "s1.contacted_uscis"),
+)
 def r10(ctx: Context) -> Iterator[Finding]:
-    inquiry = try_iso(ctx.get("app.scr.congress_date"))
-    if inquiry is None:
+    dates = ctx.congress_dates()
+    if not dates:
         return
+    inquiry = dates[-1]  # the latest inquiry starts the 30 days again
     eligible = inquiry + timedelta(days=30)
     if ctx.today < eligible:
         yield F(
@@ -330,11 +513,15 @@ def r11(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R12", "Clear-error claims need proof", ("s2.reasons",))
+@rule(
+    "R12",
+    "Clear-error claims need proof",
+    ("s2.reasons", "app.scr.change_decision", "app.scr.clear_error"),
+)
 def r12(ctx: Context) -> Iterator[Finding]:
     claimed = (
         ctx.get("app.scr.change_decision") is True and ctx.get("app.scr.clear_error") is True
-    ) or "clear_error" in ctx.reasons()
+    ) or ctx.meaning("clear_error_reason") in ctx.reasons()
     if claimed and not ctx.has_attachment("uscis-error-evidence"):
         yield F(
             "s8",
@@ -376,11 +563,15 @@ def r14(ctx: Context) -> Iterator[Finding]:
 # -------------------------------------------------------------- representation
 
 
-@rule("R15", "Attorney or accredited representative needs a G-28", ("app.role",))
+@rule(
+    "R15",
+    "Attorney or accredited representative needs a G-28",
+    ("app.role", "s10.g28_status"),
+)
 def r15(ctx: Context) -> Iterator[Finding]:
     if not facts.is_represented(ctx.draft):
         return
-    if ctx.get("s10.g28_status") == "submitted":
+    if ctx.get("s10.g28_status") == ctx.meaning("g28_submitted"):
         if not ctx.has_attachment("g28", "g28-proof-of-submission"):
             yield F(
                 "s8",
@@ -402,7 +593,11 @@ def r15(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R16", "The G-28 covers the same form", ("s10.g28_form", "s3.filings"))
+@rule(
+    "R16",
+    "The G-28 covers the same form",
+    ("s10.g28_form", "s3.filings", "app.role", "s10.g28_receipt"),
+)
 def r16(ctx: Context) -> Iterator[Finding]:
     rows = facts.filings(ctx.draft)
     marked = [f for f in rows if f.primary]
@@ -452,9 +647,13 @@ def r16(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R17", "Representative signs Section 9 for the client", ("s9.capacity",))
+@rule(
+    "R17",
+    "Representative signs Section 9 for the client",
+    ("s9.capacity", "app.role"),
+)
 def r17(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s9.capacity") != "representative":
+    if ctx.get("s9.capacity") != ctx.meaning("representative_signer"):
         return
     if not facts.is_represented(ctx.draft):
         yield F(
@@ -471,7 +670,7 @@ def r17(ctx: Context) -> Iterator[Finding]:
 
 @rule("R18", "Communication limit", ("app.role",))
 def r18(ctx: Context) -> Iterator[Finding]:
-    if facts.role(ctx.draft) not in (None, "self"):
+    if facts.role(ctx.draft) not in (None, ctx.meaning("self_role")):
         yield F(
             "s7",
             None,
@@ -484,19 +683,23 @@ def r18(ctx: Context) -> Iterator[Finding]:
 
 
 def _parent_of_adult(ctx: Context) -> bool:
-    if facts.role(ctx.draft) != "parent":
+    if not facts.is_role(ctx.draft, "parent_role"):
         return False
     dob = try_iso(ctx.get("s5.dob"))
     signed = try_iso(ctx.get("s9.date")) or ctx.today
     return dob is not None and age_on(dob, signed) >= 18
 
 
-@rule("R19", "Other preparers need written consent", ("app.role",))
+@rule(
+    "R19",
+    "Other preparers need written consent",
+    ("app.role", "s5.dob", "s7.consent_on_file", "s9.date"),
+)
 def r19(ctx: Context) -> Iterator[Finding]:
     role = facts.role(ctx.draft)
-    if role not in facts.CONSENT_ROLES and not _parent_of_adult(ctx):
+    if not facts.needs_consent(ctx.draft) and not _parent_of_adult(ctx):
         return
-    if role == "beneficiary":
+    if role == ctx.meaning("beneficiary_role"):
         if not ctx.has_attachment("petitioner-consent", "consent"):
             yield F(
                 "s8",
@@ -532,23 +735,24 @@ def r19(ctx: Context) -> Iterator[Finding]:
 
 
 def _category_words(ctx: Context) -> str:
-    names = [facts.CATEGORY_LABELS[c] for c in facts.categories(ctx.draft)]
+    names = [facts.category_label(ctx.draft, c) for c in facts.categories(ctx.draft)]
     return " / ".join(names)
 
 
 @rule(
     "R20",
     "Wet-ink Section 9 for T, U, VAWA, asylee and refugee clients",
-    ("app.client_category", "s9.capacity"),
+    ("app.client_category", "s9.capacity", "app.channel", "app.role"),
 )
 def r20(ctx: Context) -> Iterator[Finding]:
     if not facts.wet_ink_required(ctx.draft):
         return
     channel = ctx.get("app.channel")
     how = {
-        "online": "scan the signed page and upload it in Section 8 of the online form",
-        "email": "scan the signed page and send it with the completed form",
-        "mail": "mail the original signed page with the form",
+        ctx.meaning("online_channel"): "scan the signed page and upload it in Section 8 of "
+        "the online form",
+        ctx.meaning("email_channel"): "scan the signed page and send it with the completed form",
+        ctx.meaning("mail_channel"): "mail the original signed page with the form",
     }.get(
         channel if isinstance(channel, str) else "",
         "scan it for online or e-mail filing, or mail the original",
@@ -562,17 +766,39 @@ def r20(ctx: Context) -> Iterator[Finding]:
         f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
         f"have the client sign and date it, then {how}. Keep the original.",
     )
-    if channel in ("online", "email") and not ctx.has_attachment("signed-section-9"):
-        yield F(
-            "s8",
-            "s8.documents",
-            "error",
-            "R20-signed-scan-missing",
-            "Attach the scan of the Section 9 page the client signed in ink, under "
-            f'"{ctx.category_label("signed-section-9")}". Print the signature page '
-            "from Ombuds Desktop (it is ready before the rest of the packet).",
-        )
-    if ctx.get("s9.capacity") == "representative":
+    on_behalf = ctx.get("s9.capacity") == ctx.meaning(
+        "representative_signer"
+    ) and facts.is_represented(ctx.draft)
+    electronic = (ctx.meaning("online_channel"), ctx.meaning("email_channel"))
+    if channel in electronic and not ctx.has_attachment("signed-section-9"):
+        if on_behalf:
+            # The tip sheet lets a representative with a G-28 sign Section 9 for the
+            # client; wanting the client's own ink as well is Ombuds Desktop's
+            # conservative default, which the attorney may set aside.
+            yield F(
+                "s8",
+                "s8.documents",
+                "warning",
+                "R20-signed-scan-missing",
+                "No scan of a Section 9 page signed in ink by the client is attached. The "
+                "tip sheet lets an attorney or accredited representative with a G-28 on file "
+                "sign Section 9 on the client's behalf; whether that meets the wet-ink rule "
+                f"for a {_category_words(ctx)} client is not settled, so Ombuds Desktop "
+                "suggests attaching the client's own signed page as well, under "
+                f'"{ctx.category_label("signed-section-9")}". Acknowledge this warning '
+                "if you sign on the client's behalf only.",
+            )
+        else:
+            yield F(
+                "s8",
+                "s8.documents",
+                "error",
+                "R20-signed-scan-missing",
+                "Attach the scan of the Section 9 page the client signed in ink, under "
+                f'"{ctx.category_label("signed-section-9")}". Print the signature page '
+                "from Ombuds Desktop (it is ready before the rest of the packet).",
+            )
+    if ctx.get("s9.capacity") == ctx.meaning("representative_signer"):
         yield F(
             "s9",
             "s9.capacity",
@@ -588,12 +814,12 @@ def r20(ctx: Context) -> Iterator[Finding]:
 @rule(
     "R21",
     "Mail only, and the address must match USCIS records",
-    ("app.client_category", "s5.mail_only", "s5.address_matches_uscis"),
+    ("app.client_category", "s5.mail_only", "s5.address_matches_uscis", "app.role"),
 )
 def r21(ctx: Context) -> Iterator[Finding]:
     if not facts.categories(ctx.draft):
         return
-    if facts.role(ctx.draft) == "accredited_rep":
+    if facts.is_role(ctx.draft, "accredited_role"):
         yield F(
             "s10",
             None,
@@ -616,16 +842,6 @@ def r21(ctx: Context) -> Iterator[Finding]:
         "so the CIS Ombudsman will communicate only by U.S. mail, to the address in USCIS "
         "records. No confirmation e-mail will come; the request number arrives by mail.",
     )
-    if ctx.get("s5.mail_only") is not True:
-        yield F(
-            "s5",
-            "s5.mail_only",
-            "error",
-            "R21-mail-only-not-set",
-            "'Communicate with me only by U.S. mail' must be yes for this client: the law "
-            "requires mail-only communication for T, U, VAWA, asylee and refugee clients "
-            "without an attorney.",
-        )
     if ctx.get("s5.address_matches_uscis") is not True:
         yield F(
             "s5",
@@ -638,9 +854,36 @@ def r21(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R22", "Section 5 is the applicant or petitioner", ("s5.name",))
+@rule(
+    "R22",
+    "Section 5 is the applicant or petitioner",
+    (
+        "s5.name",
+        "s5.party_type",
+        "s5.org_name",
+        "s6.name",
+        "s6.has_beneficiary",
+        "s7.name",
+        "s10.name",
+        "app.role",
+    ),
+)
 def r22(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s5.party_type") != "individual":
+    if ctx.get("s5.party_type") == ctx.meaning("organization_party"):
+        org = " ".join(str(ctx.get("s5.org_name") or "").casefold().split())
+        beneficiary = _name_key(ctx.get("s6.name"))
+        if org and ctx.get("s6.has_beneficiary") is True and org == beneficiary:
+            yield F(
+                "s5",
+                "s5.org_name",
+                "error",
+                "R22-not-applicant",
+                f"Section 5 names the organization {ctx.get('s5.org_name')!s}, which is the "
+                "name of the beneficiary in Section 6. Section 5 must name the petitioning "
+                "company or organization, never the beneficiary.",
+            )
+        return
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party"):
         return
     s5 = _name_key(ctx.get("s5.name"))
     if not s5:
@@ -652,7 +895,11 @@ def r22(ctx: Context) -> Iterator[Finding]:
             facts.is_represented(ctx.draft),
         ),
         ("s6.name", "the beneficiary in Section 6", ctx.get("s6.has_beneficiary") is True),
-        ("s7.name", "the requester in Section 7", facts.role(ctx.draft) == "beneficiary"),
+        (
+            "s7.name",
+            "the requester in Section 7",
+            facts.is_role(ctx.draft, "beneficiary_role"),
+        ),
     ]
     for field_id, who, applies in others:
         if applies and _name_key(ctx.get(field_id)) == s5:
@@ -671,10 +918,66 @@ def _name_key(value: Any) -> str:
     return " ".join(facts.person_name(value).casefold().split())
 
 
+def _name_parts(value: Any) -> tuple[str, str]:
+    """(given, family), case- and accent-folded, for comparing two spellings of a name."""
+
+    def fold(text: Any) -> str:
+        plain = unicodedata.normalize("NFKD", str(text or ""))
+        return " ".join(
+            "".join(c for c in plain if not unicodedata.combining(c)).casefold().split()
+        )
+
+    if not isinstance(value, dict):
+        return "", fold(value)
+    return fold(value.get("given")), fold(value.get("family"))
+
+
+@rule(
+    "R45",
+    "The applicant who signs Section 9 is the person in Section 5",
+    ("s9.capacity", "s9.signer_name", "s5.name", "s5.party_type"),
+)
+def r45(ctx: Context) -> Iterator[Finding]:
+    if ctx.get("s9.capacity") != ctx.meaning("self_signer"):
+        return
+    if ctx.get("s5.party_type") != ctx.meaning("individual_party"):
+        return
+    signer, applicant = _name_parts(ctx.get("s9.signer_name")), _name_parts(ctx.get("s5.name"))
+    if not any(signer) or not any(applicant) or signer == applicant:
+        return
+    shown = facts.person_name(ctx.get("s9.signer_name"))
+    who = facts.person_name(ctx.get("s5.name"))
+    if signer[0] != applicant[0] and signer[1] != applicant[1]:
+        yield F(
+            "s9",
+            "s9.signer_name",
+            "error",
+            "R45-signer-not-applicant",
+            f"Section 9 is signed by the applicant or petitioner, but the signer ({shown}) "
+            f"is not the person in Section 5 ({who}). Only the applicant or petitioner can "
+            "give this consent; correct the name, or choose who else signs (a parent of a "
+            "child under 18, or the attorney on the client's behalf).",
+        )
+    else:
+        yield F(
+            "s9",
+            "s9.signer_name",
+            "warning",
+            "R45-signer-name-differs",
+            f"Section 9 is signed by the applicant or petitioner as {shown}, but Section 5 "
+            f"names {who}. Use the same name in both places, as it appears in USCIS "
+            "records, or acknowledge this warning if both are correct.",
+        )
+
+
 # ----------------------------------------------------------------- family
 
 
-@rule("R23", "One 7001 per family member", ("s5.family_box",))
+@rule(
+    "R23",
+    "One 7001 per family member",
+    ("s5.family_box", "s5.name"),
+)
 def r23(ctx: Context) -> Iterator[Finding]:
     if ctx.get("s5.family_box") is not True:
         return
@@ -693,7 +996,7 @@ def r23(ctx: Context) -> Iterator[Finding]:
         "info",
         "R23-link-requests",
         "After every family member's request is submitted and has a CIS Ombudsman request "
-        "number, e-mail all the related request numbers to cisombudsman@hq.dhs.gov so the "
+        f"number, e-mail all the related request numbers to {ctx.email_to()} so the "
         "office can link them.",
     )
     me = _name_key(ctx.get("s5.name"))
@@ -719,24 +1022,35 @@ def r24(ctx: Context) -> Iterator[Finding]:
     family = ctx.family()
     if not family:
         return
-    for filing in facts.filings(ctx.draft):
-        receipt = identifiers.normalize_receipt_number(filing.receipt_number)
-        if not receipt:
+    for filing, receipt, others, owner in shared_receipts(ctx.draft, family):
+        path = f"s3.filings[{filing.index}].receipt_number"
+        if owner is ctx.draft:
+            continue  # this person's own filing; the family member's draft is told
+        if owner is not None:
+            who = facts.client_name(owner) or "another family member"
+            yield F(
+                "s3",
+                path,
+                "error",
+                "R24-family-receipt",
+                f"Receipt number {receipt} is {who}'s filing (the filing their request in "
+                "the same family group is about). List only this person's own filings; the "
+                "CIS Ombudsman asks that family members' receipt numbers not be listed. "
+                "Remove this row; the office links the family's requests by their request "
+                "numbers instead.",
+            )
             continue
-        for other in family:
-            theirs = {identifiers.normalize_receipt_number(r) for r in facts.receipt_numbers(other)}
-            if receipt in theirs:
-                who = facts.client_name(other) or "another family member"
-                yield F(
-                    "s3",
-                    f"s3.filings[{filing.index}].receipt_number",
-                    "error",
-                    "R24-family-receipt",
-                    f"Receipt number {receipt} is also listed on the draft for {who}, in "
-                    "the same family group. List only this person's own filings; the CIS "
-                    "Ombudsman asks that family members' receipt numbers not be listed.",
-                )
-                break
+        names = ", ".join(facts.client_name(d) or "another family member" for d in others)
+        yield F(
+            "s3",
+            path,
+            "warning",
+            "R24-family-receipt-unclear",
+            f"Receipt number {receipt} is listed both here and on the draft for {names}, in "
+            "the same family group. It belongs to only one of them: keep it on the draft "
+            "of the person who filed it (mark it there as the filing the request is about) "
+            "and remove it from the others.",
+        )
 
 
 @rule("R25", "Duplicate request", ("s3.filings", "s2.reasons"))
@@ -767,9 +1081,13 @@ def r25(ctx: Context) -> Iterator[Finding]:
             return
 
 
-@rule("R26", "A parent may complete the form for a child under 18", ("s9.capacity", "s5.dob"))
+@rule(
+    "R26",
+    "A parent may complete the form for a child under 18",
+    ("s9.capacity", "s5.dob", "s9.date"),
+)
 def r26(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("s9.capacity") != "parent":
+    if ctx.get("s9.capacity") != ctx.meaning("parent_signer"):
         return
     dob = try_iso(ctx.get("s5.dob"))
     signed = try_iso(ctx.get("s9.date")) or ctx.today
@@ -800,7 +1118,7 @@ def r26(ctx: Context) -> Iterator[Finding]:
 
 @rule("R28", "Removal proceedings", ("s2.reasons", "s2.hearing_date"))
 def r28(ctx: Context) -> Iterator[Finding]:
-    if "removal" not in ctx.reasons():
+    if ctx.meaning("removal_reason") not in ctx.reasons():
         return
     hearing = try_iso(ctx.get("s2.hearing_date"))
     if hearing and hearing > add_months(ctx.today, 6):
@@ -820,19 +1138,35 @@ def r28(ctx: Context) -> Iterator[Finding]:
             "R28-hearing-past",
             f"The hearing date {format_us(hearing)} has passed; check it.",
         )
+    if hearing is None:
+        yield F(
+            "s2",
+            "s2.hearing_date",
+            "error",
+            "R28-hearing-date-missing",
+            "Enter the date of the immigration court hearing. The CIS Ombudsman helps with "
+            "removal cases only when the hearing is scheduled within six months, and it "
+            "prioritises requests by that date; without it the request cannot show that it "
+            "qualifies.",
+        )
     if not ctx.has_attachment("hearing-notice"):
         yield F(
             "s8",
             "s8.documents",
-            "error",
+            "warning",
             "R28-hearing-notice-missing",
-            "Section 2 gives removal proceedings as a reason, so attach the immigration "
+            "Section 2 gives removal proceedings as a reason; attaching the immigration "
             "court hearing notice in Section 8 under "
-            f'"{ctx.category_label("hearing-notice")}".',
+            f'"{ctx.category_label("hearing-notice")}" shows the hearing date. (The '
+            "official pages do not require it; attach it if you have it.)",
         )
 
 
-@rule("R29", "Filing does not extend USCIS deadlines")
+@rule(
+    "R29",
+    "Filing does not extend USCIS deadlines",
+    ("app.deadlines",),
+)
 def r29(ctx: Context) -> Iterator[Finding]:
     phrase = ctx.definition.notes.get("deadline_note", "Filing does not extend USCIS deadlines.")
     due = facts.deadline_dates(ctx.draft)
@@ -875,7 +1209,11 @@ def r30(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R31", "Lockbox 30 business days", ("s3.filings",))
+@rule(
+    "R31",
+    "Lockbox 30 business days",
+    ("s3.filings", "s1.contacted_uscis", "s1a.actions"),
+)
 def r31(ctx: Context) -> Iterator[Finding]:
     for filing in facts.filings(ctx.draft):
         delivered = try_iso(filing.delivered_on) if filing.no_receipt else None
@@ -894,7 +1232,7 @@ def r31(ctx: Context) -> Iterator[Finding]:
                 f"{format_us(delivered)}. Wait for 30 business days ({format_us(reached)}) "
                 "before even a USCIS Lockbox inquiry.",
             )
-        elif not any(r.get("channel") == "lockbox_email" for r in ctx.actions()):
+        elif not ctx.used_channel("lockbox_channel"):
             yield F(
                 "s3",
                 path,
@@ -909,12 +1247,13 @@ def r31(ctx: Context) -> Iterator[Finding]:
 @rule(
     "R32",
     "Refugee and T/U/VAWA cases have their own USCIS contacts",
-    ("app.client_category", "s1a.actions"),
+    ("app.client_category", "s1a.actions", "s1.contacted_uscis"),
 )
 def r32(ctx: Context) -> Iterator[Finding]:
     cats = set(facts.categories(ctx.draft))
-    channels = {r.get("channel") for r in ctx.actions() if isinstance(r.get("channel"), str)}
-    if "refugee" in cats and "refugee_email" not in channels:
+    if cats & set(ctx.meaning("refugee_categories", ())) and not ctx.used_channel(
+        "refugee_channel"
+    ):
         yield F(
             "s1a",
             "s1a.actions",
@@ -923,7 +1262,7 @@ def r32(ctx: Context) -> Iterator[Finding]:
             "Refugee applicants can e-mail USCIS at refugeeaffairsinquiries@uscis.dhs.gov "
             "from their registered e-mail address, or ask their Resettlement Support Center.",
         )
-    if cats & {"t", "u", "vawa"} and "tuvawa_contact" not in channels:
+    if cats & set(ctx.meaning("tuvawa_categories", ())) and not ctx.used_channel("tuvawa_channel"):
         yield F(
             "s1a",
             "s1a.actions",
@@ -947,7 +1286,11 @@ def r33(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R34", "Supporting documentation is expected", ("s8.documents",))
+@rule(
+    "R34",
+    "Supporting documentation is expected",
+    ("s8.documents", "s3.filings"),
+)
 def r34(ctx: Context) -> Iterator[Finding]:
     if not ctx.draft.attachments:
         yield F(
@@ -959,7 +1302,10 @@ def r34(ctx: Context) -> Iterator[Finding]:
             "responses to inquiries that show the problem (the CIS Ombudsman asks for "
             "supporting documentation with every request).",
         )
-    elif not ctx.has_attachment("uscis-notice", "service-request"):
+    elif not ctx.has_attachment("uscis-notice", "service-request") and not all(
+        f.no_receipt for f in facts.filings(ctx.draft)
+    ):
+        # (no warning when no filing has a receipt notice: none can be attached)
         yield F(
             "s8",
             "s8.documents",
@@ -987,7 +1333,7 @@ def r35(ctx: Context) -> Iterator[Finding]:
 
 @rule("R36", "E-mail or mail is slower", ("app.channel",))
 def r36(ctx: Context) -> Iterator[Finding]:
-    if ctx.get("app.channel") in ("email", "mail"):
+    if ctx.get("app.channel") in (ctx.meaning("email_channel"), ctx.meaning("mail_channel")):
         note = ctx.definition.channels.get("manual_entry_note", "")
         yield F(
             "app",
@@ -1003,14 +1349,14 @@ def r37(ctx: Context) -> Iterator[Finding]:
     address = ctx.get("s5.address")
     country = address.get("country") if isinstance(address, dict) else None
     country = country.upper() if isinstance(country, str) and country.strip() else "US"
-    if country != "US" and ctx.get("app.channel") == "online":
+    if country != "US" and ctx.get("app.channel") == ctx.meaning("online_channel"):
         yield F(
             "app",
             "app.channel",
             "info",
             "R37-abroad",
             "The client's address is outside the United States. If the online portal cannot "
-            "be reached from abroad, e-mail the completed form to cisombudsman@hq.dhs.gov.",
+            f"be reached from abroad, e-mail the completed form to {ctx.email_to()}.",
         )
 
 
@@ -1025,7 +1371,7 @@ def r38(ctx: Context) -> Iterator[Finding]:
             "The client has moved or plans to move: change the address with USCIS (USPS "
             "forwarding does not, and mailing a Form AR-11 alone does not update pending "
             "applications); update EOIR separately if there is a court case; and e-mail "
-            "cisombudsman@hq.dhs.gov with the receipt numbers of all pending filings. "
+            f"{ctx.email_to()} with the receipt numbers of all pending filings. "
             "Representatives update their own address through USCIS's G-28 page.",
         )
 
@@ -1040,7 +1386,7 @@ def r39(ctx: Context) -> Iterator[Finding]:
         None,
         "info",
         "R39-after-submission",
-        "After submission: add cisombudsman@hq.dhs.gov to your contacts; e-mail the office, "
+        f"After submission: add {ctx.email_to()} to your contacts; e-mail the office, "
         f"quoting {number}, if USCIS resolves the case, the address changes or a new "
         "attorney takes over; reply to the confirmation e-mail to send files that failed to "
         "upload.",
@@ -1061,7 +1407,11 @@ def r40(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R41", "Identifier cross-checks", ("s5.a_number",))
+@rule(
+    "R41",
+    "Identifier cross-checks",
+    ("s5.a_number", "s3.filings", "s5.uscis_account"),
+)
 def r41(ctx: Context) -> Iterator[Finding]:
     """Formats are checked per field; here: an A-Number that is really another identifier."""
     a_number = identifiers.normalize_a_number(str(ctx.get("s5.a_number") or ""))
@@ -1087,9 +1437,14 @@ def r41(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("R42", "Dates are plausible", ("s5.dob", "s3.filings"))
+@rule(
+    "R42",
+    "Dates are plausible",
+    ("s5.dob", "s3.filings", "s5.party_type"),
+)
 def r42(ctx: Context) -> Iterator[Finding]:
-    dob = try_iso(ctx.get("s5.dob")) if ctx.get("s5.party_type") == "individual" else None
+    individual = ctx.get("s5.party_type") == ctx.meaning("individual_party")
+    dob = try_iso(ctx.get("s5.dob")) if individual else None
     for filing in facts.filings(ctx.draft):
         received = try_iso(filing.receipt_date)
         if received is None:

@@ -13,7 +13,7 @@ from ombuds_desktop.validation.findings import Finding
 #: Rules that say the office "CANNOT help" (with few exceptions).
 OUTSIDE_SCOPE = ("R3-", "R4-", "R6-expedite-denied", "R8-", "R9-", "R11-")
 #: Rules that say "not yet" or "try USCIS first".
-CAUTION = ("R1-", "R2-", "R10-", "R31-", "R7-no-uscis-expedite")
+CAUTION = ("R1-", "R2-", "R10-", "R31-", "R7-no-uscis-expedite", "R44-within-statutory-time")
 
 PROCEED, CAUTION_OUTCOME, OUTSIDE = "proceed", "caution", "likely-outside-scope"
 OUTCOME_TEXT = {

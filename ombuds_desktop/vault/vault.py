@@ -621,7 +621,7 @@ class Vault:
             "client": facts.client_name(draft),
             "forms_and_receipts": facts.forms_and_receipts(draft),
             "receipts": facts.receipt_numbers(draft),
-            "status": draft.status,
+            "status": _shown_status(draft),
             "family_group": draft.family_group,
             "form": draft.form,
             "updated": updated,
@@ -1367,6 +1367,9 @@ class Vault:
         which case it gets a new one.  Returns the stored draft.
         """
         draft = draft.copy()
+        # The file's own word is not trusted: forced answers are set, the status recomputed.
+        facts.apply_forced_answers(draft)
+        draft.status = _shown_status(draft)
         with self._lock:
             self._check_open()
             with self._store.read() as c:
@@ -1633,6 +1636,13 @@ class Vault:
             return [draft_id]
         others = [s.id for s in self.family(summary.family_group) if s.id != draft_id]
         return [draft_id, *others]
+
+
+def _shown_status(draft: Draft) -> str:
+    """The status recomputed from the draft's findings (validation.status)."""
+    from ombuds_desktop.validation.status import draft_status
+
+    return draft_status(draft)
 
 
 def _safe_file_name(name: str, fallback: str) -> str:

@@ -24,7 +24,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
 def test_packet_command_writes_pdf_and_manifest(case, tmp_path):
     draft = case.save()
     out = tmp_path / "out" / "packet.pdf"
-    r = run("packet", str(draft), "--out", str(out), "--date", "2026-11-24")
+    r = run("packet", str(draft), "--out", str(out), "--date", "2026-11-24", "--acknowledge", "all")
     assert r.returncode == 0, r.stderr
     assert "pages" in r.stdout and "sha256" in r.stdout
     qpdf_check(out.read_bytes())
@@ -51,7 +51,7 @@ def test_packet_command_names_bad_evidence_and_the_way_out(case, tmp_path):
     case.add("other", "Locked statement", "locked.pdf", make_encrypted_pdf("pw"), id="bad-1")
     draft = case.save()
     out = tmp_path / "p.pdf"
-    r = run("packet", str(draft), "--out", str(out), "--date", "2026-11-24")
+    r = run("packet", str(draft), "--out", str(out), "--date", "2026-11-24", "--acknowledge", "all")
     assert r.returncode == 2
     assert "locked.pdf" in r.stderr and "--password bad-1=" in r.stderr
     assert "Traceback" not in r.stderr
@@ -66,6 +66,8 @@ def test_packet_command_names_bad_evidence_and_the_way_out(case, tmp_path):
         "bad-1=pw",
         "--bates",
         "ZZ-",
+        "--acknowledge",
+        "all",
     )
     assert r.returncode == 0, r.stderr
     assert "ZZ-000001" in pdftotext(out.read_bytes())
@@ -135,7 +137,9 @@ def test_packet_from_a_vault_draft_id(case, tmp_path):
     assert imported.returncode == 0, imported.stderr
     draft_id = imported.stdout.strip().splitlines()[-1]
     out = tmp_path / "from-vault.pdf"
-    r = vault_run("packet", draft_id, "--out", str(out), "--date", "2026-11-24")
+    r = vault_run(
+        "packet", draft_id, "--out", str(out), "--date", "2026-11-24", "--acknowledge", "all"
+    )
     assert r.returncode == 0, r.stderr
     text = pdftotext(out.read_bytes())
     assert "RECEIPT NOTICE MSC2490077701" in text and "AFFIDAVIT PAGE TWO" in text

@@ -260,9 +260,11 @@ def test_family_members_receipt_numbers_are_checked_across_drafts(
 ):
     parent = import_sample("family-parent")
     child = state.vault.load_draft(import_sample("family-child-a").id)
-    child.values["s3.filings"][0]["receipt_number"] = parent.values["s3.filings"][0][
-        "receipt_number"
-    ]
+    mothers = dict(parent.values["s3.filings"][0], primary=False)
+    child.values["s3.filings"].append(mothers)  # the mother's I-485, listed by mistake
     state.vault.save_draft(child)
     w = open_window(child)
-    assert any(f.code == "R24-family-receipt" for f in w.findings)
+    assert [f.severity for f in w.findings if f.code == "R24-family-receipt"] == ["error"]
+    # the mother's own draft is right and stays clean (it was blamed as an error before)
+    mother_window = open_window(parent)
+    assert not [f for f in mother_window.findings if f.code.startswith("R24")]

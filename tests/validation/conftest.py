@@ -165,3 +165,56 @@ def parent() -> Draft:
 @pytest.fixture
 def child() -> Draft:
     return sample("family-child-a")
+
+
+# ------------------------------------------------------------ entry points
+
+
+def run_main(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    """The real command line, in process (argument parsing, handlers, exit codes)."""
+    from ombuds_desktop.cli.main import main
+
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def write_draft(folder: Any, draft: Draft, name: str) -> Any:
+    """``draft`` as an interchange file in ``folder``, with stand-in attachment files."""
+    from ombuds_desktop.draft import dumps
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for att in draft.attachments:
+        target = folder / att.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_bytes(b"%PDF-1.4 stand-in for a test")
+    path = folder / f"{name}.json"
+    path.write_text(dumps(draft), encoding="utf-8")
+    return path
+
+
+VAULT_PASSPHRASE = "correct horse battery staple for tests"
+
+
+@pytest.fixture
+def vault_env(tmp_path: Any, monkeypatch: Any) -> Any:
+    """A passphrase vault in tmp_path, named by OMBUDS_DATA_DIR for the command line."""
+    from ombuds_desktop.vault import Vault
+
+    data = tmp_path / "data"
+    vault, _ = Vault.create(data, passphrase=VAULT_PASSPHRASE)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(VAULT_PASSPHRASE, encoding="utf-8")
+    monkeypatch.setenv("OMBUDS_DATA_DIR", str(data))
+    monkeypatch.setenv("OMBUDS_PASSPHRASE_FILE", str(secret))
+    yield vault
+    vault.close()
+
+
+def import_into(vault: Any, draft: Draft, folder: Any, name: str) -> Draft:
+    """Import ``draft`` into the vault with stand-in files for its attachments."""
+    from ombuds_desktop.draft import read_draft_file
+
+    path = write_draft(folder, draft, name)
+    return vault.import_draft(read_draft_file(path), folder)

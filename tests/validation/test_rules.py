@@ -62,9 +62,11 @@ def test_mistakes_sample_has_many_errors_all_in_full_sentences():
         assert len(f.message.split()) >= 5, f
 
 
-def test_every_rule_r1_to_r43_is_registered_except_r27_which_r3_emits():
+def test_every_rule_r1_to_r45_is_registered_each_with_its_own_function():
+    """R27 has a rule of its own (R3 emitted it before); R44 statutory time; R45 signer."""
     ids = [r.id for r in RULES]
-    assert ids == [f"R{n}" for n in range(1, 44) if n != 27]
+    assert sorted(ids, key=lambda i: int(i[1:])) == [f"R{n}" for n in range(1, 46)]
+    assert len({r.check for r in RULES}) == len(RULES)
     active, skipped = applicable_rules(load_form_key(EDITION))
     assert active == ids and skipped == []
 
@@ -661,10 +663,13 @@ def test_r21_mail_only_is_noted_for_an_unrepresented_protected_client(vawa):
     expect(validate(vawa), "R21-mail-only", "info", "s5.mail_only", "VAWA", "only by U.S. mail")
 
 
-def test_r21_mail_only_must_be_set(vawa):
+def test_r21_mail_only_is_forced_not_reported(vawa):
+    """The law decides mail-only; the core sets it for every entry point (issue 13)."""
     vawa.values["s5.mail_only"] = False
     vawa.values["s5.email"] = "client@mail.example"
-    expect(validate(vawa), "R21-mail-only-not-set", "error", "s5.mail_only")
+    findings = validate(vawa)
+    assert rule_codes(findings, "R21") == {"R21-mail-only"}
+    assert errors(findings) == []
 
 
 def test_r21_address_must_match_uscis_records(vawa):
@@ -757,12 +762,14 @@ def test_r23_quiet_without_the_family_box(vawa):
 
 
 def test_r24_family_members_receipt_number_listed(parent, child):
-    child.values["s3.filings"][0]["receipt_number"] = "ioe-09-123-45678"  # the parent's
+    child.values["s3.filings"].append(
+        {"form_number": "I-485", "receipt_number": "ioe-09-123-45678", "primary": False}
+    )  # the parent's, as an extra row
     expect(
         validate(child, related=[parent]),
         "R24-family-receipt",
         "error",
-        "s3.filings[0].receipt_number",
+        "s3.filings[1].receipt_number",
         "IOE0912345678",
         "Amina Haddad",
     )
@@ -844,7 +851,8 @@ def test_r26_child_age_unknown(child):
     del child.values["s5.dob"]
     findings = validate(child)
     expect(findings, "R26-child-age-unknown", "error", "s5.dob", "under 18")
-    expect(findings, "required", "error", "s5.dob")
+    # the rule says why the date is needed, so the bare "this needs an answer" is dropped
+    assert [f.code for f in on_field(findings, "s5.dob")] == ["R26-child-age-unknown"]
 
 
 # -------------------------------------------------------------------- R28
@@ -880,7 +888,7 @@ def test_r28_hearing_notice_missing(vawa):
     expect(
         validate(vawa),
         "R28-hearing-notice-missing",
-        "error",
+        "warning",  # its document category is reconstructed (issue 13)
         "s8.documents",
         "Immigration court hearing notice",
     )
@@ -889,7 +897,7 @@ def test_r28_hearing_notice_missing(vawa):
 def test_r28_hearing_date_is_required(vawa):
     _removal(vawa, "2027-01-15")
     del vawa.values["s2.hearing_date"]
-    expect(validate(vawa), "required", "error", "s2.hearing_date")
+    expect(validate(vawa), "R28-hearing-date-missing", "error", "s2.hearing_date", "six months")
 
 
 def test_r28_quiet_without_the_removal_reason(vawa):

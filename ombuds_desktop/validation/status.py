@@ -1,0 +1,42 @@
+"""A draft's status, derived from its findings rather than taken from a file.
+
+"submitted" and "resolved" are facts the user records; "ready" (no errors
+left) and "draft" are computed, so an imported file that says "ready" while
+errors remain is listed as a draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ombuds_desktop.draft.model import Draft
+from ombuds_desktop.formdef import FormDefinition, FormDefinitionError
+from ombuds_desktop.validation.findings import Finding, has_errors
+
+RECORDED = ("submitted", "resolved")
+
+
+def derived_status(draft: Draft, findings: Sequence[Finding]) -> str:
+    if draft.status in RECORDED:
+        return draft.status
+    return "draft" if has_errors(list(findings)) else "ready"
+
+
+def draft_status(
+    draft: Draft,
+    definition: FormDefinition | None = None,
+    *,
+    today: date | None = None,
+    related: Sequence[Draft] = (),
+) -> str:
+    """The status to show for ``draft``; "draft" when its edition cannot be loaded."""
+    from ombuds_desktop.validation.engine import validate_draft
+
+    if draft.status in RECORDED:
+        return draft.status
+    try:
+        findings = validate_draft(draft, definition, today=today, related=related)
+    except FormDefinitionError:
+        return "draft"
+    return derived_status(draft, findings)
