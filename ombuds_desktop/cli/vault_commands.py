@@ -157,10 +157,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     except VaultError as exc:
         raise vault_cli_error(exc) from None
     protection = "the system keyring" if vault.protection == "keyring" else "your passphrase"
+    leftovers = vault.check_files().unknown_files
     vault.close()
     sys.stdout.write(
         f"Created the vault in {vault.data_dir}; its key is protected by {protection}.\n"
     )
+    if leftovers:
+        sys.stdout.write(
+            f"Note: {len(leftovers)} encrypted document file(s) of an earlier vault are in "
+            f"{vault_paths.blob_root(vault.data_dir)}. They were left in place: restore that "
+            "vault's vault.sqlite3 to read them again (`ombuds-desktop vault check` lists them).\n"
+        )
     if args.recovery_code_out:
         out = Path(args.recovery_code_out)
         try:
@@ -209,6 +216,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"Profiles:        {info.profiles}",
         f"Database:        {info.database_bytes / 1048576:.1f} MB, schema {info.schema_version}",
     ]
+    if info.unknown_files:
+        lines.append(
+            f"Unknown files:   {info.unknown_files} in blobs/ that this database does not "
+            "know (left in place; see `ombuds-desktop vault check`)"
+        )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
@@ -283,6 +295,46 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f" ({check.entries} entries)\n"
         )
     return 0 if check.ok else EXIT_VAULT
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Everything the vault can check about itself, in words; changes nothing."""
+    with vault_session(args, read_only=True) as vault:
+        integrity = vault.integrity_check()
+        files = vault.check_files()
+        audit_check = vault.verify_audit()
+        fresh = list(vault.freshness_problems)
+    if args.json:
+        print_json(
+            {
+                "database": integrity,
+                "files": files.to_json(),
+                "audit": {"ok": audit_check.ok, "problem": audit_check.problem},
+                "freshness": fresh,
+            }
+        )
+    else:
+        out = [f"Database file:  {integrity}"]
+        out.append(
+            f"Audit log:      {'intact' if audit_check.ok else 'TAMPERED: ' + str(audit_check.problem)}"
+        )
+        out.append("Freshness:      " + ("as last seen on this computer" if not fresh else ""))
+        out.extend(f"  - {p}" for p in fresh)
+        out.append(
+            f"Documents:      {len(files.missing)} missing, {len(files.unknown_files)} unknown "
+            f"file(s) ({files.unknown_bytes / 1048576:.1f} MB), "
+            f"{files.unsaved_drafts} never-saved draft(s)"
+        )
+        out.extend(f"  missing: attachment {b}" for b in files.missing)
+        out.extend(f"  unknown (left in place): {f}" for f in files.unknown_files)
+        if files.unknown_files:
+            out.append(
+                "  Unknown files may belong to another copy of the database (a backup, a "
+                "database moved aside); they are never deleted automatically."
+            )
+        sys.stdout.write("\n".join(out) + "\n")
+    healthy = integrity == "ok" and audit_check.ok and not fresh and not files.missing
+    return 0 if healthy else EXIT_VAULT
 
 
 # --------------------------------------------------------------------------- drafts
@@ -501,6 +553,15 @@ def register(subparsers: Any) -> None:
         help="also replace the recovery code (prints the new one once)",
     )
     p.set_defaults(handler=cmd_rotate)
+
+    p = vsub.add_parser(
+        "check",
+        parents=[pp],
+        help="check the database, the audit log, freshness and the document files "
+        "(changes nothing)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_check)
 
     p = vsub.add_parser("audit", parents=[pp], help="show and verify the audit log")
     p.add_argument("--json", action="store_true")

@@ -131,6 +131,31 @@ class PurgeReport:
 
 
 @dataclass(frozen=True, slots=True)
+class FileCheck:
+    """``vault check``: the encrypted document files compared with the database.
+
+    Nothing is ever deleted because it shows up here: unknown files may belong
+    to another copy of the database (a backup, a database moved aside).
+    """
+
+    unknown_files: tuple[str, ...] = ()  # paths relative to the data folder
+    unknown_bytes: int = 0
+    missing: tuple[str, ...] = ()  # blob ids the database lists but whose file is gone
+    released_pending: int = 0  # released by this vault, file deletion not finished yet
+    unsaved_drafts: int = 0  # drafts with stored documents but no saved revision
+
+    @property
+    def ok(self) -> bool:
+        return not self.unknown_files and not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["unknown_files"] = list(self.unknown_files)
+        out["missing"] = list(self.missing)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class VaultInfo:
     """``vault status``: where and how, never any client data."""
 
@@ -149,6 +174,7 @@ class VaultInfo:
     attachment_bytes: int = 0
     keyring_backend: str | None = None
     keyring_note: str | None = None
+    unknown_files: int = 0  # files in blobs/ this database does not know (left alone)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -32,7 +32,6 @@ import re
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -66,6 +65,7 @@ from ombuds_desktop.vault.records import (
     AuditCheck,
     AuditEntry,
     DraftSummary,
+    FileCheck,
     PurgeReport,
     RepresentativeProfile,
     RevisionInfo,
@@ -74,12 +74,10 @@ from ombuds_desktop.vault.records import (
     VaultInfo,
     fold,
 )
-from ombuds_desktop.vault.store import SCHEMA_VERSION, Store, translate
+from ombuds_desktop.vault.store import AAD_VERSION, Store, translate
 
 KEEP_REVISIONS = 50
 VAULT_REF = "vault:"
-PENDING_DRAFT_MAX_AGE_S = 7 * 24 * 3600  # attachments stored for a draft never saved
-ORPHAN_FILE_MIN_AGE_S = 3600  # a blob file without a row, younger ones may be mid-write
 _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 Progress = Callable[[int], None]
@@ -123,6 +121,9 @@ class Vault:
         self._vault_key: bytes | None = vault_key
         self._draft_keys: dict[str, bytes] = {}
         self._summaries: dict[str, tuple[int, str, DraftSummary]] = {}
+        #: Problems found by the freshness check at unlock (rollback, truncation);
+        #: while any is unaccepted the vault reads and exports but does not write.
+        self.freshness_problems: list[str] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -418,6 +419,9 @@ class Vault:
         if self._vault_key is None:
             raise VaultError("the vault is locked; unlock it again")
 
+    def _writes_blocked(self) -> bool:
+        return bool(self.freshness_problems)
+
     # ------------------------------------------------------------------ status
 
     @staticmethod
@@ -446,6 +450,12 @@ class Vault:
                 ).fetchone()
                 profiles = c.execute("SELECT count(*) FROM profiles").fetchone()[0]
                 schema = c.execute("PRAGMA user_version").fetchone()[0]
+                known = {b for (b,) in c.execute("SELECT id FROM blobs")}
+                released = (
+                    {b for (b,) in c.execute("SELECT id FROM released_blobs")}
+                    if schema >= 2
+                    else set()
+                )
         finally:
             store.close()
         protection = next((m for m in keys.PRIMARY_METHODS if m in methods), None)
@@ -483,6 +493,7 @@ class Vault:
             attachment_bytes=blob_bytes,
             keyring_backend=reason if backend is not None else None,
             keyring_note=note,
+            unknown_files=len(scan_blob_folder(root, known, released, 0).unknown_files),
         )
 
     def status(self) -> VaultInfo:
@@ -510,7 +521,7 @@ class Vault:
             key = crypto.unseal(
                 self._draft_wrap_key,
                 bytes(wrapped),
-                crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION),
+                crypto.record_aad("draft-key", draft_id, AAD_VERSION),
             )
         except crypto.DecryptionError:
             raise _tampered("its key record", draft_id) from None
@@ -520,7 +531,7 @@ class Vault:
     def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
         key = crypto.new_key()
         wrapped = crypto.seal(
-            self._draft_wrap_key, key, crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION)
+            self._draft_wrap_key, key, crypto.record_aad("draft-key", draft_id, AAD_VERSION)
         )
         c.execute(
             "INSERT INTO drafts (id, key_wrapped, revision, state, created, updated) "
@@ -648,7 +659,7 @@ class Vault:
                 crypto.unseal(
                     key,
                     bytes(sealed),
-                    crypto.record_aad("summary", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                    crypto.record_aad("summary", f"{draft_id}/{revision}", AAD_VERSION),
                 )
             )
         except (crypto.DecryptionError, TamperedDataError, ValueError):
@@ -812,7 +823,7 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, body, crypto.record_aad("revision", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                    key, body, crypto.record_aad("revision", f"{draft.id}/{rev}", AAD_VERSION)
                 ),
             ),
         )
@@ -827,7 +838,7 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, summary, crypto.record_aad("summary", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                    key, summary, crypto.record_aad("summary", f"{draft.id}/{rev}", AAD_VERSION)
                 ),
                 draft.id,
             ),
@@ -854,6 +865,7 @@ class Vault:
                 )
             ]
             c.executemany("DELETE FROM blobs WHERE id=?", [(b,) for b in garbage])
+            _release(c, garbage, now)
         audit.append(c, self._audit_key, "save", draft.id, now)
         return rev, garbage
 
@@ -901,7 +913,7 @@ class Vault:
                 body = crypto.unseal(
                     key,
                     bytes(row[0]),
-                    crypto.record_aad("revision", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                    crypto.record_aad("revision", f"{draft_id}/{revision}", AAD_VERSION),
                 )
             except crypto.DecryptionError:
                 raise _tampered(f"revision {revision}", draft_id) from None
@@ -992,6 +1004,7 @@ class Vault:
                 ]
                 self._delete_draft_rows(c, draft_id)
                 now = keys.now_iso()
+                _release(c, blob_ids, now)
                 c.execute("INSERT OR REPLACE INTO purged (id, at) VALUES (?, ?)", (draft_id, now))
                 audit.append(c, self._audit_key, "purge", draft_id, now)
             self._remove_blob_files(blob_ids)
@@ -1060,15 +1073,50 @@ class Vault:
         return paths.blob_root(self.data_dir) / blob_id[:2] / blob_id
 
     def _remove_blob_files(self, blob_ids: Iterable[str]) -> None:
-        dirs = set()
-        for blob_id in blob_ids:
-            path = self._blob_path(blob_id)
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            dirs.add(path.parent)
-        for d in dirs:
-            with contextlib.suppress(OSError):
-                paths.fsync_dir(d)
+        """Delete the files of blobs this vault released (tombstoned), then their tombstones.
+
+        Only ids with a tombstone row in this database are touched: a file is
+        never deleted because it is old or because this database does not know
+        it (it may belong to a newer copy of the database, or to a vault whose
+        database was moved aside).
+        """
+        wanted = list(blob_ids)
+        if not wanted or self._store.read_only or self._writes_blocked():
+            return
+        with self._lock:
+            try:
+                with self._store.read() as c:
+                    released = {
+                        b
+                        for start in range(0, len(wanted), 500)
+                        for (b,) in c.execute(
+                            "SELECT id FROM released_blobs WHERE id IN "
+                            f"({','.join('?' * len(wanted[start : start + 500]))})",
+                            wanted[start : start + 500],
+                        )
+                    }
+            except VaultError:
+                return
+            dirs = set()
+            gone = []
+            for blob_id in wanted:
+                if blob_id not in released or not _BLOB_ID.match(blob_id):
+                    continue
+                path = self._blob_path(blob_id)
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    continue  # retried at the next unlock
+                dirs.add(path.parent)
+                gone.append(blob_id)
+            for d in dirs:
+                with contextlib.suppress(OSError):
+                    paths.fsync_dir(d)
+            if gone:
+                with contextlib.suppress(VaultError), self._store.write("cleaning up") as c:
+                    c.executemany("DELETE FROM released_blobs WHERE id=?", [(b,) for b in gone])
 
     def _ensure_draft(self, draft_id: str) -> bytes:
         with self._store.write("preparing the draft") as c:
@@ -1147,7 +1195,7 @@ class Vault:
                         crypto.seal(
                             key,
                             meta,
-                            crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                            crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION),
                         ),
                     ),
                 )
@@ -1206,7 +1254,7 @@ class Vault:
                     crypto.unseal(
                         key,
                         bytes(row[1]),
-                        crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                        crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION),
                     )
                 )
             except crypto.DecryptionError:
@@ -1415,33 +1463,37 @@ class Vault:
                 b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
             ]
             self._delete_draft_rows(c, draft_id)
+            _release(c, blob_ids, keys.now_iso())
         self._remove_blob_files(blob_ids)
 
     def _housekeeping(self) -> None:
-        """At unlock: drop never-saved drafts older than a week and orphaned blob files."""
-        cutoff = time.time() - PENDING_DRAFT_MAX_AGE_S
+        """At unlock: finish deleting the files of blobs this vault released (tombstones).
+
+        Nothing is deleted by age or by absence from this database: an older
+        copy of the database, or a new vault made beside an old ``blobs/``
+        folder, must never destroy documents another database still needs.
+        Unknown files are only reported, by :meth:`check_files`.
+        """
         with self._store.read() as c:
-            stale = [
-                d
-                for d, created in c.execute("SELECT id, created FROM drafts WHERE revision=0")
-                if _iso_to_epoch(created) < cutoff
-            ]
-        for draft_id in stale:
-            self._discard_unsaved(draft_id)
-        root = paths.blob_root(self.data_dir)
-        if not root.is_dir():
-            return
-        with self._store.read() as c:
-            known = {b for (b,) in c.execute("SELECT id FROM blobs")}
-        young = time.time() - ORPHAN_FILE_MIN_AGE_S
-        for sub in root.iterdir():
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub):
-                name = entry.name.removeprefix(".").removesuffix(".tmp")
-                if name not in known and entry.stat().st_mtime < young:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+            released = [b for (b,) in c.execute("SELECT id FROM released_blobs")]
+        self._remove_blob_files(released)
+
+    def check_files(self) -> FileCheck:
+        """Compare ``blobs/`` with the database: what is unknown, missing or unfinished.
+
+        Reads only; nothing is deleted (see :meth:`_housekeeping`).
+        """
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                known = {b for (b,) in c.execute("SELECT id FROM blobs")}
+                released = (
+                    {b for (b,) in c.execute("SELECT id FROM released_blobs")}
+                    if self._store.has_table("released_blobs")
+                    else set()
+                )
+                pending = c.execute("SELECT count(*) FROM drafts WHERE revision=0").fetchone()[0]
+        return scan_blob_folder(self.data_dir, known, released, pending)
 
     # ------------------------------------------------------------------ profiles
 
@@ -1458,7 +1510,7 @@ class Vault:
                 body = crypto.seal(
                     self._profile_key,
                     _json_bytes(profile.to_dict()),
-                    crypto.record_aad("profile", profile.id, SCHEMA_VERSION),
+                    crypto.record_aad("profile", profile.id, AAD_VERSION),
                 )
                 c.execute(
                     "INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
@@ -1474,7 +1526,7 @@ class Vault:
                 crypto.unseal(
                     self._profile_key,
                     bytes(body),
-                    crypto.record_aad("profile", profile_id, SCHEMA_VERSION),
+                    crypto.record_aad("profile", profile_id, AAD_VERSION),
                 )
             )
         except crypto.DecryptionError:
@@ -1532,7 +1584,7 @@ class Vault:
                 body = crypto.seal(
                     key,
                     _json_bytes(submission.to_dict()),
-                    crypto.record_aad("submission", f"{draft_id}/{record.id}", SCHEMA_VERSION),
+                    crypto.record_aad("submission", f"{draft_id}/{record.id}", AAD_VERSION),
                 )
                 c.execute(
                     "INSERT INTO submissions (id, draft_id, created, body) VALUES (?,?,?,?)",
@@ -1559,7 +1611,7 @@ class Vault:
                         crypto.unseal(
                             key,
                             bytes(body),
-                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", SCHEMA_VERSION),
+                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", AAD_VERSION),
                         )
                     )
                 except crypto.DecryptionError:
@@ -1635,20 +1687,49 @@ class Vault:
         return [draft_id, *others]
 
 
+def _release(c: sqlite3.Connection, blob_ids: Iterable[str], now: str) -> None:
+    """Tombstone blobs in the transaction that drops their last reference."""
+    c.executemany(
+        "INSERT OR IGNORE INTO released_blobs (id, at) VALUES (?, ?)",
+        [(b, now) for b in blob_ids],
+    )
+
+
+def scan_blob_folder(
+    data_dir: Path, known: set[str], released: set[str], pending_drafts: int
+) -> FileCheck:
+    """Classify the files under ``blobs/`` without changing anything."""
+    root = paths.blob_root(data_dir)
+    unknown: list[str] = []
+    unknown_bytes = 0
+    present: set[str] = set()
+    if root.is_dir():
+        for sub in sorted(root.iterdir()):
+            if not sub.is_dir():
+                unknown.append(str(sub.relative_to(data_dir)))
+                continue
+            for entry in sorted(os.scandir(sub), key=lambda e: e.name):
+                name = entry.name
+                if name in known:
+                    present.add(name)
+                elif name not in released:
+                    unknown.append(f"{paths.BLOB_DIR}/{sub.name}/{name}")
+                    with contextlib.suppress(OSError):
+                        unknown_bytes += entry.stat().st_size
+    return FileCheck(
+        unknown_files=tuple(unknown),
+        unknown_bytes=unknown_bytes,
+        missing=tuple(sorted(known - present)),
+        released_pending=len(released),
+        unsaved_drafts=pending_drafts,
+    )
+
+
 def _safe_file_name(name: str, fallback: str) -> str:
     """A file name safe on every OS (no folders, no reserved characters)."""
     base = os.path.basename(name.replace("\\", "/")).strip().strip(".")
     base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", base)[:120]
     return base or fallback
-
-
-def _iso_to_epoch(text: str) -> float:
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
 
 
 def _write_private(path: Path, data: bytes) -> None:
