@@ -315,9 +315,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     else:
         out = [f"Database file:  {integrity}"]
-        out.append(
-            f"Audit log:      {'intact' if audit_check.ok else 'TAMPERED: ' + str(audit_check.problem)}"
-        )
+        verdict = "intact" if audit_check.ok else f"TAMPERED: {audit_check.problem}"
+        out.append(f"Audit log:      {verdict}")
         out.append("Freshness:      " + ("as last seen on this computer" if not fresh else ""))
         out.extend(f"  - {p}" for p in fresh)
         out.append(
