@@ -24,6 +24,8 @@ from ombuds_desktop.cli.common import EXIT_INPUT, CliError, print_json, read_dra
 from ombuds_desktop.draft import dumps
 from ombuds_desktop.vault import (
     ArchiveError,
+    AttachmentRefusedError,
+    InvalidDraftError,
     KeyringUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
@@ -42,6 +44,8 @@ EXIT_VAULT = 3
 ENV_PASSPHRASE_FILE = "OMBUDS_PASSPHRASE_FILE"
 _INPUT_ERRORS = (
     NotFoundError,
+    AttachmentRefusedError,
+    InvalidDraftError,
     WrongPassphraseError,
     RecoveryCodeError,
     ArchiveError,
@@ -416,7 +420,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if is_archive:
             drafts = vault.import_archive(src, passphrase)
         else:
-            drafts = [vault.import_draft(draft, base_dir)]
+            drafts = [vault.import_draft(draft, base_dir, allow_from=args.allow_files_from or ())]
     for d in drafts:
         sys.stdout.write(d.id + "\n")
     return 0
@@ -611,6 +615,13 @@ def register(subparsers: Any) -> None:
         "archive; prints the new id(s)",
     )
     p.add_argument("file")
+    p.add_argument(
+        "--allow-files-from",
+        action="append",
+        metavar="DIR",
+        help="also read attachment files from DIR (by default only files inside the draft "
+        "file's folder are read); repeat for several folders",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = dsub.add_parser(

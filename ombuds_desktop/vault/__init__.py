@@ -7,8 +7,11 @@ import importlib
 
 from ombuds_desktop.vault.errors import (
     ArchiveError,
+    AttachmentRefusedError,
     CorruptVaultError,
     DiskFullError,
+    FreshnessError,
+    InvalidDraftError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -34,6 +37,7 @@ _LAZY = {
             "AuditCheck",
             "AuditEntry",
             "DraftSummary",
+            "FileCheck",
             "PurgeReport",
             "RepresentativeProfile",
             "RevisionInfo",
@@ -44,6 +48,7 @@ _LAZY = {
         "records",
     ),
     **dict.fromkeys(("KEEP_REVISIONS", "Vault", "blob_id_of"), "vault"),
+    **dict.fromkeys(("AttachmentProblem", "check_attachment_paths"), "intake"),
 }
 
 
@@ -59,11 +64,16 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "KEEP_REVISIONS",
     "ArchiveError",
+    "AttachmentProblem",
+    "AttachmentRefusedError",
     "AuditCheck",
     "AuditEntry",
     "CorruptVaultError",
     "DiskFullError",
     "DraftSummary",
+    "FileCheck",
+    "FreshnessError",
+    "InvalidDraftError",
     "KeyMissingError",
     "KeyringUnavailableError",
     "NotFoundError",
@@ -86,5 +96,6 @@ __all__ = [
     "VaultNotFoundError",
     "WrongPassphraseError",
     "blob_id_of",
+    "check_attachment_paths",
     "default_data_dir",
 ]

@@ -32,7 +32,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -42,12 +42,12 @@ from ombuds_desktop.draft.interchange import (
     draft_from_dict,
     draft_to_dict,
     dumps,
-    resolve_attachment_path,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import audit, crypto, keys, paths
+from ombuds_desktop.vault import audit, crypto, intake, keys, paths
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
+    AttachmentRefusedError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -877,6 +877,7 @@ class Vault:
         Attachments must already be in the vault (``path`` = ``vault:<id>``).
         A failure (disk full, read-only) raises and leaves the previous revision.
         """
+        intake.check_storable(draft)
         with self._lock:
             self._check_open()
             with self._store.write("saving the draft") as c:
@@ -1406,14 +1407,25 @@ class Vault:
         draft: Draft,
         base_dir: str | os.PathLike[str] | None,
         *,
+        allow_from: Sequence[str | os.PathLike[str]] = (),
         progress: Progress | None = None,
     ) -> Draft:
         """Store an interchange draft and encrypt its attachment files into the vault.
 
-        Attachment paths are resolved against ``base_dir`` (the draft file's
-        folder).  The draft keeps its id unless the vault already has it, in
-        which case it gets a new one.  Returns the stored draft.
+        Attachment paths must name regular files inside ``base_dir`` (the draft
+        file's folder) or inside a folder listed in ``allow_from`` (which the
+        user explicitly trusted); see :func:`.intake.check_attachment_paths`.
+        Otherwise nothing is imported and the message names every refused path.
+        The draft keeps its id unless the vault already has it, in which case
+        it gets a new one.  Returns the stored draft.
         """
+        intake.check_storable(draft)
+        problems = intake.check_attachment_paths(draft, base_dir, allow_from)
+        if problems:
+            message = f"{intake.describe(problems)}. Nothing was imported."
+            if all(p.kind == "missing" for p in problems):
+                raise NotFoundError(message)
+            raise AttachmentRefusedError(message, problems)
         draft = draft.copy()
         with self._lock:
             self._check_open()
@@ -1431,10 +1443,19 @@ class Vault:
                         f"attachment {i + 1} refers to another vault "
                         f"({att.path}); export it with its files instead"
                     )
-                src = resolve_attachment_path(att, base)
-                stored = self.store_attachment(
-                    draft.id, src, original_name=att.original_name or src.name, progress=progress
-                )
+                real, problem = intake.check_attachment_path(i, att.path, base, allow_from)
+                if real is None:
+                    assert problem is not None
+                    raise AttachmentRefusedError(
+                        f"{problem.message}. Nothing was imported.", [problem]
+                    )
+                with intake.open_checked(real) as src:
+                    stored = self.store_attachment(
+                        draft.id,
+                        src,
+                        original_name=att.original_name or os.path.basename(real),
+                        progress=progress,
+                    )
                 if att.sha256 and att.sha256.lower() != stored.sha256:
                     raise VaultError(
                         f"attachment {i + 1}: the file's SHA-256 does not match "
