@@ -395,16 +395,15 @@ def cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _archive_passphrase(args: argparse.Namespace, *, new: bool) -> str:
+    """The archive's own passphrase; never silently the vault passphrase."""
     if args.archive_passphrase_file:
         return _read_secret_file(args.archive_passphrase_file, "archive passphrase")
-    pp = _passphrase_arg(args)
-    if pp is not None:
-        return pp
-    typed = _prompt("Archive passphrase: ", confirm=new)
+    typed = _prompt("Archive passphrase (not the vault passphrase): ", confirm=new)
     if typed is None:
         raise CliError(
-            "an archive needs a passphrase: give it with --archive-passphrase-file "
-            "FILE (or --passphrase-file FILE)"
+            "an archive needs its own passphrase: give it with --archive-passphrase-file "
+            "FILE (the vault passphrase is not used for archives, so that whoever receives "
+            "the archive cannot attack the vault passphrase)"
         )
     return typed
 
@@ -418,7 +417,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         draft, base_dir = read_draft_arg(args.file)
     with vault_session(args) as vault:
         if is_archive:
-            drafts = vault.import_archive(src, passphrase)
+            drafts = vault.import_archive(src, passphrase, again=args.again)
         else:
             drafts = [vault.import_draft(draft, base_dir, allow_from=args.allow_files_from or ())]
     for d in drafts:
@@ -605,7 +604,7 @@ def register(subparsers: Any) -> None:
     ap.add_argument(
         "--archive-passphrase-file",
         metavar="FILE",
-        help="passphrase of the archive (default: --passphrase-file)",
+        help="the archive's own passphrase (required for archives; never the vault passphrase)",
     )
 
     p = dsub.add_parser(
@@ -615,6 +614,11 @@ def register(subparsers: Any) -> None:
         "archive; prints the new id(s)",
     )
     p.add_argument("file")
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="import an archive this vault already imported once more (as new drafts)",
+    )
     p.add_argument(
         "--allow-files-from",
         action="append",

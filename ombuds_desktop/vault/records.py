@@ -10,7 +10,17 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ombuds_desktop.draft.model import new_id
+from ombuds_desktop.draft.model import Attachment, new_id
+
+VAULT_REF = "vault:"
+
+
+def blob_id_of(attachment: Attachment) -> str | None:
+    """The vault blob id behind an attachment, or None if it is a plain file path."""
+    if attachment.path.startswith(VAULT_REF):
+        return attachment.path[len(VAULT_REF) :]
+    return None
+
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 

@@ -44,6 +44,14 @@ MIGRATIONS = [
     CREATE TABLE IF NOT EXISTS released_blobs (
         id TEXT PRIMARY KEY,
         at TEXT NOT NULL
+    );
+    -- checks of each key record: tells a damaged record from a wrong passphrase
+    ALTER TABLE key_wraps ADD COLUMN checks TEXT;
+    -- archives already imported (a keyed hash of the archive id, never the file name)
+    CREATE TABLE IF NOT EXISTS imported_archives (
+        tag TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        drafts TEXT NOT NULL
     )
     """,
 ]

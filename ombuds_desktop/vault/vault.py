@@ -44,10 +44,11 @@ from ombuds_desktop.draft.interchange import (
     dumps,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import audit, crypto, intake, keys, paths
+from ombuds_desktop.vault import archive, audit, crypto, intake, keys, paths
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     AttachmentRefusedError,
+    CorruptVaultError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -72,22 +73,15 @@ from ombuds_desktop.vault.records import (
     StoredAttachment,
     SubmissionRecord,
     VaultInfo,
+    blob_id_of,
     fold,
 )
 from ombuds_desktop.vault.store import AAD_VERSION, Store, translate
 
 KEEP_REVISIONS = 50
-VAULT_REF = "vault:"
 _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 Progress = Callable[[int], None]
-
-
-def blob_id_of(attachment: Attachment) -> str | None:
-    """The vault blob id behind an attachment, or None if it is a plain file path."""
-    if attachment.path.startswith(VAULT_REF):
-        return attachment.path[len(VAULT_REF) :]
-    return None
 
 
 def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
@@ -97,6 +91,21 @@ def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
         "moved from another record. Nothing was overwritten and the other drafts are not "
         "affected; restore an earlier revision of this draft, or this vault from a backup.",
         draft_id,
+    )
+
+
+def _key_record_damaged(method: str, detail: str) -> CorruptVaultError:
+    """Damage to a key record is not the user's mistake: say so, and how to get back in."""
+    other = {
+        "passphrase": f"your passphrase is probably right. {RECOVER_HINT[0].upper()}"
+        f"{RECOVER_HINT[1:]}, or restore the data folder from a backup",
+        "keyring": f"the key in the system keyring is right. {RECOVER_HINT[0].upper()}"
+        f"{RECOVER_HINT[1:]}, or restore the data folder from a backup",
+        "recovery": "your recovery code is probably right. Open the vault with your "
+        "passphrase or system keyring, or restore the data folder from a backup",
+    }[method]
+    return CorruptVaultError(
+        f"the vault key record ({method}) is damaged ({detail}): {other}. Nothing was changed."
     )
 
 
@@ -198,10 +207,7 @@ class Vault:
                     ],
                 )
                 for wrap in (primary, recovery):
-                    c.execute(
-                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                    )
+                    keys.insert_wrap(c, wrap)
                 audit.append(c, crypto.derive_key(vault_key, "audit-mac"), "create", None, now)
         except BaseException:
             store.close()
@@ -229,24 +235,16 @@ class Vault:
         try:
             with store.read() as c:
                 vault_id = c.execute("SELECT value FROM meta WHERE key='vault_id'").fetchone()
-                rows = c.execute(
-                    "SELECT id, method, params, wrapped, created FROM key_wraps ORDER BY created"
-                ).fetchall()
+                wraps = keys.load_wraps(c)
         except BaseException:
             store.close()
             raise
-        if vault_id is None or not rows:
+        if vault_id is None or not wraps:
             store.close()
-            from ombuds_desktop.vault.errors import CorruptVaultError
-
             raise CorruptVaultError(
                 "the vault database has no key records; it was damaged. "
                 "Restore the data folder from a backup."
             )
-        wraps = [
-            keys.KeyWrap(method=m, params=json.loads(p), wrapped=bytes(w), id=i, created=cr)
-            for i, m, p, w, cr in rows
-        ]
         return root, store, vault_id[0], wraps
 
     @classmethod
@@ -278,11 +276,16 @@ class Vault:
     ) -> tuple[bytes, str]:
         by_method = {m: [w for w in wraps if w.method == m] for m in keys.METHODS}
         if passphrase is not None and by_method["passphrase"]:
+            damage: str | None = None
             for wrap in by_method["passphrase"]:
                 try:
                     return keys.open_passphrase_wrap(wrap, passphrase, vault_id), "passphrase"
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    damage = str(exc)
+            if damage is not None:
+                raise _key_record_damaged("passphrase", damage)
             cls._park_failed_unlock(store)
             raise WrongPassphraseError(
                 "the passphrase does not open this vault. Check it and "
@@ -314,6 +317,8 @@ class Vault:
                     return keys.unwrap_vault_key(wrap, kek, vault_id), "keyring"
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    raise _key_record_damaged("keyring", str(exc)) from None
             cls._park_failed_unlock(store)
             if missing:
                 raise KeyMissingError(
@@ -356,12 +361,17 @@ class Vault:
         root, store, vault_id, wraps = cls._open_store(data_dir, False)
         try:
             vault_key = None
+            damage: str | None = None
             for wrap in (w for w in wraps if w.method == "recovery"):
                 try:
                     vault_key = keys.open_recovery_wrap(wrap, recovery_code, vault_id)
                     break
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    damage = str(exc)
+            if vault_key is None and damage is not None:
+                raise _key_record_damaged("recovery", damage)
             if vault_key is None:
                 cls._park_failed_unlock(store)
                 raise RecoveryCodeError(
@@ -584,10 +594,7 @@ class Vault:
                         "SELECT id, method FROM key_wraps WHERE method IN ('keyring', 'passphrase')"
                     ).fetchall()
                     c.execute("DELETE FROM key_wraps WHERE method IN ('keyring', 'passphrase')")
-                    c.execute(
-                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                    )
+                    keys.insert_wrap(c, wrap)
                     audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             except BaseException:
                 if backend is not None:
@@ -612,10 +619,7 @@ class Vault:
             wrap = keys.recovery_wrap(self._vault_key, code, self.vault_id)
             with self._store.write("changing the recovery code") as c:
                 c.execute("DELETE FROM key_wraps WHERE method='recovery'")
-                c.execute(
-                    "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                    (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                )
+                keys.insert_wrap(c, wrap)
                 audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             self._checkpoint()
             return code
@@ -1470,11 +1474,11 @@ class Vault:
                 audit.append(c, self._audit_key, "import", draft.id, now)
         except BaseException:
             with contextlib.suppress(VaultError):
-                self._discard_unsaved(draft.id)
+                self.discard_unsaved(draft.id)
             raise
         return draft
 
-    def _discard_unsaved(self, draft_id: str) -> None:
+    def discard_unsaved(self, draft_id: str) -> None:
         """Remove a draft row that never got a revision (an interrupted import)."""
         with self._lock, self._store.write("cleaning up") as c:
             row = c.execute("SELECT revision FROM drafts WHERE id=?", (draft_id,)).fetchone()
@@ -1687,17 +1691,101 @@ class Vault:
         *,
         progress: Progress | None = None,
     ) -> Path:
-        """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`."""
-        from ombuds_desktop.vault import archive
+        """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`.
 
+        ``passphrase`` is the archive's own: it must pass the strength rule and
+        must not be the vault passphrase (refused with :class:`VaultError`).
+        """
+        archive.check_archive_passphrase(passphrase, None)
+        self._refuse_vault_passphrase(passphrase)
         return archive.export_drafts(self, draft_ids, Path(dest), passphrase, progress=progress)
 
-    def import_archive(
-        self, src: str | os.PathLike[str], passphrase: str, *, progress: Progress | None = None
-    ) -> list[Draft]:
-        from ombuds_desktop.vault import archive
+    def _refuse_vault_passphrase(self, passphrase: str) -> None:
+        """One scrypt per export: whoever receives an archive must not learn the vault's key."""
+        with self._store.read() as c:
+            wraps = [w for w in keys.load_wraps(c) if w.method == "passphrase"]
+        for wrap in wraps:
+            try:
+                keys.open_passphrase_wrap(wrap, passphrase, self.vault_id)
+            except (crypto.DecryptionError, keys.KeyRecordDamagedError):
+                continue
+            raise VaultError(
+                "the archive passphrase must differ from the vault passphrase: whoever "
+                "receives the archive could otherwise attack the vault passphrase offline"
+            )
 
-        return archive.import_drafts(self, Path(src), passphrase, progress=progress)
+    def import_archive(
+        self,
+        src: str | os.PathLike[str],
+        passphrase: str,
+        *,
+        progress: Progress | None = None,
+        again: bool = False,
+    ) -> list[Draft]:
+        """Import an archive's drafts; an archive imported before is refused unless ``again``.
+
+        The refusal is :class:`.archive.ArchiveAlreadyImportedError` (an
+        :class:`ArchiveError`) naming the drafts the first import made.
+        """
+        return archive.import_drafts(self, Path(src), passphrase, progress=progress, again=again)
+
+    # -- what :mod:`.archive` needs (public, so archives never touch private members)
+
+    def taken_ids(self, draft_ids: list[str]) -> set[str]:
+        """The ids among ``draft_ids`` this vault already has or had (purged)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return {
+                    d
+                    for d in draft_ids
+                    if c.execute(
+                        "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
+                        (d, d),
+                    ).fetchone()
+                }
+
+    def _archive_tag(self, archive_id: str) -> str:
+        return crypto.derive_key(self._audit_key, "archive-seen", archive_id).hex()[:32]
+
+    def archive_seen(self, archive_id: str) -> list[str] | None:
+        """The draft ids an earlier import of this archive made, or None if never imported."""
+        with self._lock:
+            self._check_open()
+            if not self._store.has_table("imported_archives"):
+                return None
+            with self._store.read() as c:
+                row = c.execute(
+                    "SELECT drafts FROM imported_archives WHERE tag=?",
+                    (self._archive_tag(archive_id),),
+                ).fetchone()
+                if row is None:
+                    return None
+                ids = [d for d in row[0].split(",") if d]
+                return [
+                    d for d in ids if c.execute("SELECT 1 FROM drafts WHERE id=?", (d,)).fetchone()
+                ]
+
+    def save_imported(self, drafts: list[Draft], archive_id: str | None) -> None:
+        """Save imported drafts in one transaction, and remember the archive they came from."""
+        for draft in drafts:
+            intake.check_storable(draft)
+        with self._lock:
+            self._check_open()
+            with self._store.write("importing the archive") as c:
+                now = keys.now_iso()
+                for draft in drafts:
+                    self._save_in_tx(c, draft, None, now)
+                    audit.append(c, self._audit_key, "import", draft.id, now)
+                if archive_id is not None:
+                    c.execute(
+                        "INSERT OR REPLACE INTO imported_archives (tag, at, drafts) VALUES (?,?,?)",
+                        (
+                            self._archive_tag(archive_id),
+                            now[:10],
+                            ",".join(d.id for d in drafts),
+                        ),
+                    )
 
     def family_ids(self, draft_id: str) -> list[str]:
         """The draft and every other live draft of its family group (the draft first)."""
