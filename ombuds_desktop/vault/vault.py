@@ -133,6 +133,7 @@ class Vault:
         #: Problems found by the freshness check at unlock (rollback, truncation);
         #: while any is unaccepted the vault reads and exports but does not write.
         self.freshness_problems: list[str] = []
+        self._wal_pending = False  # a purge's WAL truncation was blocked by a reader
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -407,8 +408,15 @@ class Vault:
             self._housekeeping()
 
     def close(self) -> None:
-        """Lock: forget every key and decrypted summary, close the database."""
+        """Lock: forget every key and decrypted summary, close the database.
+
+        If a purge could not truncate the WAL (another window was reading), try
+        again now, so the purged draft's pages leave the WAL as soon as possible.
+        """
         with self._lock:
+            if self._wal_pending and not self._store.read_only:
+                with contextlib.suppress(VaultError):
+                    self._checkpoint()
             self._draft_keys.clear()
             self._summaries.clear()
             self._vault_key = None
@@ -1015,7 +1023,9 @@ class Vault:
             self._remove_blob_files(blob_ids)
             self._draft_keys.pop(draft_id, None)
             self._summaries.pop(draft_id, None)
-            return PurgeReport(draft_id, len(blob_ids), self._compact())
+            truncated = self._compact()
+            self._wal_pending = not truncated
+            return PurgeReport(draft_id, len(blob_ids), truncated)
 
     @staticmethod
     def _delete_draft_rows(c: sqlite3.Connection, draft_id: str) -> None:

@@ -270,3 +270,28 @@ def test_archive_needs_its_own_passphrase(
     own.write_text("a different archive phrase")
     done = run_cli(env, *args, "--passphrase-file", str(pp), "--archive-passphrase-file", str(own))
     assert done.returncode == 0, done.stderr
+
+
+# --------------------------------------------------------------------- purge and the WAL
+
+
+def test_purge_reports_a_reader_blocking_the_wal_and_clears_it_at_close(
+    vault: Vault, data_dir: Path
+) -> None:
+    gone = make_draft(given="Purgeme")
+    vault.save_draft(gone)
+    vault.save_draft(make_draft("Other"))
+    wal = paths.db_path(data_dir).with_name("vault.sqlite3-wal")
+    reader = sqlite3.connect(paths.db_path(data_dir))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM revisions").fetchone()  # holds a snapshot
+    report = vault.purge_draft(gone.id)
+    assert not report.wal_truncated  # reported, not hidden
+    reader.rollback()
+    reader.close()
+    vault.close()
+    assert not wal.exists() or wal.stat().st_size == 0
+    with Vault.open(data_dir) as again:
+        report = again.purge_draft(again.list_drafts()[0].id)
+        assert report.wal_truncated
+        assert wal.stat().st_size == 0
