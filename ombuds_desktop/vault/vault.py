@@ -44,7 +44,7 @@ from ombuds_desktop.draft.interchange import (
     dumps,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import archive, audit, crypto, intake, keys, paths
+from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     AttachmentRefusedError,
@@ -835,7 +835,9 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, body, crypto.record_aad("revision", f"{draft.id}/{rev}", AAD_VERSION)
+                    key,
+                    padding.pad_record(body),
+                    crypto.record_aad("revision", f"{draft.id}/{rev}", AAD_VERSION),
                 ),
             ),
         )
@@ -850,7 +852,9 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, summary, crypto.record_aad("summary", f"{draft.id}/{rev}", AAD_VERSION)
+                    key,
+                    padding.pad_record(summary),
+                    crypto.record_aad("summary", f"{draft.id}/{rev}", AAD_VERSION),
                 ),
                 draft.id,
             ),
@@ -1178,18 +1182,16 @@ class Vault:
         blob_id = secrets.token_hex(16)
         final = self._blob_path(blob_id)
         tmp = final.with_name(f".{blob_id}.tmp")
+        file_key = crypto.new_key()  # its own key, kept in the encrypted record (see rotate_key)
         try:
             try:
                 paths.ensure_private_dir(paths.blob_root(self.data_dir))
                 paths.ensure_private_dir(final.parent)
                 fd = paths.create_private_file(tmp)
+                padded = padding.PaddedSource(fh)
                 with open(fd, "wb", buffering=0) as out:  # whole records: no extra copy
-                    info = crypto.encrypt_stream(
-                        crypto.derive_key(key, "blob", blob_id),
-                        f"{draft_id}/{blob_id}",
-                        fh,
-                        out,
-                        progress=progress,
+                    crypto.encrypt_stream(
+                        file_key, f"{draft_id}/{blob_id}", padded, out, progress=progress
                     )
                     out.flush()
                     os.fsync(out.fileno())
@@ -1198,7 +1200,10 @@ class Vault:
                 size = final.stat().st_size
             except OSError as exc:
                 raise translate(exc, "storing the attachment") from None
-            meta = _json_bytes({"name": name, "sha256": info.sha256, "size": info.size})
+            info = crypto.StreamInfo(padded.size, padded.sha256, 0)
+            meta = _json_bytes(
+                {"name": name, "sha256": info.sha256, "size": info.size, "fk": file_key.hex()}
+            )
             with self._lock, self._store.write("storing the attachment") as c:
                 c.execute(
                     "INSERT INTO blobs (id, draft_id, size, created, meta) VALUES (?,?,?,?,?)",
@@ -1209,7 +1214,7 @@ class Vault:
                         keys.now_iso(),
                         crypto.seal(
                             key,
-                            meta,
+                            padding.pad_record(meta),
                             crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION),
                         ),
                     ),
@@ -1252,7 +1257,14 @@ class Vault:
         draft.attachments.append(att)
         return att
 
-    def attachment_info(self, blob_id: str) -> StoredAttachment:
+    def _blob_record(self, blob_id: str) -> tuple[StoredAttachment, list[bytes]]:
+        """The document's record and the key(s) its file may be encrypted with.
+
+        Files written since schema 2 have their own key in the record (``fk``);
+        older ones use a key derived from the draft key.  During a document
+        re-encryption the previous key (``prev_fk``) is kept until the new
+        file is in place, so a crash in between never strands a document.
+        """
         with self._lock:
             self._check_open()
             self._blob_path(blob_id)
@@ -1274,7 +1286,54 @@ class Vault:
                 )
             except crypto.DecryptionError:
                 raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
-        return StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
+        file_keys = [
+            bytes.fromhex(meta["fk"]) if meta.get("fk") else crypto.derive_key(key, "blob", blob_id)
+        ]
+        if meta.get("prev_fk"):
+            file_keys.append(bytes.fromhex(meta["prev_fk"]))
+        info = StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
+        return info, file_keys
+
+    def attachment_info(self, blob_id: str) -> StoredAttachment:
+        return self._blob_record(blob_id)[0]
+
+    def _open_blob(self, blob_id: str) -> tuple[StoredAttachment, padding.LimitedReader]:
+        """An authenticated reader of the document's real bytes (padding cut off)."""
+        info, file_keys = self._blob_record(blob_id)
+        draft_id = info.draft_id
+
+        def damaged(_detail: str) -> Exception:
+            return _tampered(f"attachment {blob_id}", draft_id)
+
+        for n, file_key in enumerate(file_keys):
+            try:
+                fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
+            except FileNotFoundError:
+                raise _tampered(
+                    f"attachment {blob_id} (its encrypted file is missing)", draft_id
+                ) from None
+            except OSError as exc:
+                raise translate(exc, "reading the attachment") from None
+            try:
+                raw = crypto.DecryptingReader(
+                    file_key, f"{draft_id}/{blob_id}", fh, error_factory=damaged
+                )
+                first = bytearray(1)
+                if info.size and raw.readinto(first) != 1:
+                    raise damaged("empty")
+            except TamperedDataError:
+                fh.close()
+                if n + 1 < len(file_keys):
+                    continue
+                raise
+            except BaseException:
+                fh.close()
+                raise
+            limited = padding.LimitedReader(
+                _Prepend(bytes(first[: 1 if info.size else 0]), raw), info.size
+            )
+            return info, limited
+        raise _tampered(f"attachment {blob_id}", draft_id)
 
     def open_attachment(self, blob_id: str) -> BinaryIO:
         """A read-only binary stream of the decrypted attachment (close it when done).
@@ -1283,36 +1342,13 @@ class Vault:
         raises :class:`TamperedDataError` from ``read``.  Read it to the end
         before trusting the result (or use :meth:`export_attachment`).
         """
-        info = self.attachment_info(blob_id)
-        with self._lock, self._store.read() as c:
-            key = self._draft_key(c, info.draft_id)
-        try:
-            fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
-        except FileNotFoundError:
-            raise _tampered(
-                f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
-            ) from None
-        draft_id = info.draft_id
-
-        def damaged(_detail: str) -> Exception:
-            return _tampered(f"attachment {blob_id}", draft_id)
-
-        try:
-            raw = crypto.DecryptingReader(
-                crypto.derive_key(key, "blob", blob_id),
-                f"{draft_id}/{blob_id}",
-                fh,
-                error_factory=damaged,
-            )
-        except BaseException:
-            fh.close()
-            raise
-        return io.BufferedReader(raw, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
+        _info, limited = self._open_blob(blob_id)
+        return io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
 
     def read_attachment(self, blob_id: str) -> bytes:
         """The whole decrypted attachment, checked against its SHA-256 (for small files)."""
-        info = self.attachment_info(blob_id)
-        with self.open_attachment(blob_id) as fh:
+        info, limited = self._open_blob(blob_id)
+        with io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE) as fh:
             data = fh.read()
         if hashlib.sha256(data).hexdigest() != info.sha256:
             raise _tampered(f"attachment {blob_id}", info.draft_id)
@@ -1327,44 +1363,37 @@ class Vault:
         chunk and the SHA-256 check passed, so a damaged attachment never
         yields a half-written file.
         """
-        info = self.attachment_info(blob_id)
+        info, limited = self._open_blob(blob_id)
         dest_path = Path(dest)
         tmp = dest_path.with_name(f".{dest_path.name}.{secrets.token_hex(4)}.part")
-        with self._lock, self._store.read() as c:
-            key = self._draft_key(c, info.draft_id)
         try:
-            with (
-                open(self._blob_path(blob_id), "rb") as src,
-                os.fdopen(paths.create_private_file(tmp), "wb") as out,
-            ):
-                result = crypto.decrypt_stream(
-                    crypto.derive_key(key, "blob", blob_id),
-                    f"{info.draft_id}/{blob_id}",
-                    src,
-                    out,
-                    progress=progress,
-                )
+            digest = hashlib.sha256()
+            done = 0
+            with limited, os.fdopen(paths.create_private_file(tmp), "wb") as out:
+                buf = bytearray(crypto.CHUNK_SIZE)
+                while True:
+                    n = limited.readinto(buf)
+                    if not n:
+                        break
+                    chunk = memoryview(buf)[:n]
+                    digest.update(chunk)
+                    out.write(chunk)
+                    done += n
+                    if progress is not None:
+                        progress(done)
                 out.flush()
                 os.fsync(out.fileno())
-            if result.sha256 != info.sha256:
-                raise crypto.DecryptionError("checksum mismatch")
+            if digest.hexdigest() != info.sha256:
+                raise _tampered(f"attachment {blob_id}", info.draft_id)
             os.replace(tmp, dest_path)
-        except crypto.DecryptionError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise _tampered(f"attachment {blob_id}", info.draft_id) from None
-        except FileNotFoundError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if exc.filename and Path(exc.filename) == self._blob_path(blob_id):
-                raise _tampered(
-                    f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
-                ) from None
-            raise translate(exc, "exporting the attachment") from None
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise translate(exc, "exporting the attachment") from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
         return dest_path
 
     def materialize_draft(
@@ -1544,7 +1573,7 @@ class Vault:
                 profile.updated = keys.now_iso()
                 body = crypto.seal(
                     self._profile_key,
-                    _json_bytes(profile.to_dict()),
+                    padding.pad_record(_json_bytes(profile.to_dict())),
                     crypto.record_aad("profile", profile.id, AAD_VERSION),
                 )
                 c.execute(
@@ -1618,7 +1647,7 @@ class Vault:
                 key = self._draft_key(c, draft_id)
                 body = crypto.seal(
                     key,
-                    _json_bytes(submission.to_dict()),
+                    padding.pad_record(_json_bytes(submission.to_dict())),
                     crypto.record_aad("submission", f"{draft_id}/{record.id}", AAD_VERSION),
                 )
                 c.execute(
@@ -1804,6 +1833,31 @@ class Vault:
             return [draft_id]
         others = [s.id for s in self.family(summary.family_group) if s.id != draft_id]
         return [draft_id, *others]
+
+
+class _Prepend(io.RawIOBase):
+    """Bytes already read (to authenticate the first chunk), then the rest of ``raw``."""
+
+    def __init__(self, head: bytes, raw: io.RawIOBase) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._raw.readinto(buffer) or 0
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 def _release(c: sqlite3.Connection, blob_ids: Iterable[str], now: str) -> None:
