@@ -18,7 +18,7 @@ from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
-from ombuds_desktop.validation.findings import sort_findings
+from ombuds_desktop.validation.findings import Finding, sort_findings
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
@@ -45,6 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         related=related,
         sections=[args.section] if args.section else None,
     )
+    findings += attachment_path_findings(draft, base_dir)
     if args.section in (None, "s8"):  # the files themselves, as the packet build reads them
         from ombuds_desktop.packet.exhibits import evidence_findings
 
@@ -57,6 +58,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         _print_findings(definition, findings)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def attachment_path_findings(draft: object, base_dir: Path | None) -> list[Finding]:
+    """The import boundary's refusals (files `drafts import` would not read), as findings."""
+    from ombuds_desktop.vault.intake import check_attachment_paths
+
+    if base_dir is None:
+        return []  # stdin: no folder to check against (the engine skips files too)
+    return [
+        Finding(
+            "s8", f"s8.documents[{p.index}].path", "error", "attachment-path-refused", p.message
+        )
+        for p in check_attachment_paths(draft, base_dir)
+        if p.kind != "missing"  # the engine reports missing files already
+    ]
 
 
 def _print_findings(definition: FormDefinition, findings: list) -> None:

@@ -24,6 +24,8 @@ from ombuds_desktop.cli.common import EXIT_INPUT, CliError, print_json, read_dra
 from ombuds_desktop.draft import dumps
 from ombuds_desktop.vault import (
     ArchiveError,
+    AttachmentRefusedError,
+    InvalidDraftError,
     KeyringUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
@@ -42,6 +44,8 @@ EXIT_VAULT = 3
 ENV_PASSPHRASE_FILE = "OMBUDS_PASSPHRASE_FILE"
 _INPUT_ERRORS = (
     NotFoundError,
+    AttachmentRefusedError,
+    InvalidDraftError,
     WrongPassphraseError,
     RecoveryCodeError,
     ArchiveError,
@@ -157,10 +161,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     except VaultError as exc:
         raise vault_cli_error(exc) from None
     protection = "the system keyring" if vault.protection == "keyring" else "your passphrase"
+    leftovers = vault.check_files().unknown_files
     vault.close()
     sys.stdout.write(
         f"Created the vault in {vault.data_dir}; its key is protected by {protection}.\n"
     )
+    if leftovers:
+        sys.stdout.write(
+            f"Note: {len(leftovers)} encrypted document file(s) of an earlier vault are in "
+            f"{vault_paths.blob_root(vault.data_dir)}. They were left in place: restore that "
+            "vault's vault.sqlite3 to read them again (`ombuds-desktop vault check` lists them).\n"
+        )
     if args.recovery_code_out:
         out = Path(args.recovery_code_out)
         try:
@@ -209,6 +220,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"Profiles:        {info.profiles}",
         f"Database:        {info.database_bytes / 1048576:.1f} MB, schema {info.schema_version}",
     ]
+    if info.unknown_files:
+        lines.append(
+            f"Unknown files:   {info.unknown_files} in blobs/ that this database does not "
+            "know (left in place; see `ombuds-desktop vault check`)"
+        )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
@@ -285,6 +301,45 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0 if check.ok else EXIT_VAULT
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Everything the vault can check about itself, in words; changes nothing."""
+    with vault_session(args, read_only=True) as vault:
+        integrity = vault.integrity_check()
+        files = vault.check_files()
+        audit_check = vault.verify_audit()
+        fresh = list(vault.freshness_problems)
+    if args.json:
+        print_json(
+            {
+                "database": integrity,
+                "files": files.to_json(),
+                "audit": {"ok": audit_check.ok, "problem": audit_check.problem},
+                "freshness": fresh,
+            }
+        )
+    else:
+        out = [f"Database file:  {integrity}"]
+        verdict = "intact" if audit_check.ok else f"TAMPERED: {audit_check.problem}"
+        out.append(f"Audit log:      {verdict}")
+        out.append("Freshness:      " + ("as last seen on this computer" if not fresh else ""))
+        out.extend(f"  - {p}" for p in fresh)
+        out.append(
+            f"Documents:      {len(files.missing)} missing, {len(files.unknown_files)} unknown "
+            f"file(s) ({files.unknown_bytes / 1048576:.1f} MB), "
+            f"{files.unsaved_drafts} never-saved draft(s)"
+        )
+        out.extend(f"  missing: attachment {b}" for b in files.missing)
+        out.extend(f"  unknown (left in place): {f}" for f in files.unknown_files)
+        if files.unknown_files:
+            out.append(
+                "  Unknown files may belong to another copy of the database (a backup, a "
+                "database moved aside); they are never deleted automatically."
+            )
+        sys.stdout.write("\n".join(out) + "\n")
+    healthy = integrity == "ok" and audit_check.ok and not fresh and not files.missing
+    return 0 if healthy else EXIT_VAULT
+
+
 # --------------------------------------------------------------------------- drafts
 
 
@@ -340,16 +395,15 @@ def cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _archive_passphrase(args: argparse.Namespace, *, new: bool) -> str:
+    """The archive's own passphrase; never silently the vault passphrase."""
     if args.archive_passphrase_file:
         return _read_secret_file(args.archive_passphrase_file, "archive passphrase")
-    pp = _passphrase_arg(args)
-    if pp is not None:
-        return pp
-    typed = _prompt("Archive passphrase: ", confirm=new)
+    typed = _prompt("Archive passphrase (not the vault passphrase): ", confirm=new)
     if typed is None:
         raise CliError(
-            "an archive needs a passphrase: give it with --archive-passphrase-file "
-            "FILE (or --passphrase-file FILE)"
+            "an archive needs its own passphrase: give it with --archive-passphrase-file "
+            "FILE (the vault passphrase is not used for archives, so that whoever receives "
+            "the archive cannot attack the vault passphrase)"
         )
     return typed
 
@@ -363,9 +417,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         draft, base_dir = read_draft_arg(args.file)
     with vault_session(args) as vault:
         if is_archive:
-            drafts = vault.import_archive(src, passphrase)
+            drafts = vault.import_archive(src, passphrase, again=args.again)
         else:
-            drafts = [vault.import_draft(draft, base_dir)]
+            drafts = [vault.import_draft(draft, base_dir, allow_from=args.allow_files_from or ())]
     for d in drafts:
         sys.stdout.write(d.id + "\n")
     return 0
@@ -502,6 +556,15 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(handler=cmd_rotate)
 
+    p = vsub.add_parser(
+        "check",
+        parents=[pp],
+        help="check the database, the audit log, freshness and the document files "
+        "(changes nothing)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_check)
+
     p = vsub.add_parser("audit", parents=[pp], help="show and verify the audit log")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the last N entries")
@@ -541,7 +604,7 @@ def register(subparsers: Any) -> None:
     ap.add_argument(
         "--archive-passphrase-file",
         metavar="FILE",
-        help="passphrase of the archive (default: --passphrase-file)",
+        help="the archive's own passphrase (required for archives; never the vault passphrase)",
     )
 
     p = dsub.add_parser(
@@ -551,6 +614,18 @@ def register(subparsers: Any) -> None:
         "archive; prints the new id(s)",
     )
     p.add_argument("file")
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="import an archive this vault already imported once more (as new drafts)",
+    )
+    p.add_argument(
+        "--allow-files-from",
+        action="append",
+        metavar="DIR",
+        help="also read attachment files from DIR (by default only files inside the draft "
+        "file's folder are read); repeat for several folders",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = dsub.add_parser(

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 
 from ombuds_desktop.vault.errors import (
     ArchiveError,
+    AttachmentRefusedError,
     CorruptVaultError,
     DiskFullError,
+    FreshnessError,
+    InvalidDraftError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -51,6 +54,7 @@ _LAZY = {
             "AuditCheck",
             "AuditEntry",
             "DraftSummary",
+            "FileCheck",
             "PurgeReport",
             "RepresentativeProfile",
             "RevisionInfo",
@@ -61,6 +65,7 @@ _LAZY = {
         "records",
     ),
     **dict.fromkeys(("KEEP_REVISIONS", "Vault", "blob_id_of"), "vault"),
+    **dict.fromkeys(("AttachmentProblem", "check_attachment_paths"), "intake"),
 }
 
 
@@ -76,11 +81,16 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "KEEP_REVISIONS",
     "ArchiveError",
+    "AttachmentProblem",
+    "AttachmentRefusedError",
     "AuditCheck",
     "AuditEntry",
     "CorruptVaultError",
     "DiskFullError",
     "DraftSummary",
+    "FileCheck",
+    "FreshnessError",
+    "InvalidDraftError",
     "KeyMissingError",
     "KeyringUnavailableError",
     "NotFoundError",
@@ -103,5 +113,6 @@ __all__ = [
     "VaultNotFoundError",
     "WrongPassphraseError",
     "blob_id_of",
+    "check_attachment_paths",
     "default_data_dir",
 ]

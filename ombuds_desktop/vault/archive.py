@@ -25,19 +25,46 @@ import os
 import secrets
 import struct
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ombuds_desktop.draft.interchange import DraftFormatError, draft_from_dict, draft_to_dict
 from ombuds_desktop.draft.model import Draft, new_id
-from ombuds_desktop.vault import audit, crypto, keys, paths
+from ombuds_desktop.vault import crypto, intake, keys, paths
 from ombuds_desktop.vault.errors import ArchiveError, VaultError
+from ombuds_desktop.vault.records import StoredAttachment, blob_id_of
 from ombuds_desktop.vault.store import translate
 
-if TYPE_CHECKING:
-    from ombuds_desktop.vault.vault import Progress, Vault
+Progress = Callable[[int], None]
+
+
+class ArchiveHost(Protocol):
+    """What archives need from the vault: its public operations only (no private members).
+
+    :class:`~.vault.Vault` satisfies it; this module never imports the vault,
+    so there is no import cycle.
+    """
+
+    def load_draft(self, draft_id: str, revision: int | None = None) -> Draft: ...
+    def attachment_info(self, blob_id: str) -> StoredAttachment: ...
+    def open_attachment(self, blob_id: str) -> BinaryIO: ...
+    def record_event(self, event: str, draft_id: str | None = None) -> None: ...
+    def store_attachment(
+        self,
+        draft_id: str,
+        source: BinaryIO,
+        *,
+        original_name: str | None = None,
+        progress: Progress | None = None,
+    ) -> StoredAttachment: ...
+    def taken_ids(self, draft_ids: list[str]) -> set[str]: ...
+    def archive_seen(self, archive_id: str) -> list[str] | None: ...
+    def save_imported(self, drafts: list[Draft], archive_id: str | None) -> None: ...
+    def discard_unsaved(self, draft_id: str) -> None: ...
+
 
 MAGIC = b"OMBUDS-ARCHIVE/1\n"
 MANIFEST = "manifest.json"
@@ -54,29 +81,44 @@ def is_archive(path: Path) -> bool:
         return False
 
 
-def _archive_key(passphrase: str, params: dict[str, Any]) -> bytes:
-    n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    if n < keys.MIN_SCRYPT_N or n > 2**22 or r < 8 or r > 32 or not 1 <= p <= 16:
-        raise ArchiveError("the archive's key parameters are out of range; the file is damaged")
-    salt = base64.b64decode(params["salt"])
+def _archive_key(passphrase: str, params: Any, name: str = "the archive") -> bytes:
+    """The archive key; the settings are bounded *before* scrypt runs (n, r, p, memory)."""
+    try:
+        n, r, p, salt = keys.checked_scrypt_params(params)
+    except ValueError as exc:
+        raise ArchiveError(
+            f"{name}: the archive header is damaged or was crafted ({exc}); nothing was imported"
+        ) from None
     kek = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(keys.normalize_passphrase(passphrase))
     return crypto.derive_key(kek, "archive")
 
 
+def check_archive_passphrase(passphrase: str, vault_passphrase: str | None) -> None:
+    """An archive travels: it needs its own passphrase, never the vault's."""
+    problem = keys.check_new_passphrase(passphrase)
+    if problem:
+        raise VaultError(f"archive passphrase: {problem}")
+    if vault_passphrase is not None and keys.normalize_passphrase(
+        passphrase
+    ) == keys.normalize_passphrase(vault_passphrase):
+        raise VaultError(
+            "the archive passphrase must differ from the vault passphrase: whoever receives "
+            "the archive could otherwise attack the vault passphrase offline"
+        )
+
+
 def export_drafts(
-    vault: Vault,
+    vault: ArchiveHost,
     draft_ids: list[str],
     dest: Path,
     passphrase: str,
     *,
     progress: Progress | None = None,
+    vault_passphrase: str | None = None,
 ) -> Path:
     """Write the drafts and their attachments to ``dest`` (via a temporary file and rename)."""
-    problem = keys.check_new_passphrase(passphrase)
-    if problem:
-        raise VaultError(problem)
+    check_archive_passphrase(passphrase, vault_passphrase)
     drafts = [vault.load_draft(d) for d in draft_ids]
-    from ombuds_desktop.vault.vault import blob_id_of
 
     files: list[tuple[str, str]] = []  # (member name, blob id)
     docs = []
@@ -137,7 +179,8 @@ def export_drafts(
             tmp.unlink()
         raise
     for draft in drafts:
-        vault.record_event("export", draft.id)
+        with contextlib.suppress(VaultError):  # a read-only (rescue) export still succeeds
+            vault.record_event("export", draft.id)
     return dest
 
 
@@ -148,7 +191,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReader]:
+def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReader, str]:
     try:
         fh = open(src, "rb")  # noqa: SIM115 - returned to the caller
     except FileNotFoundError:
@@ -163,10 +206,14 @@ def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReade
             raise ArchiveError(f"{src.name}: the archive header is damaged")
         header = fh.read(struct.unpack(">I", raw_len)[0])
         try:
-            params = json.loads(header)["scrypt"]
-        except (ValueError, KeyError, TypeError):
+            parsed = json.loads(header)
+            params = parsed["scrypt"]
+            archive_id = parsed.get("archive_id")
+            if not isinstance(archive_id, str) or not archive_id.isalnum():
+                raise ValueError
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise ArchiveError(f"{src.name}: the archive header is damaged") from None
-        key = _archive_key(passphrase, params)
+        key = _archive_key(passphrase, params, src.name)
 
         def damaged(detail: str) -> Exception:
             return ArchiveError(
@@ -179,17 +226,44 @@ def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReade
         )
         buffered = io.BufferedReader(reader, buffer_size=crypto.CHUNK_SIZE)
         buffered.peek(1)  # authenticates the first chunk: a wrong passphrase fails here
-        return fh, buffered
+        return fh, buffered, archive_id
     except BaseException:
         fh.close()
         raise
 
 
+class ArchiveAlreadyImportedError(ArchiveError):
+    """This vault imported the same archive before; ``draft_ids`` are the drafts it made."""
+
+    def __init__(self, message: str, draft_ids: list[str]) -> None:
+        super().__init__(message)
+        self.draft_ids = draft_ids
+
+
 def import_drafts(
-    vault: Vault, src: Path, passphrase: str, *, progress: Progress | None = None
+    vault: ArchiveHost,
+    src: Path,
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+    again: bool = False,
 ) -> list[Draft]:
-    """Import every draft of an archive; returns them as stored (ids may be new)."""
-    fh, stream = _open_stream(src, passphrase)
+    """Import every draft of an archive; returns them as stored (ids may be new).
+
+    An archive this vault imported before is refused with
+    :class:`ArchiveAlreadyImportedError` (naming the drafts it made) unless
+    ``again`` asks for a second copy.
+    """
+    fh, stream, archive_id = _open_stream(src, passphrase)
+    previous = vault.archive_seen(archive_id)
+    if previous is not None and not again:
+        fh.close()
+        raise ArchiveAlreadyImportedError(
+            f"{src.name} was already imported into this vault (as draft(s) "
+            f"{', '.join(previous) or 'since purged'}); nothing was imported. To import a "
+            "second copy anyway, use --again.",
+            previous,
+        )
     drafts: list[Draft] = []
     try:
         with tarfile.open(fileobj=stream, mode="r|") as tar:
@@ -210,8 +284,12 @@ def import_drafts(
                         f"{src.name}: archive format {manifest.get('format')!r} is not supported"
                     )
                 drafts = [draft_from_dict(doc) for doc in manifest["drafts"]]
-            except (ValueError, KeyError, TypeError, DraftFormatError) as exc:
+                for draft in drafts:
+                    intake.check_storable(draft)
+            except (ValueError, KeyError, TypeError, DraftFormatError, RecursionError) as exc:
                 raise ArchiveError(f"{src.name}: the manifest is not valid ({exc})") from None
+            except VaultError as exc:
+                raise ArchiveError(f"{src.name}: {exc}") from None
             _assign_ids(vault, drafts)
             wanted = {att.path: (draft, att) for draft in drafts for att in draft.attachments}
             for member in tar:
@@ -234,7 +312,7 @@ def import_drafts(
                     f"{src.name}: {len(wanted)} attachment(s) are missing from "
                     "the archive; it was cut short"
                 )
-        _save_all(vault, drafts)
+        vault.save_imported(drafts, archive_id)
     except tarfile.TarError as exc:
         _discard(vault, drafts)
         raise ArchiveError(f"{src.name}: the archive content is damaged ({exc})") from None
@@ -246,18 +324,9 @@ def import_drafts(
     return drafts
 
 
-def _assign_ids(vault: Vault, drafts: list[Draft]) -> None:
+def _assign_ids(vault: ArchiveHost, drafts: list[Draft]) -> None:
     """Keep ids unless the vault has them; then give new ids and a new family group."""
-    with vault._lock, vault._store.read() as c:
-        taken = {
-            d.id
-            for d in drafts
-            if c.execute(
-                "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
-                (d.id, d.id),
-            ).fetchone()
-        }
-    if not taken:
+    if not vault.taken_ids([d.id for d in drafts]):
         return
     groups: dict[str, str] = {}
     for draft in drafts:
@@ -266,15 +335,7 @@ def _assign_ids(vault: Vault, drafts: list[Draft]) -> None:
             draft.family_group = groups.setdefault(draft.family_group, new_id())
 
 
-def _save_all(vault: Vault, drafts: list[Draft]) -> None:
-    with vault._lock, vault._store.write("importing the archive") as c:
-        now = keys.now_iso()
-        for draft in drafts:
-            vault._save_in_tx(c, draft, None, now)
-            audit.append(c, vault._audit_key, "import", draft.id, now)
-
-
-def _discard(vault: Vault, drafts: list[Draft]) -> None:
+def _discard(vault: ArchiveHost, drafts: list[Draft]) -> None:
     for draft in drafts:
         with contextlib.suppress(VaultError):
-            vault._discard_unsaved(draft.id)
+            vault.discard_unsaved(draft.id)

@@ -8,6 +8,12 @@ random and say nothing about the client.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ombuds_desktop.vault.intake import AttachmentProblem
+
 RECOVER_HINT = (
     "run `ombuds-desktop vault recover --recovery-code-file FILE` "
     "with the recovery code printed when the vault was created"
@@ -88,3 +94,26 @@ class RevisionConflictError(VaultError):
 
 class ArchiveError(VaultError):
     """A portable archive is unreadable, damaged, or the passphrase is wrong."""
+
+
+class AttachmentRefusedError(VaultError):
+    """A draft file names attachment files outside its folder, or not regular files.
+
+    ``problems`` lists each refused path (for the GUI's confirmation dialog).
+    """
+
+    def __init__(self, message: str, problems: Sequence[AttachmentProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class FreshnessError(VaultError):
+    """The vault is older than the state this computer last saw (rollback, lost saves).
+
+    Reading and exporting still work; writing waits until the user accepts the
+    current state (``vault accept-state``) or restores the newer copy.
+    """
+
+
+class InvalidDraftError(VaultError):
+    """A draft (or its id) cannot be stored faithfully: bad id, NaN, lone surrogates, too deep."""

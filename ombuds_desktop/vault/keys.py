@@ -20,9 +20,12 @@ is re-encrypted because the vault key itself does not change.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
 import json
 import os
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,18 +63,87 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+class KeyRecordDamagedError(ValueError):
+    """A stored key record is damaged (its parameters or wrapped bytes), not a wrong secret."""
+
+
 @dataclass(slots=True)
 class KeyWrap:
-    """One stored, encrypted copy of the vault key."""
+    """One stored, encrypted copy of the vault key.
+
+    ``check`` is a MAC of a fixed label under the KEK: it tells "wrong
+    passphrase" (check differs) from "damaged record" (check matches, the
+    wrapped key does not open).  It costs an attacker nothing they do not
+    already have: testing a guess needs the same scrypt as opening the wrap.
+    ``digest`` (SHA-256 of the record) catches a flipped byte before any KDF.
+    """
 
     method: str
     params: dict[str, Any]
     wrapped: bytes
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     created: str = field(default_factory=now_iso)
+    check: str = ""
+    digest: str = ""
 
     def params_json(self) -> str:
         return json.dumps(self.params, sort_keys=True)
+
+    def record_digest(self) -> str:
+        return hashlib.sha256(
+            crypto.associated_data("wrap-record", self.id, self.method, self.params_json())
+            + self.wrapped
+        ).hexdigest()
+
+    def checks_json(self) -> str:
+        return json.dumps({"check": self.check, "digest": self.digest or self.record_digest()})
+
+
+def kek_check(kek: bytes) -> str:
+    return hmac.new(kek, b"ombuds-kek-check-v1", hashlib.sha256).hexdigest()[:32]
+
+
+def insert_wrap(conn: Any, wrap: KeyWrap) -> None:
+    """Store one wrap (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO key_wraps (id, method, params, wrapped, created, checks) VALUES (?,?,?,?,?,?)",
+        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created, wrap.checks_json()),
+    )
+
+
+def load_wraps(conn: Any) -> list[KeyWrap]:
+    """Every stored wrap; a record whose JSON is unreadable is kept with empty params
+    (opening it then reports damage instead of a traceback)."""
+    has_checks = any(r[1] == "checks" for r in conn.execute("PRAGMA table_info(key_wraps)"))
+    cols = "id, method, params, wrapped, created" + (", checks" if has_checks else "")
+    out = []
+    for row in conn.execute(f"SELECT {cols} FROM key_wraps ORDER BY created"):
+        wid, method, params, wrapped, created = row[:5]
+        try:
+            parsed = json.loads(params)
+            if not isinstance(parsed, dict):
+                raise ValueError
+        except (ValueError, TypeError):
+            parsed = {"damaged": str(params)[:64]}
+        checks: dict[str, Any] = {}
+        if has_checks and row[5]:
+            try:
+                loaded = json.loads(row[5])
+                checks = loaded if isinstance(loaded, dict) else {}
+            except ValueError:
+                checks = {"digest": "unreadable"}
+        out.append(
+            KeyWrap(
+                method=str(method),
+                params=parsed,
+                wrapped=bytes(wrapped) if wrapped is not None else b"",
+                id=str(wid),
+                created=str(created),
+                check=str(checks.get("check") or ""),
+                digest=str(checks.get("digest") or ""),
+            )
+        )
+    return out
 
 
 def _wrap_aad(vault_id: str, wrap: KeyWrap) -> bytes:
@@ -81,24 +153,85 @@ def _wrap_aad(vault_id: str, wrap: KeyWrap) -> bytes:
 def wrap_vault_key(
     vault_key: bytes, kek: bytes, vault_id: str, method: str, params: dict[str, Any]
 ) -> KeyWrap:
-    wrap = KeyWrap(method=method, params=params, wrapped=b"")
+    wrap = KeyWrap(method=method, params=params, wrapped=b"", check=kek_check(kek))
     wrap.wrapped = crypto.seal(kek, vault_key, _wrap_aad(vault_id, wrap))
+    wrap.digest = wrap.record_digest()
     return wrap
 
 
+def check_record(wrap: KeyWrap) -> None:
+    """Raise :class:`KeyRecordDamagedError` if the record's bytes changed since it was written."""
+    if wrap.digest and not hmac.compare_digest(wrap.digest, wrap.record_digest()):
+        raise KeyRecordDamagedError("the key record's checksum does not match")
+
+
 def unwrap_vault_key(wrap: KeyWrap, kek: bytes, vault_id: str) -> bytes:
-    """Raises :class:`crypto.DecryptionError` if the KEK is wrong or the wrap was altered."""
-    return crypto.unseal(kek, wrap.wrapped, _wrap_aad(vault_id, wrap))
+    """The vault key.
+
+    Raises :class:`crypto.DecryptionError` if the KEK is wrong (a wrong
+    passphrase), :class:`KeyRecordDamagedError` if the KEK is right but the
+    record was altered or damaged.
+    """
+    check_record(wrap)
+    if wrap.check and not hmac.compare_digest(wrap.check, kek_check(kek)):
+        raise crypto.DecryptionError("wrong key-encryption key")
+    try:
+        return crypto.unseal(kek, wrap.wrapped, _wrap_aad(vault_id, wrap))
+    except crypto.DecryptionError:
+        if wrap.check:
+            raise KeyRecordDamagedError(
+                "the wrapped key does not open with the right key"
+            ) from None
+        raise
 
 
 # --------------------------------------------------------------------------- scrypt
 
 
+#: Bounds for scrypt parameters read from a file (a vault's key record, an archive):
+#: checked before deriving anything, so a crafted file cannot tie up the machine.
+MAX_SCRYPT_N = 2**20
+MAX_SCRYPT_R = 16
+MAX_SCRYPT_P = 4
+MAX_SCRYPT_MEMORY = 1 << 30  # 128 * n * r bytes
+_B64 = re.compile(r"^[A-Za-z0-9+/]{16,88}={0,2}$")
+
+
+def checked_scrypt_params(params: object) -> tuple[int, int, int, bytes]:
+    """``(n, r, p, salt)`` from stored parameters, or ValueError saying what is wrong."""
+    if not isinstance(params, dict):
+        raise ValueError("the key-derivation settings are missing")
+    try:
+        n, r, p = (params[k] for k in ("n", "r", "p"))
+    except KeyError as exc:
+        raise ValueError(f"the key-derivation setting {exc.args[0]!r} is missing") from None
+    for name, value in (("n", n), ("r", r), ("p", p)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"the key-derivation setting {name!r} is not a whole number")
+    if n < MIN_SCRYPT_N or n > MAX_SCRYPT_N or n & (n - 1):
+        raise ValueError(f"the key-derivation setting n={n} is out of range")
+    if not 8 <= r <= MAX_SCRYPT_R or not 1 <= p <= MAX_SCRYPT_P:
+        raise ValueError(f"the key-derivation settings r={r}, p={p} are out of range")
+    if 128 * n * r > MAX_SCRYPT_MEMORY:
+        raise ValueError("the key-derivation settings need too much memory")
+    salt_text = params.get("salt")
+    if not isinstance(salt_text, str) or not _B64.match(salt_text):
+        raise ValueError("the key-derivation salt is malformed")
+    try:
+        salt = base64.b64decode(salt_text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("the key-derivation salt is malformed") from None
+    if len(salt) < 16:
+        raise ValueError("the key-derivation salt is too short")
+    return n, r, p, salt
+
+
 def scrypt_kek(secret: bytes, params: dict[str, Any]) -> bytes:
-    n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    if n < MIN_SCRYPT_N or r < 8 or p < 1:
-        raise ValueError("scrypt parameters below the minimum; the key record was altered")
-    salt = base64.b64decode(params["salt"])
+    """Raises :class:`KeyRecordDamagedError` for parameters out of bounds or malformed."""
+    try:
+        n, r, p, salt = checked_scrypt_params(params)
+    except ValueError as exc:
+        raise KeyRecordDamagedError(str(exc)) from None
     return Scrypt(salt=salt, length=crypto.KEY_BYTES, n=n, r=r, p=p).derive(secret)
 
 
@@ -111,12 +244,51 @@ def normalize_passphrase(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+MIN_DISTINCT_CHARS = 5
+
+
+def _is_run(text: str) -> bool:
+    """One character repeated, or consecutive letters/digits/keys (abcdef, 98765, qwerty)."""
+    if len(set(text)) == 1:
+        return True
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    if steps in ({1}, {-1}):
+        return True
+    return any(text in row or text in row[::-1] for row in _KEYBOARD_ROWS)
+
+
+def _repeats_a_short_unit(text: str) -> bool:
+    """ "abcabcabc", "passpasspass": a short piece said over and over."""
+    return any(
+        len(text) % size == 0 and text == text[:size] * (len(text) // size)
+        for size in range(1, len(text) // 2 + 1)
+    )
+
+
 def check_new_passphrase(passphrase: str) -> str | None:
-    """A reason a new passphrase is unacceptable, or None."""
-    if len(passphrase.strip()) < MIN_PASSPHRASE_CHARS:
+    """A reason a new passphrase is unacceptable, or None.
+
+    A simple rule that explains itself: long enough, and not one character,
+    one short piece or one keyboard run repeated.  Length is what matters;
+    a few unrelated words pass easily.
+    """
+    text = passphrase.strip()
+    if len(text) < MIN_PASSPHRASE_CHARS:
         return (
             f"the passphrase is too short; use at least {MIN_PASSPHRASE_CHARS} characters "
             "(a few unrelated words work well)"
+        )
+    folded = text.lower().replace(" ", "")
+    if _is_run(folded) or _repeats_a_short_unit(folded):
+        return (
+            "the passphrase is a repeated character, a repeated piece or a keyboard run "
+            "(like aaaaaaaaaa or 1234567890), which is guessed first; use a few unrelated words"
+        )
+    if len(set(folded)) < MIN_DISTINCT_CHARS:
+        return (
+            f"the passphrase uses fewer than {MIN_DISTINCT_CHARS} different characters, which "
+            "makes it easy to guess; use a few unrelated words"
         )
     return None
 
@@ -331,9 +503,12 @@ def keyring_wrap(
     The keyring is written first: if that fails nothing else has changed.
     """
     kek = crypto.new_key()
-    wrap = KeyWrap(method="keyring", params={"service": KEYRING_SERVICE}, wrapped=b"")
+    wrap = KeyWrap(
+        method="keyring", params={"service": KEYRING_SERVICE}, wrapped=b"", check=kek_check(kek)
+    )
     store_kek(backend, vault_id, wrap.id, kek)
     wrap.wrapped = crypto.seal(kek, vault_key, _wrap_aad(vault_id, wrap))
+    wrap.digest = wrap.record_digest()
     return wrap
 
 

@@ -10,7 +10,17 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ombuds_desktop.draft.model import new_id
+from ombuds_desktop.draft.model import Attachment, new_id
+
+VAULT_REF = "vault:"
+
+
+def blob_id_of(attachment: Attachment) -> str | None:
+    """The vault blob id behind an attachment, or None if it is a plain file path."""
+    if attachment.path.startswith(VAULT_REF):
+        return attachment.path[len(VAULT_REF) :]
+    return None
+
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -131,6 +141,31 @@ class PurgeReport:
 
 
 @dataclass(frozen=True, slots=True)
+class FileCheck:
+    """``vault check``: the encrypted document files compared with the database.
+
+    Nothing is ever deleted because it shows up here: unknown files may belong
+    to another copy of the database (a backup, a database moved aside).
+    """
+
+    unknown_files: tuple[str, ...] = ()  # paths relative to the data folder
+    unknown_bytes: int = 0
+    missing: tuple[str, ...] = ()  # blob ids the database lists but whose file is gone
+    released_pending: int = 0  # released by this vault, file deletion not finished yet
+    unsaved_drafts: int = 0  # drafts with stored documents but no saved revision
+
+    @property
+    def ok(self) -> bool:
+        return not self.unknown_files and not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["unknown_files"] = list(self.unknown_files)
+        out["missing"] = list(self.missing)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class VaultInfo:
     """``vault status``: where and how, never any client data."""
 
@@ -149,6 +184,7 @@ class VaultInfo:
     attachment_bytes: int = 0
     keyring_backend: str | None = None
     keyring_note: str | None = None
+    unknown_files: int = 0  # files in blobs/ this database does not know (left alone)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -30,8 +30,32 @@ from ombuds_desktop.vault.errors import (
     VaultError,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The schema number bound into every record's associated data.  Fixed at 1: a
+#: schema migration adds tables, it must not make existing ciphertexts unreadable.
+AAD_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+
+#: What each schema version adds (index = the version it upgrades from).
+MIGRATIONS = [
+    "",
+    # 1 -> 2: tombstones.  A blob file is deleted only once this vault recorded,
+    # in the transaction that dropped its last reference, that it released it.
+    """
+    CREATE TABLE IF NOT EXISTS released_blobs (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    -- checks of each key record: tells a damaged record from a wrong passphrase
+    ALTER TABLE key_wraps ADD COLUMN checks TEXT;
+    -- archives already imported (a keyed hash of the archive id, never the file name)
+    CREATE TABLE IF NOT EXISTS imported_archives (
+        tag TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        drafts TEXT NOT NULL
+    )
+    """,
+]
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -106,7 +130,7 @@ CREATE TABLE audit_pending (           -- failed unlocks, recorded before any ke
     ts TEXT NOT NULL,
     event TEXT NOT NULL
 );
-"""
+""" + ";".join(MIGRATIONS[1:])
 
 
 def translate(exc: BaseException, action: str) -> VaultError:
@@ -237,6 +261,8 @@ class Store:
                     f"(got {mode}); is the folder on a network share?"
                 )
         c.execute("PRAGMA synchronous=FULL")
+        if not create and not self.read_only:
+            self._migrate()
         if create:
             with self.write():
                 for statement in SCHEMA.split(";"):
@@ -244,6 +270,29 @@ class Store:
                         c.execute(statement)
                 c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.tighten()
+
+    def _migrate(self) -> None:
+        """Bring an older schema up to date (adds tables; never rewrites a ciphertext)."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        with self.write("upgrading the vault") as c:
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:SCHEMA_VERSION]:
+                for statement in step.split(";"):
+                    if statement.strip():
+                        c.execute(statement)
+            c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def has_table(self, name: str) -> bool:
+        """False for tables a newer schema adds when an older vault is opened read-only."""
+        with self.read() as c:
+            return (
+                c.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+                ).fetchone()
+                is not None
+            )
 
     def _check_existing(self) -> None:
         c = self.conn

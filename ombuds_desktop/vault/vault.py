@@ -32,8 +32,7 @@ import re
 import secrets
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,12 +42,13 @@ from ombuds_desktop.draft.interchange import (
     draft_from_dict,
     draft_to_dict,
     dumps,
-    resolve_attachment_path,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import audit, crypto, keys, paths
+from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
+    AttachmentRefusedError,
+    CorruptVaultError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -66,30 +66,22 @@ from ombuds_desktop.vault.records import (
     AuditCheck,
     AuditEntry,
     DraftSummary,
+    FileCheck,
     PurgeReport,
     RepresentativeProfile,
     RevisionInfo,
     StoredAttachment,
     SubmissionRecord,
     VaultInfo,
+    blob_id_of,
     fold,
 )
-from ombuds_desktop.vault.store import SCHEMA_VERSION, Store, translate
+from ombuds_desktop.vault.store import AAD_VERSION, Store, translate
 
 KEEP_REVISIONS = 50
-VAULT_REF = "vault:"
-PENDING_DRAFT_MAX_AGE_S = 7 * 24 * 3600  # attachments stored for a draft never saved
-ORPHAN_FILE_MIN_AGE_S = 3600  # a blob file without a row, younger ones may be mid-write
 _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 Progress = Callable[[int], None]
-
-
-def blob_id_of(attachment: Attachment) -> str | None:
-    """The vault blob id behind an attachment, or None if it is a plain file path."""
-    if attachment.path.startswith(VAULT_REF):
-        return attachment.path[len(VAULT_REF) :]
-    return None
 
 
 def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
@@ -99,6 +91,21 @@ def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
         "moved from another record. Nothing was overwritten and the other drafts are not "
         "affected; restore an earlier revision of this draft, or this vault from a backup.",
         draft_id,
+    )
+
+
+def _key_record_damaged(method: str, detail: str) -> CorruptVaultError:
+    """Damage to a key record is not the user's mistake: say so, and how to get back in."""
+    other = {
+        "passphrase": f"your passphrase is probably right. {RECOVER_HINT[0].upper()}"
+        f"{RECOVER_HINT[1:]}, or restore the data folder from a backup",
+        "keyring": f"the key in the system keyring is right. {RECOVER_HINT[0].upper()}"
+        f"{RECOVER_HINT[1:]}, or restore the data folder from a backup",
+        "recovery": "your recovery code is probably right. Open the vault with your "
+        "passphrase or system keyring, or restore the data folder from a backup",
+    }[method]
+    return CorruptVaultError(
+        f"the vault key record ({method}) is damaged ({detail}): {other}. Nothing was changed."
     )
 
 
@@ -123,6 +130,10 @@ class Vault:
         self._vault_key: bytes | None = vault_key
         self._draft_keys: dict[str, bytes] = {}
         self._summaries: dict[str, tuple[int, str, DraftSummary]] = {}
+        #: Problems found by the freshness check at unlock (rollback, truncation);
+        #: while any is unaccepted the vault reads and exports but does not write.
+        self.freshness_problems: list[str] = []
+        self._wal_pending = False  # a purge's WAL truncation was blocked by a reader
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -197,10 +208,7 @@ class Vault:
                     ],
                 )
                 for wrap in (primary, recovery):
-                    c.execute(
-                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                    )
+                    keys.insert_wrap(c, wrap)
                 audit.append(c, crypto.derive_key(vault_key, "audit-mac"), "create", None, now)
         except BaseException:
             store.close()
@@ -228,24 +236,16 @@ class Vault:
         try:
             with store.read() as c:
                 vault_id = c.execute("SELECT value FROM meta WHERE key='vault_id'").fetchone()
-                rows = c.execute(
-                    "SELECT id, method, params, wrapped, created FROM key_wraps ORDER BY created"
-                ).fetchall()
+                wraps = keys.load_wraps(c)
         except BaseException:
             store.close()
             raise
-        if vault_id is None or not rows:
+        if vault_id is None or not wraps:
             store.close()
-            from ombuds_desktop.vault.errors import CorruptVaultError
-
             raise CorruptVaultError(
                 "the vault database has no key records; it was damaged. "
                 "Restore the data folder from a backup."
             )
-        wraps = [
-            keys.KeyWrap(method=m, params=json.loads(p), wrapped=bytes(w), id=i, created=cr)
-            for i, m, p, w, cr in rows
-        ]
         return root, store, vault_id[0], wraps
 
     @classmethod
@@ -277,11 +277,16 @@ class Vault:
     ) -> tuple[bytes, str]:
         by_method = {m: [w for w in wraps if w.method == m] for m in keys.METHODS}
         if passphrase is not None and by_method["passphrase"]:
+            damage: str | None = None
             for wrap in by_method["passphrase"]:
                 try:
                     return keys.open_passphrase_wrap(wrap, passphrase, vault_id), "passphrase"
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    damage = str(exc)
+            if damage is not None:
+                raise _key_record_damaged("passphrase", damage)
             cls._park_failed_unlock(store)
             raise WrongPassphraseError(
                 "the passphrase does not open this vault. Check it and "
@@ -313,6 +318,8 @@ class Vault:
                     return keys.unwrap_vault_key(wrap, kek, vault_id), "keyring"
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    raise _key_record_damaged("keyring", str(exc)) from None
             cls._park_failed_unlock(store)
             if missing:
                 raise KeyMissingError(
@@ -355,12 +362,17 @@ class Vault:
         root, store, vault_id, wraps = cls._open_store(data_dir, False)
         try:
             vault_key = None
+            damage: str | None = None
             for wrap in (w for w in wraps if w.method == "recovery"):
                 try:
                     vault_key = keys.open_recovery_wrap(wrap, recovery_code, vault_id)
                     break
                 except crypto.DecryptionError:
                     continue
+                except keys.KeyRecordDamagedError as exc:
+                    damage = str(exc)
+            if vault_key is None and damage is not None:
+                raise _key_record_damaged("recovery", damage)
             if vault_key is None:
                 cls._park_failed_unlock(store)
                 raise RecoveryCodeError(
@@ -396,8 +408,15 @@ class Vault:
             self._housekeeping()
 
     def close(self) -> None:
-        """Lock: forget every key and decrypted summary, close the database."""
+        """Lock: forget every key and decrypted summary, close the database.
+
+        If a purge could not truncate the WAL (another window was reading), try
+        again now, so the purged draft's pages leave the WAL as soon as possible.
+        """
         with self._lock:
+            if self._wal_pending and not self._store.read_only:
+                with contextlib.suppress(VaultError):
+                    self._checkpoint()
             self._draft_keys.clear()
             self._summaries.clear()
             self._vault_key = None
@@ -417,6 +436,9 @@ class Vault:
     def _check_open(self) -> None:
         if self._vault_key is None:
             raise VaultError("the vault is locked; unlock it again")
+
+    def _writes_blocked(self) -> bool:
+        return bool(self.freshness_problems)
 
     # ------------------------------------------------------------------ status
 
@@ -446,6 +468,12 @@ class Vault:
                 ).fetchone()
                 profiles = c.execute("SELECT count(*) FROM profiles").fetchone()[0]
                 schema = c.execute("PRAGMA user_version").fetchone()[0]
+                known = {b for (b,) in c.execute("SELECT id FROM blobs")}
+                released = (
+                    {b for (b,) in c.execute("SELECT id FROM released_blobs")}
+                    if schema >= 2
+                    else set()
+                )
         finally:
             store.close()
         protection = next((m for m in keys.PRIMARY_METHODS if m in methods), None)
@@ -483,6 +511,7 @@ class Vault:
             attachment_bytes=blob_bytes,
             keyring_backend=reason if backend is not None else None,
             keyring_note=note,
+            unknown_files=len(scan_blob_folder(root, known, released, 0).unknown_files),
         )
 
     def status(self) -> VaultInfo:
@@ -510,7 +539,7 @@ class Vault:
             key = crypto.unseal(
                 self._draft_wrap_key,
                 bytes(wrapped),
-                crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION),
+                crypto.record_aad("draft-key", draft_id, AAD_VERSION),
             )
         except crypto.DecryptionError:
             raise _tampered("its key record", draft_id) from None
@@ -520,7 +549,7 @@ class Vault:
     def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
         key = crypto.new_key()
         wrapped = crypto.seal(
-            self._draft_wrap_key, key, crypto.record_aad("draft-key", draft_id, SCHEMA_VERSION)
+            self._draft_wrap_key, key, crypto.record_aad("draft-key", draft_id, AAD_VERSION)
         )
         c.execute(
             "INSERT INTO drafts (id, key_wrapped, revision, state, created, updated) "
@@ -573,10 +602,7 @@ class Vault:
                         "SELECT id, method FROM key_wraps WHERE method IN ('keyring', 'passphrase')"
                     ).fetchall()
                     c.execute("DELETE FROM key_wraps WHERE method IN ('keyring', 'passphrase')")
-                    c.execute(
-                        "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                        (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                    )
+                    keys.insert_wrap(c, wrap)
                     audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             except BaseException:
                 if backend is not None:
@@ -601,10 +627,7 @@ class Vault:
             wrap = keys.recovery_wrap(self._vault_key, code, self.vault_id)
             with self._store.write("changing the recovery code") as c:
                 c.execute("DELETE FROM key_wraps WHERE method='recovery'")
-                c.execute(
-                    "INSERT INTO key_wraps VALUES (?,?,?,?,?)",
-                    (wrap.id, wrap.method, wrap.params_json(), wrap.wrapped, wrap.created),
-                )
+                keys.insert_wrap(c, wrap)
                 audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             self._checkpoint()
             return code
@@ -648,7 +671,7 @@ class Vault:
                 crypto.unseal(
                     key,
                     bytes(sealed),
-                    crypto.record_aad("summary", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                    crypto.record_aad("summary", f"{draft_id}/{revision}", AAD_VERSION),
                 )
             )
         except (crypto.DecryptionError, TamperedDataError, ValueError):
@@ -812,7 +835,9 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, body, crypto.record_aad("revision", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                    key,
+                    padding.pad_record(body),
+                    crypto.record_aad("revision", f"{draft.id}/{rev}", AAD_VERSION),
                 ),
             ),
         )
@@ -827,7 +852,9 @@ class Vault:
                 rev,
                 now,
                 crypto.seal(
-                    key, summary, crypto.record_aad("summary", f"{draft.id}/{rev}", SCHEMA_VERSION)
+                    key,
+                    padding.pad_record(summary),
+                    crypto.record_aad("summary", f"{draft.id}/{rev}", AAD_VERSION),
                 ),
                 draft.id,
             ),
@@ -854,6 +881,7 @@ class Vault:
                 )
             ]
             c.executemany("DELETE FROM blobs WHERE id=?", [(b,) for b in garbage])
+            _release(c, garbage, now)
         audit.append(c, self._audit_key, "save", draft.id, now)
         return rev, garbage
 
@@ -865,6 +893,7 @@ class Vault:
         Attachments must already be in the vault (``path`` = ``vault:<id>``).
         A failure (disk full, read-only) raises and leaves the previous revision.
         """
+        intake.check_storable(draft)
         with self._lock:
             self._check_open()
             with self._store.write("saving the draft") as c:
@@ -901,7 +930,7 @@ class Vault:
                 body = crypto.unseal(
                     key,
                     bytes(row[0]),
-                    crypto.record_aad("revision", f"{draft_id}/{revision}", SCHEMA_VERSION),
+                    crypto.record_aad("revision", f"{draft_id}/{revision}", AAD_VERSION),
                 )
             except crypto.DecryptionError:
                 raise _tampered(f"revision {revision}", draft_id) from None
@@ -992,12 +1021,15 @@ class Vault:
                 ]
                 self._delete_draft_rows(c, draft_id)
                 now = keys.now_iso()
+                _release(c, blob_ids, now)
                 c.execute("INSERT OR REPLACE INTO purged (id, at) VALUES (?, ?)", (draft_id, now))
                 audit.append(c, self._audit_key, "purge", draft_id, now)
             self._remove_blob_files(blob_ids)
             self._draft_keys.pop(draft_id, None)
             self._summaries.pop(draft_id, None)
-            return PurgeReport(draft_id, len(blob_ids), self._compact())
+            truncated = self._compact()
+            self._wal_pending = not truncated
+            return PurgeReport(draft_id, len(blob_ids), truncated)
 
     @staticmethod
     def _delete_draft_rows(c: sqlite3.Connection, draft_id: str) -> None:
@@ -1060,15 +1092,50 @@ class Vault:
         return paths.blob_root(self.data_dir) / blob_id[:2] / blob_id
 
     def _remove_blob_files(self, blob_ids: Iterable[str]) -> None:
-        dirs = set()
-        for blob_id in blob_ids:
-            path = self._blob_path(blob_id)
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            dirs.add(path.parent)
-        for d in dirs:
-            with contextlib.suppress(OSError):
-                paths.fsync_dir(d)
+        """Delete the files of blobs this vault released (tombstoned), then their tombstones.
+
+        Only ids with a tombstone row in this database are touched: a file is
+        never deleted because it is old or because this database does not know
+        it (it may belong to a newer copy of the database, or to a vault whose
+        database was moved aside).
+        """
+        wanted = list(blob_ids)
+        if not wanted or self._store.read_only or self._writes_blocked():
+            return
+        with self._lock:
+            try:
+                with self._store.read() as c:
+                    released = {
+                        b
+                        for start in range(0, len(wanted), 500)
+                        for (b,) in c.execute(
+                            "SELECT id FROM released_blobs WHERE id IN "
+                            f"({','.join('?' * len(wanted[start : start + 500]))})",
+                            wanted[start : start + 500],
+                        )
+                    }
+            except VaultError:
+                return
+            dirs = set()
+            gone = []
+            for blob_id in wanted:
+                if blob_id not in released or not _BLOB_ID.match(blob_id):
+                    continue
+                path = self._blob_path(blob_id)
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    continue  # retried at the next unlock
+                dirs.add(path.parent)
+                gone.append(blob_id)
+            for d in dirs:
+                with contextlib.suppress(OSError):
+                    paths.fsync_dir(d)
+            if gone:
+                with contextlib.suppress(VaultError), self._store.write("cleaning up") as c:
+                    c.executemany("DELETE FROM released_blobs WHERE id=?", [(b,) for b in gone])
 
     def _ensure_draft(self, draft_id: str) -> bytes:
         with self._store.write("preparing the draft") as c:
@@ -1115,18 +1182,16 @@ class Vault:
         blob_id = secrets.token_hex(16)
         final = self._blob_path(blob_id)
         tmp = final.with_name(f".{blob_id}.tmp")
+        file_key = crypto.new_key()  # its own key, kept in the encrypted record (see rotate_key)
         try:
             try:
                 paths.ensure_private_dir(paths.blob_root(self.data_dir))
                 paths.ensure_private_dir(final.parent)
                 fd = paths.create_private_file(tmp)
+                padded = padding.PaddedSource(fh)
                 with open(fd, "wb", buffering=0) as out:  # whole records: no extra copy
-                    info = crypto.encrypt_stream(
-                        crypto.derive_key(key, "blob", blob_id),
-                        f"{draft_id}/{blob_id}",
-                        fh,
-                        out,
-                        progress=progress,
+                    crypto.encrypt_stream(
+                        file_key, f"{draft_id}/{blob_id}", padded, out, progress=progress
                     )
                     out.flush()
                     os.fsync(out.fileno())
@@ -1135,7 +1200,10 @@ class Vault:
                 size = final.stat().st_size
             except OSError as exc:
                 raise translate(exc, "storing the attachment") from None
-            meta = _json_bytes({"name": name, "sha256": info.sha256, "size": info.size})
+            info = crypto.StreamInfo(padded.size, padded.sha256, 0)
+            meta = _json_bytes(
+                {"name": name, "sha256": info.sha256, "size": info.size, "fk": file_key.hex()}
+            )
             with self._lock, self._store.write("storing the attachment") as c:
                 c.execute(
                     "INSERT INTO blobs (id, draft_id, size, created, meta) VALUES (?,?,?,?,?)",
@@ -1146,8 +1214,8 @@ class Vault:
                         keys.now_iso(),
                         crypto.seal(
                             key,
-                            meta,
-                            crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                            padding.pad_record(meta),
+                            crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION),
                         ),
                     ),
                 )
@@ -1189,7 +1257,14 @@ class Vault:
         draft.attachments.append(att)
         return att
 
-    def attachment_info(self, blob_id: str) -> StoredAttachment:
+    def _blob_record(self, blob_id: str) -> tuple[StoredAttachment, list[bytes]]:
+        """The document's record and the key(s) its file may be encrypted with.
+
+        Files written since schema 2 have their own key in the record (``fk``);
+        older ones use a key derived from the draft key.  During a document
+        re-encryption the previous key (``prev_fk``) is kept until the new
+        file is in place, so a crash in between never strands a document.
+        """
         with self._lock:
             self._check_open()
             self._blob_path(blob_id)
@@ -1206,12 +1281,59 @@ class Vault:
                     crypto.unseal(
                         key,
                         bytes(row[1]),
-                        crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", SCHEMA_VERSION),
+                        crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION),
                     )
                 )
             except crypto.DecryptionError:
                 raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
-        return StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
+        file_keys = [
+            bytes.fromhex(meta["fk"]) if meta.get("fk") else crypto.derive_key(key, "blob", blob_id)
+        ]
+        if meta.get("prev_fk"):
+            file_keys.append(bytes.fromhex(meta["prev_fk"]))
+        info = StoredAttachment(blob_id, draft_id, meta["name"], meta["sha256"], meta["size"])
+        return info, file_keys
+
+    def attachment_info(self, blob_id: str) -> StoredAttachment:
+        return self._blob_record(blob_id)[0]
+
+    def _open_blob(self, blob_id: str) -> tuple[StoredAttachment, padding.LimitedReader]:
+        """An authenticated reader of the document's real bytes (padding cut off)."""
+        info, file_keys = self._blob_record(blob_id)
+        draft_id = info.draft_id
+
+        def damaged(_detail: str) -> Exception:
+            return _tampered(f"attachment {blob_id}", draft_id)
+
+        for n, file_key in enumerate(file_keys):
+            try:
+                fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
+            except FileNotFoundError:
+                raise _tampered(
+                    f"attachment {blob_id} (its encrypted file is missing)", draft_id
+                ) from None
+            except OSError as exc:
+                raise translate(exc, "reading the attachment") from None
+            try:
+                raw = crypto.DecryptingReader(
+                    file_key, f"{draft_id}/{blob_id}", fh, error_factory=damaged
+                )
+                first = bytearray(1)
+                if info.size and raw.readinto(first) != 1:
+                    raise damaged("empty")
+            except TamperedDataError:
+                fh.close()
+                if n + 1 < len(file_keys):
+                    continue
+                raise
+            except BaseException:
+                fh.close()
+                raise
+            limited = padding.LimitedReader(
+                _Prepend(bytes(first[: 1 if info.size else 0]), raw), info.size
+            )
+            return info, limited
+        raise _tampered(f"attachment {blob_id}", draft_id)
 
     def open_attachment(self, blob_id: str) -> BinaryIO:
         """A read-only binary stream of the decrypted attachment (close it when done).
@@ -1220,36 +1342,13 @@ class Vault:
         raises :class:`TamperedDataError` from ``read``.  Read it to the end
         before trusting the result (or use :meth:`export_attachment`).
         """
-        info = self.attachment_info(blob_id)
-        with self._lock, self._store.read() as c:
-            key = self._draft_key(c, info.draft_id)
-        try:
-            fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
-        except FileNotFoundError:
-            raise _tampered(
-                f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
-            ) from None
-        draft_id = info.draft_id
-
-        def damaged(_detail: str) -> Exception:
-            return _tampered(f"attachment {blob_id}", draft_id)
-
-        try:
-            raw = crypto.DecryptingReader(
-                crypto.derive_key(key, "blob", blob_id),
-                f"{draft_id}/{blob_id}",
-                fh,
-                error_factory=damaged,
-            )
-        except BaseException:
-            fh.close()
-            raise
-        return io.BufferedReader(raw, buffer_size=crypto.CHUNK_SIZE)
+        _info, limited = self._open_blob(blob_id)
+        return io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
 
     def read_attachment(self, blob_id: str) -> bytes:
         """The whole decrypted attachment, checked against its SHA-256 (for small files)."""
-        info = self.attachment_info(blob_id)
-        with self.open_attachment(blob_id) as fh:
+        info, limited = self._open_blob(blob_id)
+        with io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE) as fh:
             data = fh.read()
         if hashlib.sha256(data).hexdigest() != info.sha256:
             raise _tampered(f"attachment {blob_id}", info.draft_id)
@@ -1264,44 +1363,37 @@ class Vault:
         chunk and the SHA-256 check passed, so a damaged attachment never
         yields a half-written file.
         """
-        info = self.attachment_info(blob_id)
+        info, limited = self._open_blob(blob_id)
         dest_path = Path(dest)
         tmp = dest_path.with_name(f".{dest_path.name}.{secrets.token_hex(4)}.part")
-        with self._lock, self._store.read() as c:
-            key = self._draft_key(c, info.draft_id)
         try:
-            with (
-                open(self._blob_path(blob_id), "rb") as src,
-                os.fdopen(paths.create_private_file(tmp), "wb") as out,
-            ):
-                result = crypto.decrypt_stream(
-                    crypto.derive_key(key, "blob", blob_id),
-                    f"{info.draft_id}/{blob_id}",
-                    src,
-                    out,
-                    progress=progress,
-                )
+            digest = hashlib.sha256()
+            done = 0
+            with limited, os.fdopen(paths.create_private_file(tmp), "wb") as out:
+                buf = bytearray(crypto.CHUNK_SIZE)
+                while True:
+                    n = limited.readinto(buf)
+                    if not n:
+                        break
+                    chunk = memoryview(buf)[:n]
+                    digest.update(chunk)
+                    out.write(chunk)
+                    done += n
+                    if progress is not None:
+                        progress(done)
                 out.flush()
                 os.fsync(out.fileno())
-            if result.sha256 != info.sha256:
-                raise crypto.DecryptionError("checksum mismatch")
+            if digest.hexdigest() != info.sha256:
+                raise _tampered(f"attachment {blob_id}", info.draft_id)
             os.replace(tmp, dest_path)
-        except crypto.DecryptionError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise _tampered(f"attachment {blob_id}", info.draft_id) from None
-        except FileNotFoundError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if exc.filename and Path(exc.filename) == self._blob_path(blob_id):
-                raise _tampered(
-                    f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
-                ) from None
-            raise translate(exc, "exporting the attachment") from None
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise translate(exc, "exporting the attachment") from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
         return dest_path
 
     def materialize_draft(
@@ -1358,14 +1450,25 @@ class Vault:
         draft: Draft,
         base_dir: str | os.PathLike[str] | None,
         *,
+        allow_from: Sequence[str | os.PathLike[str]] = (),
         progress: Progress | None = None,
     ) -> Draft:
         """Store an interchange draft and encrypt its attachment files into the vault.
 
-        Attachment paths are resolved against ``base_dir`` (the draft file's
-        folder).  The draft keeps its id unless the vault already has it, in
-        which case it gets a new one.  Returns the stored draft.
+        Attachment paths must name regular files inside ``base_dir`` (the draft
+        file's folder) or inside a folder listed in ``allow_from`` (which the
+        user explicitly trusted); see :func:`.intake.check_attachment_paths`.
+        Otherwise nothing is imported and the message names every refused path.
+        The draft keeps its id unless the vault already has it, in which case
+        it gets a new one.  Returns the stored draft.
         """
+        intake.check_storable(draft)
+        problems = intake.check_attachment_paths(draft, base_dir, allow_from)
+        if problems:
+            message = f"{intake.describe(problems)}. Nothing was imported."
+            if all(p.kind == "missing" for p in problems):
+                raise NotFoundError(message)
+            raise AttachmentRefusedError(message, problems)
         draft = draft.copy()
         # The file's own word is not trusted: forced answers are set, the status recomputed.
         facts.apply_forced_answers(draft)
@@ -1386,10 +1489,19 @@ class Vault:
                         f"attachment {i + 1} refers to another vault "
                         f"({att.path}); export it with its files instead"
                     )
-                src = resolve_attachment_path(att, base)
-                stored = self.store_attachment(
-                    draft.id, src, original_name=att.original_name or src.name, progress=progress
-                )
+                real, problem = intake.check_attachment_path(i, att.path, base, allow_from)
+                if real is None:
+                    assert problem is not None
+                    raise AttachmentRefusedError(
+                        f"{problem.message}. Nothing was imported.", [problem]
+                    )
+                with intake.open_checked(real) as src:
+                    stored = self.store_attachment(
+                        draft.id,
+                        src,
+                        original_name=att.original_name or os.path.basename(real),
+                        progress=progress,
+                    )
                 if att.sha256 and att.sha256.lower() != stored.sha256:
                     raise VaultError(
                         f"attachment {i + 1}: the file's SHA-256 does not match "
@@ -1404,11 +1516,11 @@ class Vault:
                 audit.append(c, self._audit_key, "import", draft.id, now)
         except BaseException:
             with contextlib.suppress(VaultError):
-                self._discard_unsaved(draft.id)
+                self.discard_unsaved(draft.id)
             raise
         return draft
 
-    def _discard_unsaved(self, draft_id: str) -> None:
+    def discard_unsaved(self, draft_id: str) -> None:
         """Remove a draft row that never got a revision (an interrupted import)."""
         with self._lock, self._store.write("cleaning up") as c:
             row = c.execute("SELECT revision FROM drafts WHERE id=?", (draft_id,)).fetchone()
@@ -1418,33 +1530,37 @@ class Vault:
                 b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
             ]
             self._delete_draft_rows(c, draft_id)
+            _release(c, blob_ids, keys.now_iso())
         self._remove_blob_files(blob_ids)
 
     def _housekeeping(self) -> None:
-        """At unlock: drop never-saved drafts older than a week and orphaned blob files."""
-        cutoff = time.time() - PENDING_DRAFT_MAX_AGE_S
+        """At unlock: finish deleting the files of blobs this vault released (tombstones).
+
+        Nothing is deleted by age or by absence from this database: an older
+        copy of the database, or a new vault made beside an old ``blobs/``
+        folder, must never destroy documents another database still needs.
+        Unknown files are only reported, by :meth:`check_files`.
+        """
         with self._store.read() as c:
-            stale = [
-                d
-                for d, created in c.execute("SELECT id, created FROM drafts WHERE revision=0")
-                if _iso_to_epoch(created) < cutoff
-            ]
-        for draft_id in stale:
-            self._discard_unsaved(draft_id)
-        root = paths.blob_root(self.data_dir)
-        if not root.is_dir():
-            return
-        with self._store.read() as c:
-            known = {b for (b,) in c.execute("SELECT id FROM blobs")}
-        young = time.time() - ORPHAN_FILE_MIN_AGE_S
-        for sub in root.iterdir():
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub):
-                name = entry.name.removeprefix(".").removesuffix(".tmp")
-                if name not in known and entry.stat().st_mtime < young:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+            released = [b for (b,) in c.execute("SELECT id FROM released_blobs")]
+        self._remove_blob_files(released)
+
+    def check_files(self) -> FileCheck:
+        """Compare ``blobs/`` with the database: what is unknown, missing or unfinished.
+
+        Reads only; nothing is deleted (see :meth:`_housekeeping`).
+        """
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                known = {b for (b,) in c.execute("SELECT id FROM blobs")}
+                released = (
+                    {b for (b,) in c.execute("SELECT id FROM released_blobs")}
+                    if self._store.has_table("released_blobs")
+                    else set()
+                )
+                pending = c.execute("SELECT count(*) FROM drafts WHERE revision=0").fetchone()[0]
+        return scan_blob_folder(self.data_dir, known, released, pending)
 
     # ------------------------------------------------------------------ profiles
 
@@ -1460,8 +1576,8 @@ class Vault:
                 profile.updated = keys.now_iso()
                 body = crypto.seal(
                     self._profile_key,
-                    _json_bytes(profile.to_dict()),
-                    crypto.record_aad("profile", profile.id, SCHEMA_VERSION),
+                    padding.pad_record(_json_bytes(profile.to_dict())),
+                    crypto.record_aad("profile", profile.id, AAD_VERSION),
                 )
                 c.execute(
                     "INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
@@ -1477,7 +1593,7 @@ class Vault:
                 crypto.unseal(
                     self._profile_key,
                     bytes(body),
-                    crypto.record_aad("profile", profile_id, SCHEMA_VERSION),
+                    crypto.record_aad("profile", profile_id, AAD_VERSION),
                 )
             )
         except crypto.DecryptionError:
@@ -1534,8 +1650,8 @@ class Vault:
                 key = self._draft_key(c, draft_id)
                 body = crypto.seal(
                     key,
-                    _json_bytes(submission.to_dict()),
-                    crypto.record_aad("submission", f"{draft_id}/{record.id}", SCHEMA_VERSION),
+                    padding.pad_record(_json_bytes(submission.to_dict())),
+                    crypto.record_aad("submission", f"{draft_id}/{record.id}", AAD_VERSION),
                 )
                 c.execute(
                     "INSERT INTO submissions (id, draft_id, created, body) VALUES (?,?,?,?)",
@@ -1562,7 +1678,7 @@ class Vault:
                         crypto.unseal(
                             key,
                             bytes(body),
-                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", SCHEMA_VERSION),
+                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", AAD_VERSION),
                         )
                     )
                 except crypto.DecryptionError:
@@ -1617,17 +1733,101 @@ class Vault:
         *,
         progress: Progress | None = None,
     ) -> Path:
-        """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`."""
-        from ombuds_desktop.vault import archive
+        """Write drafts (with attachments) to one passphrase-protected file; see :mod:`.archive`.
 
+        ``passphrase`` is the archive's own: it must pass the strength rule and
+        must not be the vault passphrase (refused with :class:`VaultError`).
+        """
+        archive.check_archive_passphrase(passphrase, None)
+        self._refuse_vault_passphrase(passphrase)
         return archive.export_drafts(self, draft_ids, Path(dest), passphrase, progress=progress)
 
-    def import_archive(
-        self, src: str | os.PathLike[str], passphrase: str, *, progress: Progress | None = None
-    ) -> list[Draft]:
-        from ombuds_desktop.vault import archive
+    def _refuse_vault_passphrase(self, passphrase: str) -> None:
+        """One scrypt per export: whoever receives an archive must not learn the vault's key."""
+        with self._store.read() as c:
+            wraps = [w for w in keys.load_wraps(c) if w.method == "passphrase"]
+        for wrap in wraps:
+            try:
+                keys.open_passphrase_wrap(wrap, passphrase, self.vault_id)
+            except (crypto.DecryptionError, keys.KeyRecordDamagedError):
+                continue
+            raise VaultError(
+                "the archive passphrase must differ from the vault passphrase: whoever "
+                "receives the archive could otherwise attack the vault passphrase offline"
+            )
 
-        return archive.import_drafts(self, Path(src), passphrase, progress=progress)
+    def import_archive(
+        self,
+        src: str | os.PathLike[str],
+        passphrase: str,
+        *,
+        progress: Progress | None = None,
+        again: bool = False,
+    ) -> list[Draft]:
+        """Import an archive's drafts; an archive imported before is refused unless ``again``.
+
+        The refusal is :class:`.archive.ArchiveAlreadyImportedError` (an
+        :class:`ArchiveError`) naming the drafts the first import made.
+        """
+        return archive.import_drafts(self, Path(src), passphrase, progress=progress, again=again)
+
+    # -- what :mod:`.archive` needs (public, so archives never touch private members)
+
+    def taken_ids(self, draft_ids: list[str]) -> set[str]:
+        """The ids among ``draft_ids`` this vault already has or had (purged)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return {
+                    d
+                    for d in draft_ids
+                    if c.execute(
+                        "SELECT 1 FROM drafts WHERE id=? UNION SELECT 1 FROM purged WHERE id=?",
+                        (d, d),
+                    ).fetchone()
+                }
+
+    def _archive_tag(self, archive_id: str) -> str:
+        return crypto.derive_key(self._audit_key, "archive-seen", archive_id).hex()[:32]
+
+    def archive_seen(self, archive_id: str) -> list[str] | None:
+        """The draft ids an earlier import of this archive made, or None if never imported."""
+        with self._lock:
+            self._check_open()
+            if not self._store.has_table("imported_archives"):
+                return None
+            with self._store.read() as c:
+                row = c.execute(
+                    "SELECT drafts FROM imported_archives WHERE tag=?",
+                    (self._archive_tag(archive_id),),
+                ).fetchone()
+                if row is None:
+                    return None
+                ids = [d for d in row[0].split(",") if d]
+                return [
+                    d for d in ids if c.execute("SELECT 1 FROM drafts WHERE id=?", (d,)).fetchone()
+                ]
+
+    def save_imported(self, drafts: list[Draft], archive_id: str | None) -> None:
+        """Save imported drafts in one transaction, and remember the archive they came from."""
+        for draft in drafts:
+            intake.check_storable(draft)
+        with self._lock:
+            self._check_open()
+            with self._store.write("importing the archive") as c:
+                now = keys.now_iso()
+                for draft in drafts:
+                    self._save_in_tx(c, draft, None, now)
+                    audit.append(c, self._audit_key, "import", draft.id, now)
+                if archive_id is not None:
+                    c.execute(
+                        "INSERT OR REPLACE INTO imported_archives (tag, at, drafts) VALUES (?,?,?)",
+                        (
+                            self._archive_tag(archive_id),
+                            now[:10],
+                            ",".join(d.id for d in drafts),
+                        ),
+                    )
 
     def family_ids(self, draft_id: str) -> list[str]:
         """The draft and every other live draft of its family group (the draft first)."""
@@ -1645,20 +1845,74 @@ def _shown_status(draft: Draft) -> str:
     return draft_status(draft)
 
 
+class _Prepend(io.RawIOBase):
+    """Bytes already read (to authenticate the first chunk), then the rest of ``raw``."""
+
+    def __init__(self, head: bytes, raw: io.RawIOBase) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._raw.readinto(buffer) or 0
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+def _release(c: sqlite3.Connection, blob_ids: Iterable[str], now: str) -> None:
+    """Tombstone blobs in the transaction that drops their last reference."""
+    c.executemany(
+        "INSERT OR IGNORE INTO released_blobs (id, at) VALUES (?, ?)",
+        [(b, now) for b in blob_ids],
+    )
+
+
+def scan_blob_folder(
+    data_dir: Path, known: set[str], released: set[str], pending_drafts: int
+) -> FileCheck:
+    """Classify the files under ``blobs/`` without changing anything."""
+    root = paths.blob_root(data_dir)
+    unknown: list[str] = []
+    unknown_bytes = 0
+    present: set[str] = set()
+    if root.is_dir():
+        for sub in sorted(root.iterdir()):
+            if not sub.is_dir():
+                unknown.append(str(sub.relative_to(data_dir)))
+                continue
+            for entry in sorted(os.scandir(sub), key=lambda e: e.name):
+                name = entry.name
+                if name in known:
+                    present.add(name)
+                elif name not in released:
+                    unknown.append(f"{paths.BLOB_DIR}/{sub.name}/{name}")
+                    with contextlib.suppress(OSError):
+                        unknown_bytes += entry.stat().st_size
+    return FileCheck(
+        unknown_files=tuple(unknown),
+        unknown_bytes=unknown_bytes,
+        missing=tuple(sorted(known - present)),
+        released_pending=len(released),
+        unsaved_drafts=pending_drafts,
+    )
+
+
 def _safe_file_name(name: str, fallback: str) -> str:
     """A file name safe on every OS (no folders, no reserved characters)."""
     base = os.path.basename(name.replace("\\", "/")).strip().strip(".")
     base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", base)[:120]
     return base or fallback
-
-
-def _iso_to_epoch(text: str) -> float:
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
 
 
 def _write_private(path: Path, data: bytes) -> None:

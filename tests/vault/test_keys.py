@@ -49,7 +49,7 @@ def test_passphrase_wrap(fast_kdf: None) -> None:
     assert keys.open_passphrase_wrap(wrap, "Correct Horse Battery", "vault-1") == vk
     with pytest.raises(crypto.DecryptionError):
         keys.open_passphrase_wrap(wrap, "correct horse battery", "vault-1")
-    with pytest.raises(crypto.DecryptionError):
+    with pytest.raises(keys.KeyRecordDamagedError):  # right passphrase, another vault's record
         keys.open_passphrase_wrap(wrap, "Correct Horse Battery", "vault-2")
 
 
