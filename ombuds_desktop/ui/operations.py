@@ -17,9 +17,50 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ombuds_desktop.tasks import Cancelled, CancelToken
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[..., None]
 
-__all__ = ["Cancelled", "CancelToken", "Operation", "Progress"]
+__all__ = ["Cancelled", "CancelToken", "Operation", "Progress", "adapt_progress"]
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def adapt_progress(
+    emit: Callable[[int, int, str], None], token: CancelToken, label: str = ""
+) -> Callable[..., None]:
+    """One progress callback for every shape the core uses, feeding the dialog's ``(done,
+    total, message)`` signal.
+
+    The packet builder reports ``progress(done, total, message)`` and checks the token
+    itself.  The vault reports ``progress(bytes_done)`` for the file it is encrypting or
+    decrypting (the count restarts with each file) and cancels when the callback raises,
+    so a one-number call also checks the token.  Anything else is shown as busy: a
+    progress report must never be what makes an import or export fail.
+    """
+    last = 0
+    before = 0  # bytes of the files finished earlier
+
+    def progress(*args: Any, **kwargs: Any) -> None:
+        nonlocal last, before
+        values = list(args) + [kwargs[k] for k in ("done", "total", "message") if k in kwargs]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        message = next((v for v in values if isinstance(v, str)), "")
+        if len(numbers) >= 2:
+            emit(int(numbers[0]), int(numbers[1]), message)
+            return
+        token.check()  # the vault's callbacks may raise to cancel
+        if len(numbers) == 1:
+            current = int(numbers[0])
+            if current < last:
+                before += last
+            last = current
+            done = _megabytes(before + current)
+            emit(0, 0, message or (f"{label}\n{done} done" if label else f"{done} done"))
+        else:
+            emit(0, 0, message)
+
+    return progress
 
 
 class _Signals(QObject):
@@ -30,15 +71,21 @@ class _Signals(QObject):
 
 class _Runner(QRunnable):
     def __init__(
-        self, fn: Callable[[Progress, CancelToken], Any], token: CancelToken, signals: _Signals
+        self,
+        fn: Callable[[Progress, CancelToken], Any],
+        token: CancelToken,
+        signals: _Signals,
+        label: str = "",
     ) -> None:
         super().__init__()
-        self.fn, self.token, self.signals = fn, token, signals
+        self.fn, self.token, self.signals, self.label = fn, token, signals, label
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.fn(self.signals.progress.emit, self.token)
+            result = self.fn(
+                adapt_progress(self.signals.progress.emit, self.token, self.label), self.token
+            )
         except BaseException as exc:  # delivered to the UI thread, never raised in a worker
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)
@@ -97,7 +144,7 @@ class Operation(QObject):
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
         # Keep a Python reference: PySide may otherwise collect the runnable before it runs.
-        self._runner = _Runner(self._fn, self.token, self.signals)
+        self._runner = _Runner(self._fn, self.token, self.signals, label or "")
         QThreadPool.globalInstance().start(self._runner)
         return self
 

@@ -121,7 +121,11 @@ class Vault:
         self._profile_key = crypto.derive_key(vault_key, "profiles")
         self._audit_key = crypto.derive_key(vault_key, "audit-mac")
         self._vault_key: bytes | None = vault_key
-        self._draft_keys: dict[str, bytes] = {}
+        # draft id -> (wrapped key as stored, key): the wrapped key is compared on every use,
+        # because another process may have replaced the row (an import that failed here and
+        # then succeeded in the CLI under the same id) and a stale key would make a good
+        # draft look damaged.
+        self._draft_keys: dict[str, tuple[bytes, bytes]] = {}
         self._summaries: dict[str, tuple[int, str, DraftSummary]] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -498,14 +502,16 @@ class Vault:
     def _draft_key(
         self, c: sqlite3.Connection, draft_id: str, wrapped: bytes | None = None
     ) -> bytes:
-        key = self._draft_keys.get(draft_id)
-        if key is not None:
-            return key
         if wrapped is None:
             row = c.execute("SELECT key_wrapped FROM drafts WHERE id=?", (draft_id,)).fetchone()
             if row is None:
+                self._draft_keys.pop(draft_id, None)
                 raise NotFoundError(f"no draft with id {draft_id} in this vault")
             wrapped = row[0]
+        wrapped = bytes(wrapped)
+        cached = self._draft_keys.get(draft_id)
+        if cached is not None and cached[0] == wrapped:
+            return cached[1]
         try:
             key = crypto.unseal(
                 self._draft_wrap_key,
@@ -514,7 +520,7 @@ class Vault:
             )
         except crypto.DecryptionError:
             raise _tampered("its key record", draft_id) from None
-        self._draft_keys[draft_id] = key
+        self._draft_keys[draft_id] = (wrapped, key)
         return key
 
     def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
@@ -527,7 +533,7 @@ class Vault:
             "VALUES (?, ?, 0, 'live', ?, ?)",
             (draft_id, wrapped, now, now),
         )
-        self._draft_keys[draft_id] = key
+        self._draft_keys[draft_id] = (wrapped, key)
         return key
 
     def rotate_key(self, *, new_passphrase: str | None = None, to: str | None = None) -> None:
@@ -695,8 +701,8 @@ class Vault:
             for draft_id, revision, state, updated in rows:
                 seen.add(draft_id)
                 cached = self._summaries.get(draft_id)
-                if cached is None or cached[0] != revision:
-                    stale.append(draft_id)
+                if cached is None or cached[0] != revision or cached[2].damaged:
+                    stale.append(draft_id)  # a damaged one is read again: it may be healed
                 elif cached[1] != state:
                     old = cached[2]
                     self._summaries[draft_id] = (
@@ -1415,6 +1421,7 @@ class Vault:
                 b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
             ]
             self._delete_draft_rows(c, draft_id)
+            self._draft_keys.pop(draft_id, None)
         self._remove_blob_files(blob_ids)
 
     def _housekeeping(self) -> None:
