@@ -46,7 +46,7 @@ from ombuds_desktop.draft.interchange import (
     resolve_attachment_path,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import audit, crypto, keys, paths
+from ombuds_desktop.vault import audit, crypto, keys, paths, recovery
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     KeyMissingError,
@@ -930,6 +930,37 @@ class Vault:
             raise NotFoundError(f"no draft with id {draft_id} in this vault")
         return int(row[0])
 
+    # ------------------------------------------------------------------ crash recovery
+
+    def _recovery_key(self, draft_id: str) -> bytes:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return self._draft_key(c, draft_id)
+
+    def save_recovery(self, draft: Draft, base_revision: int | None) -> None:
+        """Write the sealed recovery record of unsaved typing (see :mod:`.recovery`)."""
+        key = self._recovery_key(draft.id)
+        try:
+            recovery.write(self.data_dir, key, draft, base_revision, keys.now_iso(), SCHEMA_VERSION)
+        except OSError as exc:
+            raise translate(exc, "writing the recovery copy of your typing") from None
+
+    def load_recovery(self, draft_id: str) -> recovery.RecoveredTyping | None:
+        """Typing that was not saved before a crash, or None."""
+        return recovery.read(self.data_dir, self._recovery_key(draft_id), draft_id, SCHEMA_VERSION)
+
+    def discard_recovery(self, draft_id: str) -> None:
+        """Drop the recovery record once a real revision holds the typing."""
+        try:
+            key = self._recovery_key(draft_id)
+        except NotFoundError:
+            return
+        try:
+            recovery.discard(self.data_dir, key, draft_id)
+        except OSError as exc:
+            raise translate(exc, "removing the recovery copy of your typing") from None
+
     def revisions(self, draft_id: str) -> list[RevisionInfo]:
         """The kept revisions of a draft, newest first."""
         with self._lock:
@@ -993,6 +1024,8 @@ class Vault:
             with self._store.write("purging the draft") as c:
                 if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                with contextlib.suppress(OSError, VaultError):  # a damaged key: nothing to read
+                    recovery.discard(self.data_dir, self._draft_key(c, draft_id), draft_id)
                 blob_ids = [
                     b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
                 ]
