@@ -17,13 +17,16 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidge
 class ModalDriver:
     """Clicks ``answers[i]`` (a button text; "" = the default/OK) in the i-th message box.
 
-    Boxes beyond the script are answered with their default button (or Escape), so a test
-    never hangs; every box's title and text is kept in :attr:`seen`.
+    Boxes beyond the script get the first button named in ``prefer``, else their default
+    button (or Escape), so a test never hangs; every box's title and text is kept in
+    :attr:`seen`.
     """
 
-    def __init__(self, answers: list[str] | None = None) -> None:
+    def __init__(self, answers: list[str] | None = None, prefer: list[str] | None = None) -> None:
         self.answers = list(answers or [])
+        self.prefer = list(prefer or [])
         self.seen: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []  # boxes with a warning or critical icon
         self.hooks: list[Callable[[QWidget], bool]] = []
         self._timer = QTimer()
         self._timer.setInterval(30)
@@ -46,6 +49,8 @@ class ModalDriver:
         if not isinstance(widget, QMessageBox) or not widget.isVisible():
             return
         self.seen.append((widget.windowTitle(), widget.text()))
+        if widget.icon() in (QMessageBox.Icon.Warning, QMessageBox.Icon.Critical):
+            self.warnings.append(self.seen[-1])
         wanted = self.answers.pop(0) if self.answers else ""
         button: QAbstractButton | None = None
         if wanted:
@@ -58,7 +63,9 @@ class ModalDriver:
                     + ", ".join(b.text() for b in widget.buttons())
                 )
         else:
-            button = widget.defaultButton() or widget.escapeButton()
+            texts = {b.text().replace("&", ""): b for b in widget.buttons()}
+            button = next((texts[t] for t in self.prefer if t in texts), None)
+            button = button or widget.defaultButton() or widget.escapeButton()
         if button is not None:
             QTest.mouseClick(button, Qt.MouseButton.LeftButton)
         else:
