@@ -609,6 +609,9 @@ class DraftWindow(QMainWindow):
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from ombuds_desktop.ui.operations import Operation
+
+        Operation.stop_for(self)  # documents being added, a packet being built: stopped
         if (
             self.dirty
             and not self.save_now()

@@ -8,6 +8,7 @@ widget: it receives plain data and returns plain data.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -76,9 +77,11 @@ class _Runner(QRunnable):
         token: CancelToken,
         signals: _Signals,
         label: str = "",
+        done: threading.Event | None = None,
     ) -> None:
         super().__init__()
         self.fn, self.token, self.signals, self.label = fn, token, signals, label
+        self.done = done or threading.Event()
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -91,6 +94,8 @@ class _Runner(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
+        finally:
+            self.done.set()
 
 
 class Operation(QObject):
@@ -110,6 +115,7 @@ class Operation(QObject):
         self._on_failure: Callable[[BaseException], None] | None = None
         self._on_cancel: Callable[[], None] = lambda: None
         self.token = CancelToken()
+        self.worker_done = threading.Event()
         self.dialog: QProgressDialog | None = None
         self.signals = _Signals()
 
@@ -144,7 +150,7 @@ class Operation(QObject):
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
         # Keep a Python reference: PySide may otherwise collect the runnable before it runs.
-        self._runner = _Runner(self._fn, self.token, self.signals, label or "")
+        self._runner = _Runner(self._fn, self.token, self.signals, label or "", self.worker_done)
         QThreadPool.globalInstance().start(self._runner)
         return self
 
@@ -185,6 +191,28 @@ class Operation(QObject):
             from ombuds_desktop.ui.dialogs import show_error
 
             show_error(self._parent, "The operation failed", exc)
+
+    @classmethod
+    def stop_for(cls, widget: QWidget | None = None, timeout_s: float = 60) -> None:
+        """Cancel the operations started from ``widget`` (or every one) and wait for their
+        workers to stop.
+
+        Called before a window closes or the vault locks: a worker must never go on
+        writing into a vault that is being closed, nor report to a window that is gone.
+        The core cleans up after a cancel (no half-imported draft, no partial file).
+        """
+        mine = [
+            op
+            for op in list(cls._running)
+            if widget is None
+            or op._parent is widget
+            or (op._parent is not None and widget.isAncestorOf(op._parent))
+        ]
+        for op in mine:
+            op.token.cancel()
+        for op in mine:
+            op.worker_done.wait(timeout_s)
+            op._close()
 
     @classmethod
     def wait_all(cls, timeout_ms: int = 30000) -> bool:
