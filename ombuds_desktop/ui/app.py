@@ -384,6 +384,9 @@ class AppState(QObject):
             self.home.search.clear()
             self.home.hide()
         self.clear_clipboard(force=True)
+        from ombuds_desktop.ui.operations import Operation
+
+        Operation.stop_for(None)  # no worker may use the vault while it closes
         try:
             self.vault.close()
         finally:
@@ -485,6 +488,9 @@ def run_app(data_dir: str | None = None) -> int:
     state.watch_clipboard()
     state.start_idle_watch(app)
     code = app.exec()
+    from ombuds_desktop.ui.operations import Operation
+
+    Operation.stop_for(None)
     state.shutdown(app)
     state.clear_clipboard(force=True)
     if state.vault is not None:

@@ -8,6 +8,7 @@ decrypted is written to disk.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +83,37 @@ def check_document(path: Path) -> str | None:
     A password-protected PDF is accepted here; its password is asked for at build time.
     """
     from ombuds_desktop.packet import PacketInputError, PacketOptions
-    from ombuds_desktop.packet.exhibits import load_evidence, read_attachment
+    from ombuds_desktop.packet.exhibits import MAX_FILE_BYTES, load_evidence, read_attachment
 
+    # Before reading a byte: a dropped folder, a device or a huge video must not be read
+    # into memory (a 2 GB file would be) only to be refused afterwards.
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror or exc}); check it still exists."
+    if stat.S_ISDIR(info.st_mode):
+        return (
+            f"{path.name} is a folder, not a document. Open the folder and add the "
+            "documents inside it (select them and drag them here, or use Add…)."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path.name} is not an ordinary file (a device or a pipe); it cannot be added."
+    if info.st_size > MAX_FILE_BYTES:
+        return (
+            f"{path.name} is {_size_words(info.st_size)}; a supporting document can be at "
+            f"most {_size_words(MAX_FILE_BYTES)}. Split it, or scan it again at a lower "
+            "resolution."
+        )
     att = Attachment(category="other", description=path.name, path=str(path))
     try:
         load_evidence(att, read_attachment(att, None), PacketOptions(), None)
     except PacketInputError as exc:
         return None if exc.kind == "password" else str(exc)
     return None
+
+
+def _size_words(n: int) -> str:
+    return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
 
 
 def human_size(n: int) -> str:

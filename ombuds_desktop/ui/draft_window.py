@@ -56,6 +56,17 @@ STATE_TEXT = {
 REVIEW_ID = "__review__"
 
 
+def _local_time(iso: str) -> str:
+    """ "10:42" from the record's UTC time stamp (the user's clock, as on the screen)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return "earlier"
+    return moment.astimezone().strftime("%H:%M")
+
+
 def section_state(
     definition: FormDefinition, section_id: str, draft: Draft, findings: list[Finding]
 ) -> str:
@@ -88,6 +99,9 @@ class DraftWindow(QMainWindow):
 
     VALIDATE_MS = 250
     SAVE_MS = 800
+    #: While there are unsaved edits, an encrypted recovery copy is written this often,
+    #: however steadily the user types (autosave waits for a pause).
+    RECOVERY_MS = 1000
 
     def __init__(
         self,
@@ -109,6 +123,8 @@ class DraftWindow(QMainWindow):
         self.last_validation_ms = 0.0
         self.revision = vault.current_revision(draft.id) if vault is not None else None
         self.related: list[Draft] = []
+        self._recovery_written = False
+        self.recovered_from = self._take_recovery()
         self.setWindowTitle("Ombuds Desktop — draft")
         self.setObjectName("draft")
         self.resize(1180, 820)
@@ -123,6 +139,12 @@ class DraftWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("USCIS deadline reminder")
         outer.addWidget(self.banner)
+        self.recovery_notice = QLabel()
+        self.recovery_notice.setObjectName("recoveryNotice")
+        self.recovery_notice.setWordWrap(True)
+        self.recovery_notice.setAccessibleName("Recovered typing")
+        self.recovery_notice.setVisible(False)
+        outer.addWidget(self.recovery_notice)
 
         split = QSplitter()
         self.nav = QListWidget()
@@ -179,6 +201,8 @@ class DraftWindow(QMainWindow):
         self._validate_timer.timeout.connect(self.revalidate)
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_MS)
         self._save_timer.timeout.connect(self.save_now)
+        self._recovery_timer = QTimer(self, singleShot=True, interval=self.RECOVERY_MS)
+        self._recovery_timer.timeout.connect(self.write_recovery)
         self._build_actions()
 
         for page in self.pages:
@@ -191,6 +215,13 @@ class DraftWindow(QMainWindow):
         start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
         self.nav.setCurrentRow(self.page_ids.index(start))
         self._update_title()
+        if self.recovered_from is not None:
+            self.recovery_notice.setText(
+                f"Recovered unsaved typing from {self.recovered_from}. Ombuds Desktop closed "
+                "before it was saved; check the last answers you typed."
+            )
+            self.recovery_notice.setVisible(True)
+            self.save_now()
 
     # ------------------------------------------------------------------ construction
 
@@ -338,6 +369,77 @@ class DraftWindow(QMainWindow):
     def _schedule_save(self) -> None:
         self.dirty = True
         self._save_timer.start()
+        if not self._recovery_timer.isActive():  # not restarted by each key: at most 1 s old
+            self._recovery_timer.start()
+
+    # ------------------------------------------------------------------ crash recovery
+
+    def write_recovery(self) -> None:
+        """Seal what is typed so far into the vault's recovery record (not a revision)."""
+        if not self.dirty or self.vault is None:
+            return
+        self._collect()
+        try:
+            self.vault.save_recovery(self.draft, self.revision)
+        except Exception:  # autosave reports problems; the recovery copy is a safety net only
+            return
+        self._recovery_written = True
+
+    def _take_recovery(self) -> str | None:
+        """Merge typing a crash kept from the vault; returns its local time ("10:42") or None."""
+        if self.vault is None:
+            return None
+        try:
+            found = self.vault.load_recovery(self.draft.id)
+        except Exception:
+            return None
+        if found is None:
+            return None
+        from ombuds_desktop.draft.interchange import draft_to_dict
+
+        if draft_to_dict(found.draft) == draft_to_dict(self.draft):
+            self._discard_recovery()
+            return None
+        when = _local_time(found.written)
+        if found.base_revision != self.revision and not confirm(
+            self,
+            "Unsaved typing was found",
+            f"Typing from {when} was not saved before Ombuds Desktop closed, and this "
+            "draft was saved elsewhere since (another window or the command line). Use "
+            "the recovered typing? The other version stays in the draft's history.",
+            yes="Use the recovered typing",
+            no="Keep the saved version",
+        ):
+            self._discard_recovery()
+            return None
+        recovered = found.draft
+        recovered.attachments = [a for a in recovered.attachments if self._stored(a)]
+        self.draft = recovered
+        self.dirty = True
+        self._recovery_written = True
+        return when
+
+    def _stored(self, attachment) -> bool:
+        from ombuds_desktop.vault import blob_id_of
+
+        blob = blob_id_of(attachment)
+        if blob is None:
+            return True
+        try:
+            self.vault.attachment_info(blob)
+        except Exception:
+            return False
+        return True
+
+    def _discard_recovery(self) -> None:
+        timer = getattr(self, "_recovery_timer", None)  # None while the window is being built
+        if timer is not None:
+            timer.stop()
+        try:
+            self.vault.discard_recovery(self.draft.id)
+        except Exception:
+            return
+        self._recovery_written = False
 
     def revalidate(self) -> None:
         started = time.perf_counter()
@@ -519,12 +621,17 @@ class DraftWindow(QMainWindow):
             show_error(self, "Your changes could not be saved", exc)
             return False
         self.dirty = False
+        if self._recovery_written:
+            self._discard_recovery()
         self.save_state.setText(f"Saved {time.strftime('%H:%M:%S')}")
         self._update_title()
         self.saved.emit(self.draft.id)
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from ombuds_desktop.ui.operations import Operation
+
+        Operation.stop_for(self)  # documents being added, a packet being built: stopped
         if (
             self.dirty
             and not self.save_now()

@@ -72,11 +72,13 @@ class Editor(QWidget):
                 w.setAccessibleDescription(description)
 
 
-def _line(placeholder: str = "", max_length: int | None = None) -> QLineEdit:
+def _line(placeholder: str = "") -> QLineEdit:
     line = QLineEdit()
     line.setPlaceholderText(placeholder)
-    if max_length:
-        line.setMaxLength(max_length)
+    # A field's own limit is not QLineEdit's: that cuts a paste silently (and its default
+    # cuts at 32,767).  What is too long is kept and the field's check says "at most N
+    # characters; this has M", as for long texts.
+    line.setMaxLength(1_000_000)
     line.setClearButtonEnabled(True)
     return line
 
@@ -92,7 +94,7 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
 class TextEditor(Editor):
     def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.line = _line(max_length=field.max_length)
+        self.line = _line()
         if field.suggestions:
             completer = QCompleter(list(field.suggestions), self.line)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -526,6 +526,7 @@ class HomeWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._search_timer.stop()
+        Operation.stop_for(None)  # an import or export still running stops cleanly first
         self.close_all_drafts()
         self.state.save_geometry(self)
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ombuds_desktop.ui.dialogs import show_error
 
@@ -69,3 +69,10 @@ class LockScreen(QWidget):
         self.state.unlocked()
         self.close()
         return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Closing the lock screen without unlocking quits: every draft is already saved
+        and the vault closed, and a process with no window left could not be reached."""
+        super().closeEvent(event)
+        if self.state.locked:
+            QApplication.quit()

@@ -8,6 +8,7 @@ widget: it receives plain data and returns plain data.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -17,9 +18,50 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ombuds_desktop.tasks import Cancelled, CancelToken
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[..., None]
 
-__all__ = ["Cancelled", "CancelToken", "Operation", "Progress"]
+__all__ = ["Cancelled", "CancelToken", "Operation", "Progress", "adapt_progress"]
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def adapt_progress(
+    emit: Callable[[int, int, str], None], token: CancelToken, label: str = ""
+) -> Callable[..., None]:
+    """One progress callback for every shape the core uses, feeding the dialog's ``(done,
+    total, message)`` signal.
+
+    The packet builder reports ``progress(done, total, message)`` and checks the token
+    itself.  The vault reports ``progress(bytes_done)`` for the file it is encrypting or
+    decrypting (the count restarts with each file) and cancels when the callback raises,
+    so a one-number call also checks the token.  Anything else is shown as busy: a
+    progress report must never be what makes an import or export fail.
+    """
+    last = 0
+    before = 0  # bytes of the files finished earlier
+
+    def progress(*args: Any, **kwargs: Any) -> None:
+        nonlocal last, before
+        values = list(args) + [kwargs[k] for k in ("done", "total", "message") if k in kwargs]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        message = next((v for v in values if isinstance(v, str)), "")
+        if len(numbers) >= 2:
+            emit(int(numbers[0]), int(numbers[1]), message)
+            return
+        token.check()  # the vault's callbacks may raise to cancel
+        if len(numbers) == 1:
+            current = int(numbers[0])
+            if current < last:
+                before += last
+            last = current
+            done = _megabytes(before + current)
+            emit(0, 0, message or (f"{label}\n{done} done" if label else f"{done} done"))
+        else:
+            emit(0, 0, message)
+
+    return progress
 
 
 class _Signals(QObject):
@@ -31,15 +73,23 @@ class _Signals(QObject):
 
 class _Runner(QRunnable):
     def __init__(
-        self, fn: Callable[[Progress, CancelToken], Any], token: CancelToken, signals: _Signals
+        self,
+        fn: Callable[[Progress, CancelToken], Any],
+        token: CancelToken,
+        signals: _Signals,
+        label: str = "",
+        done: threading.Event | None = None,
     ) -> None:
         super().__init__()
-        self.fn, self.token, self.signals = fn, token, signals
+        self.fn, self.token, self.signals, self.label = fn, token, signals, label
+        self.done = done or threading.Event()
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.fn(self.signals.progress.emit, self.token)
+            result = self.fn(
+                adapt_progress(self.signals.progress.emit, self.token, self.label), self.token
+            )
         except Exception as exc:  # delivered to the UI thread, never raised in a worker
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)
@@ -50,6 +100,8 @@ class _Runner(QRunnable):
             self.signals.stopped.emit()
         else:
             self.signals.finished.emit(result)
+        finally:
+            self.done.set()
 
 
 class Operation(QObject):
@@ -69,6 +121,7 @@ class Operation(QObject):
         self._on_failure: Callable[[Exception], object] | None = None
         self._on_cancel: Callable[[], None] = lambda: None
         self.token = CancelToken()
+        self.worker_done = threading.Event()
         self.dialog: QProgressDialog | None = None
         self.signals = _Signals()
 
@@ -104,7 +157,7 @@ class Operation(QObject):
         self.signals.stopped.connect(self._stopped, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
         # Keep a Python reference: PySide may otherwise collect the runnable before it runs.
-        self._runner = _Runner(self._fn, self.token, self.signals)
+        self._runner = _Runner(self._fn, self.token, self.signals, label or "", self.worker_done)
         QThreadPool.globalInstance().start(self._runner)
         return self
 
@@ -150,6 +203,28 @@ class Operation(QObject):
             from ombuds_desktop.ui.dialogs import show_error
 
             show_error(self._parent, "The operation failed", exc)
+
+    @classmethod
+    def stop_for(cls, widget: QWidget | None = None, timeout_s: float = 60) -> None:
+        """Cancel the operations started from ``widget`` (or every one) and wait for their
+        workers to stop.
+
+        Called before a window closes or the vault locks: a worker must never go on
+        writing into a vault that is being closed, nor report to a window that is gone.
+        The core cleans up after a cancel (no half-imported draft, no partial file).
+        """
+        mine = [
+            op
+            for op in list(cls._running)
+            if widget is None
+            or op._parent is widget
+            or (op._parent is not None and widget.isAncestorOf(op._parent))
+        ]
+        for op in mine:
+            op.token.cancel()
+        for op in mine:
+            op.worker_done.wait(timeout_s)
+            op._close()
 
     @classmethod
     def wait_all(cls, timeout_ms: int = 30000) -> bool:

@@ -83,12 +83,19 @@ class ProfileDialog(QDialog):
         if not self.name.text().strip():
             show_error(self, "Name needed", "Type the representative's name.")
             return
+        problems = profile_problems(self._fields())
+        if problems:
+            show_error(
+                self,
+                "Check the profile",
+                "The profile was not saved; it fills Section 10 of every new draft, so fix "
+                "these first:\n\n" + "\n".join(f"• {p}" for p in problems),
+            )
+            return
         self.accept()
 
-    def result_profile(self) -> Any:
-        from ombuds_desktop.vault import RepresentativeProfile
-
-        fields: dict[str, Any] = dict(
+    def _fields(self) -> dict[str, Any]:
+        return dict(
             name=self.name.text().strip(),
             organization=self.organization.text().strip(),
             bar_admissions=[
@@ -107,11 +114,46 @@ class ProfileDialog(QDialog):
             email=self.email.text().strip(),
             uscis_account=self.account.text().strip(),
         )
+
+    def result_profile(self) -> Any:
+        from ombuds_desktop.vault import RepresentativeProfile
+
+        fields = self._fields()
         if self.profile is not None:
             for key, value in fields.items():
                 setattr(self.profile, key, value)
             return self.profile
         return RepresentativeProfile(**fields)
+
+
+def profile_problems(fields: dict[str, Any]) -> list[str]:
+    """What is wrong in a profile, by the same field checks a draft's Section 10 gets.
+
+    The profile's answers are checked as the Section 10 answers they become (the edition
+    decides which fields and checks apply); a part left blank is allowed, since a
+    profile may hold only some details, but what is typed must be valid.
+    """
+    from datetime import date
+
+    from ombuds_desktop.draft.profiles import profile_values
+    from ombuds_desktop.formdef import load_edition
+    from ombuds_desktop.validation.fields import FieldChecker
+    from ombuds_desktop.vault import RepresentativeProfile
+
+    definition = load_edition()
+    values = profile_values(RepresentativeProfile(**fields))
+    address = fields.get("address") or {}
+    if not any(str(v).strip() for k, v in address.items() if k != "country"):
+        values.pop(next((k for k, v in values.items() if v == address), ""), None)
+    out = []
+    for field_id, value in values.items():
+        field = definition.field(field_id)
+        section = definition.section_of(field_id)
+        checker = FieldChecker(section, values, date.today())
+        for finding in checker.check_field(field, value, field_id):
+            if finding.severity == "error":
+                out.append(finding.message)
+    return out
 
 
 def edit_profile(parent: QWidget | None, state: Any, profile: Any) -> Any:

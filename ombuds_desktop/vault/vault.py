@@ -44,7 +44,7 @@ from ombuds_desktop.draft.interchange import (
     dumps,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths
+from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths, recovery
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     AttachmentRefusedError,
@@ -128,7 +128,11 @@ class Vault:
         self._profile_key = crypto.derive_key(vault_key, "profiles")
         self._audit_key = crypto.derive_key(vault_key, "audit-mac")
         self._vault_key: bytes | None = vault_key
-        self._draft_keys: dict[str, bytes] = {}
+        # draft id -> (wrapped key as stored, key): the wrapped key is compared on every use,
+        # because another process may have replaced the row (an import that failed here and
+        # then succeeded in the CLI under the same id) and a stale key would make a good
+        # draft look damaged.
+        self._draft_keys: dict[str, tuple[bytes, bytes]] = {}
         self._summaries: dict[str, tuple[int, str, DraftSummary]] = {}
         #: Problems found by the freshness check at unlock (rollback, truncation);
         #: while any is unaccepted the vault reads and exports but does not write.
@@ -527,14 +531,16 @@ class Vault:
     def _draft_key(
         self, c: sqlite3.Connection, draft_id: str, wrapped: bytes | None = None
     ) -> bytes:
-        key = self._draft_keys.get(draft_id)
-        if key is not None:
-            return key
         if wrapped is None:
             row = c.execute("SELECT key_wrapped FROM drafts WHERE id=?", (draft_id,)).fetchone()
             if row is None:
+                self._draft_keys.pop(draft_id, None)
                 raise NotFoundError(f"no draft with id {draft_id} in this vault")
             wrapped = row[0]
+        wrapped = bytes(wrapped)
+        cached = self._draft_keys.get(draft_id)
+        if cached is not None and cached[0] == wrapped:
+            return cached[1]
         try:
             key = crypto.unseal(
                 self._draft_wrap_key,
@@ -543,7 +549,7 @@ class Vault:
             )
         except crypto.DecryptionError:
             raise _tampered("its key record", draft_id) from None
-        self._draft_keys[draft_id] = key
+        self._draft_keys[draft_id] = (wrapped, key)
         return key
 
     def _new_draft_row(self, c: sqlite3.Connection, draft_id: str, now: str) -> bytes:
@@ -556,7 +562,7 @@ class Vault:
             "VALUES (?, ?, 0, 'live', ?, ?)",
             (draft_id, wrapped, now, now),
         )
-        self._draft_keys[draft_id] = key
+        self._draft_keys[draft_id] = (wrapped, key)
         return key
 
     def rotate_key(self, *, new_passphrase: str | None = None, to: str | None = None) -> None:
@@ -718,8 +724,8 @@ class Vault:
             for draft_id, revision, state, updated in rows:
                 seen.add(draft_id)
                 cached = self._summaries.get(draft_id)
-                if cached is None or cached[0] != revision:
-                    stale.append(draft_id)
+                if cached is None or cached[0] != revision or cached[2].damaged:
+                    stale.append(draft_id)  # a damaged one is read again: it may be healed
                 elif cached[1] != state:
                     old = cached[2]
                     self._summaries[draft_id] = (
@@ -953,6 +959,37 @@ class Vault:
             raise NotFoundError(f"no draft with id {draft_id} in this vault")
         return int(row[0])
 
+    # ------------------------------------------------------------------ crash recovery
+
+    def _recovery_key(self, draft_id: str) -> bytes:
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return self._draft_key(c, draft_id)
+
+    def save_recovery(self, draft: Draft, base_revision: int | None) -> None:
+        """Write the sealed recovery record of unsaved typing (see :mod:`.recovery`)."""
+        key = self._recovery_key(draft.id)
+        try:
+            recovery.write(self.data_dir, key, draft, base_revision, keys.now_iso(), AAD_VERSION)
+        except OSError as exc:
+            raise translate(exc, "writing the recovery copy of your typing") from None
+
+    def load_recovery(self, draft_id: str) -> recovery.RecoveredTyping | None:
+        """Typing that was not saved before a crash, or None."""
+        return recovery.read(self.data_dir, self._recovery_key(draft_id), draft_id, AAD_VERSION)
+
+    def discard_recovery(self, draft_id: str) -> None:
+        """Drop the recovery record once a real revision holds the typing."""
+        try:
+            key = self._recovery_key(draft_id)
+        except NotFoundError:
+            return
+        try:
+            recovery.discard(self.data_dir, key, draft_id)
+        except OSError as exc:
+            raise translate(exc, "removing the recovery copy of your typing") from None
+
     def revisions(self, draft_id: str) -> list[RevisionInfo]:
         """The kept revisions of a draft, newest first."""
         with self._lock:
@@ -1016,6 +1053,8 @@ class Vault:
             with self._store.write("purging the draft") as c:
                 if c.execute("SELECT 1 FROM drafts WHERE id=?", (draft_id,)).fetchone() is None:
                     raise NotFoundError(f"no draft with id {draft_id} in this vault")
+                with contextlib.suppress(OSError, VaultError):  # a damaged key: nothing to read
+                    recovery.discard(self.data_dir, self._draft_key(c, draft_id), draft_id)
                 blob_ids = [
                     b for (b,) in c.execute("SELECT id FROM blobs WHERE draft_id=?", (draft_id,))
                 ]
@@ -1531,6 +1570,7 @@ class Vault:
             ]
             self._delete_draft_rows(c, draft_id)
             _release(c, blob_ids, keys.now_iso())
+            self._draft_keys.pop(draft_id, None)
         self._remove_blob_files(blob_ids)
 
     def _housekeeping(self) -> None:

@@ -1,0 +1,115 @@
+"""The first-run profile is checked like Section 10; closing the lock screen quits."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ombuds_desktop.ui.home import HomeWindow
+from ombuds_desktop.ui.settings import ProfileDialog, edit_profile
+
+from .modals import ModalDriver
+
+
+def fill(qtbot, line, text: str) -> None:
+    line.setFocus()
+    line.selectAll()
+    qtbot.keyClicks(line, text)
+
+
+def save_button(dialog: ProfileDialog):
+    box = dialog.findChild(QDialogButtonBox)
+    return box.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_profile_with_a_bad_zip_and_email_is_not_saved(qtbot, state):
+    """Typed as on first run: the dialog stays open and says what is wrong; fixed, it saves."""
+    dialog = ProfileDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for line, text in (
+        (dialog.name, "Dana Whitfield"),
+        (dialog.organization, "Whitfield Law PLLC"),
+        (dialog.street, "100 Example Street"),
+        (dialog.city, "Boston"),
+        (dialog.state, "MA"),
+        (dialog.zip, "1027"),
+        (dialog.phone, "(617) 555-0143"),
+        (dialog.email, "dana@whitfieldlaw"),
+    ):
+        fill(qtbot, line, text)
+    driver = ModalDriver()
+    try:
+        qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(driver.seen), timeout=5000)
+    finally:
+        driver.stop()
+    text = driver.texts()
+    assert "not saved" in text
+    assert '"1027" is not' in text and "ZIP" in text
+    assert '"dana@whitfieldlaw" is not a usable e-mail address' in text
+    assert dialog.isVisible() and dialog.result() == 0
+
+    fill(qtbot, dialog.zip, "02108")
+    fill(qtbot, dialog.email, "dana@whitfieldlaw.example")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1  # accepted
+    saved = state.vault.save_profile(dialog.result_profile())
+    assert saved.address["postal_code"] == "02108"
+
+
+def test_a_profile_with_only_a_name_is_fine(qtbot, state, monkeypatch):
+    from ombuds_desktop.ui import settings
+
+    def run(self):
+        self.show()
+        fill(qtbot, self.name, "Samuel Okafor-Reyes")
+        qtbot.mouseClick(save_button(self), Qt.MouseButton.LeftButton)
+        return self.result()
+
+    monkeypatch.setattr(settings.ProfileDialog, "exec", run)
+    profile = edit_profile(None, state, None)
+    assert profile is not None and profile.name == "Samuel Okafor-Reyes"
+
+
+@pytest.fixture
+def quits(monkeypatch):
+    """Calls of QApplication.quit (the test's application must keep running)."""
+    from ombuds_desktop.ui import lock
+
+    calls: list[int] = []
+    monkeypatch.setattr(lock.QApplication, "quit", staticmethod(lambda: calls.append(1)))
+    return calls
+
+
+def test_closing_the_lock_screen_quits_the_app(qtbot, state, quits):
+    home = HomeWindow(state)
+    state.home = home
+    qtbot.addWidget(home)
+    home.show()
+    state.lock()
+    screen = state.lock_screen
+    qtbot.waitExposed(screen)
+    assert not home.isVisible()
+    # Not left to "quit on last window closed": another top-level window (the hidden
+    # drafts window, a tool tip) keeps that from firing, as it did on X11.
+    screen.close()  # the window's close button
+    assert quits == [1]
+    assert state.locked and state.vault is None
+
+
+def test_unlocking_closes_the_lock_screen_without_quitting(qtbot, state, quits):
+    from .conftest import PASSPHRASE
+
+    home = HomeWindow(state)
+    state.home = home
+    qtbot.addWidget(home)
+    home.show()
+    state.lock()
+    screen = state.lock_screen
+    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert not state.locked and home.isVisible()
+    assert not screen.isVisible()
+    assert quits == []
