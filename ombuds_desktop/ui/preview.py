@@ -204,6 +204,11 @@ class PreviewWindow(QMainWindow):
         if page is not None:
             self.view.pageNavigator().jump(int(page), QPointF(), 0)
 
+    def _left_out(self) -> frozenset[str]:
+        """The documents the user chose to leave out of this packet stay out of its exports."""
+        plan = getattr(self.result, "plan", None)
+        return frozenset(a.id for a in plan.skipped) if plan is not None else frozenset()
+
     def _default(self, what: str, suffix: str) -> str:
         folder = (
             Path(self.settings.output_folder)
@@ -263,7 +268,9 @@ class PreviewWindow(QMainWindow):
             return None
         out = Path(folder) / neutral_name(self.draft, "upload", "")
         draft, definition = self.draft.copy(), self.definition
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, allow_draft=self.result.watermarked, skip=self._left_out()
+        )
         reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the upload files…",

@@ -7,6 +7,7 @@ import importlib
 
 from ombuds_desktop.vault.errors import (
     ArchiveError,
+    AttachmentMissingError,
     CorruptVaultError,
     DiskFullError,
     KeyMissingError,
@@ -57,6 +58,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "AttachmentMissingError",
     "KEEP_REVISIONS",
     "ArchiveError",
     "AuditCheck",

@@ -49,6 +49,7 @@ from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
 from ombuds_desktop.vault import audit, crypto, keys, paths
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
+    AttachmentMissingError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
@@ -92,9 +93,11 @@ def blob_id_of(attachment: Attachment) -> str | None:
     return None
 
 
-def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
+def _tampered(
+    what: str, draft_id: str | None, cls: type[TamperedDataError] = TamperedDataError
+) -> TamperedDataError:
     whose = f"draft {draft_id}: " if draft_id else ""
-    return TamperedDataError(
+    return cls(
         f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
         "moved from another record. Nothing was overwritten and the other drafts are not "
         "affected; restore an earlier revision of this draft, or this vault from a backup.",
@@ -1227,7 +1230,9 @@ class Vault:
             fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
         except FileNotFoundError:
             raise _tampered(
-                f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
+                f"attachment {blob_id} (its encrypted file is missing)",
+                info.draft_id,
+                AttachmentMissingError,
             ) from None
         draft_id = info.draft_id
 
@@ -1295,7 +1300,9 @@ class Vault:
                 tmp.unlink()
             if exc.filename and Path(exc.filename) == self._blob_path(blob_id):
                 raise _tampered(
-                    f"attachment {blob_id} (its encrypted file is missing)", info.draft_id
+                    f"attachment {blob_id} (its encrypted file is missing)",
+                    info.draft_id,
+                    AttachmentMissingError,
                 ) from None
             raise translate(exc, "exporting the attachment") from None
         except OSError as exc:
