@@ -629,6 +629,9 @@ class Vault:
             "form": draft.form,
             "updated": updated,
             "revision": revision,
+            "submitted_on": draft.submission.date if draft.submission else "",
+            "submitted_by": draft.submission.method if draft.submission else "",
+            "request_number": (draft.submission.request_number or "") if draft.submission else "",
         }
 
     def _decode_summary(
@@ -669,6 +672,7 @@ class Vault:
                     " ".join(receipts),
                     str(group or ""),
                     str(doc.get("status") or ""),
+                    str(doc.get("request_number") or ""),
                 ]
             )
         )
@@ -684,6 +688,9 @@ class Vault:
             revision=revision,
             in_trash=state == "trash",
             damaged=damaged,
+            submitted_on=str(doc.get("submitted_on") or ""),
+            submitted_by=str(doc.get("submitted_by") or ""),
+            request_number=str(doc.get("request_number") or ""),
             search_text=search,
         )
 
@@ -753,6 +760,14 @@ class Vault:
         if cached is None:
             raise NotFoundError(f"no draft with id {draft_id} in this vault")
         return cached[2]
+
+    def change_marker(self) -> int:
+        """A number that changes when another process (the CLI, a second window) commits
+        to the vault: a cheap poll for the drafts list (SQLite's ``data_version``)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return int(c.execute("PRAGMA data_version").fetchone()[0])
 
     def family(self, group_id: str) -> list[DraftSummary]:
         return [s for s in self.list_drafts() if s.family_group == group_id]
@@ -1051,6 +1066,33 @@ class Vault:
                 if source.family_group != group:
                     source.family_group = group
                     self._save_in_tx(c, source, None, now)
+                self._save_in_tx(c, twin, None, now)
+                audit.append(c, self._audit_key, "duplicate", twin.id, now)
+            return twin
+
+    def correction_copy(self, draft_id: str) -> Draft:
+        """A new, editable draft with every answer and document of a submitted one.
+
+        The submitted draft stays as it was sent (read-only in the app); the copy
+        has no submission, is in the same family group, and its documents are
+        re-encrypted under the copy's own key.
+        """
+        with self._lock:
+            source = self.load_draft(draft_id)
+            twin = copy.deepcopy(source)
+            twin.id = new_id()
+            twin.status = "draft"
+            twin.submission = None
+            for att in twin.attachments:
+                blob = blob_id_of(att)
+                if blob is None:
+                    continue
+                name = self.attachment_info(blob).original_name
+                with self.open_attachment(blob) as fh:
+                    stored = self.store_attachment(twin.id, fh, original_name=name)
+                att.path = stored.ref
+            with self._store.write("making a correction copy") as c:
+                now = keys.now_iso()
                 self._save_in_tx(c, twin, None, now)
                 audit.append(c, self._audit_key, "duplicate", twin.id, now)
             return twin
