@@ -32,7 +32,6 @@ from ombuds_desktop.packet import (
     EvidenceProblems,
     NotReadyError,
     PacketError,
-    PacketInputError,
     PacketOptions,
     build_packet,
 )
@@ -98,7 +97,8 @@ def _draft_source(
         yield draft, base_dir, None, family_files(draft, getattr(args, "family", None))
         return
     from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error
-    from ombuds_desktop.vault import VaultError, blob_id_of
+    from ombuds_desktop.packet.sources import vault_reader
+    from ombuds_desktop.vault import VaultError
 
     vault = open_vault(args, read_only=True)
     try:
@@ -111,23 +111,7 @@ def _draft_source(
             raise CliError(
                 "--family is for draft files; a vault draft's family is read from the vault"
             )
-
-        def read(att: Attachment) -> bytes:
-            blob = blob_id_of(att)
-            name = att.original_name or att.description or "attachment"
-            if blob is None:
-                raise PacketInputError(
-                    name,
-                    "unreadable",
-                    "is not stored in the vault; attach it again",
-                    attachment_id=att.id,
-                )
-            try:
-                return vault.read_attachment(blob)
-            except VaultError as exc:
-                raise PacketInputError(name, "unreadable", str(exc), attachment_id=att.id) from None
-
-        yield draft, None, read, related
+        yield draft, None, vault_reader(vault), related
     finally:
         vault.close()
 

@@ -41,6 +41,7 @@ _FIELD_KEYS = {
     "max_length",
     "min_rows",
     "max_rows",
+    "row_label",
     "fields",
     "not_future",
     "printed",
@@ -217,6 +218,9 @@ class _Reader:
         max_rows = self.get(raw, "max_rows", where, int, None)
         if max_rows is not None and max_rows < min_rows:
             raise self.fail(f"{where}.max_rows", "is smaller than min_rows")
+        row_label = self.get(raw, "row_label", where, str, "")
+        if row_label and ftype not in ("group", "attachments"):
+            raise self.fail(f"{where}.row_label", "only a repeating group or attachments has rows")
         pdf_columns = tuple(self.get(raw, "pdf_columns", where, list, []))
         for col in pdf_columns:
             if col not in {s.id for s in subfields}:
@@ -242,6 +246,7 @@ class _Reader:
             max_length=max_length,
             min_rows=min_rows,
             max_rows=max_rows,
+            row_label=row_label,
             fields=subfields,
             not_future=self.get(raw, "not_future", where, bool, False),
             printed=self.get(raw, "printed", where, bool, True),

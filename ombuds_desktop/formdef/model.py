@@ -7,6 +7,7 @@ wizard and the PDF renderer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,6 +89,7 @@ class FieldDef:
     max_length: int | None = None
     min_rows: int = 0
     max_rows: int | None = None
+    row_label: str = ""  # what one row of a group is called ("Filing"): "Filing 2"
     fields: tuple[FieldDef, ...] = ()  # sub-fields of a group
     not_future: bool = False
     printed: bool = True
@@ -197,3 +199,71 @@ class FormDefinition:
 
     def is_expired(self, today: date) -> bool:
         return self.expires is not None and today > self.expires
+
+    def where(self, path: str | None, section_id: str | None = None) -> str:
+        """A field path in the user's words: ``s3.filings[0].receipt_number`` becomes
+        "Section 3, Filing 1 › Receipt number" (labels from the edition, never ids)."""
+        section = self._section_or_none(section_id)
+        words: list[str] = []
+        if path:
+            m = _PATH.match(path)
+            base, index, rest = m.groups() if m else (path, None, None)
+            field_id, parts = base, []
+            while field_id and not self.has_field(field_id):
+                field_id, _, tail = field_id.rpartition(".")
+                parts.insert(0, tail)
+            if field_id:
+                section = self._section_or_none(self.section_of(field_id)) or section
+                f = self.field(field_id)
+                if index is None:
+                    words = [f.label, *(_part(p) for p in parts)]
+                else:
+                    words = [f"{f.row_label or 'Row'} {int(index) + 1}"]
+                    if rest:
+                        head, *more = rest.split(".")
+                        sub = f.subfield(head)
+                        words.append(sub.label if sub else _part(head))
+                        words += [_part(p) for p in more]
+        place = self._section_name(section)
+        if not words:
+            return place
+        return f"{place}, {' › '.join(words)}" if place else " › ".join(words)
+
+    def _section_or_none(self, section_id: str | None) -> Section | None:
+        if section_id is None:
+            return None
+        try:
+            return self.section(section_id)
+        except KeyError:
+            return None
+
+    @staticmethod
+    def _section_name(section: Section | None) -> str:
+        if section is None:
+            return ""
+        return f"Section {section.number}" if section.number else section.title
+
+
+_PATH = re.compile(r"^([^\[]+)\[(\d+)\](?:\.(.+))?$")
+
+#: Words for the parts of composite answers and of a document row (app wording, not edition).
+_PART_WORDS = {
+    "family": "Family name",
+    "given": "Given name",
+    "middle": "Middle name",
+    "street": "Street",
+    "unit": "Apartment or suite",
+    "city": "City",
+    "state": "State",
+    "postal_code": "ZIP code",
+    "country": "Country",
+    "description": "Description",
+    "date": "Date of the document",
+    "category": "Category",
+    "path": "File",
+    "translation_of": "Translation of",
+}
+
+
+def _part(name: str) -> str:
+    return _PART_WORDS.get(name, name.replace("_", " ").capitalize())

@@ -9,6 +9,7 @@ decrypted is written to disk.
 from __future__ import annotations
 
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,9 @@ def check_document(path: Path) -> str | None:
 
     A password-protected PDF is accepted here; its password is asked for at build time.
     """
-    from ombuds_desktop.packet import PacketInputError, PacketOptions
-    from ombuds_desktop.packet.exhibits import MAX_FILE_BYTES, load_evidence, read_attachment
+    from ombuds_desktop.packet import PacketInputError
+    from ombuds_desktop.packet.exhibits import MAX_FILE_BYTES, read_attachment
+    from ombuds_desktop.packet.sources import inspect_document
 
     # Before reading a byte: a dropped folder, a device or a huge video must not be read
     # into memory (a 2 GB file would be) only to be refused afterwards.
@@ -93,8 +95,8 @@ def check_document(path: Path) -> str | None:
         return f"{path.name} cannot be read ({exc.strerror or exc}); check it still exists."
     if stat.S_ISDIR(info.st_mode):
         return (
-            f"{path.name} is a folder, not a document. Open the folder and add the "
-            "documents inside it (select them and drag them here, or use Add…)."
+            f"“{path.name}” is a folder. Add the documents in it instead "
+            "(PDF, JPEG, PNG or TIFF files), not the folder itself."
         )
     if not stat.S_ISREG(info.st_mode):
         return f"{path.name} is not an ordinary file (a device or a pipe); it cannot be added."
@@ -106,10 +108,20 @@ def check_document(path: Path) -> str | None:
         )
     att = Attachment(category="other", description=path.name, path=str(path))
     try:
-        load_evidence(att, read_attachment(att, None), PacketOptions(), None)
+        return inspect_document(att, read_attachment(att, None)).problem
     except PacketInputError as exc:
-        return None if exc.kind == "password" else str(exc)
-    return None
+        return str(exc)
+
+
+@dataclass(slots=True)
+class DocInfo:
+    """What the list shows of one stored document (computed once per attachment)."""
+
+    thumb: QPixmap | None = None
+    pages: int = 0
+    size: int = 0
+    locked: bool = False
+    problem: str | None = None
 
 
 def _size_words(n: int) -> str:
@@ -139,7 +151,7 @@ class AttachmentsEditor(QWidget):
         self.vault = vault
         self.budget = int(email_budget_mb * 1048576)
         self.draft: Draft | None = None
-        self._info: dict[str, tuple[QPixmap | None, int, int]] = {}  # attachment id -> thumb
+        self._info: dict[str, DocInfo] = {}  # attachment id -> what the list shows
         self._loading = False
         self.setAcceptDrops(True)
 
@@ -230,6 +242,10 @@ class AttachmentsEditor(QWidget):
         for att in self.draft.attachments:
             item = QListWidgetItem(self._item_text(att))
             item.setData(Qt.ItemDataRole.UserRole, att.id)
+            item.setToolTip(self._item_tip(att))
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole, self._item_text(att).replace("\n", ", ")
+            )
             thumb = self._thumb(att)
             if thumb[0] is not None:
                 item.setIcon(QIcon(thumb[0]))
@@ -237,7 +253,9 @@ class AttachmentsEditor(QWidget):
         self.translation_of.clear()
         self.translation_of.addItem("(not a translation)", None)
         for att in self.draft.attachments:
-            self.translation_of.addItem(att.description or "(no description)", att.id)
+            self.translation_of.addItem(
+                att.description or att.original_name or "(no description)", att.id
+            )
         self._loading = False
         if self.draft.attachments:
             self.list.setCurrentRow(
@@ -247,39 +265,67 @@ class AttachmentsEditor(QWidget):
             self._show_details(-1)
         self._update_meter()
 
-    def _thumb(self, att: Attachment) -> tuple[QPixmap | None, int, int]:
+    def _doc(self, att: Attachment) -> DocInfo:
+        """Thumbnail, pages, size and lock of a stored document, through the packet's
+        inspection (the one the build uses), decrypted in memory only."""
         if att.id not in self._info:
-            from ombuds_desktop.vault import blob_id_of
+            from ombuds_desktop.packet import PacketInputError
+            from ombuds_desktop.packet.sources import inspect_document, vault_reader
 
-            blob = blob_id_of(att)
-            pixmap, pages, size = None, 0, 0
-            if blob and self.vault is not None:
+            info = DocInfo()
+            if self.vault is not None:
                 try:
-                    data = self.vault.read_attachment(blob)
-                    size = len(data)
-                    pixmap, pages = render_thumbnail(data)
-                except Exception:  # a damaged file shows without a thumbnail
-                    pixmap, pages = None, 0
-            self._info[att.id] = (pixmap, pages, size)
+                    data = vault_reader(self.vault)(att)
+                except PacketInputError as exc:
+                    info.problem = exc.problem
+                else:
+                    info.size = len(data)
+                    inspected = inspect_document(att, data)
+                    info.pages, info.locked = inspected.pages, inspected.locked
+                    info.problem = inspected.problem
+                    if not info.locked and not info.problem:
+                        try:
+                            info.thumb, _ = render_thumbnail(data)
+                        except Exception:  # no thumbnail is not a problem worth a message
+                            info.thumb = None
+            self._info[att.id] = info
         return self._info[att.id]
 
+    def _thumb(self, att: Attachment) -> tuple[QPixmap | None, int, int]:
+        info = self._doc(att)
+        return info.thumb, info.pages, info.size
+
     def _item_text(self, att: Attachment) -> str:
+        """Description, then category and file name, then date, pages, size, lock."""
         cat = self.definition.category(att.category)
-        _, pages, size = self._thumb(att)
-        bits = [
-            att.description or "(no description yet)",
-            cat.label if cat else f"Unknown category {att.category!r}",
-        ]
+        info = self._doc(att)
+        title = att.description.strip() or "No description yet (add one below)"
+        second = [cat.label if cat else f"Unknown category {att.category!r}"]
+        if att.original_name:
+            second.append(att.original_name)
         facts = []
         if att.date:
             facts.append(format_us(att.date))
-        if pages:
-            facts.append(f"{pages} page{'s' if pages != 1 else ''}")
-        if size:
-            facts.append(human_size(size))
+        if info.locked:
+            facts.append("🔒 password-protected")
+        elif info.pages:
+            facts.append(f"{info.pages} page{'s' if info.pages != 1 else ''}")
+        if info.size:
+            facts.append(human_size(info.size))
+        if info.problem:
+            facts.append("⚠ cannot be used in the packet")
+        lines = [title, " · ".join(second)]
         if facts:
-            bits.append(" · ".join(facts))
-        return "\n".join(bits)
+            lines.append(" · ".join(facts))
+        return "\n".join(lines)
+
+    def _item_tip(self, att: Attachment) -> str:
+        info = self._doc(att)
+        if info.problem:
+            return f"{att.original_name or 'This document'} {info.problem}"
+        if info.locked:
+            return "Password-protected PDF: its password is asked for when the packet is built."
+        return ""
 
     def _update_meter(self) -> None:
         total = sum(self._thumb(a)[2] for a in (self.draft.attachments if self.draft else []))
@@ -440,7 +486,7 @@ class AttachmentsEditor(QWidget):
 
     def show_findings(self, findings: list[Finding]) -> None:
         self.needed.show_findings(
-            [f for f in findings if f.field and f.field.startswith("s8.documents")]
+            [f for f in findings if f.field and f.field.startswith(self.field.id)]
         )
 
     # ------------------------------------------------------------------ drag and drop
@@ -451,6 +497,13 @@ class AttachmentsEditor(QWidget):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
         if files:
             self.add_files(files)
-            event.acceptProposedAction()
+        else:
+            show_error(
+                self,
+                "Nothing was added",
+                "Only files on this computer can be added. Save the document to a "
+                "folder first, then drag it here or use “Add files…”.",
+            )

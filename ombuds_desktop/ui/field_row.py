@@ -172,8 +172,9 @@ class GroupRow(QGroupBox):
 
     def set_index(self, index: int) -> None:
         self.index = index
-        self.setTitle(f"Row {index + 1}")
-        self.remove_button.setAccessibleName(f"Remove row {index + 1}")
+        name = f"{self.group.row_label or 'Row'} {index + 1}"  # "Filing 2", as Review says
+        self.setTitle(name)
+        self.remove_button.setAccessibleName(f"Remove {name.lower()}")
         for r in self.rows:
             r.path = f"{self.group.id}[{index}].{r.field.id}"
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ombuds_desktop.draft.model import Attachment, Draft
@@ -20,17 +21,10 @@ from ombuds_desktop.ui.operations import Operation
 
 
 def vault_reader(vault: Any) -> Callable[[Attachment], bytes]:
-    from ombuds_desktop.vault import blob_id_of
+    """The core's reader, shared with the CLI: a bad document is named, never a generic error."""
+    from ombuds_desktop.packet.sources import vault_reader as core_reader
 
-    def read(att: Attachment) -> bytes:
-        blob = blob_id_of(att)
-        if blob is None:
-            raise FileNotFoundError(
-                f"{att.description or 'a document'} is not stored in the vault; attach it again"
-            )
-        return vault.read_attachment(blob)
-
-    return read
+    return core_reader(vault)
 
 
 def packet_options(draft: Draft, settings: Any = None, **changes: Any) -> Any:
@@ -122,7 +116,8 @@ class PacketBuilder:
         show_error(self.parent, "The packet could not be built", exc)
 
     def _resolve(self, exc: Any) -> bool:
-        """Ask for PDF passwords, or whether to go on without each unusable file."""
+        """Ask for PDF passwords, then once whether to build without the unusable documents."""
+        left: list[Any] = []
         for problem in exc.problems:
             if problem.kind == "password" and problem.attachment_id:
                 password, ok = QInputDialog.getText(
@@ -135,17 +130,51 @@ class PacketBuilder:
                 if ok and password:
                     self.passwords[problem.attachment_id] = password
                     continue
-            answer = QMessageBox.question(
-                self.parent,
-                "A document cannot be used",
-                f"{problem}\n\nBuild the packet without this document? (Nothing is dropped "
-                "unless you say so.)",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes or not problem.attachment_id:
-                return False
-            self.skip.add(problem.attachment_id)
+            left.append(problem)
+        if not left:
+            return True
+        if not ask_leave_out(self.parent, left):
+            return False
+        self.skip.update(p.attachment_id for p in left)
         return True
+
+
+def problems_text(problems: list[Any]) -> str:
+    """Each unusable document on its own line, named, with what is wrong."""
+    return "\n".join(f"• {p.name}: {p.problem}" for p in problems)
+
+
+def ask_leave_out(parent: QWidget, problems: list[Any]) -> bool:
+    """One dialog for every unusable document: "Build without them" or "Cancel"."""
+    if any(not p.attachment_id for p in problems):
+        show_error(
+            parent,
+            "The packet could not be built",
+            "These supporting documents cannot be used:\n" + problems_text(problems),
+        )
+        return False
+    box = QMessageBox(parent)
+    box.setObjectName("leaveOutDialog")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Documents that cannot be used")
+    count = len(problems)
+    box.setText(
+        f"{count} supporting document{'s' if count != 1 else ''} cannot be used:\n\n"
+        + problems_text(problems)
+        + "\n\nBuild the packet without "
+        + ("them" if count != 1 else "it")
+        + "? Nothing is left out unless you say so; the draft keeps every document."
+    )
+    build = box.addButton(
+        "Build without them" if count != 1 else "Build without it",
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is build
 
 
 def save_bytes(parent: QWidget, data: bytes, path: str | Path) -> bool:

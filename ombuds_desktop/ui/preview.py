@@ -6,12 +6,32 @@ unless the user saves or exports, and then only where they choose.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF, QUrl
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QImage, QKeySequence, QPainter
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QPointF,
+    QRect,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPageSize,
+    QPainter,
+)
 from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -35,7 +55,7 @@ from ombuds_desktop.dates import DateFormatError, format_us, parse_us
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft, Submission
 from ombuds_desktop.formdef.model import FormDefinition
-from ombuds_desktop.ui.dialogs import show_error
+from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.operations import Operation
 from ombuds_desktop.ui.packet_actions import neutral_name, packet_options, save_bytes, vault_reader
 
@@ -51,13 +71,55 @@ def load_pdf(data: bytes, parent: Any = None) -> tuple[QPdfDocument, QBuffer]:
 
 
 def print_pdf(parent: QWidget, data: bytes, title: str) -> bool:
-    """Print through the system dialog, page by page at the printer's resolution."""
-    document, buffer = load_pdf(data)
+    """Print a PDF through the system dialog on Letter paper, as vector where possible.
+
+    "Print to file" writes the PDF itself (the same bytes the CLI makes); a printer
+    with a CUPS queue gets the PDF through ``lp`` (vector, Letter).  Only when
+    neither is possible are the pages drawn at the printer's resolution, still on
+    Letter with their proportions kept.
+    """
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    printer.setFullPage(True)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
+    return send_pdf(parent, printer, data, title)
+
+
+def send_pdf(parent: QWidget, printer: QPrinter, data: bytes, title: str) -> bool:
+    from ombuds_desktop.packet.exports import write_atomic
+
+    if printer.outputFileName():
+        try:
+            write_atomic(Path(printer.outputFileName()), data)
+        except OSError as exc:
+            show_error(parent, "Printing to a file failed", exc)
+            return False
+        return True
+    lp = shutil.which("lp")
+    if lp and printer.printerName():
+        args = [lp, "-d", printer.printerName(), "-t", title, "-o", "media=Letter"]
+        args += ["-n", str(max(printer.copyCount(), 1))]
+        try:
+            done = subprocess.run(args, input=data, capture_output=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            show_error(parent, "Printing failed", f"The print system did not answer ({exc}).")
+            return False
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            show_error(
+                parent, "Printing failed", message[-1] if message else "The printer refused it."
+            )
+            return False
+        return True
+    return _print_rendered(parent, printer, data)
+
+
+def _print_rendered(parent: QWidget, printer: QPrinter, data: bytes) -> bool:
+    """Last resort: pages drawn at the printer's resolution, proportions kept."""
+    document, buffer = load_pdf(data)
     painter = QPainter()
     if not painter.begin(printer):
         show_error(parent, "Printing failed", "The printer could not be started.")
@@ -67,18 +129,30 @@ def print_pdf(parent: QWidget, data: bytes, title: str) -> bool:
             if i:
                 printer.newPage()
             target = painter.viewport()
-            image = document.render(i, target.size())
+            size = document.pagePointSize(i).toSize()
+            size.scale(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            image = document.render(i, size)
             page = QImage(image.size(), QImage.Format.Format_RGB32)
             page.fill(QColor("white"))
             p = QPainter(page)
             p.drawImage(0, 0, image)
             p.end()
-            painter.drawImage(target, page)
+            x = target.x() + (target.width() - size.width()) // 2
+            y = target.y() + (target.height() - size.height()) // 2
+            painter.drawImage(QRect(x, y, size.width(), size.height()), page)
     finally:
         painter.end()
         document.close()
         buffer.close()
     return True
+
+
+def save_signature_page(parent: QWidget, data: bytes, default: str) -> str | None:
+    """Save the vector signature page (the CLI's bytes) where the user chooses."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Save the signature page", default, "PDF (*.pdf)")
+    if path and save_bytes(parent, data, path):
+        return path
+    return None
 
 
 class SubmittedDialog(QDialog):
@@ -179,31 +253,56 @@ class PreviewWindow(QMainWindow):
         self.statusBar().showMessage(notes)
 
     def _actions(self) -> None:
-        bar = QToolBar("Packet")
-        self.addToolBar(bar)
+        """A menu bar (Alt+letter, shortcuts) for every action; the toolbar repeats some."""
+        menus = self.menuBar()
 
-        def act(text: str, slot, keys: str | None = None) -> QAction:
+        def act(menu, text: str, slot, keys: str | None = None) -> QAction:
             a = QAction(text, self)
             if keys:
                 a.setShortcut(QKeySequence(keys))
+                a.setToolTip(f"{text.rstrip('…')} ({QKeySequence(keys).toString()})")
             a.triggered.connect(slot)
-            bar.addAction(a)
+            menu.addAction(a)
             return a
 
-        self.act_save = act("Save as…", self.save_as, "Ctrl+S")
-        self.act_print = act("Print…", self.print_packet, "Ctrl+P")
-        self.act_signature = act("Print the signature page…", self.print_signature_page)
+        file = menus.addMenu("&File")
+        self.act_save = act(file, "&Save the packet as…", self.save_as, "Ctrl+S")
+        self.act_print = act(file, "&Print the packet…", self.print_packet, "Ctrl+P")
+        file.addSeparator()
+        self.act_close = act(file, "&Close the preview", self.close, "Ctrl+W")
+        sig = menus.addMenu("Si&gnature page")
+        self.act_signature = act(
+            sig, "&Print the signature page…", self.print_signature_page, "Ctrl+Shift+P"
+        )
+        self.act_signature_save = act(
+            sig, "&Save the signature page as PDF…", self.save_signature_page, "Ctrl+Shift+G"
+        )
+        export = menus.addMenu("&Export")
+        self.act_upload = act(export, "For online &upload…", self.export_upload, "Ctrl+Shift+U")
+        self.act_email = act(export, "&E-mail draft…", self.export_email, "Ctrl+Shift+E")
+        self.act_mail = act(export, "&Mail packet…", self.export_mail, "Ctrl+Shift+L")
+        filing = menus.addMenu("&Submission")
+        self.act_submitted = act(filing, "Mark as &submitted…", self.mark_submitted, "Ctrl+Shift+M")
+        bar = QToolBar("Packet")
+        bar.setObjectName("packetToolbar")
+        for a in (self.act_save, self.act_print, self.act_signature):
+            bar.addAction(a)
         bar.addSeparator()
-        self.act_upload = act("Export for online upload…", self.export_upload)
-        self.act_email = act("Create e-mail draft…", self.export_email)
-        self.act_mail = act("Mail packet…", self.export_mail)
+        for a in (self.act_upload, self.act_email, self.act_mail):
+            bar.addAction(a)
         bar.addSeparator()
-        self.act_submitted = act("Mark as submitted…", self.mark_submitted)
+        bar.addAction(self.act_submitted)
+        self.addToolBar(bar)
 
     def _go(self, index: QModelIndex) -> None:
         page = self.bookmarks.data(index, int(QPdfBookmarkModel.Role.Page))
         if page is not None:
             self.view.pageNavigator().jump(int(page), QPointF(), 0)
+
+    def _left_out(self) -> frozenset[str]:
+        """The documents the user chose to leave out of this packet stay out of its exports."""
+        plan = getattr(self.result, "plan", None)
+        return frozenset(a.id for a in plan.skipped) if plan is not None else frozenset()
 
     def _default(self, what: str, suffix: str) -> str:
         folder = (
@@ -228,18 +327,30 @@ class PreviewWindow(QMainWindow):
         if print_pdf(self, self.result.pdf, "DHS Form 7001 packet"):
             self.vault.record_event("print", self.draft.id)
 
-    def print_signature_page(self) -> None:
+    def _signature_page(self) -> bytes | None:
         from ombuds_desktop.packet.exports import signature_page_pdf
 
-        try:
-            data = signature_page_pdf(
+        try:  # the CLI's function: a vector Letter page
+            return signature_page_pdf(
                 self.draft, self.definition, packet_options(self.draft, self.settings)
             )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
-            return
-        if print_pdf(self, data, "Section 9 signature page"):
+            return None
+
+    def print_signature_page(self) -> None:
+        data = self._signature_page()
+        if data is not None and print_pdf(self, data, "Section 9 signature page"):
             self.vault.record_event("print", self.draft.id)
+
+    def save_signature_page(self) -> None:
+        data = self._signature_page()
+        if data is None:
+            return
+        path = save_signature_page(self, data, self._default("signature-page", ".pdf"))
+        if path:
+            self.vault.record_event("export", self.draft.id)
+            self.statusBar().showMessage(f"Saved the signature page to {path}.", 8000)
 
     def _run_export(self, label: str, work, done_text) -> Operation:
         return (
@@ -264,7 +375,9 @@ class PreviewWindow(QMainWindow):
             return None
         out = Path(folder) / neutral_name(self.draft, "upload", "")
         draft, definition = self.draft.copy(), self.definition
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, allow_draft=self.result.watermarked, skip=self._left_out()
+        )
         reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the upload files…",
@@ -284,6 +397,17 @@ class PreviewWindow(QMainWindow):
     def export_email(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_eml
 
+        if self.result.watermarked and not confirm(
+            self,
+            "This packet is a draft",
+            "Every page of this packet is marked “DRAFT - NOT READY TO FILE”: validation "
+            "errors remain. The CIS Ombudsman should receive only a final packet. Fix the "
+            "errors on the Review page and build again.\n\nCreate an e-mail with the "
+            "draft anyway (for example to check it yourself)?",
+            yes="Create the draft e-mail anyway",
+            no="Cancel",
+        ):
+            return None
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the e-mail draft", self._default("email", ".eml"), "E-mail draft (*.eml)"
         )
@@ -292,29 +416,62 @@ class PreviewWindow(QMainWindow):
         draft, definition, packet = self.draft.copy(), self.definition, self.result
         options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
 
-        def opened(result) -> str:
-            first = result.paths[0] if getattr(result, "paths", None) else Path(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(first)))
-            count = len(getattr(result, "paths", [path]))
-            return (
-                f"The e-mail draft was saved ({count} message(s)) and opened in your mail "
-                "program. Check it, then send it from there."
-            )
+        def done(result) -> None:
+            self.vault.record_event("export", self.draft.id)
+            self.email_saved(list(getattr(result, "paths", None) or [Path(path)]))
 
-        return self._run_export(
-            "Preparing the e-mail…",
-            lambda progress, token: export_eml(
-                draft,
-                Path(path),
-                None,
-                definition,
-                options,
-                packet=packet,
-                progress=progress,
-                cancel=token,
-            ),
-            opened,
+        return (
+            Operation(
+                self,
+                lambda progress, token: export_eml(
+                    draft,
+                    Path(path),
+                    None,
+                    definition,
+                    options,
+                    packet=packet,
+                    progress=progress,
+                    cancel=token,
+                ),
+            )
+            .success(done)
+            .failure(lambda exc: show_error(self, "The export failed", exc))
+            .run("Preparing the e-mail…")
         )
+
+    def email_saved(self, paths: list[Path]) -> None:
+        """Say what really happened: opened in the mail program, or only saved."""
+        first = Path(paths[0])
+        count = len(paths)
+        saved = (
+            f"The e-mail draft was saved: {first}"
+            if count == 1
+            else f"The e-mail was saved as {count} messages in {first.parent}"
+        )
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(first)))
+        box = QMessageBox(self)
+        box.setObjectName("emailSaved")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if opened:
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setWindowTitle("E-mail draft ready")
+            box.setText(
+                f"{saved}.\n\nIt was handed to your mail program. Check it there, then send it."
+            )
+        else:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("No mail program could be opened")
+            box.setText(
+                f"{saved}.\n\nNo mail program could be started on this computer, so the "
+                "e-mail was not opened. Open the .eml file from your mail program (or "
+                "double-click it in the folder), check it, then send it."
+            )
+        copy = box.addButton("Copy the folder path", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is copy:
+            QGuiApplication.clipboard().setText(str(first.parent))
+            self.statusBar().showMessage(f"Copied {first.parent}", 8000)
 
     def export_mail(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_mail

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +34,39 @@ ACK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 if TYPE_CHECKING:
     from ombuds_desktop.ui.draft_window import DraftWindow
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text at the column's width: nothing ends in "…"."""
+
+    PAD = 8
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def text_width(self, index: QModelIndex) -> int:
+        width = self.tree.columnWidth(index.column())
+        if index.column() == 0:
+            depth, parent = 0, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= self.tree.indentation() * (depth + 1)
+        return max(width - 2 * self.PAD, 40)
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideNone
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        text = str(index.data() or "")
+        width = self.text_width(index)
+        rect = option.fontMetrics.boundingRect(
+            QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text
+        )
+        base = super().sizeHint(option, index)
+        return QSize(base.width(), max(base.height(), rect.height() + self.PAD))
 
 
 class ReviewPage(QWidget):
@@ -58,11 +93,15 @@ class ReviewPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Finding", "Where"])
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.setAccessibleName("Findings grouped by section; press Enter to go to one")
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
@@ -77,6 +116,17 @@ class ReviewPage(QWidget):
         buttons.addWidget(self.signature_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """ "Where" gets a third of the width; both columns wrap, none is cut off."""
+        width = self.tree.viewport().width()
+        if width > 0:
+            self.tree.setColumnWidth(1, max(180, width // 3))
+        self.tree.doItemsLayout()
 
     def refresh(self) -> None:
         w = self.window
@@ -103,7 +153,7 @@ class ReviewPage(QWidget):
                 item = QTreeWidgetItem(
                     [
                         f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: {f.message}",
-                        f.field or "",
+                        w.definition.where(f.field, f.section) if f.field else "",
                     ]
                 )
                 item.setData(0, Qt.ItemDataRole.UserRole, (f.section, f.field))
@@ -117,6 +167,7 @@ class ReviewPage(QWidget):
                     )
                 parent.addChild(item)
             parent.setExpanded(any(f.severity != "info" for f in mine))
+        self._fit_columns()
         self.tree.blockSignals(False)
 
     def _update_summary(self) -> None:
@@ -139,7 +190,9 @@ class ReviewPage(QWidget):
             )
         else:
             lines.append("Ready to build the final packet.")
-        if wet_ink:
+        if wet_ink and self._signed_scan_attached():
+            lines.append("The scan of the Section 9 page signed in ink is attached.")
+        elif wet_ink:
             lines.append(
                 "This client signs Section 9 by hand in ink: print the signature "
                 "page, have it signed, then attach the scan in Section 8."
@@ -160,6 +213,11 @@ class ReviewPage(QWidget):
         self._toggled = True  # the click that ticked it does not also jump away
         self.window._schedule_save()
         self._update_summary()
+
+    def _signed_scan_attached(self) -> bool:
+        from ombuds_desktop.packet.plan import SIGNED_SCAN_CATEGORIES
+
+        return any(a.category in SIGNED_SCAN_CATEGORIES for a in self.window.draft.attachments)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         if getattr(self, "_toggled", False):

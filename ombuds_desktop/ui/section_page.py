@@ -144,7 +144,10 @@ class SectionPage(QScrollArea):
                 and not any(
                     f.field.startswith(p + ".") or f.field.startswith(p + "[") for p in claimed
                 )
-                and f.field not in self.special
+                and not any(
+                    f.field == p or f.field.startswith(p + ".") or f.field.startswith(p + "[")
+                    for p in self.special
+                )
             )
         ]
         self.section_problems.show_findings([f for f in loose if f.severity != "info"])

@@ -71,7 +71,7 @@ def _attachment_findings(
     translated = {a.translation_of for a in draft.attachments if a.translation_of}
     for i, att in enumerate(draft.attachments):
         path = f"s8.documents[{i}]"
-        name = att.description or f"Attachment {i + 1}"
+        name = att.description or att.original_name or f"Attachment {i + 1}"
         if definition.category(att.category) is None:
             yield Finding(
                 "s8",
@@ -88,8 +88,8 @@ def _attachment_findings(
                 f"{path}.description",
                 "error",
                 "required",
-                f"Attachment {i + 1}: a short description is needed; it is printed "
-                "on the exhibit index.",
+                f"{att.original_name or f'Attachment {i + 1}'}: a short description is "
+                "needed; it is printed on the exhibit index.",
             )
         if att.date and try_iso(att.date) is None:
             yield Finding(

@@ -757,14 +757,19 @@ def r20(ctx: Context) -> Iterator[Finding]:
         channel if isinstance(channel, str) else "",
         "scan it for online or e-mail filing, or mail the original",
     )
+    scanned = channel in ("online", "email") and ctx.has_attachment("signed-section-9")
     yield F(
         "s9",
         "s9.signature",
         "info",
         "R20-wet-ink",
-        f"This client ({_category_words(ctx)}) must sign Section 9 by hand in ink; electronic, "
-        f"typed, stamped or pasted signatures are not accepted. Print the signature page, "
-        f"have the client sign and date it, then {how}. Keep the original.",
+        f"This client ({_category_words(ctx)}) signs Section 9 by hand in ink. The scan of "
+        f'the signed page is attached ("{ctx.category_label("signed-section-9")}"); keep '
+        "the original. If the name or receipt numbers change, print and sign a new page."
+        if scanned
+        else f"This client ({_category_words(ctx)}) must sign Section 9 by hand in ink; "
+        "electronic, typed, stamped or pasted signatures are not accepted. Print the "
+        f"signature page, have the client sign and date it, then {how}. Keep the original.",
     )
     on_behalf = ctx.get("s9.capacity") == ctx.meaning(
         "representative_signer"

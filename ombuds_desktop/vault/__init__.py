@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ombuds_desktop.vault.errors import (
     ArchiveError,
+    AttachmentMissingError,
     AttachmentRefusedError,
     CorruptVaultError,
     DiskFullError,
@@ -79,6 +80,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "AttachmentMissingError",
     "KEEP_REVISIONS",
     "ArchiveError",
     "AttachmentProblem",

@@ -64,6 +64,10 @@ class TamperedDataError(VaultError):
         self.draft_id = draft_id
 
 
+class AttachmentMissingError(TamperedDataError):
+    """The encrypted file of a stored document is gone (deleted or moved outside the app)."""
+
+
 class CorruptVaultError(VaultError):
     """The database file itself is damaged (truncated, not SQLite, failed integrity check)."""
 

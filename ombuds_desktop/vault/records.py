@@ -51,6 +51,9 @@ class DraftSummary:
     revision: int
     in_trash: bool = False
     damaged: bool = False  # the summary failed authentication; the draft may be tampered
+    submitted_on: str = ""  # ISO date the request was sent, once marked as submitted
+    submitted_by: str = ""  # online | email | mail
+    request_number: str = ""  # the CIS Ombudsman's request number, when known
     search_text: str = field(default="", repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
 from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths, recovery
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
+    AttachmentMissingError,
     AttachmentRefusedError,
     CorruptVaultError,
     KeyMissingError,
@@ -84,9 +85,11 @@ _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Progress = Callable[[int], None]
 
 
-def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
+def _tampered(
+    what: str, draft_id: str | None, cls: type[TamperedDataError] = TamperedDataError
+) -> TamperedDataError:
     whose = f"draft {draft_id}: " if draft_id else ""
-    return TamperedDataError(
+    return cls(
         f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
         "moved from another record. Nothing was overwritten and the other drafts are not "
         "affected; restore an earlier revision of this draft, or this vault from a backup.",
@@ -655,6 +658,9 @@ class Vault:
             "form": draft.form,
             "updated": updated,
             "revision": revision,
+            "submitted_on": draft.submission.date if draft.submission else "",
+            "submitted_by": draft.submission.method if draft.submission else "",
+            "request_number": (draft.submission.request_number or "") if draft.submission else "",
         }
 
     def _decode_summary(
@@ -695,6 +701,7 @@ class Vault:
                     " ".join(receipts),
                     str(group or ""),
                     str(doc.get("status") or ""),
+                    str(doc.get("request_number") or ""),
                 ]
             )
         )
@@ -710,6 +717,9 @@ class Vault:
             revision=revision,
             in_trash=state == "trash",
             damaged=damaged,
+            submitted_on=str(doc.get("submitted_on") or ""),
+            submitted_by=str(doc.get("submitted_by") or ""),
+            request_number=str(doc.get("request_number") or ""),
             search_text=search,
         )
 
@@ -779,6 +789,14 @@ class Vault:
         if cached is None:
             raise NotFoundError(f"no draft with id {draft_id} in this vault")
         return cached[2]
+
+    def change_marker(self) -> int:
+        """A number that changes when another process (the CLI, a second window) commits
+        to the vault: a cheap poll for the drafts list (SQLite's ``data_version``)."""
+        with self._lock:
+            self._check_open()
+            with self._store.read() as c:
+                return int(c.execute("PRAGMA data_version").fetchone()[0])
 
     def family(self, group_id: str) -> list[DraftSummary]:
         return [s for s in self.list_drafts() if s.family_group == group_id]
@@ -1123,6 +1141,33 @@ class Vault:
                 audit.append(c, self._audit_key, "duplicate", twin.id, now)
             return twin
 
+    def correction_copy(self, draft_id: str) -> Draft:
+        """A new, editable draft with every answer and document of a submitted one.
+
+        The submitted draft stays as it was sent (read-only in the app); the copy
+        has no submission, is in the same family group, and its documents are
+        re-encrypted under the copy's own key.
+        """
+        with self._lock:
+            source = self.load_draft(draft_id)
+            twin = copy.deepcopy(source)
+            twin.id = new_id()
+            twin.status = "draft"
+            twin.submission = None
+            for att in twin.attachments:
+                blob = blob_id_of(att)
+                if blob is None:
+                    continue
+                name = self.attachment_info(blob).original_name
+                with self.open_attachment(blob) as fh:
+                    stored = self.store_attachment(twin.id, fh, original_name=name)
+                att.path = stored.ref
+            with self._store.write("making a correction copy") as c:
+                now = keys.now_iso()
+                self._save_in_tx(c, twin, None, now)
+                audit.append(c, self._audit_key, "duplicate", twin.id, now)
+            return twin
+
     # ------------------------------------------------------------------ attachments
 
     def _blob_path(self, blob_id: str) -> Path:
@@ -1349,7 +1394,9 @@ class Vault:
                 fh = open(self._blob_path(blob_id), "rb")  # noqa: SIM115 - owned by the reader
             except FileNotFoundError:
                 raise _tampered(
-                    f"attachment {blob_id} (its encrypted file is missing)", draft_id
+                    f"attachment {blob_id} (its encrypted file is missing)",
+                    draft_id,
+                    AttachmentMissingError,
                 ) from None
             except OSError as exc:
                 raise translate(exc, "reading the attachment") from None

@@ -164,3 +164,22 @@ def test_new_edition_is_just_a_new_file(tmp_path: Path, monkeypatch):
             load_edition("dhs-7001", "2022-11")
     finally:
         load_edition.cache_clear()
+
+
+def test_where_names_a_field_path_in_the_users_words():
+    d = load_edition()
+    assert d.where("s3.filings[0].receipt_number") == "Section 3, Filing 1 › Receipt number"
+    label = d.field("app.scr.expedite_denied").label
+    assert d.where("app.scr.expedite_denied") == f"Before you file, {label}"
+    assert d.where("s8.documents[2].description") == "Section 8, Document 3 › Description"
+    assert d.where(None, "s3") == "Section 3"
+    # Negative: an unknown path shows no internal id, only the section it was reported in.
+    assert d.where("s3.nonsense_field", "s3") == "Section 3"
+
+
+def test_row_label_only_on_repeating_rows():
+    def mutate(d):
+        d["sections"][1]["fields"][0]["row_label"] = "Thing"
+
+    err = _broken(mutate)
+    assert "row_label" in str(err) and "repeating group" in str(err)

@@ -205,7 +205,7 @@ def test_group_rows_add_and_remove(qtbot, import_sample, open_window):
     sub["channel"].editor.combo.setCurrentIndex(sub["channel"].editor.combo.findData("expedite"))
     qtbot.waitUntil(lambda: sub["expedite_outcome"].isVisible(), timeout=2000)
     click(qtbot, group.row_boxes[0].remove_button)
-    assert len(group.row_boxes) == 2 and group.row_boxes[0].title() == "Row 1"
+    assert len(group.row_boxes) == 2 and group.row_boxes[0].title() == "Action 1"
     w.save_now()
     actions = w.vault.load_draft(w.draft.id).values["s1a.actions"]
     assert len(actions) == 2 and actions[1]["channel"] == "expedite"

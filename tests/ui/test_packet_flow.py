@@ -15,6 +15,8 @@ from ombuds_desktop.samples import stand_in_bytes
 from ombuds_desktop.ui import packet_actions, preview
 from ombuds_desktop.ui.section_page import SectionPage
 
+from .modal import answer
+
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "out.pdf"
@@ -126,10 +128,12 @@ def test_vawa_client_signature_page_then_scan_then_final_packet(
     monkeypatch.setattr(
         preview.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(eml), ""))
     )
-    monkeypatch.setattr(preview.QMessageBox, "information", staticmethod(lambda *a, **k: 0))
     view = preview.PreviewWindow(result, state.vault, w.draft, load_edition(), state.settings)
     qtbot.addWidget(view)
+    seen: list[str] = []
+    answer(qtbot, "emailSaved", "Close", seen)
     view.export_email()
+    qtbot.waitUntil(lambda: bool(seen), timeout=30000)
     qtbot.waitUntil(lambda: eml.exists() or any(tmp_path.glob("email-part*.eml")), timeout=30000)
     raw = (eml if eml.exists() else sorted(tmp_path.glob("email-part*.eml"))[0]).read_bytes()
     assert b"X-Unsent: 1" in raw and b"cisombudsman@hq.dhs.gov" in raw

@@ -630,6 +630,13 @@ def test_r20_wet_ink_scan_missing_for_online_filing(vawa):
     )
 
 
+def test_r20_once_the_scan_is_attached_it_no_longer_asks_to_print(vawa):
+    findings = validate(vawa)
+    assert "R20-signed-scan-missing" not in codes(findings)
+    expect(findings, "R20-wet-ink", "info", "s9.signature", "scan of the signed page is attached")
+    assert not any("Print the signature page" in f.message for f in findings)
+
+
 def test_r20_mailed_original_needs_no_scan(vawa):
     detach(vawa, "signed-section-9")
     vawa.values["app.channel"] = "mail"

@@ -468,3 +468,42 @@ def test_attachment_memory_stays_bounded(vault: Vault, tmp_path: Path) -> None:
     assert digest.hexdigest() == stored.sha256 and stored.size == 48 << 20
     assert store_peak < 8 << 20, store_peak
     assert read_peak < 8 << 20, read_peak
+
+
+def test_correction_copy_of_a_submitted_draft(created, tmp_path) -> None:
+    vault, _code = created
+    draft = make_draft()
+    src = tmp_path / "notice.pdf"
+    src.write_bytes(b"%PDF-1.7 notice")
+    stored = vault.store_attachment(draft.id, src)
+    draft.attachments = [
+        Attachment(category="uscis-notice", description="notice", path=stored.ref)
+    ]
+    vault.save_draft(draft)
+    vault.record_submission(draft.id, Submission("email", "2026-11-20", "CISOMB-2026-000777"))
+    summary = vault.summary(draft.id)
+    assert (summary.submitted_on, summary.submitted_by) == ("2026-11-20", "email")
+    assert summary.request_number == "CISOMB-2026-000777"
+
+    copy = vault.correction_copy(draft.id)
+    loaded = vault.load_draft(copy.id)
+    assert loaded.status == "draft" and loaded.submission is None
+    assert loaded.values == vault.load_draft(draft.id).values
+    blob = loaded.attachments[0].path.removeprefix("vault:")
+    assert blob != stored.blob_id and vault.read_attachment(blob) == b"%PDF-1.7 notice"
+    assert vault.attachment_info(blob).original_name == "notice.pdf"
+    # Negative: the submitted original is untouched and has no copy's submission data.
+    assert vault.load_draft(draft.id).status == "submitted"
+    assert vault.summary(copy.id).submitted_on == ""
+
+
+def test_change_marker_moves_when_another_connection_writes(created, data_dir) -> None:
+    vault, _code = created
+    other = Vault.open(data_dir)
+    try:
+        before = vault.change_marker()
+        assert vault.change_marker() == before  # no write: no change
+        other.save_draft(make_draft())
+        assert vault.change_marker() != before
+    finally:
+        other.close()
