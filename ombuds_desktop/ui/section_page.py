@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition, Section
+from ombuds_desktop.ui.editors import guard_wheel
 from ombuds_desktop.ui.field_row import FieldRow, ProblemLabel
 from ombuds_desktop.validation import Finding
 
@@ -34,6 +35,7 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(section.heading)
         body = QWidget()
         body.setObjectName("sectionBody")
         self.layout_ = QVBoxLayout(body)
@@ -56,17 +58,19 @@ class SectionPage(QScrollArea):
             note.setWordWrap(True)
             note.setObjectName("hint")
             self.layout_.addWidget(note)
+        # Texts that change as the user answers (the screener's verdict, the section's
+        # own messages) go below the questions, so they never push a field away from
+        # under the pointer.
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")
         self.outcome.setWordWrap(True)
         self.outcome.setAccessibleName("Screener outcome")
         self.outcome.hide()
-        self.layout_.addWidget(self.outcome)
         self.section_problems = ProblemLabel()
-        self.layout_.addWidget(self.section_problems)
+        self.section_problems.setAccessibleName("Problems in this section")
         self.section_notes = ProblemLabel()
         self.section_notes.setObjectName("notes")
-        self.layout_.addWidget(self.section_notes)
+        self.section_notes.setAccessibleName("Notes on this section")
         self.rows: list[FieldRow] = []
         self.special: dict[str, QWidget] = {}
         for f in section.fields:
@@ -76,11 +80,18 @@ class SectionPage(QScrollArea):
                     widget = factory(f)
                     self.special[f.id] = widget
                     self.layout_.addWidget(widget)
+                    guard_wheel(widget)
+                    changed = getattr(widget, "changed", None)
+                    if changed is not None:  # rows added later get the guard too
+                        changed.connect(lambda w=widget: guard_wheel(w))
                 continue
             row = FieldRow(definition, f, f.id)
             row.changed.connect(self.changed)
             self.rows.append(row)
             self.layout_.addWidget(row)
+        self.layout_.addWidget(self.outcome)
+        self.layout_.addWidget(self.section_problems)
+        self.layout_.addWidget(self.section_notes)
         self.layout_.addStretch(1)
         self.setWidget(body)
 
