@@ -101,7 +101,7 @@ def section_state(
             return "errors"
         return "nothing-to-answer"
     touched = any(_answered(f, draft) for f in editable)
-    if not touched and not any(f.severity in ("error", "warning") for f in visible):
+    if not touched and not any(f.severity == "error" for f in visible):
         return "not-started"
     if any(f.severity == "error" for f in visible):
         return "errors"
@@ -142,7 +142,7 @@ class DraftWindow(QMainWindow):
         self.revision = vault.current_revision(draft.id) if vault is not None else None
         self.related: list[Draft] = []
         self.reveal = Reveal(definition)
-        self.reveal.start(draft.values)
+        self.reveal.start(draft.values, attachments=bool(draft.attachments))
         self._opening = True
         self.setWindowTitle("Ombuds Desktop — draft")
         self.setObjectName("draft")

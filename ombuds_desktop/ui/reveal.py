@@ -60,10 +60,13 @@ class Reveal:
     fields: set[str] = field(default_factory=set)
     sections: set[str] = field(default_factory=set)
 
-    def start(self, values: Mapping[str, Any]) -> None:
+    def start(self, values: Mapping[str, Any], attachments: bool = False) -> None:
         """A draft reopened with answers in a section: that section was worked on."""
         for section in self.definition.sections:
-            if any(is_filled(values.get(f.id)) for f in section.fields):
+            if any(
+                is_filled(values.get(f.id)) or (attachments and f.type == "attachments")
+                for f in section.fields
+            ):
                 self.sections.add(section.id)
 
     def leave_field(self, path: str) -> bool:

@@ -40,7 +40,7 @@ class SectionPage(QScrollArea):
         body.setObjectName("sectionBody")
         self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(18, 12, 18, 18)
-        self.layout_.setSpacing(8)
+        self.layout_.setSpacing(2)  # each field reserves room for its messages below it
         title = QLabel(section.heading)
         title.setObjectName("sectionTitle")
         title.setWordWrap(True)

@@ -57,9 +57,6 @@ def focus_ring(dark: bool) -> str:
     return f"""
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{
     border: 2px solid {idle}; border-radius: 3px; padding: 2px 4px; }}
-QComboBox::drop-down {{ border: none; width: 18px; }}
-QComboBox::down-arrow {{ width: 0; height: 0; border-left: 5px solid transparent;
-    border-right: 5px solid transparent; border-top: 6px solid palette(text); }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus,
 QAbstractSpinBox:focus {{ border-color: {ring}; }}
 QRadioButton, QCheckBox {{ border: 2px solid transparent; border-radius: 3px; padding: 1px 3px; }}
