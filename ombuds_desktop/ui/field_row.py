@@ -183,6 +183,10 @@ class FieldRow(QFrame):
         head.addWidget(self.label, 1)
         self.required_mark = QLabel("")
         self.required_mark.setObjectName("hint")
+        # Room for "(required)" is kept, so the label never re-wraps when it appears.
+        self.required_mark.setMinimumWidth(
+            QFontMetrics(self.required_mark.font()).horizontalAdvance("(required)") + 2
+        )
         head.addWidget(self.required_mark)
         self.help_button: QToolButton | None = None
         if field.help:
@@ -261,7 +265,7 @@ class GroupRow(QGroupBox):
     def set_index(self, index: int) -> None:
         self.index = index
         self.setTitle(f"Row {index + 1}")
-        self.remove_button.setAccessibleName(f"Remove row {index + 1}")
+        self.remove_button.setAccessibleName(f"Remove row {index + 1} of {self.group.label}")
         for r in self.rows:
             r.path = f"{self.group.id}[{index}].{r.field.id}"
 

@@ -430,3 +430,43 @@ def test_screenshots_of_a_new_draft_and_section_5_with_errors(qtbot, state, open
     for _ in range(3):
         QApplication.processEvents()
     assert w.grab().save(str(folder / "ui-errors-s5-calm.png"))
+
+
+# ---------------------------------------------------------------- the reveal rule itself
+
+
+def test_the_reveal_rule():
+    from ombuds_desktop.ui.reveal import Reveal, value_at
+    from ombuds_desktop.validation import Finding
+
+    definition = load_edition()
+    values = {
+        "s3.filings": [{"receipt_number": "EAC249001234"}],
+        "s5.address": {"postal_code": "1220"},
+    }
+    assert value_at(definition, values, "s3.filings[0].receipt_number") == "EAC249001234"
+    assert value_at(definition, values, "s3.filings[1].receipt_number") is None
+    assert value_at(definition, values, "s5.address.postal_code") == "1220"
+    assert value_at(definition, values, "s5.phone") is None
+
+    reveal = Reveal(definition)
+    required = Finding(
+        "s5", "s5.phone", "error", "required", "Daytime phone: this needs an answer."
+    )
+    typed = Finding("s3", "s3.filings[0].receipt_number", "error", "R41-receipt-format", "x")
+    empty_rule = Finding("s8", "s8.documents", "error", "R34-no-documents", "x")
+    section_error = Finding("s2", None, "error", "R99", "x")
+    section_warning = Finding("app", None, "warning", "R40-edition-expired", "x")
+    note = Finding("s2", "s2.explanation", "info", "R13-third-parties", "x")
+    assert reveal.shown(
+        [required, typed, empty_rule, section_error, section_warning, note], values
+    ) == [typed, section_warning, note]
+    assert reveal.leave_field("s5.phone") and not reveal.leave_field("s5.phone")
+    assert reveal.shows(required, values)
+    reveal.leave_section("s8")
+    assert reveal.shows(empty_rule, values) and not reveal.shows(section_error, values)
+    reveal.everything()
+    assert reveal.shows(section_error, values)
+    reopened = Reveal(definition)
+    reopened.start(values)
+    assert reopened.sections == {"s3", "s5"}
