@@ -35,6 +35,7 @@ from ombuds_desktop.ui.reveal import Reveal
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
 from ombuds_desktop.validation import Finding, screen, validate_draft
+from ombuds_desktop.validation.screener import OUTCOME_TEXT
 
 STATE_TEXT = {
     "not-started": ("○", "Not started"),
@@ -500,7 +501,7 @@ class DraftWindow(QMainWindow):
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
                 item.setText(
-                    f"»  Review and build\n     {errors} error(s) to fix"
+                    f"»  Review and build\n     {errors} to answer or fix"
                     if errors
                     else "»  Review and build\n     ready"
                 )
@@ -542,7 +543,12 @@ class DraftWindow(QMainWindow):
         severity = {"proceed": "info", "caution": "warning", "not-screened-yet": "info"}.get(
             result.outcome, "error"
         )
-        self.pages[self.page_ids.index("app")].show_outcome(result.text + reasons, severity)
+        self.pages[self.page_ids.index("app")].show_outcome(
+            result.text + (" The reasons are at the end of this page." if reasons else ""),
+            severity,
+            "Why the screener says this:" + reasons if reasons else "",
+            tuple(t + " The reasons are at the end of this page." for t in OUTCOME_TEXT.values()),
+        )
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"

@@ -470,3 +470,21 @@ def test_the_reveal_rule():
     reopened = Reveal(definition)
     reopened.start(values)
     assert reopened.sections == {"s3", "s5"}
+
+
+def test_the_screener_verdict_never_moves_the_questions(qtbot, new_window):
+    w = new_window
+    p = go(w, "app")
+    legal = row(w, "app.scr.legal_advice")
+
+    def positions():
+        QApplication.processEvents()
+        return [r.mapTo(p.widget(), QPoint(0, 0)).y() for r in p.rows if r.isVisible()]
+
+    before = positions()
+    assert p.outcome.text().startswith("Not screened yet")
+    legal.editor.yes.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(legal.editor.yes, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: p.outcome.text().startswith("Likely outside"), timeout=3000)
+    assert "legal advice" in p.outcome_reasons.text().lower()
+    assert positions() == before
