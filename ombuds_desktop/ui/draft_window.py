@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,6 +31,7 @@ from ombuds_desktop.formdef.conditions import field_shown, is_filled, section_sh
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.ui.attachments import AttachmentsEditor
 from ombuds_desktop.ui.dialogs import confirm, show_error
+from ombuds_desktop.ui.reveal import Reveal
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
 from ombuds_desktop.validation import (
@@ -43,13 +45,16 @@ from ombuds_desktop.validation.family import vault_family
 
 if TYPE_CHECKING:
     from ombuds_desktop.ui.preview import PreviewWindow
+from ombuds_desktop.validation.screener import OUTCOME_TEXT
 
 STATE_TEXT = {
     "not-started": ("○", "Not started"),
+    "in-progress": ("◐", "In progress"),
     "complete": ("✓", "Complete"),
     "warnings": ("⚠", "Warnings"),
     "errors": ("✖", "Errors"),
     "not-needed": ("–", "Not needed"),
+    "nothing-to-answer": ("–", "Nothing to answer"),
     "review": ("»", ""),
 }
 
@@ -67,26 +72,64 @@ def _local_time(iso: str) -> str:
     return moment.astimezone().strftime("%H:%M")
 
 
+def _editable(section, values) -> list:
+    return [
+        f
+        for f in section.fields
+        if not f.mirror and f.type != "signature" and field_shown(f, values)
+    ]
+
+
+def _answered(f, draft: Draft) -> bool:
+    if f.type == "attachments":
+        return bool(draft.attachments)
+    return is_filled(draft.values.get(f.id))
+
+
+def section_counts(definition: FormDefinition, section_id: str, draft: Draft) -> tuple[int, int]:
+    """(answered, total) over the questions this section asks now."""
+    editable = _editable(definition.section(section_id), draft.values)
+    return sum(1 for f in editable if _answered(f, draft)), len(editable)
+
+
 def section_state(
-    definition: FormDefinition, section_id: str, draft: Draft, findings: list[Finding]
+    definition: FormDefinition,
+    section_id: str,
+    draft: Draft,
+    findings: list[Finding],
+    shown: list[Finding] | None = None,
 ) -> str:
+    """The navigator's word for a section.  ``shown`` are the findings the user sees
+    now (see :mod:`ombuds_desktop.ui.reveal`); errors not shown yet make a section
+    "In progress", never "Complete"."""
     section = definition.section(section_id)
     if not section_shown(section, draft.values):
         return "not-needed"
     mine = [f for f in findings if f.section == section_id]
-    editable = [
-        f
-        for f in section.fields
-        if not f.mirror and f.type != "signature" and field_shown(f, draft.values)
-    ]
-    touched = any(is_filled(draft.values.get(f.id)) for f in editable) or (
-        any(f.type == "attachments" for f in editable) and bool(draft.attachments)
-    )
-    if editable and not touched:
+    visible = mine if shown is None else [f for f in shown if f.section == section_id]
+    editable = _editable(section, draft.values)
+    if not editable:
+        # Nothing to ask yet: "Nothing to answer" once the questions it depends on
+        # are answered (Section 1A after "No" in Section 1), else "Not started".
+        decided = all(
+            is_filled(draft.values.get(ref))
+            for f in section.fields
+            for ref in (f.shown_if.field_refs() if f.shown_if else ())
+            if not ref.startswith(".")
+        )
+        if not decided:
+            return "not-started"
+        if any(f.severity == "error" for f in visible):
+            return "errors"
+        return "nothing-to-answer"
+    touched = any(_answered(f, draft) for f in editable)
+    if not touched and not any(f.severity == "error" for f in visible):
         return "not-started"
-    if any(f.severity == "error" for f in mine):
+    if any(f.severity == "error" for f in visible):
         return "errors"
-    if any(f.severity == "warning" for f in mine):
+    if any(f.severity == "error" for f in mine):
+        return "in-progress"
+    if any(f.severity == "warning" for f in visible):
         return "warnings"
     return "complete"
 
@@ -125,6 +168,9 @@ class DraftWindow(QMainWindow):
         self.related: list[Draft] = []
         self._recovery_written = False
         self.recovered_from = self._take_recovery()
+        self.reveal = Reveal(definition)
+        self.reveal.start(draft.values, attachments=bool(draft.attachments))
+        self._opening = True
         self.setWindowTitle("Ombuds Desktop — draft")
         self.setObjectName("draft")
         self.resize(1180, 820)
@@ -169,6 +215,8 @@ class DraftWindow(QMainWindow):
         self.back_button.setToolTip("Previous section (Alt+Left)")
         self.next_button = QPushButton("Next ▶")
         self.next_button.setToolTip("Next section (Alt+Right)")
+        self.back_button.setAccessibleName("Previous section")
+        self.next_button.setAccessibleName("Next section")
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         bar.addWidget(self.back_button)
@@ -214,6 +262,7 @@ class DraftWindow(QMainWindow):
         self.revalidate()
         start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
         self.nav.setCurrentRow(self.page_ids.index(start))
+        self._opening = False
         self._update_title()
         if self.recovered_from is not None:
             self.recovery_notice.setText(
@@ -222,6 +271,9 @@ class DraftWindow(QMainWindow):
             )
             self.recovery_notice.setVisible(True)
             self.save_now()
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
 
     # ------------------------------------------------------------------ construction
 
@@ -257,6 +309,38 @@ class DraftWindow(QMainWindow):
         self.act_signature = action(
             "Print the signature page", ["Ctrl+Shift+P"], self.print_signature_page
         )
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        """A menu bar lists every action and its shortcut, and reaches every page."""
+        bar = self.menuBar()
+        draft_menu = bar.addMenu("&Draft")
+        for a in (self.act_save, self.act_build, self.act_signature, self.act_close):
+            draft_menu.addAction(a)
+        go = bar.addMenu("&Go")
+        go.addAction(self.act_back)
+        go.addAction(self.act_next)
+        go.addAction(self.act_review)
+        go.addSeparator()
+        self.section_actions: list[QAction] = []
+        for i, pid in enumerate(self.page_ids):
+            if pid == REVIEW_ID:
+                continue
+            section = self.definition.section(pid)
+            name = "Before you file" if pid == "app" else section.heading
+            a = QAction(name.replace("&", "&&"), self)
+            a.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
+            go.addAction(a)
+            self.section_actions.append(a)
+        go.aboutToShow.connect(self._update_go_menu)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_help)
+
+    def _update_go_menu(self) -> None:
+        visible = set(self._visible_rows())
+        rows = [i for i, pid in enumerate(self.page_ids) if pid != REVIEW_ID]
+        for a, row in zip(self.section_actions, rows, strict=True):
+            a.setEnabled(row in visible)
 
     # ------------------------------------------------------------------ navigation
 
@@ -269,6 +353,10 @@ class DraftWindow(QMainWindow):
             return
         previous = self.stack.currentIndex()
         if previous != row:
+            if not self._opening and 0 <= previous < len(self.page_ids):
+                self.reveal.leave_section(self.page_ids[previous])
+            if self.pages[row] is self.review:
+                self.reveal.everything()
             self._collect()
             self.load_related()
             self.revalidate()
@@ -276,7 +364,7 @@ class DraftWindow(QMainWindow):
         page = self.pages[row]
         if isinstance(page, SectionPage):
             page.update_state(self.draft.values)
-            page.show_findings(self.findings)
+            page.show_findings(self.shown_findings())
         if page is self.review:
             self.review.refresh()
         page_id = self.page_ids[row]
@@ -306,6 +394,8 @@ class DraftWindow(QMainWindow):
             errors = [
                 f for f in self.findings if f.section == self.current_id and f.severity == "error"
             ]
+            if errors and self.reveal.leave_section(self.current_id):
+                self._show_current_findings()  # the user sees what "Stay here" is about
             if errors and not confirm(
                 self,
                 "This section has problems",
@@ -449,12 +539,36 @@ class DraftWindow(QMainWindow):
         self.last_validation_ms = (time.perf_counter() - started) * 1000
         page = self.pages[self.stack.currentIndex()] if self.pages else None
         if isinstance(page, SectionPage):
-            page.show_findings(self.findings)
+            page.show_findings(self.shown_findings())
         self._update_nav()
         self._update_banner()
         self._update_outcome()
         if page is self.review:
             self.review.refresh()
+
+    def shown_findings(self) -> list[Finding]:
+        """The findings shown under the fields now (all of them are on the Review page)."""
+        return self.reveal.shown(self.findings, self.draft.values)
+
+    def _show_current_findings(self) -> None:
+        page = self.pages[self.stack.currentIndex()]
+        if isinstance(page, SectionPage):
+            page.show_findings(self.shown_findings())
+        self._update_nav()
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """Leaving a field lets its "needs an answer" show (moving inside it does not)."""
+        from ombuds_desktop.ui.field_row import FieldRow
+
+        if old is None or new is None or not self.isAncestorOf(old):
+            return
+        row = old
+        while row is not None and not isinstance(row, FieldRow):
+            row = row.parentWidget()
+        if row is None or row.isAncestorOf(new):
+            return
+        if self.reveal.leave_field(row.path):
+            self._show_current_findings()
 
     def load_related(self) -> None:
         """The family's other drafts, for the cross-draft rules (R23–R25).
@@ -472,21 +586,39 @@ class DraftWindow(QMainWindow):
         except Exception:  # family context is advisory; never block editing on it
             return []
 
+    def _nav_detail(self, pid: str, state: str, words: str, shown: list[Finding]) -> str:
+        """The state in words with counts: "Errors: 2 · 3 of 5 answered"."""
+        if state in ("not-needed", "nothing-to-answer"):
+            return words
+        answered, total = section_counts(self.definition, pid, self.draft)
+        parts = [words]
+        if state in ("errors", "warnings"):
+            errors = sum(1 for f in shown if f.section == pid and f.severity == "error")
+            warnings = sum(1 for f in shown if f.section == pid and f.severity == "warning")
+            counts = [f"Errors: {errors}"] if errors else []
+            counts += [f"Warnings: {warnings}"] if warnings else []
+            parts = counts or [words]
+        if total:
+            parts.append(f"{answered} of {total} answered")
+        return " · ".join(parts)
+
     def _update_nav(self) -> None:
+        shown = self.shown_findings()
         for i, pid in enumerate(self.page_ids):
             item = self.nav.item(i)
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
                 item.setText(
-                    f"»  Review and build\n     {errors} error(s) to fix"
+                    f"»  Review and build\n     {errors} to answer or fix"
                     if errors
                     else "»  Review and build\n     ready"
                 )
                 continue
             section = self.definition.section(pid)
-            state = section_state(self.definition, pid, self.draft, self.findings)
+            state = section_state(self.definition, pid, self.draft, self.findings, shown)
             icon, words = STATE_TEXT[state]
             name = section.heading if pid != "app" else "Before you file"
+            words = self._nav_detail(pid, state, words, shown)
             item.setText(f"{icon}  {name}\n     {words}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name}: {words}")
             item.setData(Qt.ItemDataRole.UserRole, state)
@@ -516,8 +648,15 @@ class DraftWindow(QMainWindow):
             return
         result = self.screener()
         reasons = "".join(f"\n• {f.message}" for f in result.reasons)
-        severity = {"proceed": "info", "caution": "warning"}.get(result.outcome, "error")
-        self.pages[self.page_ids.index("app")].show_outcome(result.text + reasons, severity)
+        severity = {"proceed": "info", "caution": "warning", "not-screened-yet": "info"}.get(
+            result.outcome, "error"
+        )
+        self.pages[self.page_ids.index("app")].show_outcome(
+            result.text + (" The reasons are at the end of this page." if reasons else ""),
+            severity,
+            "Why the screener says this:" + reasons if reasons else "",
+            tuple(t + " The reasons are at the end of this page." for t in OUTCOME_TEXT.values()),
+        )
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"

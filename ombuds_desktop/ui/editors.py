@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
     QButtonGroup,
     QCalendarWidget,
     QCheckBox,
@@ -35,6 +38,148 @@ from ombuds_desktop import identifiers
 from ombuds_desktop.dates import DateFormatError, format_us, parse_us, try_iso
 from ombuds_desktop.formdef.model import FieldDef
 from ombuds_desktop.geo import countries, us_states
+
+
+class WheelGuard(QObject):
+    """The mouse wheel scrolls the page; it changes a list box or spin box only when
+    the user clicked into that control and it still has the focus.
+
+    Without this, scrolling a long section turns every list box that passes under the
+    pointer (a Country became Vanuatu).  The wheel event is handed to the enclosing
+    scroll area, so the page scrolls as the user meant.
+    """
+
+    CLICKED = "_wheel_clicked"
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            _control_of(obj).setProperty(self.CLICKED, True)
+        elif kind == QEvent.Type.FocusOut:
+            _control_of(obj).setProperty(self.CLICKED, False)
+        elif kind == QEvent.Type.Wheel and isinstance(obj, QWidget):
+            control = _control_of(obj)
+            allowed = (
+                isinstance(control, _WHEEL_TYPES)
+                and control.hasFocus()
+                and control.property(self.CLICKED)
+            )
+            if allowed and control is obj:
+                return False
+            # Hand the turn on explicitly (an event Qt passes to a parent by itself is
+            # only a real wheel's, never a synthesised one).
+            target = control if allowed else _scroll_area_of(control)
+            if isinstance(target, QAbstractScrollArea):
+                target = target.viewport()
+            if target is not None:
+                QApplication.sendEvent(target, event)
+            return True
+        return False
+
+
+_GUARD: WheelGuard | None = None
+_WHEEL_TYPES = (QComboBox, QAbstractSpinBox)
+#: Never changed by the wheel, but the turn must still reach the page behind them.
+_PASS_TYPES = (QRadioButton, QCheckBox)
+
+
+def _control_of(obj: QObject) -> QWidget:
+    """The list box an editable list box's line edit belongs to (or ``obj`` itself)."""
+    parent = obj.parent()
+    if isinstance(obj, QLineEdit) and isinstance(parent, _WHEEL_TYPES):
+        return parent
+    return obj  # type: ignore[return-value]
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent, QComboBox):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Protect every list box and spin box in ``root`` (and ``root``) from stray wheel turns."""
+    global _GUARD
+    if _GUARD is None:
+        _GUARD = WheelGuard(QApplication.instance())
+    kinds = _WHEEL_TYPES + _PASS_TYPES
+    controls = [root] if isinstance(root, kinds) else []
+    controls += [w for t in kinds for w in root.findChildren(t)]
+    for control in controls:
+        if control.property("_wheel_guarded"):
+            continue
+        control.setProperty("_wheel_guarded", True)
+        control.installEventFilter(_GUARD)
+        if isinstance(control, _PASS_TYPES):
+            continue
+        control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel turn never gives focus
+        inner = control.lineEdit() if isinstance(control, QComboBox) else None
+        if inner is None and isinstance(control, QAbstractSpinBox):
+            inner = control.findChild(QLineEdit)
+        if inner is not None:
+            inner.installEventFilter(_GUARD)
+
+
+class RadioKeys(QObject):
+    """Keyboard for a group of radio buttons, as in native radio groups.
+
+    One Tab stop per group (the chosen button, or the first one); the arrow keys move
+    the choice inside the group; Space chooses the focused button.  Without this, Tab
+    left a Yes/No question and the arrow keys never reached "No".
+    """
+
+    def __init__(self, buttons: list[QAbstractButton], parent: QObject) -> None:
+        super().__init__(parent)
+        self.buttons = buttons
+        for b in buttons:
+            b.installEventFilter(self)
+            b.toggled.connect(self.update_tab_stop)
+        self.update_tab_stop()
+
+    def update_tab_stop(self, *_: object) -> None:
+        sender = self.sender()
+        if sender in self.buttons and sender.isChecked():  # type: ignore[union-attr]
+            current = sender  # the other one may not be unchecked yet
+        else:
+            current = next((b for b in self.buttons if b.isChecked()), None)
+        current = current or (self.buttons[0] if self.buttons else None)
+        for b in self.buttons:
+            policy = Qt.FocusPolicy.StrongFocus if b is current else Qt.FocusPolicy.ClickFocus
+            if b.focusPolicy() != policy:
+                b.setFocusPolicy(policy)
+        owner = self.parent()
+        if current is not None and isinstance(owner, QWidget) and owner.focusProxy() is not current:
+            owner.setFocusProxy(current)  # jumping to the question lands on its answer
+
+    def current(self) -> QAbstractButton | None:
+        return next(
+            (b for b in self.buttons if b.focusPolicy() == Qt.FocusPolicy.StrongFocus), None
+        )
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.KeyPress or obj not in self.buttons:
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:  # type: ignore[attr-defined]
+            return False  # Alt+Right is "next section", not "next option"
+        step = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_Left: -1,
+        }.get(key)
+        if step is None:
+            return False
+        visible = [b for b in self.buttons if b.isVisible() and b.isEnabled()] or self.buttons
+        here = visible.index(obj) if obj in visible else 0
+        target = visible[(here + step) % len(visible)]
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        if not target.isChecked():
+            target.click()
+        return True
 
 
 class Editor(QWidget):
@@ -65,9 +210,12 @@ class Editor(QWidget):
             self.changed.emit()
 
     def set_accessible(self, name: str, description: str = "") -> None:
+        """Name every control after its question; a button keeps its own words too
+        ("Is the problem with USCIS?: No"), so a screen reader says both."""
         for w in self.findChildren(QWidget):
             if not w.accessibleName():
-                w.setAccessibleName(name)
+                text = w.text() if isinstance(w, QAbstractButton) else ""
+                w.setAccessibleName(f"{name}: {text}" if text else name)
             if description and not w.accessibleDescription():
                 w.setAccessibleDescription(description)
 
@@ -257,6 +405,7 @@ class YesNoEditor(Editor):
         layout = _row(self.yes, self.no)
         layout.addStretch(1)
         self.setLayout(layout)
+        self.keys = RadioKeys([self.yes, self.no], self)
         self.setFocusProxy(self.yes)
 
     def _toggled(self, button: QAbstractButton, checked: bool) -> None:
@@ -299,6 +448,7 @@ class ChoiceEditor(Editor):
                 self.group.addButton(b)
                 box.addWidget(b)
             self.group.buttonToggled.connect(lambda *_: self._emit())
+            self.keys = RadioKeys(list(self.buttons.values()), self)
             if field.options:
                 self.setFocusProxy(self.buttons[field.options[0].id])
         else:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -26,11 +27,24 @@ from PySide6.QtWidgets import (
 
 from ombuds_desktop.formdef.conditions import field_required, field_shown
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition
-from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel
+from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel, guard_wheel
 from ombuds_desktop.validation import Finding
 
 SEVERITY_WORD = {"error": "Error", "warning": "Warning", "info": "Note"}
 SEVERITY_ICON = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+
+
+def without_label(message: str, label: str) -> str:
+    """The message as shown under its own field: the label is right above it, so a
+    leading "Label: " is dropped ("Who is preparing this request?: this needs an
+    answer." becomes "This needs an answer.").  The core keeps the full wording for
+    the CLI and the Review list, where the label is needed."""
+    label = label.strip()
+    if label and message.startswith(label + ":"):
+        rest = message[len(label) + 1 :].strip()
+        if rest:
+            return rest[0].upper() + rest[1:]
+    return message
 
 
 class ProblemLabel(QLabel):
@@ -42,24 +56,93 @@ class ProblemLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setObjectName("problems")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.label = ""  # the field's label, left out of its messages
+        self.full_text = ""
+        self.max_lines: int | None = None  # set by ProblemSlot: the text must fit
         self.hide()
 
     def show_findings(self, findings: list[Finding]) -> None:
         if not findings:
+            self.full_text = ""
             self.clear()
+            self.setToolTip("")
+            self.setAccessibleDescription("")
             self.setProperty("severity", "")
             self.hide()
         else:
             lines = [
-                f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: {f.message}"
+                f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: "
+                f"{without_label(f.message, self.label)}"
                 for f in findings
             ]
-            self.setText("\n".join(lines))
+            self.full_text = "\n".join(lines)
+            self.setAccessibleDescription(self.full_text)
+            self._fit()
             worst = min(findings, key=lambda f: ("error", "warning", "info").index(f.severity))
             self.setProperty("severity", worst.severity)
             self.show()
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def _fit(self) -> None:
+        """Show as much of the text as the reserved lines hold; the rest in the tooltip."""
+        text = self.full_text
+        if self.max_lines is None or not text or self.width() < 40:
+            self.setText(text)
+            self.setToolTip("")
+            return
+        metrics = QFontMetrics(self.font())
+        room = self.max_lines * metrics.lineSpacing()
+        width = self.contentsRect().width()
+
+        def fits(candidate: str) -> bool:
+            flags = int(Qt.TextFlag.TextWordWrap)
+            return (
+                metrics.boundingRect(QRect(0, 0, width, 100000), flags, candidate).height() <= room
+            )
+
+        if fits(text):
+            self.setText(text)
+            self.setToolTip("")
+            return
+        low, high = 0, len(text)
+        while low < high:  # the longest start of the text that fits with "…"
+            mid = (low + high + 1) // 2
+            if fits(text[:mid].rstrip() + "…"):
+                low = mid
+            else:
+                high = mid - 1
+        self.setText(text[:low].rstrip() + "…")
+        self.setToolTip(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.max_lines is not None and self.full_text:
+            self._fit()
+
+
+class ProblemSlot(QWidget):
+    """A fixed-height place under a field for its messages.
+
+    The height is reserved whether or not there is a message, so a message that
+    appears or goes away never moves the fields below (a click meant for one field
+    used to land in the next).  A message longer than the slot ends in "…" and is
+    shown whole in its tooltip, to screen readers and on the Review page.
+    """
+
+    LINES = 2
+
+    def __init__(self, label: ProblemLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        label.max_lines = self.LINES
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
+        height = self.LINES * QFontMetrics(label.font()).lineSpacing() + 2
+        self.setFixedHeight(height)
+        label.setMaximumHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
 
 def make_editor(definition: FormDefinition, field: FieldDef) -> Editor:
@@ -100,6 +183,10 @@ class FieldRow(QFrame):
         head.addWidget(self.label, 1)
         self.required_mark = QLabel("")
         self.required_mark.setObjectName("hint")
+        # Room for "(required)" is kept, so the label never re-wraps when it appears.
+        self.required_mark.setMinimumWidth(
+            QFontMetrics(self.required_mark.font()).horizontalAdvance("(required)") + 2
+        )
         head.addWidget(self.required_mark)
         self.help_button: QToolButton | None = None
         if field.help:
@@ -115,8 +202,13 @@ class FieldRow(QFrame):
         self.editor.setWhatsThis(field.help or field.label)
         self.label.setBuddy(self.editor.focusProxy() or self.editor)
         outer.addWidget(self.editor)
+        guard_wheel(self.editor)
         self.problems = ProblemLabel()
-        outer.addWidget(self.problems)
+        self.problems.label = field.label
+        if field.mirror or field.type == "signature":
+            outer.addWidget(self.problems)  # never has findings: no space reserved
+        else:
+            outer.addWidget(ProblemSlot(self.problems))
         self.editor.changed.connect(self.changed)
 
     def show_help(self) -> None:
@@ -174,7 +266,7 @@ class GroupRow(QGroupBox):
         self.index = index
         name = f"{self.group.row_label or 'Row'} {index + 1}"  # "Filing 2", as Review says
         self.setTitle(name)
-        self.remove_button.setAccessibleName(f"Remove {name.lower()}")
+        self.remove_button.setAccessibleName(f"Remove {name.lower()} of {self.group.label}")
         for r in self.rows:
             r.path = f"{self.group.id}[{index}].{r.field.id}"
 

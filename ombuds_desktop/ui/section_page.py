@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition, Section
+from ombuds_desktop.ui.editors import guard_wheel
 from ombuds_desktop.ui.field_row import FieldRow, ProblemLabel
 from ombuds_desktop.validation import Finding
 
@@ -34,11 +36,12 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(section.heading)
         body = QWidget()
         body.setObjectName("sectionBody")
         self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(18, 12, 18, 18)
-        self.layout_.setSpacing(8)
+        self.layout_.setSpacing(2)  # each field reserves room for its messages below it
         title = QLabel(section.heading)
         title.setObjectName("sectionTitle")
         title.setWordWrap(True)
@@ -56,17 +59,27 @@ class SectionPage(QScrollArea):
             note.setWordWrap(True)
             note.setObjectName("hint")
             self.layout_.addWidget(note)
+        # Texts that change as the user answers never push a field away from under the
+        # pointer: the screener's verdict keeps the height of its longest wording, its
+        # reasons and the section's own messages go below the questions.
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")
         self.outcome.setWordWrap(True)
         self.outcome.setAccessibleName("Screener outcome")
+        self.outcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.outcome.hide()
         self.layout_.addWidget(self.outcome)
+        self.outcome_texts: tuple[str, ...] = ()
+        self.outcome_reasons = QLabel()
+        self.outcome_reasons.setWordWrap(True)
+        self.outcome_reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome_reasons.setAccessibleName("Reasons for the screener outcome")
+        self.outcome_reasons.hide()
         self.section_problems = ProblemLabel()
-        self.layout_.addWidget(self.section_problems)
+        self.section_problems.setAccessibleName("Problems in this section")
         self.section_notes = ProblemLabel()
         self.section_notes.setObjectName("notes")
-        self.layout_.addWidget(self.section_notes)
+        self.section_notes.setAccessibleName("Notes on this section")
         self.rows: list[FieldRow] = []
         self.special: dict[str, QWidget] = {}
         for f in section.fields:
@@ -76,11 +89,18 @@ class SectionPage(QScrollArea):
                     widget = factory(f)
                     self.special[f.id] = widget
                     self.layout_.addWidget(widget)
+                    guard_wheel(widget)
+                    changed = getattr(widget, "changed", None)
+                    if changed is not None:  # rows added later get the guard too
+                        changed.connect(lambda w=widget: guard_wheel(w))
                 continue
             row = FieldRow(definition, f, f.id)
             row.changed.connect(self.changed)
             self.rows.append(row)
             self.layout_.addWidget(row)
+        self.layout_.addWidget(self.outcome_reasons)
+        self.layout_.addWidget(self.section_problems)
+        self.layout_.addWidget(self.section_notes)
         self.layout_.addStretch(1)
         self.setWidget(body)
 
@@ -93,6 +113,7 @@ class SectionPage(QScrollArea):
         body = self.widget()
         if body is None:
             return
+        self._reserve_outcome()
         layout = body.layout()
         width = self.viewport().width()
         needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
@@ -154,13 +175,35 @@ class SectionPage(QScrollArea):
         self.section_notes.show_findings([f for f in loose if f.severity == "info"])
         self.fit()
 
-    def show_outcome(self, text: str, severity: str) -> None:
+    def _reserve_outcome(self) -> None:
+        """The verdict box is as tall as its longest possible wording at this width."""
+        if not self.outcome_texts or self.outcome.isHidden():
+            return
+        margins = self.outcome.contentsMargins()
+        width = self.viewport().width() - 36 - margins.left() - margins.right() - 20
+        metrics = QFontMetrics(self.outcome.font())
+        flags = int(Qt.TextFlag.TextWordWrap)
+        tallest = max(
+            metrics.boundingRect(QRect(0, 0, max(width, 50), 100000), flags, t).height()
+            for t in self.outcome_texts
+        )
+        height = tallest + margins.top() + margins.bottom() + 20
+        if self.outcome.minimumHeight() != height:
+            self.outcome.setFixedHeight(height)
+
+    def show_outcome(
+        self, text: str, severity: str, reasons: str = "", texts: tuple[str, ...] = ()
+    ) -> None:
         """The screener's verdict, at the top of the "Before you file" page."""
         self.outcome.setText(text)
+        self.outcome_texts = texts or (text,)
+        self.outcome_reasons.setText(reasons)
+        self.outcome_reasons.setVisible(bool(reasons))
         self.outcome.setProperty("severity", severity)
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
         self.outcome.show()
+        self._reserve_outcome()
 
     def row_for(self, path: str) -> QWidget | None:
         """The widget showing ``path`` (for "jump to the field" from the review list)."""

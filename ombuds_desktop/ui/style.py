@@ -29,6 +29,7 @@ QLabel#problems[severity="error"] {{ color: {error}; }}
 QLabel#problems[severity="warning"] {{ color: {warning}; }}
 QLabel#problems[severity="info"] {{ color: {info}; }}
 QLabel#notes {{ color: palette(placeholder-text); }}
+QFrame#fieldRow {{ border-left: 4px solid transparent; }}
 QFrame#fieldRow[severity="error"] {{ border-left: 4px solid {error}; background: {error_bg}; }}
 QFrame#fieldRow[severity="warning"] {{ border-left: 4px solid {warning};
                                         background: {warning_bg}; }}
@@ -41,4 +42,31 @@ QLabel#outcome[severity="info"] {{ border-left: 5px solid {info}; }}
 QLabel[severity="warning"] {{ color: {warning}; font-weight: 600; }}
 QLabel#lockTitle {{ font-size: 20pt; font-weight: 600; }}
 QListWidget#sectionNav::item {{ padding: 4px 2px; }}
+{focus_ring(dark)}"""
+
+
+def focus_ring(dark: bool) -> str:
+    """A visible focus ring on every control that takes focus.
+
+    Each control gets a border of the same width when it does not have the focus,
+    so the ring appearing never moves anything.  The ring colour has a strong
+    contrast in both palettes (not only the highlight colour of the theme).
+    """
+    ring = "#7fb8ff" if dark else "#0b57d0"
+    idle = "palette(mid)"
+    return f"""
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{
+    border: 2px solid {idle}; border-radius: 3px; padding: 2px 4px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus,
+QAbstractSpinBox:focus {{ border-color: {ring}; }}
+QRadioButton, QCheckBox {{ border: 2px solid transparent; border-radius: 3px; padding: 1px 3px; }}
+QRadioButton:focus, QCheckBox:focus {{ border-color: {ring}; }}
+QPushButton, QToolButton {{ border: 2px solid {idle}; border-radius: 4px; padding: 3px 10px;
+    background: palette(button); }}
+QPushButton:hover, QToolButton:hover {{ background: palette(midlight); }}
+QPushButton:focus, QToolButton:focus {{ border-color: {ring}; }}
+QPushButton:disabled, QToolButton:disabled {{ color: palette(placeholder-text); }}
+QListView:focus, QTreeView:focus, QListWidget:focus, QTreeWidget:focus, QTableView:focus {{
+    border: 2px solid {ring}; }}
+QListView, QTreeView, QListWidget, QTreeWidget, QTableView {{ border: 2px solid {idle}; }}
 """

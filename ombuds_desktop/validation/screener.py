@@ -15,8 +15,14 @@ OUTSIDE_SCOPE = ("R3-", "R4-", "R6-expedite-denied", "R8-", "R9-", "R11-")
 #: Rules that say "not yet" or "try USCIS first".
 CAUTION = ("R1-", "R2-", "R10-", "R31-", "R7-no-uscis-expedite", "R44-within-statutory-time")
 
+#: The screening questions: while one of them is unanswered there is no verdict yet.
+SCREENING_FIELDS = "app.scr."
+
 PROCEED, CAUTION_OUTCOME, OUTSIDE = "proceed", "caution", "likely-outside-scope"
+UNANSWERED = "not-screened-yet"
 OUTCOME_TEXT = {
+    UNANSWERED: "Not screened yet: answer the questions on this page to see whether the "
+    "CIS Ombudsman can help with this request.",
     PROCEED: "Proceed: nothing found that puts this request outside the CIS Ombudsman's reach.",
     CAUTION_OUTCOME: "Caution: the CIS Ombudsman may ask you to contact USCIS first or to wait.",
     OUTSIDE: "Likely outside the CIS Ombudsman's scope (with few exceptions). You may still "
@@ -37,8 +43,13 @@ class ScreenResult:
 def screen(findings: list[Finding]) -> ScreenResult:
     outside = [f for f in findings if f.code.startswith(OUTSIDE_SCOPE) and f.severity == "warning"]
     caution = [f for f in findings if f.code.startswith(CAUTION) and f.severity == "warning"]
+    unanswered = [
+        f for f in findings if f.code == "required" and (f.field or "").startswith(SCREENING_FIELDS)
+    ]
     if outside:
         return ScreenResult(OUTSIDE, tuple(outside + caution))
+    if unanswered:  # never "Proceed" on questions nobody has answered
+        return ScreenResult(UNANSWERED, tuple(caution))
     if caution:
         return ScreenResult(CAUTION_OUTCOME, tuple(caution))
     return ScreenResult(PROCEED, ())

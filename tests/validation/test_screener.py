@@ -10,6 +10,7 @@ from ombuds_desktop.validation.screener import (
     OUTCOME_TEXT,
     OUTSIDE,
     PROCEED,
+    UNANSWERED,
 )
 
 from .conftest import GOOD_SAMPLES, attach, sample, validate
@@ -167,3 +168,22 @@ def test_prefixes_are_matched_whole(code, outcome):
 def test_no_findings_proceed():
     assert screen([]) == ScreenResult(PROCEED, ())
     assert ScreenResult(PROCEED, ()).text == OUTCOME_TEXT[PROCEED]
+
+
+def test_an_empty_draft_is_not_screened_yet():
+    """With nothing answered the screener must not say "Proceed"."""
+    from ombuds_desktop.draft.model import Draft
+    from ombuds_desktop.formdef import load_edition
+
+    result = screen(validate(Draft(form=load_edition().key)))
+    assert result.outcome == UNANSWERED
+    assert not result.text.startswith("Proceed") and "answer the questions" in result.text
+
+
+def test_one_unanswered_screening_question_keeps_the_verdict_open():
+    draft = sample("vawa-self")
+    del draft.values["app.scr.legal_advice"]
+    assert screen(validate(draft)).outcome == UNANSWERED
+    draft.values["app.scr.legal_advice"] = True  # a "cannot help" answer still shows at once
+    draft.values["app.scr.pt_published"] = None
+    assert screen(validate(draft)).outcome == OUTSIDE
