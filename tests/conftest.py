@@ -38,3 +38,53 @@ def cli() -> Callable[..., object]:
     from ombuds_desktop.cli.testing import run_cli
 
     return run_cli
+
+
+#: A modal dialog no test answers within this many seconds is closed and fails the test:
+#: otherwise one unexpected "Are you sure?" hangs the whole suite (and CI) until it times out.
+MODAL_GRACE_S = 30.0
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_modal() -> object:
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:  # a test without Qt: nothing to watch
+        yield
+        return
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance()
+    if app is None:
+        yield
+        return
+    seen: dict[int, float] = {}
+    stuck: list[str] = []
+
+    def check() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            seen.clear()
+            return
+        first = seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - first < MODAL_GRACE_S:
+            return
+        text = modal.text() if isinstance(modal, QMessageBox) else ""
+        stuck.append(f"{modal.windowTitle()!r}: {text}")
+        seen.pop(id(modal), None)
+        modal.reject() if hasattr(modal, "reject") else modal.close()
+
+    timer = QTimer()
+    timer.setInterval(500)
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+    if stuck:
+        pytest.fail(
+            "a modal dialog nobody answered was closed after "
+            f"{MODAL_GRACE_S:.0f} s: " + "; ".join(stuck)
+        )
