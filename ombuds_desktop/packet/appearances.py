@@ -629,10 +629,19 @@ def _text_block(
 
 
 def field_value_text(a: DictionaryObject) -> str:
-    """The text a text or choice field shows."""
+    """The text a text or choice field shows (a choice's display text, not its export value)."""
     value = inherited(a, "/V")
+    shown: dict[str, str] = {}
+    opts = inherited(a, "/Opt")
+    if isinstance(opts, ArrayObject):
+        for item in opts:
+            item = obj(item)
+            if isinstance(item, ArrayObject) and len(item) >= 2:
+                shown[text_of(item[0])] = text_of(item[1])
     if isinstance(value, ArrayObject):
-        return "\n".join(text_of(v) for v in value)
+        return "\n".join(shown.get(text_of(v), text_of(v)) for v in value)
+    if shown and not isinstance(value, StreamObject):
+        return shown.get(text_of(value), text_of(value))
     if isinstance(value, StreamObject):  # rich value in a stream: its text
         try:
             return value.get_data().decode("utf-8", "replace")

@@ -307,6 +307,25 @@ def test_value_the_embedded_font_cannot_encode_uses_noto():
     assert "DejaVuSans" not in _fonts_used(pdf)
 
 
+def test_choice_shows_its_display_text():
+    opt = ArrayObject(
+        [
+            ArrayObject([TextStringObject("PE"), TextStringObject("Peru (Republic) 5150")]),
+            ArrayObject([TextStringObject("TD"), TextStringObject("Chad")]),
+        ]
+    )
+    data = _form_with(
+        {
+            "/FT": NameObject("/Ch"),
+            "/Ff": NumberObject(1 << 17),
+            "/Opt": opt,
+            "/V": TextStringObject("PE"),
+        }
+    )
+    pdf, _ = _flat(data)
+    assert "Peru (Republic) 5150" in pdftotext(pdf)
+
+
 def test_comb_field_spreads_characters_over_its_cells():
     data = _form_with(
         {
