@@ -75,6 +75,7 @@ class DraftWindow(QMainWindow):
 
     saved = Signal(str)
     closed = Signal(str)
+    open_requested = Signal(str)  # a draft id to open (the correction copy)
 
     VALIDATE_MS = 250
     SAVE_MS = 800
@@ -113,6 +114,24 @@ class DraftWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("USCIS deadline reminder")
         outer.addWidget(self.banner)
+        self.submitted_box = QWidget()
+        self.submitted_box.setObjectName("submittedNotice")
+        box = QHBoxLayout(self.submitted_box)
+        box.setContentsMargins(10, 6, 10, 6)
+        self.submitted_notice = QLabel()
+        self.submitted_notice.setWordWrap(True)
+        self.submitted_notice.setObjectName("outcome")
+        self.submitted_notice.setProperty("severity", "info")
+        self.submitted_notice.setAccessibleName("Submitted: read-only")
+        box.addWidget(self.submitted_notice, 1)
+        self.correction_button = QPushButton("Make a correction copy…")
+        self.correction_button.setToolTip(
+            "A new, editable draft with the same answers and documents (Ctrl+Shift+C)"
+        )
+        self.correction_button.clicked.connect(self.make_correction_copy)
+        box.addWidget(self.correction_button)
+        self.submitted_box.hide()
+        outer.addWidget(self.submitted_box)
 
         split = QSplitter()
         self.nav = QListWidget()
@@ -181,6 +200,7 @@ class DraftWindow(QMainWindow):
         start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
         self.nav.setCurrentRow(self.page_ids.index(start))
         self._update_title()
+        self._apply_read_only()
 
     # ------------------------------------------------------------------ construction
 
@@ -215,6 +235,9 @@ class DraftWindow(QMainWindow):
         self.act_build = action("Build packet", ["Ctrl+B"], self.build_packet)
         self.act_signature = action(
             "Print the signature page", ["Ctrl+Shift+P"], self.print_signature_page
+        )
+        self.act_correction = action(
+            "Make a correction copy", ["Ctrl+Shift+C"], self.make_correction_copy
         )
 
     # ------------------------------------------------------------------ navigation
@@ -367,6 +390,9 @@ class DraftWindow(QMainWindow):
     def _update_nav(self) -> None:
         for i, pid in enumerate(self.page_ids):
             item = self.nav.item(i)
+            if pid == REVIEW_ID and self.read_only:
+                item.setText("»  Review and build\n     submitted (read-only)")
+                continue
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
                 item.setText(
@@ -413,7 +439,8 @@ class DraftWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"
-        self.setWindowTitle(f"{name} — {self.definition.number} — Ombuds Desktop")
+        state = " (submitted, read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{name}{state} — {self.definition.number} — Ombuds Desktop")
 
     # ------------------------------------------------------------------ packet
 
@@ -467,12 +494,60 @@ class DraftWindow(QMainWindow):
         self.draft.submission, self.draft.status = stored.submission, stored.status
         self.revision = self.vault.current_revision(self.draft.id)
         self.revalidate()
+        self._apply_read_only()
         self.saved.emit(self.draft.id)
+
+    @property
+    def read_only(self) -> bool:
+        """A submitted request stays as it was sent; changes go into a correction copy."""
+        return self.draft.status in ("submitted", "resolved")
+
+    def submission_text(self) -> str:
+        from ombuds_desktop.ui.drafts_model import METHOD_TEXT
+
+        sub = self.draft.submission
+        if sub is None:
+            return "This request was marked as submitted."
+        number = (
+            f", CIS Ombudsman request number {sub.request_number}" if sub.request_number else ""
+        )
+        how = METHOD_TEXT.get(sub.method, sub.method).lower()
+        return f"Submitted {how} on {format_us(sub.date)}{number}."
+
+    def _apply_read_only(self) -> None:
+        locked = self.read_only
+        for page in self.pages:
+            if isinstance(page, SectionPage) and page.widget() is not None:
+                page.widget().setEnabled(not locked)
+        self.act_correction.setEnabled(locked)
+        self.submitted_box.setVisible(locked)
+        if locked:
+            self.submitted_notice.setText(
+                f"{self.submission_text()} This draft is read-only, as it was sent. To "
+                "change anything, make a correction copy."
+            )
+        self._update_title()
+
+    def make_correction_copy(self) -> str | None:
+        """A new editable draft with the same answers and documents; opened for editing."""
+        if not self.read_only or self.vault is None:
+            return None
+        try:
+            twin = self.vault.correction_copy(self.draft.id)
+        except Exception as exc:
+            show_error(self, "The correction copy could not be made", exc)
+            return None
+        self.saved.emit(twin.id)
+        self.open_requested.emit(twin.id)
+        return twin.id
 
     # ------------------------------------------------------------------ saving
 
     def save_now(self) -> bool:
         self._save_timer.stop()
+        if self.read_only:  # nothing to save: the answers cannot change
+            self.dirty = False
+            return True
         self._collect()
         if self.vault is None:
             return True

@@ -133,14 +133,23 @@ class ReviewPage(QWidget):
         warnings = sum(1 for f in findings if f.severity == "warning")
         wet_ink = facts.wet_ink_required(w.draft)
         lines = [f"{errors} error(s), {warnings} warning(s)."]
-        if errors:
+        submitted = getattr(w, "read_only", False)
+        if submitted:
+            lines = [
+                w.submission_text(),
+                "This draft is read-only, as it was sent: the packet can be built again "
+                "to print or save it; to change anything, make a correction copy.",
+            ]
+        elif errors:
             lines.append(
                 "Fix the errors to build the final packet; until then a draft copy "
                 "can be built, marked “DRAFT - NOT READY TO FILE” on every page."
             )
         else:
             lines.append("Ready to build the final packet.")
-        if wet_ink and self._signed_scan_attached():
+        if submitted:
+            pass
+        elif wet_ink and self._signed_scan_attached():
             lines.append("The scan of the Section 9 page signed in ink is attached.")
         elif wet_ink:
             lines.append(
@@ -148,7 +157,13 @@ class ReviewPage(QWidget):
                 "page, have it signed, then attach the scan in Section 8."
             )
         self.summary.setText(" ".join(lines))
-        self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
+        self.build_button.setText(
+            "Build the sent packet again…"
+            if submitted
+            else "Build packet…"
+            if not errors
+            else "Build a draft packet…"
+        )
         self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
         self.tree.clear()
         for section in w.definition.sections:
