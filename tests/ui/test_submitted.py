@@ -141,3 +141,31 @@ def test_drafts_list_follows_the_cli_in_another_process(qtbot, state, home, tmp_
     assert done.returncode == 0, done.stderr
     qtbot.waitUntil(lambda: home.proxy.rowCount() == 1, timeout=5000)
     assert row_of(home, "Brightline Robotics LLC")
+
+
+@pytest.mark.slow
+def test_cli_correction_copy_matches_the_window(state, import_sample, tmp_path: Path):
+    draft = submitted(state, import_sample)
+    fresh = import_sample("attorney-employer")
+    passfile = tmp_path / "pass.txt"
+    passfile.write_text(PASSPHRASE)
+    env = dict(os.environ, OMBUDS_PASSPHRASE_FILE=str(passfile))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "ombuds_desktop", "--data-dir", str(state.data_dir), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    done = cli("drafts", "correction-copy", draft.id)
+    assert done.returncode == 0, done.stderr
+    copy = state.vault.load_draft(done.stdout.strip())
+    assert copy.status == "draft" and copy.submission is None
+    assert copy.values == draft.values
+    # Negative: a draft not yet submitted is refused with a one-line reason.
+    done = cli("drafts", "correction-copy", fresh.id)
+    assert done.returncode != 0 and "has not been submitted" in done.stderr
+    assert "Traceback" not in done.stderr
