@@ -121,6 +121,14 @@ def test_window_names_every_bad_document_and_builds_without_them(
     w = open_window(stored)
     monkeypatch.setattr(packet_actions, "confirm", lambda *a, **k: True)  # draft copy: yes
 
+    # Section 8 already marks both, through the same reader.
+    w.nav.setCurrentRow(w.page_ids.index("s8"))
+    items = [w.attachments.list.item(i) for i in range(w.attachments.list.count())]
+    marked = {i.data(Qt.ItemDataRole.UserRole) for i in items if "⚠" in i.text()}
+    assert marked == {gone.id, bad.id}
+    tips = " ".join(i.toolTip() for i in items)
+    assert "missing from the vault" in tips and "damaged in the vault" in tips
+
     # Cancel: nothing is built, and both documents were named in one dialog.
     seen: list[str] = []
     answer_leave_out(qtbot, "Cancel", seen)
