@@ -376,6 +376,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_correction_copy(args: argparse.Namespace) -> int:
+    """The GUI's "Make a correction copy": a new editable draft; prints its id."""
+    with vault_session(args) as vault:
+        source = vault.load_draft(args.id)
+        if source.status not in ("submitted", "resolved"):
+            raise CliError(
+                f"draft {args.id} has not been submitted; edit it directly (a correction "
+                "copy is for a request already sent)"
+            )
+        twin = vault.correction_copy(args.id)
+    sys.stdout.write(twin.id + "\n")
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     with vault_session(args, read_only=True) as vault:
         draft = vault.load_draft(args.id, args.revision)
@@ -587,6 +601,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("id")
     p.add_argument("--revision", type=int, default=None, metavar="N")
     p.set_defaults(handler=cmd_show)
+
+    p = dsub.add_parser(
+        "correction-copy",
+        parents=[pp],
+        help="a new editable draft with the answers and documents of a submitted one; "
+        "prints its id",
+    )
+    p.add_argument("id")
+    p.set_defaults(handler=cmd_correction_copy)
 
     p = dsub.add_parser("revisions", parents=[pp], help="the kept revisions of a draft")
     p.add_argument("id")

@@ -92,6 +92,10 @@ def inspect_document(att: Attachment, data: bytes) -> DocumentInfo:
     from ombuds_desktop.packet.exhibits import load_evidence, sniff
 
     kind = sniff(data[:4096])
+    if kind in ("jpeg", "png", "tiff"):
+        frames = _image_frames(data)
+        if frames:  # a readable image: no need to prepare (downsample) it just to list it
+            return DocumentInfo(kind, frames, False, None)
     try:
         ev = load_evidence(att, data, PacketOptions(), None)
     except PacketInputError as exc:
@@ -99,6 +103,19 @@ def inspect_document(att: Attachment, data: bytes) -> DocumentInfo:
             return DocumentInfo(kind, 0, True, None)
         return DocumentInfo(kind, 0, False, str(exc))
     return DocumentInfo(ev.kind, ev.pages, False, None)
+
+
+def _image_frames(data: bytes) -> int:
+    """Pages of an image from its header (TIFFs may have several), 0 if unreadable."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    try:
+        with Image.open(BytesIO(data)) as img:
+            return int(getattr(img, "n_frames", 1) or 1)
+    except Exception:  # the packet's own inspection then says what is wrong
+        return 0
 
 
 __all__ = [

@@ -139,6 +139,7 @@ class DraftWindow(QMainWindow):
 
     saved = Signal(str)
     closed = Signal(str)
+    open_requested = Signal(str)  # a draft id to open (the correction copy)
 
     VALIDATE_MS = 250
     SAVE_MS = 800
@@ -191,6 +192,24 @@ class DraftWindow(QMainWindow):
         self.recovery_notice.setAccessibleName("Recovered typing")
         self.recovery_notice.setVisible(False)
         outer.addWidget(self.recovery_notice)
+        self.submitted_box = QWidget()
+        self.submitted_box.setObjectName("submittedNotice")
+        box = QHBoxLayout(self.submitted_box)
+        box.setContentsMargins(10, 6, 10, 6)
+        self.submitted_notice = QLabel()
+        self.submitted_notice.setWordWrap(True)
+        self.submitted_notice.setObjectName("outcome")
+        self.submitted_notice.setProperty("severity", "info")
+        self.submitted_notice.setAccessibleName("Submitted: read-only")
+        box.addWidget(self.submitted_notice, 1)
+        self.correction_button = QPushButton("Make a correction copy…")
+        self.correction_button.setToolTip(
+            "A new, editable draft with the same answers and documents (Ctrl+Shift+C)"
+        )
+        self.correction_button.clicked.connect(self.make_correction_copy)
+        box.addWidget(self.correction_button)
+        self.submitted_box.hide()
+        outer.addWidget(self.submitted_box)
 
         split = QSplitter()
         self.nav = QListWidget()
@@ -274,6 +293,7 @@ class DraftWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._focus_changed)
+        self._apply_read_only()
 
     # ------------------------------------------------------------------ construction
 
@@ -309,13 +329,22 @@ class DraftWindow(QMainWindow):
         self.act_signature = action(
             "Print the signature page", ["Ctrl+Shift+P"], self.print_signature_page
         )
+        self.act_correction = action(
+            "Make a correction copy", ["Ctrl+Shift+C"], self.make_correction_copy
+        )
         self._build_menus()
 
     def _build_menus(self) -> None:
         """A menu bar lists every action and its shortcut, and reaches every page."""
         bar = self.menuBar()
         draft_menu = bar.addMenu("&Draft")
-        for a in (self.act_save, self.act_build, self.act_signature, self.act_close):
+        for a in (
+            self.act_save,
+            self.act_build,
+            self.act_signature,
+            self.act_correction,
+            self.act_close,
+        ):
             draft_menu.addAction(a)
         go = bar.addMenu("&Go")
         go.addAction(self.act_back)
@@ -606,6 +635,9 @@ class DraftWindow(QMainWindow):
         shown = self.shown_findings()
         for i, pid in enumerate(self.page_ids):
             item = self.nav.item(i)
+            if pid == REVIEW_ID and self.read_only:
+                item.setText("»  Review and build\n     submitted (read-only)")
+                continue
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
                 item.setText(
@@ -660,7 +692,8 @@ class DraftWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"
-        self.setWindowTitle(f"{name} — {self.definition.number} — Ombuds Desktop")
+        state = " (submitted, read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{name}{state} — {self.definition.number} — Ombuds Desktop")
 
     # ------------------------------------------------------------------ packet
 
@@ -728,12 +761,60 @@ class DraftWindow(QMainWindow):
         self.draft.submission, self.draft.status = stored.submission, stored.status
         self.revision = self.vault.current_revision(self.draft.id)
         self.revalidate()
+        self._apply_read_only()
         self.saved.emit(self.draft.id)
+
+    @property
+    def read_only(self) -> bool:
+        """A submitted request stays as it was sent; changes go into a correction copy."""
+        return self.draft.status in ("submitted", "resolved")
+
+    def submission_text(self) -> str:
+        from ombuds_desktop.ui.drafts_model import METHOD_TEXT
+
+        sub = self.draft.submission
+        if sub is None:
+            return "This request was marked as submitted."
+        number = (
+            f", CIS Ombudsman request number {sub.request_number}" if sub.request_number else ""
+        )
+        how = METHOD_TEXT.get(sub.method, sub.method).lower()
+        return f"Submitted {how} on {format_us(sub.date)}{number}."
+
+    def _apply_read_only(self) -> None:
+        locked = self.read_only
+        for page in self.pages:
+            if isinstance(page, SectionPage) and page.widget() is not None:
+                page.widget().setEnabled(not locked)
+        self.act_correction.setEnabled(locked)
+        self.submitted_box.setVisible(locked)
+        if locked:
+            self.submitted_notice.setText(
+                f"{self.submission_text()} This draft is read-only, as it was sent. To "
+                "change anything, make a correction copy."
+            )
+        self._update_title()
+
+    def make_correction_copy(self) -> str | None:
+        """A new editable draft with the same answers and documents; opened for editing."""
+        if not self.read_only or self.vault is None:
+            return None
+        try:
+            twin = self.vault.correction_copy(self.draft.id)
+        except Exception as exc:
+            show_error(self, "The correction copy could not be made", exc)
+            return None
+        self.saved.emit(twin.id)
+        self.open_requested.emit(twin.id)
+        return twin.id
 
     # ------------------------------------------------------------------ saving
 
     def save_now(self) -> bool:
         self._save_timer.stop()
+        if self.read_only:  # nothing to save: the answers cannot change
+            self.dirty = False
+            return True
         self._collect()
         if self.vault is None:
             return True

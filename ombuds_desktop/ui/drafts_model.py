@@ -7,8 +7,25 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-COLUMNS = ("Client", "Forms and receipt numbers", "Status", "Family group", "Last changed")
+COLUMNS = (
+    "Client",
+    "Forms and receipt numbers",
+    "Status",
+    "Family group",
+    "Last changed",
+    "Submitted on",
+    "Submitted by",
+    "Ombudsman request number",
+)
+METHOD_TEXT = {"online": "Online", "email": "E-mail", "mail": "Mail"}
 STATUS_TEXT = {"draft": "Draft", "ready": "Ready", "submitted": "Submitted", "resolved": "Resolved"}
+
+
+def us_date(iso: str) -> str:
+    from ombuds_desktop.dates import format_us, try_iso
+
+    when = try_iso(iso) if iso else None
+    return format_us(when) if when else ""
 
 
 def local_time(iso: str) -> str:
@@ -75,6 +92,13 @@ class DraftsModel(QAbstractTableModel):
                 return self.family_names.get(r.family_group, "") if r.family_group else ""
             if col == 4:
                 return local_time(r.updated)
+            if col == 5:
+                return us_date(getattr(r, "submitted_on", ""))
+            if col == 6:
+                method = getattr(r, "submitted_by", "")
+                return METHOD_TEXT.get(method, method)
+            if col == 7:
+                return getattr(r, "request_number", "")
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         if role == Qt.ItemDataRole.UserRole + 1:  # sort key
@@ -84,6 +108,9 @@ class DraftsModel(QAbstractTableModel):
                 r.status,
                 self.family_names.get(r.family_group or "", ""),
                 r.updated,
+                getattr(r, "submitted_on", ""),
+                getattr(r, "submitted_by", ""),
+                getattr(r, "request_number", ""),
             )[col]
         return None
 

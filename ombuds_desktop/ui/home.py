@@ -40,6 +40,8 @@ class HomeWindow(QMainWindow):
 
     lock_requested = Signal()
 
+    WATCH_MS = 1500
+
     def __init__(self, app_state: Any) -> None:
         super().__init__()
         self.state = app_state
@@ -73,7 +75,7 @@ class HomeWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        for column in (2, 3, 4):
+        for column in (2, 3, 4, 5, 6, 7):
             self.table.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.ResizeToContents
             )
@@ -95,6 +97,12 @@ class HomeWindow(QMainWindow):
         self._build_actions()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.statusBar().showMessage("")
+        # The CLI or another window may change the vault: a light poll of its change
+        # counter (one PRAGMA, no decryption) refreshes the list when it moves.
+        self._marker: int | None = None
+        self._watch = QTimer(self, interval=self.WATCH_MS)
+        self._watch.timeout.connect(self.refresh_if_changed)
+        self._watch.start()
         self.refresh()
 
     # ------------------------------------------------------------------ setup
@@ -195,6 +203,20 @@ class HomeWindow(QMainWindow):
     def vault(self) -> Any:
         return self.state.vault
 
+    def refresh_if_changed(self) -> bool:
+        """Refresh when another process committed to the vault since the last look."""
+        if self.vault is None:
+            self._marker = None
+            return False
+        try:
+            marker = self.vault.change_marker()
+        except Exception:  # locked or closing: the next tick tries again
+            return False
+        if marker == self._marker:
+            return False
+        self.refresh()
+        return True
+
     def refresh(self) -> None:
         if self.vault is None:  # before unlocking, or while locked: no client data shown
             self.model.clear()
@@ -206,6 +228,7 @@ class HomeWindow(QMainWindow):
             return
         query = self.search.text().strip()
         try:
+            self._marker = self.vault.change_marker()  # this listing is as of that change
             rows = (
                 self.vault.search(query, trash=self.showing_trash)
                 if query
@@ -327,6 +350,7 @@ class HomeWindow(QMainWindow):
         )
         window.saved.connect(lambda _id: self.refresh())
         window.closed.connect(self._window_closed)
+        window.open_requested.connect(self.open_draft)
         self.windows[draft_id] = window
         window.show()
         return window

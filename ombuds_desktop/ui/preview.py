@@ -58,6 +58,7 @@ from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.operations import Operation
 from ombuds_desktop.ui.packet_actions import neutral_name, packet_options, save_bytes, vault_reader
+from ombuds_desktop.ui.review import WrappingDelegate
 
 
 def load_pdf(data: bytes, parent: Any = None) -> tuple[QPdfDocument, QBuffer]:
@@ -235,6 +236,13 @@ class PreviewWindow(QMainWindow):
         self.tree = QTreeView()
         self.tree.setModel(self.bookmarks)
         self.tree.setHeaderHidden(True)
+        # Long titles wrap instead of ending in "…" (the same delegate as Review).
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.expandAll()
         self.tree.setAccessibleName("Bookmarks")
         self.tree.activated.connect(self._go)
@@ -242,7 +250,7 @@ class PreviewWindow(QMainWindow):
         split = QSplitter()
         split.addWidget(self.tree)
         split.addWidget(self.view)
-        split.setSizes([260, 840])
+        split.setSizes([300, 800])
         self.setCentralWidget(split)
         self._actions()
         notes = f"{result.pages} pages"

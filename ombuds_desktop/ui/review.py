@@ -178,7 +178,14 @@ class ReviewPage(QWidget):
         open_warnings = len(unacknowledged_warnings(findings, w.draft))
         wet_ink = facts.wet_ink_required(w.draft)
         lines = [f"{errors} error(s), {warnings} warning(s)."]
-        if errors:
+        submitted = getattr(w, "read_only", False)
+        if submitted:
+            lines = [
+                w.submission_text(),
+                "This draft is read-only, as it was sent: the packet can be built again "
+                "to print or save it; to change anything, make a correction copy.",
+            ]
+        elif errors:
             lines.append(
                 "Fix the errors to build the final packet; until then a draft copy "
                 "can be built, marked “DRAFT - NOT READY TO FILE” on every page."
@@ -190,7 +197,9 @@ class ReviewPage(QWidget):
             )
         else:
             lines.append("Ready to build the final packet.")
-        if wet_ink and self._signed_scan_attached():
+        if submitted:
+            pass
+        elif wet_ink and self._signed_scan_attached():
             lines.append("The scan of the Section 9 page signed in ink is attached.")
         elif wet_ink:
             lines.append(
@@ -198,7 +207,11 @@ class ReviewPage(QWidget):
                 "page, have it signed, then attach the scan in Section 8."
             )
         self.summary.setText(" ".join(lines))
-        self.build_button.setText("Build packet…" if not errors else "Build a draft packet…")
+        if submitted:
+            label = "Build the sent packet again…"
+        else:
+            label = "Build packet…" if not errors else "Build a draft packet…"
+        self.build_button.setText(label)
         self.build_button.setMinimumWidth(self.build_button.sizeHint().width())
 
     def _acknowledge_changed(self, item: QTreeWidgetItem, column: int) -> None:

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 
 from ombuds_desktop.packet import PacketInputError
 from ombuds_desktop.packet.sources import vault_reader
@@ -18,6 +17,7 @@ from ombuds_desktop.vault import blob_id_of
 from ombuds_desktop.vault.paths import blob_root
 
 from .conftest import PASSPHRASE
+from .modal import answer
 
 
 def blob_file(data_dir: Path, att) -> Path:
@@ -96,18 +96,7 @@ def test_cli_names_every_bad_document_and_builds_without_them(state, import_samp
 
 
 def answer_leave_out(qtbot, button_text: str, seen: list[str]) -> None:
-    """When the dialog appears, read it and click a button with the mouse."""
-
-    def poll() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.objectName() == "leaveOutDialog":
-            seen.append(box.text())
-            button = next(b for b in box.buttons() if b.text() == button_text)
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            return
-        QTimer.singleShot(50, poll)
-
-    QTimer.singleShot(50, poll)
+    answer(qtbot, "leaveOutDialog", button_text, seen)
 
 
 @pytest.mark.slow
@@ -120,6 +109,14 @@ def test_window_names_every_bad_document_and_builds_without_them(
     stored, gone, bad = break_two(state, draft)
     w = open_window(stored)
     monkeypatch.setattr(packet_actions, "confirm", lambda *a, **k: True)  # draft copy: yes
+
+    # Section 8 already marks both, through the same reader.
+    w.nav.setCurrentRow(w.page_ids.index("s8"))
+    items = [w.attachments.list.item(i) for i in range(w.attachments.list.count())]
+    marked = {i.data(Qt.ItemDataRole.UserRole) for i in items if "⚠" in i.text()}
+    assert marked == {gone.id, bad.id}
+    tips = " ".join(i.toolTip() for i in items)
+    assert "missing from the vault" in tips and "damaged in the vault" in tips
 
     # Cancel: nothing is built, and both documents were named in one dialog.
     seen: list[str] = []

@@ -220,9 +220,10 @@ def test_review_lists_findings_and_jumps_to_the_field(qtbot, import_sample, open
     for i in range(tree.topLevelItemCount()):
         top = tree.topLevelItem(i)
         for j in range(top.childCount()):
-            if top.child(j).text(1) == "s5.phone":
+            if top.child(j).data(0, Qt.ItemDataRole.UserRole)[1] == "s5.phone":
                 target = top.child(j)
     assert target is not None and "phone" in target.text(0).lower()
+    assert target.text(1).startswith("Section 5, ")  # words, not the field id
     w.review._activated(target)
     assert w.current_id == "s5"
     QApplication.processEvents()

@@ -476,9 +476,7 @@ def test_correction_copy_of_a_submitted_draft(created, tmp_path) -> None:
     src = tmp_path / "notice.pdf"
     src.write_bytes(b"%PDF-1.7 notice")
     stored = vault.store_attachment(draft.id, src)
-    draft.attachments = [
-        Attachment(category="uscis-notice", description="notice", path=stored.ref)
-    ]
+    draft.attachments = [Attachment(category="uscis-notice", description="notice", path=stored.ref)]
     vault.save_draft(draft)
     vault.record_submission(draft.id, Submission("email", "2026-11-20", "CISOMB-2026-000777"))
     summary = vault.summary(draft.id)
