@@ -14,10 +14,12 @@ from ombuds_desktop.cli.common import (
     definition_for,
     print_json,
 )
+from ombuds_desktop.draft import Draft
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
+from ombuds_desktop.validation.acknowledge import is_acknowledged
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
@@ -47,11 +49,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print_json([f.to_dict() for f in findings])
     else:
-        _print_findings(definition, findings)
+        _print_findings(definition, findings, draft)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
-def _print_findings(definition: FormDefinition, findings: list) -> None:
+def _print_findings(definition: FormDefinition, findings: list, draft: Draft) -> None:
     out = sys.stdout
     current = None
     for f in findings:
@@ -59,7 +61,8 @@ def _print_findings(definition: FormDefinition, findings: list) -> None:
             current = f.section
             out.write(f"\n{definition.section(f.section).heading}\n")
         where = f" [{f.field}]" if f.field else ""
-        out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}\n           {f.message}\n")
+        done = " (acknowledged)" if f.severity == "warning" and is_acknowledged(f, draft) else ""
+        out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}{done}\n           {f.message}\n")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in _MARK}
     result = screen(findings)
     out.write(
