@@ -14,11 +14,13 @@ from ombuds_desktop.cli.common import (
     definition_for,
     print_json,
 )
+from ombuds_desktop.draft import Draft
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
 from ombuds_desktop.validation.findings import Finding, sort_findings
+from ombuds_desktop.validation.acknowledge import is_acknowledged
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
@@ -56,7 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print_json([f.to_dict() for f in findings])
     else:
-        _print_findings(definition, findings)
+        _print_findings(definition, findings, draft)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
@@ -75,7 +77,7 @@ def attachment_path_findings(draft: object, base_dir: Path | None) -> list[Findi
     ]
 
 
-def _print_findings(definition: FormDefinition, findings: list) -> None:
+def _print_findings(definition: FormDefinition, findings: list, draft: Draft) -> None:
     out = sys.stdout
     current = None
     for f in findings:
@@ -83,7 +85,8 @@ def _print_findings(definition: FormDefinition, findings: list) -> None:
             current = f.section
             out.write(f"\n{definition.section(f.section).heading}\n")
         where = f" [{f.field}]" if f.field else ""
-        out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}\n           {f.message}\n")
+        done = " (acknowledged)" if f.severity == "warning" and is_acknowledged(f, draft) else ""
+        out.write(f"  {_MARK[f.severity]:<8} {f.code}{where}{done}\n           {f.message}\n")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in _MARK}
     result = screen(findings)
     out.write(

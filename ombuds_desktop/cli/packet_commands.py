@@ -338,9 +338,18 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, _related):
+    with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
+        findings = validate_draft(
+            draft, definition, today=options.today(), base_dir=base_dir, related=related
+        )
+        chosen = _apply_acknowledgements(args, draft, findings)
+        refusal = _unacknowledged_refusal(draft, findings, options)
+        if refusal is not None:
+            if chosen:
+                _record_acknowledgements(args, draft)
+            raise refusal
         try:
             if args.upload_dir:
                 up = export_upload_folder(
@@ -350,6 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     definition,
                     options,
                     read_bytes=read_bytes,
+                    findings=findings,
                 )
                 _notes(up.notes)
                 sys.stdout.write(
@@ -358,14 +368,26 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
             elif args.eml:
                 em = export_eml(
-                    draft, Path(args.eml), base_dir, definition, options, read_bytes=read_bytes
+                    draft,
+                    Path(args.eml),
+                    base_dir,
+                    definition,
+                    options,
+                    read_bytes=read_bytes,
+                    findings=findings,
                 )
                 _notes((em.packet.notes if em.packet else []) + em.notes)
                 for path, size in zip(em.paths, em.sizes, strict=True):
                     sys.stdout.write(f"wrote {path} ({_size(size)})\n")
             else:
                 mail = export_mail(
-                    draft, Path(args.mail), base_dir, definition, options, read_bytes=read_bytes
+                    draft,
+                    Path(args.mail),
+                    base_dir,
+                    definition,
+                    options,
+                    read_bytes=read_bytes,
+                    findings=findings,
                 )
                 _notes(mail.notes)
                 sys.stdout.write(f"wrote {mail.path} ({mail.pages} pages)\n")
@@ -373,6 +395,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise _explain(exc) from None
         except OSError as exc:
             raise CliError(f"cannot write the export: {exc.strerror or exc}") from None
+    if chosen:
+        _record_acknowledgements(args, draft)
     return EXIT_OK
 
 
@@ -450,6 +474,13 @@ def _common(p: argparse.ArgumentParser, *, build: bool = True) -> None:
     if not build:
         return
     p.add_argument(
+        "--acknowledge",
+        action="append",
+        metavar="CODE",
+        help="acknowledge a warning (its code, e.g. R2-too-soon), repeatable; 'all' "
+        "acknowledges every warning printed; recorded in the draft and the manifest",
+    )
+    p.add_argument(
         "--allow-draft",
         action="store_true",
         help="build even with validation errors; every page is watermarked "
@@ -501,13 +532,6 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="the draft files of the other family members (family rules R23-R25); "
         "a vault draft's family is read from the vault",
-    )
-    p.add_argument(
-        "--acknowledge",
-        action="append",
-        metavar="CODE",
-        help="acknowledge a warning (its code, e.g. R2-too-soon), repeatable; 'all' "
-        "acknowledges every warning printed; recorded in the draft and the manifest",
     )
     _common(p)
     p.set_defaults(handler=cmd_packet)

@@ -1182,8 +1182,8 @@ def r29(ctx: Context) -> Iterator[Finding]:
             "app.deadlines",
             "warning",
             "R29-deadline",
-            f"A USCIS deadline is due on {format_us(upcoming[0])} "
-            f"({(upcoming[0] - ctx.today).days} days from today). {phrase} Respond to USCIS "
+            # No day count in the text: an acknowledgement stays valid until the date changes.
+            f"A USCIS deadline is due on {format_us(upcoming[0])}. {phrase} Respond to USCIS "
             "by the due date.",
         )
     elif due:
@@ -1233,9 +1233,9 @@ def r31(ctx: Context) -> Iterator[Finding]:
                 path,
                 "warning",
                 "R31-lockbox-too-early",
-                f"Only {elapsed} business days have passed since delivery on "
-                f"{format_us(delivered)}. Wait for 30 business days ({format_us(reached)}) "
-                "before even a USCIS Lockbox inquiry.",
+                f"The package was delivered on {format_us(delivered)}; 30 business days "
+                f"(weekends and federal holidays excluded) pass on {format_us(reached)}. Wait "
+                "until then before even a USCIS Lockbox inquiry.",
             )
         elif not ctx.used_channel("lockbox_channel"):
             yield F(
@@ -1243,7 +1243,7 @@ def r31(ctx: Context) -> Iterator[Finding]:
                 path,
                 "warning",
                 "R31-lockbox-first",
-                f"{elapsed} business days have passed since delivery on "
+                f"More than 30 business days have passed since delivery on "
                 f"{format_us(delivered)} with no receipt notice. E-mail the USCIS Lockbox "
                 "(lockboxsupport@uscis.dhs.gov) first and record it in Section 1A.",
             )

@@ -79,13 +79,40 @@ def test_signature_page_and_exports(case, tmp_path):
     r = run("signature-page", str(draft), "--out", str(sig), "--date", "2026-11-24")
     assert r.returncode == 0, r.stderr
     assert "To be signed by hand, in ink" in pdftotext(sig.read_bytes())
-    r = run("export", str(draft), "--upload-dir", str(tmp_path / "up"), "--date", "2026-11-24")
+    r = run(
+        "export",
+        str(draft),
+        "--upload-dir",
+        str(tmp_path / "up"),
+        "--date",
+        "2026-11-24",
+        "--acknowledge",
+        "all",
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "up" / "copy-sheet.pdf").exists()
-    r = run("export", str(draft), "--eml", str(tmp_path / "e.eml"), "--date", "2026-11-24")
+    r = run(
+        "export",
+        str(draft),
+        "--eml",
+        str(tmp_path / "e.eml"),
+        "--date",
+        "2026-11-24",
+        "--acknowledge",
+        "all",
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "e.eml").read_bytes().count(b"X-Unsent: 1") == 1
-    r = run("export", str(draft), "--mail", str(tmp_path / "m.pdf"), "--date", "2026-11-24")
+    r = run(
+        "export",
+        str(draft),
+        "--mail",
+        str(tmp_path / "m.pdf"),
+        "--date",
+        "2026-11-24",
+        "--acknowledge",
+        "all",
+    )
     assert r.returncode == 0, r.stderr
     qpdf_check((tmp_path / "m.pdf").read_bytes())
 

@@ -13,7 +13,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from ombuds_desktop.ui import preview
+from ombuds_desktop.ui import draft_window, preview
 from ombuds_desktop.ui.app import AppState, Settings
 
 from .conftest import PASSPHRASE
@@ -53,6 +53,8 @@ def test_a_whole_session_leaves_no_plaintext(
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     monkeypatch.setattr(preview, "print_pdf", lambda *_a: True)
+    # warnings not acknowledged: build the draft copy the window offers (no modal dialog)
+    monkeypatch.setattr(draft_window, "confirm", lambda *a, **k: True)
 
     draft = import_sample("vawa-self")
     window = open_window(draft)

@@ -50,6 +50,19 @@ def test_a_changed_warning_text_is_asked_again():
     assert sum(a.startswith("R10-congress-30-days@") for a in draft.acknowledged) == 1
 
 
+def test_an_acknowledgement_survives_the_next_days_while_the_facts_stay_the_same():
+    """Day counts are not in the wording, so a warning is not re-asked every morning."""
+    draft = sample("vawa-self")
+    draft.values["app.deadlines"] = [{"kind": "rfe", "due_date": "2027-01-15"}]
+    draft.values["s3.filings"] = [
+        {"form_number": "I-360", "no_receipt": True, "delivered_on": "2026-11-02"}
+    ]
+    acknowledge(draft, validate(draft), ["all"])
+    later = validate(draft, today=TODAY + timedelta(days=3))
+    assert {"R29-deadline", "R31-lockbox-too-early"} <= {f.code for f in later}
+    assert unacknowledged_warnings(later, draft) == []
+
+
 def test_unknown_code_is_refused_and_errors_cannot_be_acknowledged():
     draft = _with_congress_warning()
     findings = validate(draft)

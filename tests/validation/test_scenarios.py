@@ -530,6 +530,36 @@ SCENARIOS = [
         must={"R16-g28-form-mismatch"},
         can_file=False,
     ),
+    Scenario(
+        "congressional-caseworker-prepares-with-consent",
+        "A congressman's caseworker prepares the request with the applicant's signed consent.",
+        lambda: attach(
+            with_values(
+                self_filer(),
+                app__role="congressional",
+                s7__consent_on_file=True,
+                s7__name={"family": "Whitlock", "given": "Dana", "middle": ""},
+                s7__organization="Office of a Member of Congress",
+            ),
+            "consent",
+            "Signed consent of the applicant",
+        ),
+        must={"R18-communication"},
+        must_not={"R19-consent-missing", "R19-consent-not-on-file"},
+        can_file=True,
+    ),
+    Scenario(
+        "family-member-prepares-without-consent",
+        "A cousin fills in the form for the applicant; no written consent.",
+        lambda: with_values(
+            self_filer(),
+            app__role="family",
+            s7__consent_on_file=False,
+            s7__name={"family": "Quintero", "given": "Pablo", "middle": ""},
+        ),
+        must={"R19-consent-missing", "R19-consent-not-on-file"},
+        can_file=False,
+    ),
     # --- removal proceedings -----------------------------------------------------------
     Scenario(
         "removal-hearing-in-eight-months",
