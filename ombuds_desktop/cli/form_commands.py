@@ -19,8 +19,8 @@ from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
-from ombuds_desktop.validation.findings import Finding, sort_findings
 from ombuds_desktop.validation.acknowledge import is_acknowledged
+from ombuds_desktop.validation.findings import Finding, sort_findings
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
