@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ombuds_desktop.formdef.conditions import field_required, field_shown
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition
-from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel, guard_wheel
+from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel, breakable, guard_wheel
 from ombuds_desktop.validation import Finding
 
 SEVERITY_WORD = {"error": "Error", "warning": "Warning", "info": "Note"}
@@ -86,7 +86,7 @@ class ProblemLabel(QLabel):
 
     def _fit(self) -> None:
         """Show as much of the text as the reserved lines hold; the rest in the tooltip."""
-        text = self.full_text
+        text = breakable(self.full_text)
         if self.max_lines is None or not text or self.width() < 40:
             self.setText(text)
             self.setToolTip("")
@@ -113,7 +113,7 @@ class ProblemLabel(QLabel):
             else:
                 high = mid - 1
         self.setText(text[:low].rstrip() + "…")
-        self.setToolTip(text)
+        self.setToolTip(self.full_text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -488,3 +488,19 @@ def test_the_screener_verdict_never_moves_the_questions(qtbot, new_window):
     qtbot.waitUntil(lambda: p.outcome.text().startswith("Likely outside"), timeout=3000)
     assert "legal advice" in p.outcome_reasons.text().lower()
     assert positions() == before
+
+
+@pytest.mark.parametrize("field_id", ["s5.phone", "s5.email", "s5.dob", "s5.a_number"])
+def test_a_very_long_answer_never_widens_the_page(qtbot, new_window, field_id):
+    """Messages quote what was typed; a 300-character word must wrap, not push the page
+    (and the window) wider than the screen."""
+    w = new_window
+    p = go(w, "s5")
+    line = row(w, field_id).editor.line
+    line.setFocus()
+    line.setText("1/2/" + "7" * 300 if field_id == "s5.dob" else "x" * 300)
+    row(w, "s5.email" if field_id != "s5.email" else "s5.phone").editor.line.setFocus()
+    qtbot.wait(w.VALIDATE_MS + 200)
+    assert p.widget().minimumSizeHint().width() <= p.viewport().width()
+    assert not p.horizontalScrollBar().isVisible()
+    assert w.minimumSizeHint().width() < 1400
