@@ -9,6 +9,7 @@ to :mod:`ombuds_desktop.validation`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +40,22 @@ from ombuds_desktop import identifiers
 from ombuds_desktop.dates import DateFormatError, format_us, parse_us, try_iso
 from ombuds_desktop.formdef.model import FieldDef
 from ombuds_desktop.geo import countries, us_states
+
+_LONG_WORD = re.compile(r"\S{30,}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space every 24 characters of a very long word.
+
+    Messages quote what was typed; a 300-character "word" in a label would otherwise
+    make the page (and the window) as wide as the word.  Only for display.
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return "\u200b".join(word[i : i + 24] for i in range(0, len(word), 24))
+
+    return _LONG_WORD.sub(cut, text)
 
 
 class WheelGuard(QObject):
@@ -350,6 +368,8 @@ class DateEditor(Editor):
         self.pick.clicked.connect(self._pick)
         self.problem = QLabel()
         self.problem.setObjectName("hint")
+        # Whatever is typed, the hint never makes the row wider than the page.
+        self.problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = _row(self.line, self.pick, self.problem)
         layout.addStretch(1)
         self.setLayout(layout)
@@ -362,7 +382,8 @@ class DateEditor(Editor):
             try:
                 parse_us(text)
             except DateFormatError as exc:
-                self.problem.setText(str(exc))
+                self.problem.setText(breakable(str(exc)))
+        self.problem.setToolTip(self.problem.text())
         self._emit()
 
     def _pick(self) -> None:

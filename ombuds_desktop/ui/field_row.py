@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ombuds_desktop.formdef.conditions import field_required, field_shown
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition
-from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel, guard_wheel
+from ombuds_desktop.ui.editors import SIMPLE_EDITORS, Editor, MirrorLabel, breakable, guard_wheel
 from ombuds_desktop.validation import Finding
 
 SEVERITY_WORD = {"error": "Error", "warning": "Warning", "info": "Note"}
@@ -47,6 +47,28 @@ def without_label(message: str, label: str) -> str:
     return message
 
 
+#: What to do about an empty required answer, by editor type (the finding's code is
+#: "required"; its wording, which names the field, is for the CLI and Review).
+REQUIRED_HINT = {
+    "yes_no": "Choose Yes or No.",
+    "single_choice": "Choose one of the answers.",
+    "multiple_choice": "Tick at least one box.",
+    "group": "Add at least one row.",
+    "date": "Type the date as mm/dd/yyyy, or pick it from the calendar.",
+    "person_name": "Type the name.",
+    "address": "Type the address.",
+    "country": "Choose a country.",
+    "us_state": "Choose a state.",
+}
+
+
+def field_message(finding: Finding, label: str, field_type: str = "") -> str:
+    """A finding's words under its field: what to do, without repeating the label."""
+    if finding.code == "required" and field_type:
+        return REQUIRED_HINT.get(field_type, "Type an answer.")
+    return without_label(finding.message, label)
+
+
 class ProblemLabel(QLabel):
     """The findings of one field, in words, under the field."""
 
@@ -57,6 +79,7 @@ class ProblemLabel(QLabel):
         self.setObjectName("problems")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.label = ""  # the field's label, left out of its messages
+        self.field_type = ""  # for the "needs an answer" hint
         self.full_text = ""
         self.max_lines: int | None = None  # set by ProblemSlot: the text must fit
         self.hide()
@@ -72,7 +95,7 @@ class ProblemLabel(QLabel):
         else:
             lines = [
                 f"{SEVERITY_ICON[f.severity]} {SEVERITY_WORD[f.severity]}: "
-                f"{without_label(f.message, self.label)}"
+                f"{field_message(f, self.label, self.field_type)}"
                 for f in findings
             ]
             self.full_text = "\n".join(lines)
@@ -86,7 +109,7 @@ class ProblemLabel(QLabel):
 
     def _fit(self) -> None:
         """Show as much of the text as the reserved lines hold; the rest in the tooltip."""
-        text = self.full_text
+        text = breakable(self.full_text)
         if self.max_lines is None or not text or self.width() < 40:
             self.setText(text)
             self.setToolTip("")
@@ -113,7 +136,7 @@ class ProblemLabel(QLabel):
             else:
                 high = mid - 1
         self.setText(text[:low].rstrip() + "…")
-        self.setToolTip(text)
+        self.setToolTip(self.full_text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -205,6 +228,7 @@ class FieldRow(QFrame):
         guard_wheel(self.editor)
         self.problems = ProblemLabel()
         self.problems.label = field.label
+        self.problems.field_type = field.type
         if field.mirror or field.type == "signature":
             outer.addWidget(self.problems)  # never has findings: no space reserved
         else:

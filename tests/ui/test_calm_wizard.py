@@ -234,7 +234,7 @@ def test_needs_an_answer_shows_after_leaving_the_field(qtbot, new_window):
     qtbot.keyClick(role.editor.combo, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: shown_problems(role) != "", timeout=2000)
     text = shown_problems(role)
-    assert text == "✖ Error: This needs an answer."  # the label is right above it
+    assert text == "✖ Error: Choose one of the answers."  # the label is right above it
     assert shown_problems(row(w, "app.channel")) == ""  # not yet left: still calm
     assert "Errors: 1" in w.nav.item(0).text()
 
@@ -249,12 +249,12 @@ def test_needs_an_answer_shows_after_leaving_the_section_or_on_review(
     go(w, "s2")
     assert "Error" not in shown_problems(row(w, "s2.explanation"))
     go(w, "s1")
-    assert "needs an answer" in shown_problems(row(w, "s1.contacted_uscis"))
+    assert shown_problems(row(w, "s1.contacted_uscis")) == "✖ Error: Choose Yes or No."
     assert "Errors: 1" in w.nav.item(w.page_ids.index("s1")).text()
     # Never visited: calm until the Review page has been seen.
     assert "Not started" in w.nav.item(w.page_ids.index("s5")).text()
     w.nav.setCurrentRow(len(w.pages) - 1)
-    assert "needs an answer" in shown_problems(go(w, "s5").rows[0])
+    assert "Choose one of the answers." in shown_problems(go(w, "s5").rows[0])
 
 
 def test_a_typed_mistake_shows_at_once(qtbot, new_window):
@@ -310,7 +310,7 @@ def test_messages_never_move_the_fields_below(qtbot, new_window):
         address.editor.lines["street"], Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
     )
     line.setFocus()
-    qtbot.waitUntil(lambda: "needs an answer" in shown_problems(address), timeout=3000)
+    qtbot.waitUntil(lambda: "Type the address." in shown_problems(address), timeout=3000)
     assert positions() == before
 
 
@@ -488,3 +488,19 @@ def test_the_screener_verdict_never_moves_the_questions(qtbot, new_window):
     qtbot.waitUntil(lambda: p.outcome.text().startswith("Likely outside"), timeout=3000)
     assert "legal advice" in p.outcome_reasons.text().lower()
     assert positions() == before
+
+
+@pytest.mark.parametrize("field_id", ["s5.phone", "s5.email", "s5.dob", "s5.a_number"])
+def test_a_very_long_answer_never_widens_the_page(qtbot, new_window, field_id):
+    """Messages quote what was typed; a 300-character word must wrap, not push the page
+    (and the window) wider than the screen."""
+    w = new_window
+    p = go(w, "s5")
+    line = row(w, field_id).editor.line
+    line.setFocus()
+    line.setText("1/2/" + "7" * 300 if field_id == "s5.dob" else "x" * 300)
+    row(w, "s5.email" if field_id != "s5.email" else "s5.phone").editor.line.setFocus()
+    qtbot.wait(w.VALIDATE_MS + 200)
+    assert p.widget().minimumSizeHint().width() <= p.viewport().width()
+    assert not p.horizontalScrollBar().isVisible()
+    assert w.minimumSizeHint().width() < 1400
