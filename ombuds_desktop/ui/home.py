@@ -59,6 +59,7 @@ class HomeWindow(QMainWindow):
         layout.addWidget(self.search)
         self.heading = QLabel()
         self.heading.setObjectName("hint")
+        self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
 
         self.model = DraftsModel()
@@ -227,6 +228,7 @@ class HomeWindow(QMainWindow):
             self._update_actions()
             return
         query = self.search.text().strip()
+        shown = _shortened(query)  # a long search must not widen the window past the screen
         try:
             self._marker = self.vault.change_marker()  # this listing is as of that change
             rows = (
@@ -243,13 +245,13 @@ class HomeWindow(QMainWindow):
         if selected:
             self.select(selected)
         where = "Trash" if self.showing_trash else "Drafts"
-        self.heading.setText(f"{where}: {len(rows)} shown" + (f" for “{query}”" if query else ""))
+        self.heading.setText(f"{where}: {len(rows)} shown" + (f" for “{shown}”" if query else ""))
         if rows:
             self.views.setCurrentIndex(0)
         else:
             if query:
                 text = (
-                    f"No draft matches “{query}”. Search looks at client names, receipt "
+                    f"No draft matches “{shown}”. Search looks at client names, receipt "
                     "numbers and form numbers."
                 )
             elif self.showing_trash:
@@ -554,3 +556,8 @@ class HomeWindow(QMainWindow):
         self.close_all_drafts()
         self.state.save_geometry(self)
         super().closeEvent(event)
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """What the labels quote of a search: at most ``limit`` characters, then an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

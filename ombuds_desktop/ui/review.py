@@ -134,7 +134,10 @@ class ReviewPage(QWidget):
         result = w.screener()
         self.outcome.setText(f"Before you file: {result.text}")
         self.outcome.setProperty(
-            "severity", {"proceed": "info", "caution": "warning"}.get(result.outcome, "error")
+            "severity",
+            {"proceed": "info", "caution": "warning", "not-screened-yet": "info"}.get(
+                result.outcome, "error"
+            ),
         )
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
