@@ -211,7 +211,9 @@ class DraftWindow(QMainWindow):
                 "before it was saved; check the last answers you typed."
             )
             self.recovery_notice.setVisible(True)
-            self.save_now()
+            # Saved as a real revision once the opener has connected ``saved`` (the drafts
+            # list then shows it); closing first saves it too (the window is dirty).
+            QTimer.singleShot(0, self, self.save_now)
 
     # ------------------------------------------------------------------ construction
 
