@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 # the window shows first, then the vault is unlocked behind it.
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class HomeWindow(QMainWindow):
     """Lists the vault's drafts; opens each in its own :class:`DraftWindow`."""
 
@@ -220,13 +224,14 @@ class HomeWindow(QMainWindow):
         if selected:
             self.select(selected)
         where = "Trash" if self.showing_trash else "Drafts"
-        self.heading.setText(f"{where}: {len(rows)} shown" + (f" for “{query}”" if query else ""))
+        shown = _shorten(query)  # a pasted page of text must not widen the window
+        self.heading.setText(f"{where}: {len(rows)} shown" + (f" for “{shown}”" if query else ""))
         if rows:
             self.views.setCurrentIndex(0)
         else:
             if query:
                 text = (
-                    f"No draft matches “{query}”. Search looks at client names, receipt "
+                    f"No draft matches “{shown}”. Search looks at client names, receipt "
                     "numbers and form numbers."
                 )
             elif self.showing_trash:
