@@ -289,7 +289,9 @@ class DraftWindow(QMainWindow):
                 "before it was saved; check the last answers you typed."
             )
             self.recovery_notice.setVisible(True)
-            self.save_now()
+            # Saved as a real revision once the opener has connected ``saved`` (the drafts
+            # list then shows it); closing first saves it too (the window is dirty).
+            QTimer.singleShot(0, self, self.save_now)
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._focus_changed)
@@ -513,6 +515,9 @@ class DraftWindow(QMainWindow):
         except Exception:
             return None
         if found is None:
+            return None
+        if self.read_only:  # a submitted request stays as it was sent
+            self._discard_recovery()
             return None
         from ombuds_desktop.draft.interchange import draft_to_dict
 

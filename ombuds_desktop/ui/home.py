@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 # the window shows first, then the vault is unlocked behind it.
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class HomeWindow(QMainWindow):
     """Lists the vault's drafts; opens each in its own :class:`DraftWindow`."""
 
@@ -228,7 +232,7 @@ class HomeWindow(QMainWindow):
             self._update_actions()
             return
         query = self.search.text().strip()
-        shown = _shortened(query)  # a long search must not widen the window past the screen
+        shown = _shorten(query)  # a long search must not widen the window past the screen
         try:
             self._marker = self.vault.change_marker()  # this listing is as of that change
             rows = (
@@ -556,8 +560,3 @@ class HomeWindow(QMainWindow):
         self.close_all_drafts()
         self.state.save_geometry(self)
         super().closeEvent(event)
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    """What the labels quote of a search: at most ``limit`` characters, then an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -226,3 +226,23 @@ def test_closing_a_draft_while_documents_are_added(
     saved = state.vault.load_draft(draft.id)
     assert len(saved.attachments) in (before, before + 1)
     assert "unexpected" not in driver.texts()
+
+
+def test_a_very_long_search_does_not_widen_the_drafts_window(qtbot, state, import_sample):
+    """Found by gui-monkey: 300 typed characters in the search made the window wider than
+    the screen (the heading and the empty-list text repeated the whole query)."""
+    import_sample("vawa-self")
+    home = HomeWindow(state)
+    qtbot.addWidget(home)
+    home.resize(1100, 680)
+    home.show()
+    qtbot.waitExposed(home)
+    width = home.width()
+    home.search.setFocus()
+    qtbot.keyClicks(home.search, "x" * 300)
+    qtbot.waitUntil(lambda: home.views.currentIndex() == 1, timeout=3000)
+    qtbot.wait(50)
+    assert home.width() == width
+    assert home.minimumSizeHint().width() <= width
+    assert "…" in home.heading.text() and len(home.heading.text()) < 120
+    home.close()

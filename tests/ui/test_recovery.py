@@ -102,6 +102,7 @@ def test_recovered_typing_on_an_older_revision_asks_first(qtbot, state, import_s
     finally:
         driver.stop()
     assert window.recovery_notice.isVisible()
+    qtbot.waitUntil(lambda: not window.dirty, timeout=5000)  # saved right after opening
     assert state.vault.load_draft(draft.id).values[FIELD] == "typed in a window that crashed"
     window.close()
 
@@ -171,6 +172,7 @@ def test_kill_9_during_steady_typing_loses_at_most_a_second(
     oldest_lost = min((times[n] for n in lost if n in times), default=killed_at)
     assert killed_at - oldest_lost <= 1.5, (typed, kept)
     # It is a real revision now, and the record is gone.
+    qtbot.waitUntil(lambda: not window.dirty, timeout=5000)
     assert state.vault.load_draft(draft.id).values[FIELD] == text
     assert state.vault.load_recovery(draft.id) is None
     window.close()
