@@ -35,6 +35,7 @@ from ombuds_desktop.packet import (
     PacketOptions,
     build_packet,
 )
+from ombuds_desktop.packet.errors import UnknownAttachmentIds
 from ombuds_desktop.packet.exports import (
     export_eml,
     export_family_eml,
@@ -155,9 +156,12 @@ def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
     if getattr(args, "password", None):
         overrides["passwords"] = _passwords(args.password)
     try:
-        return PacketOptions.from_draft(draft.options, **overrides)
-    except ValueError as exc:
+        options = PacketOptions.from_draft(draft.options, **overrides)
+        # A typo in --skip/--password is a wrong argument: said before anything else is asked.
+        options.check_attachment_ids(a.id for a in draft.attachments)
+    except (ValueError, UnknownAttachmentIds) as exc:
         raise CliError(str(exc)) from None
+    return options
 
 
 def _explain(exc: Exception) -> CliError:

@@ -48,8 +48,8 @@ def screen(findings: list[Finding]) -> ScreenResult:
     ]
     if outside:
         return ScreenResult(OUTSIDE, tuple(outside + caution))
-    if unanswered:  # never "Proceed" on questions nobody has answered
-        return ScreenResult(UNANSWERED, tuple(caution))
-    if caution:
+    if caution:  # a reason to wait is worth saying even before every question is answered
         return ScreenResult(CAUTION_OUTCOME, tuple(caution))
+    if unanswered:  # never "Proceed" on questions nobody has answered
+        return ScreenResult(UNANSWERED, ())
     return ScreenResult(PROCEED, ())

@@ -179,6 +179,25 @@ def run_main(capsys: Any, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def _stand_in(suffix: str) -> bytes:
+    """A real, readable file of the kind the name says (validate now looks inside files)."""
+    import io
+
+    buf = io.BytesIO()
+    if suffix in (".jpg", ".jpeg", ".png", ".tif", ".tiff"):
+        from PIL import Image
+
+        fmt = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}.get(suffix, "TIFF")
+        Image.new("RGB", (850, 1100), "white").save(buf, fmt)
+    else:
+        from reportlab.pdfgen import canvas
+
+        c = canvas.Canvas(buf)
+        c.drawString(72, 720, "Stand-in document for a test")
+        c.save()
+    return buf.getvalue()
+
+
 def write_draft(folder: Any, draft: Draft, name: str) -> Any:
     """``draft`` as an interchange file in ``folder``, with stand-in attachment files."""
     from ombuds_desktop.draft import dumps
@@ -188,7 +207,7 @@ def write_draft(folder: Any, draft: Draft, name: str) -> Any:
         target = folder / att.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            target.write_bytes(b"%PDF-1.4 stand-in for a test")
+            target.write_bytes(_stand_in(target.suffix.lower()))
     path = folder / f"{name}.json"
     path.write_text(dumps(draft), encoding="utf-8")
     return path
