@@ -135,13 +135,15 @@ def profile_problems(fields: dict[str, Any]) -> list[str]:
     """
     from datetime import date
 
+    from ombuds_desktop.draft.model import Draft
     from ombuds_desktop.draft.profiles import profile_values
     from ombuds_desktop.formdef import load_edition
     from ombuds_desktop.validation.fields import FieldChecker
     from ombuds_desktop.vault import RepresentativeProfile
 
     definition = load_edition()
-    values = profile_values(RepresentativeProfile(**fields))
+    # The edition a new draft gets says which Section 10 fields the profile fills.
+    values = profile_values(RepresentativeProfile(**fields), Draft(form=definition.key))
     address = fields.get("address") or {}
     if not any(str(v).strip() for k, v in address.items() if k != "country"):
         values.pop(next((k for k, v in values.items() if v == address), ""), None)

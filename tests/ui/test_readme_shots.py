@@ -88,7 +88,10 @@ def test_review(qtbot, state, import_sample, open_window, shots):
 def test_preview(qtbot, state, import_sample, open_window, shots):
     from ombuds_desktop.ui.preview import PreviewWindow
 
+    from ombuds_desktop.validation import acknowledge
+
     window = open_window(import_sample("vawa-self"))
+    acknowledge(window.draft, window.findings, ["all"])  # the final packet needs them read
     window.build_packet()
     qtbot.waitUntil(lambda: window.last_packet is not None, timeout=90000)
     window.preview.close()

@@ -68,7 +68,8 @@ def test_submitted_draft_opens_read_only_with_a_correction_copy(
     assert len(copy.attachments) == len(draft.attachments)
     w2 = open_window(copy)
     assert not w2.read_only and not w2.submitted_box.isVisible()
-    assert "Ready to build" in review_summary(w2)
+    assert "read-only" not in review_summary(w2)
+    assert w2.review.build_button.text() == "Build packet…"
 
 
 def test_unsubmitted_draft_is_editable(qtbot, state, import_sample, open_window):
