@@ -87,7 +87,6 @@ def test_review(qtbot, state, import_sample, open_window, shots):
 
 def test_preview(qtbot, state, import_sample, open_window, shots):
     from ombuds_desktop.ui.preview import PreviewWindow
-
     from ombuds_desktop.validation import acknowledge
 
     window = open_window(import_sample("vawa-self"))
