@@ -189,3 +189,13 @@ def test_core_readers_apply_the_boundary(case, tmp_path):
     # inside the folder nothing changes
     att.path = "files/g28.pdf"
     assert read_attachment(att, case.root).startswith(b"%PDF")
+
+
+def test_allow_files_from_must_name_a_folder(case, tmp_path):
+    draft = case.save()
+    for command in (("validate",), ("export", "--mail", str(tmp_path / "m.pdf"))):
+        r = run(command[0], str(draft), *command[1:], "--allow-files-from", str(tmp_path / "no"))
+        assert (
+            r.returncode == 2 and "--allow-files-from" in r.stderr and "no such folder" in r.stderr
+        )
+        assert "Traceback" not in r.stderr
