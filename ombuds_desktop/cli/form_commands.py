@@ -14,11 +14,12 @@ from ombuds_desktop.cli.common import (
     definition_for,
     print_json,
 )
+from ombuds_desktop.draft.files import check_attachment_paths
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
 from ombuds_desktop.validation import has_errors, screen, validate_draft
-from ombuds_desktop.validation.findings import sort_findings
+from ombuds_desktop.validation.findings import Finding, sort_findings
 
 _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
@@ -47,6 +48,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         sections=[args.section] if args.section else None,
         allow_files_from=allow,  # outside the draft's folder and these: refused, not opened
     )
+    if args.draft == "-" and args.section in (None, "s8"):
+        # No folder: relative paths cannot be checked (as in the engine), but a path
+        # elsewhere is read only from an --allow-files-from folder.
+        findings += [
+            Finding(
+                "s8", f"s8.documents[{p.index}].path", "error", "attachment-path-refused", p.message
+            )
+            for p in check_attachment_paths(draft, None, allow)
+            if p.allowable
+        ]
     if args.section in (None, "s8"):  # the files themselves, as the packet build reads them
         from ombuds_desktop.packet.exhibits import evidence_findings
 

@@ -99,9 +99,10 @@ def _draft_source(
         if base_dir is None:  # stdin: no folder, so only --allow-files-from folders are read
             allow = allowed_folders(args)
 
-            def reader(att: Attachment) -> bytes:
+            def from_stdin_draft(att: Attachment) -> bytes:
                 return read_attachment(att, None, allow, from_draft_file=True)
 
+            reader = from_stdin_draft
         yield draft, base_dir, reader, family_files(draft, getattr(args, "family", None))
         return
     from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error

@@ -199,3 +199,22 @@ def test_allow_files_from_must_name_a_folder(case, tmp_path):
             r.returncode == 2 and "--allow-files-from" in r.stderr and "no such folder" in r.stderr
         )
         assert "Traceback" not in r.stderr
+
+
+def test_validate_from_stdin_reports_paths_it_would_not_read(case, tmp_path):
+    from ombuds_desktop.cli.testing import run_cli
+
+    secret = _outside(tmp_path)
+    draft = _point_at(case, str(secret))
+    env = {k: v for k, v in os.environ.items() if k != "OMBUDS_DATA_DIR"}
+
+    def refused(*extra: str) -> list[str]:
+        r = run_cli(
+            "validate", "-", "--json", *extra, stdin=draft.read_bytes(), env=env, replace_env=True
+        )
+        return [
+            f["message"] for f in json.loads(r.stdout) if f["code"] == "attachment-path-refused"
+        ]
+
+    assert any(str(secret) in m for m in refused())
+    assert not any(str(secret) in m for m in refused("--allow-files-from", str(secret.parent)))
