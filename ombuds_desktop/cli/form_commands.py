@@ -15,6 +15,7 @@ from ombuds_desktop.cli.common import (
     print_json,
 )
 from ombuds_desktop.draft import Draft
+from ombuds_desktop.draft.files import check_attachment_paths
 from ombuds_desktop.draft.schema import draft_schema
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError, load_edition
 from ombuds_desktop.samples import SampleError, sample_names, sample_text, write_sample
@@ -26,8 +27,9 @@ _MARK = {"error": "ERROR", "warning": "WARNING", "info": "info"}
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ombuds_desktop.cli.packet_commands import _draft_source
+    from ombuds_desktop.cli.packet_commands import _draft_source, allowed_folders
 
+    allow = allowed_folders(args)
     # A vault draft is decrypted with its family group, then the vault is closed again.
     with _draft_source(args.draft, args) as (draft, base_dir, _, related):
         pass
@@ -46,13 +48,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
         base_dir=base_dir,
         related=related,
         sections=[args.section] if args.section else None,
+        allow_files_from=allow,  # outside the draft's folder and these: refused, not opened
     )
-    findings += attachment_path_findings(draft, base_dir)
+    if args.draft == "-" and args.section in (None, "s8"):
+        # No folder: relative paths cannot be checked (as in the engine), but a path
+        # elsewhere is read only from an --allow-files-from folder.
+        findings += [
+            Finding(
+                "s8", f"s8.documents[{p.index}].path", "error", "attachment-path-refused", p.message
+            )
+            for p in check_attachment_paths(draft, None, allow)
+            if p.allowable
+        ]
     if args.section in (None, "s8"):  # the files themselves, as the packet build reads them
         from ombuds_desktop.packet.exhibits import evidence_findings
 
         findings = sort_findings(
-            [*findings, *evidence_findings(draft, base_dir)],
+            [*findings, *evidence_findings(draft, base_dir, allow=allow)],
             [s.id for s in definition.sections],
         )
     if args.json:
@@ -60,21 +72,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         _print_findings(definition, findings, draft)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
-
-
-def attachment_path_findings(draft: object, base_dir: Path | None) -> list[Finding]:
-    """The import boundary's refusals (files `drafts import` would not read), as findings."""
-    from ombuds_desktop.vault.intake import check_attachment_paths
-
-    if base_dir is None:
-        return []  # stdin: no folder to check against (the engine skips files too)
-    return [
-        Finding(
-            "s8", f"s8.documents[{p.index}].path", "error", "attachment-path-refused", p.message
-        )
-        for p in check_attachment_paths(draft, base_dir)
-        if p.kind != "missing"  # the engine reports missing files already
-    ]
 
 
 def _print_findings(definition: FormDefinition, findings: list, draft: Draft) -> None:
@@ -137,6 +134,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from ombuds_desktop.cli.packet_commands import add_allow_files_from
+
     p = subparsers.add_parser(
         "validate",
         help="check a draft against the form and the "
@@ -158,6 +157,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--passphrase-file", metavar="FILE", help="vault passphrase, when DRAFT is a vault draft id"
     )
+    add_allow_files_from(p)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--section", metavar="ID", help="only this section (e.g. s3)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)

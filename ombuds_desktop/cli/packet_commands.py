@@ -36,6 +36,7 @@ from ombuds_desktop.packet import (
     build_packet,
 )
 from ombuds_desktop.packet.errors import UnknownAttachmentIds
+from ombuds_desktop.packet.exhibits import read_attachment
 from ombuds_desktop.packet.exports import (
     export_eml,
     export_family_eml,
@@ -95,7 +96,15 @@ def _draft_source(
     """
     if not _looks_like_id(arg) or not (os.environ.get("OMBUDS_DATA_DIR") or _vault_exists()):
         draft, base_dir = read_draft_arg(arg)
-        yield draft, base_dir, None, family_files(draft, getattr(args, "family", None))
+        reader: ReadBytes | None = None
+        if base_dir is None:  # stdin: no folder, so only --allow-files-from folders are read
+            allow = allowed_folders(args)
+
+            def from_stdin_draft(att: Attachment) -> bytes:
+                return read_attachment(att, None, allow, from_draft_file=True)
+
+            reader = from_stdin_draft
+        yield draft, base_dir, reader, family_files(draft, getattr(args, "family", None))
         return
     from ombuds_desktop.cli.vault_commands import open_vault, vault_cli_error
     from ombuds_desktop.packet.sources import vault_reader
@@ -115,6 +124,26 @@ def _draft_source(
         yield draft, None, vault_reader(vault), related
     finally:
         vault.close()
+
+
+def allowed_folders(args: argparse.Namespace) -> tuple[str, ...]:
+    """The folders named with ``--allow-files-from`` (each must be an existing folder)."""
+    folders = tuple(getattr(args, "allow_files_from", None) or ())
+    for folder in folders:
+        if not Path(folder).expanduser().is_dir():
+            raise CliError(f"--allow-files-from {folder}: no such folder")
+    return folders
+
+
+def add_allow_files_from(p: argparse.ArgumentParser) -> None:
+    """The same ``--allow-files-from DIR`` on every command that reads a draft file's files."""
+    p.add_argument(
+        "--allow-files-from",
+        action="append",
+        metavar="DIR",
+        help="also read attachment files from this folder (repeatable); by default a "
+        "draft file's attachments must be inside the draft file's own folder",
+    )
 
 
 def _vault_exists() -> bool:
@@ -155,6 +184,8 @@ def _options(draft: Draft, args: argparse.Namespace) -> PacketOptions:
         overrides["skip"] = frozenset(args.skip)
     if getattr(args, "password", None):
         overrides["passwords"] = _passwords(args.password)
+    if getattr(args, "allow_files_from", None):
+        overrides["allow_files_from"] = allowed_folders(args)
     try:
         options = PacketOptions.from_draft(draft.options, **overrides)
         # A typo in --skip/--password is a wrong argument: said before anything else is asked.
@@ -278,7 +309,12 @@ def cmd_packet(args: argparse.Namespace) -> int:
         definition = definition_for(draft.form)
         options = _options(draft, args)
         findings = validate_draft(
-            draft, definition, today=options.today(), base_dir=base_dir, related=related
+            draft,
+            definition,
+            today=options.today(),
+            base_dir=base_dir,
+            related=related,
+            allow_files_from=options.allow_files_from,
         )
         chosen = _apply_acknowledgements(args, draft, findings)
         refusal = _unacknowledged_refusal(draft, findings, options)
@@ -321,7 +357,12 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
         errors = [
             f
             for f in validate_draft(
-                draft, definition, today=options.today(), base_dir=base_dir, related=related
+                draft,
+                definition,
+                today=options.today(),
+                base_dir=base_dir,
+                related=related,
+                allow_files_from=options.allow_files_from,
             )
             if f.severity == "error"
         ]
@@ -475,6 +516,7 @@ def _common(p: argparse.ArgumentParser, *, build: bool = True) -> None:
     p.add_argument(
         "--passphrase-file", metavar="FILE", help="vault passphrase, when DRAFT is a vault draft id"
     )
+    add_allow_files_from(p)
     if not build:
         return
     p.add_argument(

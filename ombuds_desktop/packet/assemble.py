@@ -118,7 +118,11 @@ def load_all_evidence(
                 f"{len(attachments)}"
             )
         try:
-            data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
+            data = (
+                read_bytes(att)
+                if read_bytes
+                else read_attachment(att, base_dir, options.allow_files_from)
+            )
             loaded[att.id] = load_evidence(
                 att, data, options, options.passwords.get(att.id), prepare=prepare
             )
@@ -328,7 +332,12 @@ def build_packet(
     draft = facts.with_forced_answers(draft)  # printed as the law reads it (R21 mail only)
     if findings is None:
         findings = validate_draft(
-            draft, definition, today=today, base_dir=base_dir, related=related
+            draft,
+            definition,
+            today=today,
+            base_dir=base_dir,
+            related=related,
+            allow_files_from=options.allow_files_from,
         )
     findings = list(findings)
     watermark = has_errors(findings)

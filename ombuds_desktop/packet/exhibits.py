@@ -30,11 +30,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
 import struct
 import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
@@ -58,6 +59,7 @@ from pypdf.generic import (
 )
 
 from ombuds_desktop.draft import Attachment, resolve_attachment_path
+from ombuds_desktop.draft.files import AttachmentFileError, check_attachment_path, open_checked
 from ombuds_desktop.packet import appearances as ap
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
@@ -209,8 +211,21 @@ def display_name(att: Attachment) -> str:
     return att.original_name or Path(att.path).name or att.description or "attachment"
 
 
-def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
-    """The bytes of a plain-file attachment (vault attachments come through ``reader``)."""
+def read_attachment(
+    att: Attachment,
+    base_dir: Path | None,
+    allow: Sequence[str | os.PathLike[str]] = (),
+    *,
+    from_draft_file: bool | None = None,
+) -> bytes:
+    """The bytes of a plain-file attachment (vault attachments come through ``reader``).
+
+    A draft file is untrusted input: with ``base_dir`` (its folder), or with
+    ``from_draft_file`` (a draft read from stdin), the file must be inside
+    that folder or inside a folder in ``allow`` (:mod:`ombuds_desktop.draft.files`).
+    Otherwise the path is one the user picked in this app.  Either way a FIFO,
+    a device or a folder is never opened.
+    """
     name = display_name(att)
     if att.path.startswith("vault:"):
         raise _fail(
@@ -219,21 +234,32 @@ def read_attachment(att: Attachment, base_dir: Path | None) -> bytes:
             "unreadable",
             "is stored in the encrypted vault; open the draft from the vault to build its packet",
         )
-    path = resolve_attachment_path(att, base_dir)
+    if from_draft_file is None:
+        from_draft_file = base_dir is not None
+    if not from_draft_file:  # chosen by the user in this app: its own folder is allowed
+        picked = os.path.realpath(Path(att.path).expanduser())
+        allow = [*allow, os.path.dirname(picked)]
+    real, problem = check_attachment_path(0, att.path, base_dir, allow)
+    if problem is not None:
+        if problem.kind == "missing":
+            where = resolve_attachment_path(att, base_dir)
+            raise _fail(
+                att,
+                name,
+                "missing",
+                f"was not found at {where}. Re-attach the file or correct its path.",
+            )
+        kind = {"type": "unreadable", "size": "too_large"}.get(problem.kind, "refused")
+        raise _fail(att, name, kind, f'"{problem.path}" was not read: {problem.reason}')
+    assert real is not None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(att, name, "too_large", _too_big(size))
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise _fail(
-            att,
-            name,
-            "missing",
-            f"was not found at {path}. Re-attach the file or correct its path.",
-        ) from None
-    except IsADirectoryError:
-        raise _fail(att, name, "unreadable", "is a folder, not a file") from None
+        with open_checked(real) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise _fail(att, name, "too_large", _too_big(size))
+            return fh.read(MAX_FILE_BYTES + 1)
+    except AttachmentFileError as exc:
+        raise _fail(att, name, "unreadable", f"cannot be read ({exc})") from None
     except PermissionError:
         raise _fail(att, name, "unreadable", "cannot be read (permission denied)") from None
     except OSError as exc:
@@ -1284,11 +1310,12 @@ def inspect_attachment(
     *,
     read_bytes: Callable[[Attachment], bytes] | None = None,
     password: str | None = None,
+    allow: Sequence[str | os.PathLike[str]] = (),
 ) -> Inspection:
     """:func:`inspect_document` for a draft's attachment (a file, or vault bytes)."""
     name = display_name(att)
     try:
-        data = read_bytes(att) if read_bytes else read_attachment(att, base_dir)
+        data = read_bytes(att) if read_bytes else read_attachment(att, base_dir, allow)
     except PacketInputError as exc:
         return Inspection(name, "", 0, False, [Problem(exc.kind, str(exc))])
     return inspect_document(data, name, password=password, attachment=att)
@@ -1300,11 +1327,16 @@ def inspect_attachments(
     *,
     read_bytes: Callable[[Attachment], bytes] | None = None,
     passwords: dict[str, str] | None = None,
+    allow: Sequence[str | os.PathLike[str]] = (),
 ) -> dict[str, Inspection]:
     """:func:`inspect_attachment` for each attachment, by attachment id (the Section 8 page)."""
     return {
         att.id: inspect_attachment(
-            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+            att,
+            base_dir,
+            read_bytes=read_bytes,
+            password=(passwords or {}).get(att.id),
+            allow=allow,
         )
         for att in attachments
     }
@@ -1316,11 +1348,13 @@ def evidence_findings(
     *,
     passwords: dict[str, str] | None = None,
     read_bytes: Callable[[Attachment], bytes] | None = None,
+    allow: Sequence[str | os.PathLike[str]] = (),
 ) -> list[Any]:
     """``validate``'s findings about the files themselves (Section 8), one per document.
 
-    Missing files and vault files without ``read_bytes`` are left to the
-    other attachment checks.
+    Missing files, files the path boundary refuses (outside the draft file's
+    folder and ``allow``: never opened) and vault files without ``read_bytes``
+    are left to the other attachment checks.
     """
     from ombuds_desktop.validation.findings import Finding
 
@@ -1329,10 +1363,14 @@ def evidence_findings(
         if read_bytes is None:
             if att.path.startswith("vault:") or base_dir is None:
                 continue
-            if not resolve_attachment_path(att, base_dir).is_file():
+            if check_attachment_path(i, att.path, base_dir, allow)[1] is not None:
                 continue
         result = inspect_attachment(
-            att, base_dir, read_bytes=read_bytes, password=(passwords or {}).get(att.id)
+            att,
+            base_dir,
+            read_bytes=read_bytes,
+            password=(passwords or {}).get(att.id),
+            allow=allow,
         )
         label = att.description or f"Attachment {i + 1}"
         where = f"s8.documents[{i}].path"

@@ -101,7 +101,13 @@ def _findings(
     base_dir: Path | None,
 ) -> tuple[list[Finding], bool]:
     if findings is None:
-        findings = validate_draft(draft, definition, today=options.today(), base_dir=base_dir)
+        findings = validate_draft(
+            draft,
+            definition,
+            today=options.today(),
+            base_dir=base_dir,
+            allow_files_from=options.allow_files_from,
+        )
     findings = list(findings)
     errors = has_errors(findings)
     if errors and not options.allow_draft:

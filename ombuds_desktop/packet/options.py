@@ -83,6 +83,8 @@ class PacketOptions:
     show_sha256: bool = True  # short SHA-256 of each exhibit file on the index
     passwords: Mapping[str, str] = field(default_factory=dict)  # attachment id -> PDF password
     skip: frozenset[str] = frozenset()  # attachment ids the user chose to leave out
+    #: Folders outside a draft file's own folder whose files the user trusts (never from a draft).
+    allow_files_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.label_style not in ("letters", "numbers"):
@@ -128,7 +130,7 @@ class PacketOptions:
         known = {f.name: f for f in fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, value in raw.items():
-            if key not in known or key in ("passwords", "skip", "allow_draft"):
+            if key not in known or key in ("passwords", "skip", "allow_draft", "allow_files_from"):
                 continue
             if key in ("part_order", "exhibit_order") and isinstance(value, list):
                 value = tuple(str(v) for v in value)

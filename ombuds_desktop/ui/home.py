@@ -473,8 +473,12 @@ class HomeWindow(QMainWindow):
                 show_error(self, "This file cannot be imported", str(exc))
                 return None
 
+            allow = self._allowed_folders(draft, path)
+            if allow is None:
+                return None
+
             def work(progress, _t):
-                return [vault.import_draft(draft, path.parent, progress=progress)]
+                return [vault.import_draft(draft, path.parent, allow_from=allow, progress=progress)]
         else:
             passphrase = ask_passphrase(
                 self, "Archive passphrase", f"Type the passphrase that protects {path.name}."
@@ -497,6 +501,38 @@ class HomeWindow(QMainWindow):
             .failure(lambda exc: show_error(self, "The import failed; nothing was changed", exc))
             .run("Importing and encrypting…")
         )
+
+    def _allowed_folders(self, draft: Draft, path: Path) -> list[str] | None:
+        """The folders outside the draft file's own that the user trusts (None: cancelled).
+
+        A draft file from someone else is untrusted: attachment files outside its
+        folder are read only after the user saw them listed and said so.  Files
+        that are never read (missing, devices, pipes, too large) are refused here.
+        """
+        from ombuds_desktop.draft.files import check_attachment_paths, describe
+
+        problems = check_attachment_paths(draft, path.parent)
+        refused = [p for p in problems if not p.allowable]
+        if refused:
+            show_error(
+                self, "This file cannot be imported", f"{describe(refused)}. Nothing was imported."
+            )
+            return None
+        if not problems:
+            return []
+        listing = "\n".join(f"• {p.path}   (in {p.folder})" for p in problems)
+        if not confirm(
+            self,
+            "Files outside the draft's folder",
+            f"{path.name} names {len(problems)} attachment file(s) outside its own folder:"
+            f"\n\n{listing}\n\nImport them only if you trust whoever gave you this draft "
+            "file: they will be read and encrypted into the vault.",
+            yes="Import with these files",
+            no="Cancel",
+        ):
+            self.statusBar().showMessage("Nothing was imported.", 8000)
+            return None
+        return sorted({p.folder for p in problems})
 
     def export_selected(self) -> None:
         from ombuds_desktop.ui.export_dialog import export_drafts

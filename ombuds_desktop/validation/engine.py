@@ -7,6 +7,7 @@ page).  It is pure: the clock is passed in, nothing is written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ombuds_desktop.dates import try_iso
 from ombuds_desktop.draft import facts
+from ombuds_desktop.draft.files import check_attachment_path
 from ombuds_desktop.draft.interchange import resolve_attachment_path
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import FormDefinition, load_form_key
@@ -65,7 +67,10 @@ def _unknown_fields(draft: Draft, definition: FormDefinition) -> Iterator[Findin
 
 
 def _attachment_findings(
-    draft: Draft, definition: FormDefinition, base_dir: Path | None
+    draft: Draft,
+    definition: FormDefinition,
+    base_dir: Path | None,
+    allow: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[Finding]:
     ids = {a.id for a in draft.attachments}
     translated = {a.translation_of for a in draft.attachments if a.translation_of}
@@ -102,8 +107,11 @@ def _attachment_findings(
         if att.path.startswith("vault:"):
             pass
         elif base_dir is not None:
-            file = resolve_attachment_path(att, base_dir)
-            if not file.is_file():
+            # The path boundary first: a file outside the draft file's folder is neither
+            # opened nor even looked for (whether it exists is not the draft's business).
+            _real, problem = check_attachment_path(i, att.path, base_dir, allow)
+            if problem is not None and problem.kind == "missing":
+                file = resolve_attachment_path(att, base_dir)
                 yield Finding(
                     "s8",
                     f"{path}.path",
@@ -111,6 +119,10 @@ def _attachment_findings(
                     "attachment-file-missing",
                     f'{name}: the file "{att.path}" was not found (looked in '
                     f"{file.parent}). Re-attach it or correct the path.",
+                )
+            elif problem is not None:
+                yield Finding(
+                    "s8", f"{path}.path", "error", "attachment-path-refused", problem.message
                 )
         if att.translation_of and att.translation_of not in ids:
             yield Finding(
@@ -140,12 +152,14 @@ def validate_draft(
     related: Sequence[Draft] = (),
     base_dir: Path | None = None,
     sections: Sequence[str] | None = None,
+    allow_files_from: Sequence[str | os.PathLike[str]] = (),
 ) -> list[Finding]:
     """All findings for ``draft`` (or only those of ``sections``), in form order.
 
     ``related`` are the user's other drafts (for family and duplicate rules);
     ``base_dir`` is the folder a draft file's attachment paths are relative to
-    (None skips the file-exists check, e.g. for vault drafts).
+    (None skips the file-exists check, e.g. for vault drafts); a path outside
+    it and outside ``allow_files_from`` is reported as refused, not looked at.
     """
     definition = _definition_for(draft, definition)
     today = today or date.today()
@@ -159,7 +173,7 @@ def validate_draft(
         for f in section.fields:
             findings.extend(checker.check_field(f, values.get(f.id), f.id))
     findings.extend(_unknown_fields(draft, definition))
-    findings.extend(_attachment_findings(draft, definition, base_dir))
+    findings.extend(_attachment_findings(draft, definition, base_dir, allow_files_from))
     findings.extend(unprintable_findings(draft, definition))
     ctx = Context(draft, definition, today, tuple(related), base_dir)
     active, _ = applicable_rules(definition)

@@ -168,3 +168,102 @@ def test_screen_lock_signal_locks_the_app(qtbot, state, home):
     assert bus.send(message)
     qtbot.waitUntil(lambda: state.locked, timeout=5000)
     qtbot.addWidget(state.lock_screen)
+
+
+# ---------------------------------------------------------------- import boundary (issue 10)
+
+
+def _draft_naming_outside_file(tmp_path):
+    """A sample draft file whose first attachment is moved to a folder of its own."""
+    from ombuds_desktop.draft import dumps, read_draft_file, resolve_attachment_path
+    from ombuds_desktop.samples import write_sample
+
+    src = write_sample("vawa-self", tmp_path / "received" / "vawa")
+    draft = read_draft_file(src)
+    inside = resolve_attachment_path(draft.attachments[0], src.parent)
+    outside = tmp_path / "elsewhere" / "statement.pdf"
+    outside.parent.mkdir()
+    outside.write_bytes(inside.read_bytes())
+    draft.attachments[0].path = str(outside)
+    src.write_text(dumps(draft), encoding="utf-8")
+    return src, outside
+
+
+def _finish(qtbot, op) -> None:
+    from ombuds_desktop.ui.operations import Operation
+
+    if op is not None:
+        qtbot.waitUntil(lambda: not Operation._running, timeout=20000)
+        qtbot.wait(100)
+
+
+def _errors(monkeypatch) -> list[str]:
+    """Error boxes, recorded instead of shown (old code showed one and waited forever)."""
+    errors: list[str] = []
+    monkeypatch.setattr(home_module, "show_error", lambda _p, _t, msg: errors.append(str(msg)))
+    return errors
+
+
+def test_import_lists_outside_files_and_cancel_imports_nothing(qtbot, home, tmp_path, monkeypatch):
+    from .modal import answer
+
+    errors = _errors(monkeypatch)
+
+    src, outside = _draft_naming_outside_file(tmp_path)
+    before = len(home.state.vault.list_drafts())
+    seen: list[str] = []
+    answer(qtbot, "Files outside the draft's folder", "Cancel", seen)
+    op = home.import_path(src)
+    _finish(qtbot, op)
+    assert op is None and errors == []
+    assert seen and str(outside) in seen[0]
+    assert len(home.state.vault.list_drafts()) == before
+
+
+def test_import_with_these_files_reads_them_into_the_vault(qtbot, home, tmp_path, monkeypatch):
+    from ombuds_desktop.vault import blob_id_of
+
+    from .modal import answer
+
+    errors = _errors(monkeypatch)
+
+    src, outside = _draft_naming_outside_file(tmp_path)
+    before = {d.id for d in home.state.vault.list_drafts()}
+    seen: list[str] = []
+    answer(qtbot, "Files outside the draft's folder", "Import with these files", seen)
+    _finish(qtbot, home.import_path(src))
+    assert errors == [] and seen and str(outside) in seen[0]
+    new = [d for d in home.state.vault.list_drafts() if d.id not in before]
+    assert len(new) == 1
+    stored = home.state.vault.load_draft(new[0].id).attachments[0]
+    assert home.state.vault.read_attachment(blob_id_of(stored)) == outside.read_bytes()
+
+
+def test_import_inside_the_folder_asks_nothing(qtbot, home, tmp_path, monkeypatch):
+    from ombuds_desktop.samples import write_sample
+
+    asked: list[str] = []
+    monkeypatch.setattr(home_module, "confirm", lambda *a, **k: asked.append(a[1]) or False)
+    before = len(home.state.vault.list_drafts())
+    _finish(qtbot, home.import_path(write_sample("vawa-self", tmp_path / "ok" / "vawa")))
+    assert asked == []
+    assert len(home.state.vault.list_drafts()) == before + 1
+
+
+def test_import_refuses_a_fifo_without_asking(qtbot, home, tmp_path, monkeypatch):
+    import os
+
+    from ombuds_desktop.draft import dumps, read_draft_file
+
+    src, _outside = _draft_naming_outside_file(tmp_path)
+    draft = read_draft_file(src)
+    os.mkfifo(src.parent / "pipe.pdf")
+    draft.attachments[0].path = "pipe.pdf"
+    src.write_text(dumps(draft), encoding="utf-8")
+    asked: list[str] = []
+    errors = _errors(monkeypatch)
+    monkeypatch.setattr(home_module, "confirm", lambda *a, **k: asked.append(a[1]) or True)
+    before = len(home.state.vault.list_drafts())
+    _finish(qtbot, home.import_path(src))
+    assert asked == [] and "named pipe" in errors[0] and "pipe.pdf" in errors[0]
+    assert len(home.state.vault.list_drafts()) == before
