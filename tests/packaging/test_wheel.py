@@ -202,7 +202,11 @@ def test_installed_wheel_works_outside_the_checkout(
     assert "phone-format" in wrong.stdout
 
     pdf = work / "packet.pdf"
-    packet = run([app, "packet", str(samples / "vawa-self.json"), "--out", str(pdf)], work, env)
+    packet = run(
+        [app, "packet", str(samples / "vawa-self.json"), "--out", str(pdf), "--acknowledge", "all"],
+        work,
+        env,
+    )
     assert packet.returncode == 0, packet.stdout + packet.stderr
     assert pdf.read_bytes()[:5] == b"%PDF-"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, timeout=60)

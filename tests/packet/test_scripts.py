@@ -81,10 +81,9 @@ def _fonts_ok(pdf: bytes) -> list[str]:
 
 def _case(tmp_path: Path, script: str) -> Case:
     desc, family, given = SCRIPTS[script]
-    case = Case(
-        tmp_path / script,
-        values={"s5.name": {"family": family, "given": given, "middle": ""}},
-    )
+    name = {"family": family, "given": given, "middle": ""}
+    # The applicant signs Section 9 for themselves: the same name (rule R45).
+    case = Case(tmp_path / script, values={"s5.name": name, "s9.signer_name": dict(name)})
     case.add("other", desc, "birth.pdf", make_pdf(["BIRTH CERTIFICATE"]), date="2001-02-03")
     return case
 
