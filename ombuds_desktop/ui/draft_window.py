@@ -645,11 +645,14 @@ class DraftWindow(QMainWindow):
                 continue
             if pid == REVIEW_ID:
                 errors = sum(1 for f in self.findings if f.severity == "error")
-                item.setText(
-                    f"»  Review and build\n     {errors} to answer or fix"
-                    if errors
-                    else "»  Review and build\n     ready"
-                )
+                unread = len(unacknowledged_warnings(self.findings, self.draft))
+                if errors:
+                    words = f"{errors} to answer or fix"
+                elif unread:
+                    words = f"{unread} warning(s) to read and tick"
+                else:
+                    words = "ready"
+                item.setText(f"»  Review and build\n     {words}")
                 continue
             section = self.definition.section(pid)
             state = section_state(self.definition, pid, self.draft, self.findings, shown)

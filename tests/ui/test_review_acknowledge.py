@@ -36,6 +36,8 @@ def test_each_warning_has_a_check_and_the_final_packet_waits_for_all(
     assert warnings and len(items) == len(warnings)
     assert all(i.checkState(0) == Qt.CheckState.Unchecked for i in items)
     assert "tick it to acknowledge" in w.review.summary.text()
+    review_row = w.nav.item(w.page_ids.index("__review__")).text()
+    assert "ready" not in review_row and "to read and tick" in review_row
 
     asked = []
     monkeypatch.setattr(dw, "confirm", lambda *a, **k: asked.append(a[2]) or False)
@@ -49,6 +51,7 @@ def test_each_warning_has_a_check_and_the_final_packet_waits_for_all(
         qtbot.keyClick(tree, Qt.Key.Key_Space)
     assert unacknowledged_warnings(w.findings, w.draft) == []
     assert "Ready to build the final packet" in w.review.summary.text()
+    assert w.nav.item(w.page_ids.index("__review__")).text().endswith("ready")
     assert w.save_now()
     stored = state.vault.load_draft(draft.id)
     assert unacknowledged_warnings(w.findings, stored) == []
