@@ -255,8 +255,18 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_line(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty() or done == total:
+        end = "\n" if done == total else "\r"
+        sys.stderr.write(f"  {stage}: {done}/{total}{end}")
+
+
 def cmd_rotate(args: argparse.Namespace) -> int:
     with vault_session(args) as vault:
+        if args.resume:
+            n = vault.continue_rotation(_progress_line)
+            sys.stdout.write(f"Finished re-encrypting the documents ({n} file(s) this run).\n")
+            return 0
         new_pp = (
             _read_secret_file(args.new_passphrase_file, "new passphrase")
             if args.new_passphrase_file
@@ -265,14 +275,31 @@ def cmd_rotate(args: argparse.Namespace) -> int:
         to = args.to or ("passphrase" if new_pp else None)
         if to == "passphrase" and new_pp is None:
             new_pp = _prompt("New vault passphrase: ", confirm=True)
-        vault.rotate_key(new_passphrase=new_pp, to=to)
-        sys.stdout.write(
-            "The vault key was re-wrapped with a new key-encryption key "
-            f"({'system keyring' if vault.protection == 'keyring' else 'passphrase'}"
-            "); the old one no longer opens it.\n"
+        report = vault.rotate_key(
+            new_passphrase=new_pp,
+            to=to,
+            reencrypt_documents=args.reencrypt_documents,
+            progress=_progress_line,
         )
-        if args.new_recovery_code:
-            _print_recovery_code(vault.new_recovery_code())
+        protection = "system keyring" if vault.protection == "keyring" else "passphrase"
+        sys.stdout.write(
+            f"The vault has a new key ({protection}): {report.drafts} draft(s) were given new "
+            "keys and every record was re-encrypted"
+            + (f", and {report.documents} document file(s)" if args.reencrypt_documents else "")
+            + ". The old passphrase, keyring entry and recovery code no longer open what is "
+            "saved from now on. Backups made before now still open with the old ones.\n"
+        )
+        if not args.reencrypt_documents:
+            sys.stdout.write(
+                "Document files keep their keys; if the passphrase leaked, run again with "
+                "--reencrypt-documents.\n"
+            )
+        if report.audit_problem:
+            sys.stderr.write(
+                f"ombuds-desktop: warning: the audit log had failed its check before the "
+                f"rotation ({report.audit_problem}).\n"
+            )
+        _print_recovery_code(report.recovery_code)
     return 0
 
 
@@ -541,7 +568,10 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=cmd_recover)
 
     p = vsub.add_parser(
-        "rotate-key", parents=[pp], help="re-wrap the vault key with a new key-encryption key"
+        "rotate-key",
+        parents=[pp],
+        help="replace the vault key and every draft key, re-encrypt every record; prints a "
+        "new recovery code",
     )
     p.add_argument(
         "--to",
@@ -550,9 +580,19 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--new-passphrase-file", metavar="FILE", help="the new passphrase")
     p.add_argument(
+        "--reencrypt-documents",
+        action="store_true",
+        help="also re-encrypt every document file (after a leaked passphrase); resumable",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted --reencrypt-documents run",
+    )
+    p.add_argument(
         "--new-recovery-code",
         action="store_true",
-        help="also replace the recovery code (prints the new one once)",
+        help=argparse.SUPPRESS,  # a rotation always makes a new recovery code now
     )
     p.set_defaults(handler=cmd_rotate)
 

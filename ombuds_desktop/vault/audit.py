@@ -69,6 +69,23 @@ def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | Non
     )
 
 
+def rekey(conn: sqlite3.Connection, old_key: bytes, new_key: bytes) -> None:
+    """Re-MAC the whole chain under a new key (inside the key rotation's transaction)."""
+    prev = _GENESIS
+    last = 0
+    for seq, ts, event, draft_id in conn.execute(
+        "SELECT seq, ts, event, draft_id FROM audit ORDER BY seq"
+    ).fetchall():
+        mac = _mac(new_key, prev, seq, ts, event, draft_id)
+        conn.execute("UPDATE audit SET mac=? WHERE seq=?", (mac, seq))
+        prev, last = mac, seq
+    if last:
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (ANCHOR_KEY, f"{last}:{_anchor(new_key, last, prev)}"),
+        )
+
+
 def park_failed_unlock(conn: sqlite3.Connection, ts: str) -> None:
     conn.execute("INSERT INTO audit_pending (ts, event) VALUES (?, 'failed-unlock')", (ts,))
 

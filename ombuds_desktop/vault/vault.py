@@ -49,10 +49,12 @@ from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     AttachmentRefusedError,
     CorruptVaultError,
+    FreshnessError,
     KeyMissingError,
     KeyringUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
+    ReadOnlyError,
     RecoveryCodeError,
     RevisionConflictError,
     TamperedDataError,
@@ -70,6 +72,7 @@ from ombuds_desktop.vault.records import (
     PurgeReport,
     RepresentativeProfile,
     RevisionInfo,
+    RotationReport,
     StoredAttachment,
     SubmissionRecord,
     VaultInfo,
@@ -385,7 +388,7 @@ class Vault:
             raise
         try:
             vault._after_unlock("recover")
-            vault.rotate_key(
+            vault.change_protection(
                 new_passphrase=new_passphrase,
                 to="passphrase" if new_passphrase is not None else "keyring",
             )
@@ -439,6 +442,24 @@ class Vault:
 
     def _writes_blocked(self) -> bool:
         return bool(self.freshness_problems)
+
+    def _check_writable(self) -> None:
+        if self._store.read_only:
+            raise ReadOnlyError(
+                "the vault is open read-only (rescue mode): reading and exporting work, "
+                "changes do not. Free disk space or close the other program, then try again."
+            )
+        if self._writes_blocked():
+            raise FreshnessError(
+                "this vault is older than the last one this computer saw, so changes are "
+                "paused to keep the newer data safe: "
+                + "; ".join(self.freshness_problems)
+                + ". You can still read and export. Restore the newer copy, or run "
+                "`ombuds-desktop vault accept-state` to continue with this one."
+            )
+
+    def _after_write(self) -> None:
+        """Hook run after each committed change (the freshness record follows it)."""
 
     # ------------------------------------------------------------------ status
 
@@ -559,43 +580,53 @@ class Vault:
         self._draft_keys[draft_id] = key
         return key
 
-    def rotate_key(self, *, new_passphrase: str | None = None, to: str | None = None) -> None:
-        """Re-wrap the vault key under a new key-encryption key; no record is re-encrypted.
+    def _primary_wrap(
+        self, vault_key: bytes, new_passphrase: str | None, to: str | None
+    ) -> tuple[keys.KeyWrap, object | None]:
+        """A new keyring or passphrase wrap of ``vault_key`` (the keyring is written first)."""
+        target = to or (self.protection if self.protection in keys.PRIMARY_METHODS else "keyring")
+        if target == "passphrase" or new_passphrase is not None:
+            if new_passphrase is None:
+                raise PassphraseRequiredError(
+                    "give the new passphrase (--new-passphrase-file FILE)"
+                )
+            problem = keys.check_new_passphrase(new_passphrase)
+            if problem:
+                raise VaultError(problem)
+            return keys.passphrase_wrap(vault_key, new_passphrase, self.vault_id), None
+        backend, reason = keys.usable_keyring()
+        if backend is None:
+            raise KeyringUnavailableError(
+                f"{reason}; protect the vault with a passphrase instead (--new-passphrase-file)"
+            )
+        try:
+            return keys.keyring_wrap(vault_key, self.vault_id, backend), backend
+        except keys.keyring_error() as exc:
+            raise KeyringUnavailableError(
+                f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
+                "with a passphrase instead (--new-passphrase-file FILE)"
+            ) from None
 
-        ``to`` is "keyring" or "passphrase" (default: keep the current kind).
-        The new wrap is committed before the old one (and its keyring entry)
-        is removed, so a crash leaves the vault openable.
+    def _drop_old_keyring_entries(self, old: list[tuple[str, str]], backend: object | None) -> None:
+        old_backend = backend or keys.usable_keyring()[0]
+        for old_id, method in old:
+            if method == "keyring" and old_backend is not None:
+                keys.delete_kek(old_backend, self.vault_id, old_id)  # type: ignore[arg-type]
+
+    def change_protection(
+        self, *, new_passphrase: str | None = None, to: str | None = None
+    ) -> None:
+        """Re-wrap the *same* vault key under a new key-encryption key (keyring or passphrase).
+
+        For a routine passphrase change or switching between keyring and
+        passphrase; nothing is re-encrypted, so it is quick.  After a leak use
+        :meth:`rotate_key`, which replaces the vault key itself.
         """
         with self._lock:
             self._check_open()
+            self._check_writable()
             assert self._vault_key is not None
-            target = to or (
-                self.protection if self.protection in keys.PRIMARY_METHODS else "keyring"
-            )
-            if target == "passphrase" or new_passphrase is not None:
-                if new_passphrase is None:
-                    raise PassphraseRequiredError(
-                        "give the new passphrase (--new-passphrase-file FILE)"
-                    )
-                problem = keys.check_new_passphrase(new_passphrase)
-                if problem:
-                    raise VaultError(problem)
-                wrap = keys.passphrase_wrap(self._vault_key, new_passphrase, self.vault_id)
-                backend = None
-            else:
-                backend, reason = keys.usable_keyring()
-                if backend is None:
-                    raise KeyringUnavailableError(
-                        f"{reason}; protect the vault with a "
-                        "passphrase instead (--new-passphrase-file)"
-                    )
-                try:
-                    wrap = keys.keyring_wrap(self._vault_key, self.vault_id, backend)
-                except keys.keyring_error() as exc:
-                    raise KeyringUnavailableError(
-                        f"{keys.describe_keyring_error(exc)}; unlock it, or protect the vault "
-                        "with a passphrase instead (--new-passphrase-file FILE)"
-                    ) from None
+            wrap, backend = self._primary_wrap(self._vault_key, new_passphrase, to)
             try:
                 with self._store.write("changing the vault key") as c:
                     old = c.execute(
@@ -606,17 +637,287 @@ class Vault:
                     audit.append(c, self._audit_key, "key-change", None, keys.now_iso())
             except BaseException:
                 if backend is not None:
-                    keys.delete_kek(backend, self.vault_id, wrap.id)
+                    keys.delete_kek(backend, self.vault_id, wrap.id)  # type: ignore[arg-type]
                 raise
-            old_backend = backend or keys.usable_keyring()[0]
-            for old_id, method in old:
-                if method == "keyring" and old_backend is not None:
-                    keys.delete_kek(old_backend, self.vault_id, old_id)
+            self._drop_old_keyring_entries(old, backend)
             self.protection = wrap.method
             self._checkpoint()
 
     def change_passphrase(self, new_passphrase: str) -> None:
-        self.rotate_key(new_passphrase=new_passphrase, to="passphrase")
+        self.change_protection(new_passphrase=new_passphrase, to="passphrase")
+
+    def rotate_key(
+        self,
+        *,
+        new_passphrase: str | None = None,
+        to: str | None = None,
+        reencrypt_documents: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> RotationReport:
+        """Replace the vault key and every draft key; re-encrypt every record under them.
+
+        After this an old copy of the folder plus the old passphrase (or old
+        keyring entry, or old recovery code) no longer opens anything saved
+        afterwards: new saves use new draft keys that only the new vault key
+        unwraps.  Every record (revisions, summaries, submissions, document
+        records, profiles) is re-sealed and the audit chain re-keyed in **one
+        SQLite transaction**, so a crash leaves either the old or the new state.
+        A new recovery code is made (the old one wrapped the old key): show
+        ``report.recovery_code`` once.
+
+        ``reencrypt_documents`` (after a leaked passphrase) also re-encrypts
+        every document file under a new file key, one file at a time, resumably:
+        a marker stays in the database until the last file is done, and
+        :meth:`continue_rotation` (or calling this again) finishes the work.
+        ``progress(stage, done, total)`` is called as it goes; it may raise to stop.
+        """
+        with self._lock:
+            self._check_open()
+            self._check_writable()
+            new_vk = crypto.new_key()
+            wrap, backend = self._primary_wrap(new_vk, new_passphrase, to)
+            code = keys.new_recovery_code()
+            recovery = keys.recovery_wrap(new_vk, code, self.vault_id)
+            new_wrap_key = crypto.derive_key(new_vk, "draft-key-wrap")
+            new_profile_key = crypto.derive_key(new_vk, "profiles")
+            new_audit_key = crypto.derive_key(new_vk, "audit-mac")
+            rotation_id = secrets.token_hex(8)
+            try:
+                with self._store.write("changing the vault key") as c:
+                    check = audit.verify(c, self._audit_key)
+                    ndrafts = self._rekey_drafts(c, new_wrap_key, progress)
+                    for profile_id, body in c.execute("SELECT id, body FROM profiles").fetchall():
+                        aad = crypto.record_aad("profile", profile_id, AAD_VERSION)
+                        try:
+                            plain = crypto.unseal(self._profile_key, bytes(body), aad)
+                        except crypto.DecryptionError:
+                            raise _tampered(f"representative profile {profile_id}", None) from None
+                        c.execute(
+                            "UPDATE profiles SET body=? WHERE id=?",
+                            (crypto.seal(new_profile_key, plain, aad), profile_id),
+                        )
+                    old = c.execute("SELECT id, method FROM key_wraps").fetchall()
+                    c.execute("DELETE FROM key_wraps")
+                    keys.insert_wrap(c, wrap)
+                    keys.insert_wrap(c, recovery)
+                    audit.rekey(c, self._audit_key, new_audit_key)
+                    if reencrypt_documents:
+                        c.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES ('rotation', ?)",
+                            (rotation_id,),
+                        )
+                    audit.append(c, new_audit_key, "key-change", None, keys.now_iso())
+            except BaseException:
+                if backend is not None:
+                    keys.delete_kek(backend, self.vault_id, wrap.id)  # type: ignore[arg-type]
+                raise
+            self._drop_old_keyring_entries(old, backend)
+            self._vault_key = new_vk
+            self._draft_wrap_key = new_wrap_key
+            self._profile_key = new_profile_key
+            self._audit_key = new_audit_key
+            self._draft_keys.clear()
+            self._summaries.clear()
+            self.protection = wrap.method
+            self._after_write()
+            documents = self.continue_rotation(progress) if reencrypt_documents else 0
+            self._compact()  # the old ciphertexts leave the WAL and the free pages
+            return RotationReport(code, ndrafts, documents, None if check.ok else check.problem)
+
+    def _rekey_drafts(
+        self,
+        c: sqlite3.Connection,
+        new_wrap_key: bytes,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> int:
+        """Inside the rotation transaction: a new key per draft, every record re-sealed."""
+        rows = c.execute("SELECT id, key_wrapped, revision, summary FROM drafts").fetchall()
+        for i, (draft_id, wrapped, rev, summary) in enumerate(rows):
+            old = self._draft_key(c, draft_id, wrapped)
+            new = crypto.new_key()
+
+            def reseal(
+                kind: str,
+                rid: str,
+                blob: bytes,
+                *,
+                did: str = draft_id,
+                old: bytes = old,
+                new: bytes = new,
+            ) -> bytes:
+                aad = crypto.record_aad(kind, rid, AAD_VERSION)
+                try:
+                    plain = crypto.unseal(old, bytes(blob), aad)
+                except crypto.DecryptionError:
+                    raise _tampered(f"a {kind} record", did) from None
+                return crypto.seal(new, plain, aad)
+
+            for r, body in c.execute(
+                "SELECT revision, body FROM revisions WHERE draft_id=?", (draft_id,)
+            ).fetchall():
+                c.execute(
+                    "UPDATE revisions SET body=? WHERE draft_id=? AND revision=?",
+                    (reseal("revision", f"{draft_id}/{r}", body), draft_id, r),
+                )
+            if summary is not None:
+                c.execute(
+                    "UPDATE drafts SET summary=? WHERE id=?",
+                    (reseal("summary", f"{draft_id}/{rev}", summary), draft_id),
+                )
+            for sub_id, body in c.execute(
+                "SELECT id, body FROM submissions WHERE draft_id=?", (draft_id,)
+            ).fetchall():
+                c.execute(
+                    "UPDATE submissions SET body=? WHERE id=?",
+                    (reseal("submission", f"{draft_id}/{sub_id}", body), sub_id),
+                )
+            for blob_id, body in c.execute(
+                "SELECT id, meta FROM blobs WHERE draft_id=?", (draft_id,)
+            ).fetchall():
+                aad = crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION)
+                try:
+                    meta = json.loads(crypto.unseal(old, bytes(body), aad))
+                except crypto.DecryptionError:
+                    raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
+                # The file keeps its key until its own re-encryption; the key moves into
+                # the record, sealed under the new draft key.
+                meta.setdefault("fk", crypto.derive_key(old, "blob", blob_id).hex())
+                c.execute(
+                    "UPDATE blobs SET meta=? WHERE id=?",
+                    (crypto.seal(new, padding.pad_record(_json_bytes(meta)), aad), blob_id),
+                )
+            c.execute(
+                "UPDATE drafts SET key_wrapped=? WHERE id=?",
+                (
+                    crypto.seal(
+                        new_wrap_key, new, crypto.record_aad("draft-key", draft_id, AAD_VERSION)
+                    ),
+                    draft_id,
+                ),
+            )
+            if progress is not None:
+                progress("records", i + 1, len(rows))
+        return len(rows)
+
+    @property
+    def rotation_unfinished(self) -> bool:
+        """True while a rotation's document re-encryption is not finished."""
+        return self._store.get_meta("rotation") is not None
+
+    def continue_rotation(self, progress: Callable[[str, int, int], None] | None = None) -> int:
+        """Re-encrypt every document file not yet done under a new file key; resumable.
+
+        Per file: the new ciphertext is written beside the old one and synced;
+        one transaction records the new key (keeping the previous one); the new
+        file replaces the old; a second transaction drops the previous key.
+        Reads try the new key, then the previous one, so a crash at any point
+        leaves every document readable, and calling this again finishes.
+        """
+        with self._lock:
+            self._check_open()
+            self._check_writable()
+            rotation_id = self._store.get_meta("rotation")
+            if rotation_id is None:
+                return 0
+            with self._store.read() as c:
+                blob_ids = [b for (b,) in c.execute("SELECT id FROM blobs ORDER BY id")]
+            done = 0
+            for n, blob_id in enumerate(blob_ids):
+                if self._reencrypt_document(blob_id, rotation_id):
+                    done += 1
+                if progress is not None:
+                    progress("documents", n + 1, len(blob_ids))
+            with self._store.write("finishing the key change") as c:
+                c.execute("DELETE FROM meta WHERE key='rotation'")
+            self._after_write()
+            return done
+
+    def _blob_meta(self, c: sqlite3.Connection, blob_id: str) -> tuple[str, bytes, dict]:
+        draft_id, body = c.execute(
+            "SELECT draft_id, meta FROM blobs WHERE id=?", (blob_id,)
+        ).fetchone()
+        key = self._draft_key(c, draft_id)
+        aad = crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION)
+        try:
+            return draft_id, key, json.loads(crypto.unseal(key, bytes(body), aad))
+        except crypto.DecryptionError:
+            raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
+
+    def _put_blob_meta(
+        self, c: sqlite3.Connection, blob_id: str, draft_id: str, key: bytes, meta: dict
+    ) -> None:
+        aad = crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION)
+        c.execute(
+            "UPDATE blobs SET meta=? WHERE id=?",
+            (crypto.seal(key, padding.pad_record(_json_bytes(meta)), aad), blob_id),
+        )
+
+    def _file_opens_with(self, blob_id: str, draft_id: str, file_key: bytes) -> bool:
+        """Does the document file's first chunk authenticate under ``file_key``?"""
+        try:
+            with open(self._blob_path(blob_id), "rb") as fh:
+                reader = crypto.DecryptingReader(
+                    file_key, f"{draft_id}/{blob_id}", fh, close_source=False
+                )
+                reader.read(1)
+        except (crypto.DecryptionError, OSError):
+            return False
+        return True
+
+    def _reencrypt_document(self, blob_id: str, rotation_id: str) -> bool:
+        path = self._blob_path(blob_id)
+        nxt = path.with_name(f".{blob_id}.next")
+        with self._store.read() as c:
+            draft_id, key, meta = self._blob_meta(c, blob_id)
+        if meta.get("rot") == rotation_id:
+            if meta.get("prev_fk"):  # crashed after the commit: finish the swap
+                if nxt.exists():
+                    os.replace(nxt, path)
+                    paths.fsync_dir(path.parent)
+                with self._store.write("re-encrypting a document") as c:
+                    _d, key, meta = self._blob_meta(c, blob_id)
+                    if self._file_opens_with(blob_id, draft_id, bytes.fromhex(meta["fk"])):
+                        meta.pop("prev_fk", None)
+                    else:  # the new file never made it: back to the old key, redo later
+                        meta["fk"] = meta.pop("prev_fk")
+                        meta.pop("rot", None)
+                    self._put_blob_meta(c, blob_id, draft_id, key, meta)
+                if "rot" not in meta:
+                    return self._reencrypt_document(blob_id, rotation_id)
+            return False
+        with contextlib.suppress(FileNotFoundError):
+            nxt.unlink()  # a half-written file of an interrupted run (this vault's own)
+        info, limited = self._open_blob(blob_id)
+        new_fk = crypto.new_key()
+        committed = False
+        try:
+            with limited, os.fdopen(paths.create_private_file(nxt), "wb", buffering=0) as out:
+                padded = padding.PaddedSource(limited)  # type: ignore[arg-type]
+                crypto.encrypt_stream(new_fk, f"{draft_id}/{blob_id}", padded, out)
+                out.flush()
+                os.fsync(out.fileno())
+            if padded.sha256 != info.sha256:
+                raise _tampered(f"attachment {blob_id}", draft_id)
+            with self._store.write("re-encrypting a document") as c:
+                _d, key, meta = self._blob_meta(c, blob_id)
+                meta["prev_fk"] = meta.get("fk") or crypto.derive_key(key, "blob", blob_id).hex()
+                meta["fk"], meta["rot"] = new_fk.hex(), rotation_id
+                self._put_blob_meta(c, blob_id, draft_id, key, meta)
+            committed = True  # from here the new file must survive: resume will swap it in
+            os.replace(nxt, path)
+            paths.fsync_dir(path.parent)
+        except BaseException as exc:
+            if not committed:
+                with contextlib.suppress(OSError):
+                    nxt.unlink()
+            if isinstance(exc, OSError):
+                raise translate(exc, "re-encrypting a document") from None
+            raise
+        with self._store.write("re-encrypting a document") as c:
+            _d, key, meta = self._blob_meta(c, blob_id)
+            meta.pop("prev_fk", None)
+            self._put_blob_meta(c, blob_id, draft_id, key, meta)
+        return True
 
     def new_recovery_code(self) -> str:
         """Replace the recovery code (the old one stops working); show the result once."""
@@ -1785,7 +2086,10 @@ class Vault:
                 }
 
     def _archive_tag(self, archive_id: str) -> str:
-        return crypto.derive_key(self._audit_key, "archive-seen", archive_id).hex()[:32]
+        """Independent of the vault key, so a key rotation keeps the record of imports."""
+        return hashlib.sha256(
+            crypto.associated_data("archive-seen", self.vault_id, archive_id)
+        ).hexdigest()[:32]
 
     def archive_seen(self, archive_id: str) -> list[str] | None:
         """The draft ids an earlier import of this archive made, or None if never imported."""

@@ -136,7 +136,10 @@ def test_full_cycle(env: dict[str, str], tmp_path: Path) -> None:
     # key rotation and recovery
     keyring_file = Path(env["OMBUDS_TEST_KEYRING_FILE"])
     before = set(json.loads(keyring_file.read_text()))
-    assert run_cli(env, "vault", "rotate-key").returncode == 0
+    rotated = run_cli(env, "vault", "rotate-key")
+    assert rotated.returncode == 0, rotated.stderr
+    assert "every record was re-encrypted" in rotated.stdout
+    code = CODE.search(rotated.stdout).group(1)  # type: ignore[union-attr]  # a new code
     after = set(json.loads(keyring_file.read_text()))
     assert len(after) == 1 and after != before
     keyring_file.write_text("{}")

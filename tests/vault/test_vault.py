@@ -333,7 +333,7 @@ def test_rotate_key_keyring(vault: Vault, mem_keyring: MemoryKeyring, data_dir: 
     [new_entry] = mem_keyring.entries
     assert new_entry != old_entry
     with vault._store.read() as c:
-        assert c.execute("SELECT body FROM revisions").fetchall() == before  # not re-encrypted
+        assert c.execute("SELECT body FROM revisions").fetchall() != before  # re-encrypted
     vault.close()
     with Vault.open(data_dir) as again:
         assert again.load_draft(draft.id).values == draft.values
