@@ -25,13 +25,16 @@ from ombuds_desktop.draft import dumps
 from ombuds_desktop.vault import (
     ArchiveError,
     AttachmentRefusedError,
+    DiskFullError,
     InvalidDraftError,
     KeyringUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
     ReadOnlyError,
     RecoveryCodeError,
+    StorageError,
     Vault,
+    VaultBusyError,
     VaultError,
     VaultExistsError,
     VaultNotFoundError,
@@ -99,22 +102,43 @@ def _prompt(prompt: str, *, confirm: bool = False) -> str | None:
     return first
 
 
-def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
-    """Unlock the vault; ``read_only`` commands still work on a read-only disk."""
+RESCUE_ERRORS = (DiskFullError, ReadOnlyError, VaultBusyError, StorageError)
+
+
+def open_vault(args: argparse.Namespace, *, read_only: bool = False, rescue: bool = False) -> Vault:
+    """Unlock the vault for one command.
+
+    ``read_only``: list, show, revisions, check and packet open the vault in
+    the rescue mode straight away (nothing written, never waits for a writer).
+    ``rescue``: a command that normally writes (export records an audit entry)
+    falls back to read-only when the disk is full or read-only or another
+    process holds the write lock, and says so on stderr.
+    """
     passphrase = _passphrase_arg(args)
-    try:
+
+    def attempt(pp: str | None) -> Vault:
+        if read_only:
+            return Vault.open(_data_dir(), passphrase=pp, read_only=True)
+        if not rescue:
+            return Vault.open(_data_dir(), passphrase=pp)
         try:
-            return Vault.open(_data_dir(), passphrase=passphrase)
-        except ReadOnlyError:
-            if not read_only:
-                raise
-            return Vault.open(_data_dir(), passphrase=passphrase, read_only=True)
+            return Vault.open(_data_dir(), passphrase=pp, busy_timeout_ms=2000)
+        except RESCUE_ERRORS as exc:
+            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True)
+            sys.stderr.write(
+                f"ombuds-desktop: note: opened the vault read-only ({str(exc).split(':')[0]}"
+                "); nothing is written, so this export is not recorded in the audit log.\n"
+            )
+            return vault
+
+    try:
+        return attempt(passphrase)
     except PassphraseRequiredError as exc:
         typed = _prompt("Vault passphrase: ")
         if typed is None:
             raise vault_cli_error(exc) from None
         try:
-            return Vault.open(_data_dir(), passphrase=typed, read_only=read_only)
+            return attempt(typed)
         except VaultError as exc2:
             raise vault_cli_error(exc2) from None
     except VaultError as exc:
@@ -122,9 +146,11 @@ def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
 
 
 @contextlib.contextmanager
-def vault_session(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[Vault]:
+def vault_session(
+    args: argparse.Namespace, *, read_only: bool = False, rescue: bool = False
+) -> Iterator[Vault]:
     """The vault for one command: its errors become one-line CLI errors; always closed."""
-    vault = open_vault(args, read_only=read_only)
+    vault = open_vault(args, read_only=read_only, rescue=rescue)
     try:
         yield vault
     except VaultError as exc:
@@ -304,7 +330,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with vault_session(args) as vault:
+    with vault_session(args, read_only=True) as vault:
         check = vault.verify_audit()
         entries = vault.audit_log(args.limit)
     if args.json:
@@ -459,7 +485,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.family and not args.archive:
         raise CliError("--family needs --archive (a family is exported as one archive)")
     passphrase = _archive_passphrase(args, new=True) if args.archive else None
-    with vault_session(args) as vault:
+    with vault_session(args, rescue=True) as vault:
         if passphrase is not None:
             ids = vault.family_ids(args.id) if args.family else [args.id]
             vault.export_archive(ids, out, passphrase)
@@ -471,7 +497,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             draft, _ = vault.materialize_draft(
                 args.id, out.parent or Path("."), json_name=out.name, attachments_dir=att_dir
             )
-            vault.record_event("export", args.id)
+            if not vault.read_only:
+                vault.record_event("export", args.id)
             extra = (
                 f" and {len(draft.attachments)} attachment(s) in {out.parent / att_dir}"
                 if draft.attachments

@@ -258,21 +258,42 @@ class Vault:
         *,
         passphrase: str | None = None,
         read_only: bool = False,
+        busy_timeout_ms: int | None = None,
     ) -> Vault:
         """Unlock an existing vault with the OS keyring or the passphrase.
 
         Never creates a key: if the keyring entry is gone this raises
         :class:`KeyMissingError` telling the user to recover.
+
+        ``read_only`` is the rescue mode: SQLite ``mode=ro`` (``immutable`` on a
+        read-only disk), nothing is written at all (not even the audit log),
+        and reads never wait for another process that is saving.  Use it for
+        list, show, export and packet when the disk is full or read-only or
+        another process holds the write lock.  ``busy_timeout_ms`` shortens
+        the wait for the write lock (to fall back to read-only sooner).
         """
         root, store, vault_id, wraps = cls._open_store(data_dir, read_only)
         try:
+            if busy_timeout_ms is not None:
+                store.run(f"PRAGMA busy_timeout={int(busy_timeout_ms)}", "opening the vault")
             vault_key, method = cls._unlock(store, vault_id, wraps, passphrase)
             vault = cls(root, store, vault_id, vault_key, method)
         except BaseException:
             store.close()
             raise
-        vault._after_unlock("unlock")
+        try:
+            vault._after_unlock("unlock")
+            if busy_timeout_ms is not None:
+                store.run(f"PRAGMA busy_timeout={store.BUSY_TIMEOUT_MS}", "opening the vault")
+        except BaseException:
+            vault.close()
+            raise
         return vault
+
+    @property
+    def read_only(self) -> bool:
+        """True in the rescue mode (opened read-only): reads and exports work, writes do not."""
+        return self._store.read_only
 
     @classmethod
     def _unlock(
