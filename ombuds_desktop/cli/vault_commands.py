@@ -151,6 +151,14 @@ def vault_session(
 ) -> Iterator[Vault]:
     """The vault for one command: its errors become one-line CLI errors; always closed."""
     vault = open_vault(args, read_only=read_only, rescue=rescue)
+    for problem in vault.freshness_problems:
+        sys.stderr.write(f"ombuds-desktop: WARNING: {problem}.\n")
+    if vault.freshness_problems:
+        sys.stderr.write(
+            "ombuds-desktop: you can read and export, but changes are paused. If you restored "
+            "a backup on purpose, run `ombuds-desktop vault accept-state`; otherwise look for "
+            "the newer copy of the data folder.\n"
+        )
     try:
         yield vault
     except VaultError as exc:
@@ -393,6 +401,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if healthy else EXIT_VAULT
 
 
+def cmd_accept_state(args: argparse.Namespace) -> int:
+    """After restoring a genuine backup: accept the vault as it is now."""
+    with vault_session(args) as vault:
+        if not vault.freshness_problems:
+            sys.stdout.write("Nothing to accept: the vault is as this computer last saw it.\n")
+            return 0
+        if not args.yes:
+            answer = None
+            if sys.stdin.isatty():
+                answer = input("Continue with this (older) state of the vault? [y/N] ")
+            if (answer or "").strip().lower() not in ("y", "yes"):
+                raise CliError(
+                    "not accepted; nothing was changed (confirm with --yes, or answer y)"
+                )
+        vault.accept_current_state()
+    sys.stdout.write(
+        "Accepted: this state of the vault is now the one this computer expects; changes "
+        "work again and the audit log records that you accepted it.\n"
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- drafts
 
 
@@ -631,6 +661,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)
+
+    p = vsub.add_parser(
+        "accept-state",
+        parents=[pp],
+        help="after restoring a genuine backup: accept the vault's current state",
+    )
+    p.add_argument("--yes", action="store_true", help="confirm without asking")
+    p.set_defaults(handler=cmd_accept_state)
 
     p = vsub.add_parser("audit", parents=[pp], help="show and verify the audit log")
     p.add_argument("--json", action="store_true")

@@ -37,6 +37,7 @@ EVENTS = frozenset(
         "profile-delete",
         "submission",
         "attachment-add",
+        "accept-state",
     }
 )
 _GENESIS = b"\x00" * 32

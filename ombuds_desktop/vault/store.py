@@ -16,7 +16,7 @@ import errno
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ombuds_desktop.vault import paths
@@ -363,10 +363,17 @@ class Store:
         for suffix in ("", "-wal", "-shm", "-journal"):
             paths.tighten_file(self.path.with_name(self.path.name + suffix))
 
+    #: Set by the vault: ``guard(action)`` may raise to refuse a write (freshness
+    #: problems pause writing); ``on_commit()`` runs after each committed write.
+    guard: Callable[[str], None] | None = None
+    on_commit: Callable[[], None] | None = None
+
     @contextlib.contextmanager
     def write(self, action: str = "saving") -> Iterator[sqlite3.Connection]:
         """One atomic write transaction (BEGIN IMMEDIATE: take the write lock up front)."""
         with self._lock:
+            if self.guard is not None:
+                self.guard(action)
             conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -383,6 +390,8 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 raise
+            if self.on_commit is not None:
+                self.on_commit()
 
     @contextlib.contextmanager
     def read(self, action: str = "reading the vault") -> Iterator[sqlite3.Connection]:

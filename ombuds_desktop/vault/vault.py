@@ -44,7 +44,16 @@ from ombuds_desktop.draft.interchange import (
     dumps,
 )
 from ombuds_desktop.draft.model import Attachment, Draft, Submission, new_id
-from ombuds_desktop.vault import archive, audit, crypto, intake, keys, padding, paths
+from ombuds_desktop.vault import (
+    archive,
+    audit,
+    crypto,
+    freshness,
+    intake,
+    keys,
+    padding,
+    paths,
+)
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
     AttachmentRefusedError,
@@ -137,6 +146,10 @@ class Vault:
         #: while any is unaccepted the vault reads and exports but does not write.
         self.freshness_problems: list[str] = []
         self._wal_pending = False  # a purge's WAL truncation was blocked by a reader
+        self._fresh_key = freshness.derive(vault_key)
+        if not store.read_only:
+            store.guard = self._guard_write
+            store.on_commit = self._after_write
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -208,6 +221,7 @@ class Vault:
                         ("vault_id", vault_id),
                         ("created", now),
                         ("format", f"ombuds-vault/{crypto.FORMAT_VERSION}"),
+                        (freshness.META_FLAG, "1"),
                     ],
                 )
                 for wrap in (primary, recovery):
@@ -222,7 +236,10 @@ class Vault:
                 keys.delete_kek(backend, vault_id, primary.id)
             raise
         store.tighten()
-        return cls(root, store, vault_id, vault_key, primary.method), code
+        vault = cls(root, store, vault_id, vault_key, primary.method)
+        vault._after_write()  # the first freshness record
+        vault._save_anchor()
+        return vault, code
 
     @classmethod
     def _open_store(
@@ -366,6 +383,7 @@ class Vault:
             return
         with contextlib.suppress(VaultError), store.write("recording a failed unlock") as c:
             audit.park_failed_unlock(c, keys.now_iso())
+        freshness.bump_parked(store.path.parent)  # counted outside the database too
 
     @classmethod
     def recover(
@@ -418,12 +436,36 @@ class Vault:
             raise
         return vault
 
+    def _check_freshness(self) -> list[str]:
+        """Compare the database with the state kept outside it; writes nothing."""
+        with self._store.read("checking the vault") as c:
+            expected = (
+                c.execute("SELECT 1 FROM meta WHERE key=?", (freshness.META_FLAG,)).fetchone()
+                is not None
+            )
+            problems = freshness.compare(c, self._fresh_key, self.vault_id, self.data_dir, expected)
+            check = audit.verify(c, self._audit_key)
+            top = c.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
+        if not check.ok:
+            problems.append(f"the audit log failed its check: {check.problem}")
+        anchor = freshness.check_anchor(self._fresh_key, self.vault_id, top)
+        if anchor and not any(p.startswith(freshness.OLDER) for p in problems):
+            problems.append(anchor)
+        return problems
+
     def _after_unlock(self, event: str) -> None:
-        if self._store.read_only:
+        # Checked first: opening must not append to (and so re-anchor) the audit chain
+        # before it was compared with what this computer saw.
+        self.freshness_problems = self._check_freshness()
+        if self._store.read_only or self.freshness_problems:
             return
         with self._store.write("opening the vault") as c:
             audit.fold_pending(c, self._audit_key)
             audit.append(c, self._audit_key, event, None, keys.now_iso())
+            c.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')", (freshness.META_FLAG,)
+            )
+        self._save_anchor()
         self._store.tighten()
         with contextlib.suppress(OSError):  # e.g. restored from a backup with looser modes
             paths.ensure_private_dir(self.data_dir)
@@ -438,6 +480,8 @@ class Vault:
         again now, so the purged draft's pages leave the WAL as soon as possible.
         """
         with self._lock:
+            if self._vault_key is not None:
+                self._save_anchor()
             if self._wal_pending and not self._store.read_only:
                 with contextlib.suppress(VaultError):
                     self._checkpoint()
@@ -464,6 +508,47 @@ class Vault:
     def _writes_blocked(self) -> bool:
         return bool(self.freshness_problems)
 
+    def _guard_write(self, action: str) -> None:
+        """Called by the store before every write transaction."""
+        if self.freshness_problems:
+            self._check_writable()
+
+    def _save_anchor(self) -> None:
+        if self._store.read_only or self.freshness_problems or self._vault_key is None:
+            return
+        with contextlib.suppress(VaultError):
+            with self._store.read() as c:
+                top = c.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
+            freshness.save_anchor(self._fresh_key, self.vault_id, top)
+
+    def accept_current_state(self) -> None:
+        """Accept the vault as it is now (after restoring a genuine backup, say).
+
+        Call only after the user confirmed.  The audit chain is re-anchored at
+        its current end, the freshness record and keyring anchor are rewritten,
+        and an "accept-state" entry records that this happened.  Writing works
+        again afterwards.
+        """
+        with self._lock:
+            self._check_open()
+            if self._store.read_only:
+                self._check_writable()
+            problems, self.freshness_problems = self.freshness_problems, []
+            try:
+                with self._store.write("accepting the vault's state") as c:
+                    audit.rekey(c, self._audit_key, self._audit_key)
+                    audit.fold_pending(c, self._audit_key)
+                    audit.append(c, self._audit_key, "accept-state", None, keys.now_iso())
+                    c.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')",
+                        (freshness.META_FLAG,),
+                    )
+            except BaseException:
+                self.freshness_problems = problems
+                raise
+            self._after_write(force=True)
+            self._save_anchor()
+
     def _check_writable(self) -> None:
         if self._store.read_only:
             raise ReadOnlyError(
@@ -479,8 +564,17 @@ class Vault:
                 "`ombuds-desktop vault accept-state` to continue with this one."
             )
 
-    def _after_write(self) -> None:
-        """Hook run after each committed change (the freshness record follows it)."""
+    def _after_write(self, *, force: bool = False) -> None:
+        """After each committed change: the freshness record follows the database."""
+        if self._store.read_only or self.freshness_problems or self._vault_key is None:
+            return
+        with contextlib.suppress(VaultError, OSError):
+            with self._store.read() as c:
+                state = freshness.current_state(c)
+                parked = c.execute("SELECT count(*) FROM audit_pending").fetchone()[0]
+            freshness.write_sidecar(
+                self.data_dir, self._fresh_key, self.vault_id, state, parked, force=force
+            )
 
     # ------------------------------------------------------------------ status
 
@@ -737,6 +831,7 @@ class Vault:
             self._draft_wrap_key = new_wrap_key
             self._profile_key = new_profile_key
             self._audit_key = new_audit_key
+            self._fresh_key = freshness.derive(new_vk)
             self._draft_keys.clear()
             self._summaries.clear()
             self.protection = wrap.method
@@ -2017,9 +2112,14 @@ class Vault:
     # ------------------------------------------------------------------ audit
 
     def record_event(self, event: str, draft_id: str | None = None) -> None:
-        """Log an event the vault cannot see itself ("print", "export") for a draft."""
+        """Log an event the vault cannot see itself ("print", "export") for a draft.
+
+        Skipped while a freshness problem pauses writing (reads and exports go on).
+        """
         with self._lock:
             self._check_open()
+            if self.freshness_problems:
+                return
             with self._store.write("writing the audit log") as c:
                 audit.append(c, self._audit_key, event, draft_id, keys.now_iso())
 
