@@ -1117,7 +1117,7 @@ class Vault:
             status=str(doc.get("status") or ("damaged" if damaged else "draft")),
             family_group=str(group) if group else None,
             form=str(doc.get("form") or ""),
-            updated=updated,
+            updated=str(doc.get("updated") or updated),  # exact time only inside the seal
             revision=revision,
             in_trash=state == "trash",
             damaged=damaged,
@@ -1132,7 +1132,7 @@ class Vault:
             ).fetchall()
             seen = set()
             stale = []
-            for draft_id, revision, state, updated in rows:
+            for draft_id, revision, state, _updated in rows:
                 seen.add(draft_id)
                 cached = self._summaries.get(draft_id)
                 if cached is None or cached[0] != revision:
@@ -1146,7 +1146,6 @@ class Vault:
                             **{
                                 **{f: getattr(old, f) for f in DraftSummary.__slots__},
                                 "in_trash": state == "trash",
-                                "updated": updated,
                             }
                         ),
                     )
@@ -1250,7 +1249,7 @@ class Vault:
             (
                 draft.id,
                 rev,
-                now,
+                now,  # exact: the clean-up of removed documents compares against it
                 crypto.seal(
                     key,
                     padding.pad_record(body),
@@ -1267,7 +1266,7 @@ class Vault:
             "UPDATE drafts SET revision=?, updated=?, summary=? WHERE id=?",
             (
                 rev,
-                now,
+                coarse_time(now),
                 crypto.seal(
                     key,
                     padding.pad_record(summary),
@@ -2283,6 +2282,11 @@ class _Prepend(io.RawIOBase):
         if not self.closed:
             self._raw.close()
         super().close()
+
+
+def coarse_time(ts: str) -> str:
+    """The hour only, for timestamps stored in the clear (exact times stay encrypted)."""
+    return ts[:13] + ":00:00Z" if len(ts) >= 13 else ts
 
 
 def _release(c: sqlite3.Connection, blob_ids: Iterable[str], now: str) -> None:
