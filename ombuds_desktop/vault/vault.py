@@ -1473,17 +1473,24 @@ class Vault:
         self._store.tighten()
         return done
 
-    def duplicate_for_family(self, draft_id: str) -> Draft:
+    def duplicate_for_family(
+        self, draft_id: str, shared_fields: Iterable[str] | None = None
+    ) -> Draft:
         """A new draft for a family member: the family-shared answers, the same representative.
 
         Both drafts end up in one family group (created if the source had
-        none); the two saves are one transaction.
+        none); the two saves are one transaction.  Pass ``shared_fields``
+        (``definition.family_shared_fields()``): storage should not read the
+        form definition.  Without it the definition is still looked up here,
+        for callers not yet updated.
         """
-        from ombuds_desktop.formdef import load_form_key
-
         with self._lock:
             source = self.load_draft(draft_id)
-            shared = load_form_key(source.form).family_shared_fields()
+            if shared_fields is None:  # transitional: callers should pass the fields
+                from ombuds_desktop.formdef import load_form_key
+
+                shared_fields = load_form_key(source.form).family_shared_fields()
+            shared = list(shared_fields)
             group = source.family_group or new_id()
             twin = Draft(
                 form=source.form,
