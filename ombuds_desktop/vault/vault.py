@@ -53,6 +53,8 @@ from ombuds_desktop.vault import (
     keys,
     padding,
     paths,
+    profiles,
+    submissions,
 )
 from ombuds_desktop.vault.errors import (
     RECOVER_HINT,
@@ -72,6 +74,7 @@ from ombuds_desktop.vault.errors import (
     VaultExistsError,
     VaultNotFoundError,
     WrongPassphraseError,
+    tampered,
 )
 from ombuds_desktop.vault.records import (
     AuditCheck,
@@ -96,14 +99,7 @@ _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Progress = Callable[[int], None]
 
 
-def _tampered(what: str, draft_id: str | None) -> TamperedDataError:
-    whose = f"draft {draft_id}: " if draft_id else ""
-    return TamperedDataError(
-        f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
-        "moved from another record. Nothing was overwritten and the other drafts are not "
-        "affected; restore an earlier revision of this draft, or this vault from a backup.",
-        draft_id,
-    )
+_tampered = tampered
 
 
 def _key_record_damaged(method: str, detail: str) -> CorruptVaultError:
@@ -801,16 +797,7 @@ class Vault:
                 with self._store.write("changing the vault key") as c:
                     check = audit.verify(c, self._audit_key)
                     ndrafts = self._rekey_drafts(c, new_wrap_key, progress)
-                    for profile_id, body in c.execute("SELECT id, body FROM profiles").fetchall():
-                        aad = crypto.record_aad("profile", profile_id, AAD_VERSION)
-                        try:
-                            plain = crypto.unseal(self._profile_key, bytes(body), aad)
-                        except crypto.DecryptionError:
-                            raise _tampered(f"representative profile {profile_id}", None) from None
-                        c.execute(
-                            "UPDATE profiles SET body=? WHERE id=?",
-                            (crypto.seal(new_profile_key, plain, aad), profile_id),
-                        )
+                    profiles.rekey(c, self._profile_key, new_profile_key)
                     old = c.execute("SELECT id, method FROM key_wraps").fetchall()
                     c.execute("DELETE FROM key_wraps")
                     keys.insert_wrap(c, wrap)
@@ -1983,73 +1970,39 @@ class Vault:
         return scan_blob_folder(self.data_dir, known, released, pending)
 
     # ------------------------------------------------------------------ profiles
+    # (rows and encryption in :mod:`.profiles`; here the lock, transaction and audit)
 
     def save_profile(self, profile: RepresentativeProfile) -> RepresentativeProfile:
         """Create or update a representative profile (encrypted); returns it with its revision."""
         with self._lock:
             self._check_open()
             with self._store.write("saving the profile") as c:
-                row = c.execute(
-                    "SELECT revision FROM profiles WHERE id=?", (profile.id,)
-                ).fetchone()
-                profile.revision = (row[0] if row else 0) + 1
-                profile.updated = keys.now_iso()
-                body = crypto.seal(
-                    self._profile_key,
-                    padding.pad_record(_json_bytes(profile.to_dict())),
-                    crypto.record_aad("profile", profile.id, AAD_VERSION),
-                )
-                c.execute(
-                    "INSERT OR REPLACE INTO profiles (id, revision, updated, body) "
-                    "VALUES (?,?,?,?)",
-                    (profile.id, profile.revision, profile.updated, body),
-                )
+                profiles.save(c, self._profile_key, profile)
                 audit.append(c, self._audit_key, "profile-save", None, profile.updated)
             return profile
-
-    def _decode_profile(self, profile_id: str, body: bytes) -> RepresentativeProfile:
-        try:
-            doc = json.loads(
-                crypto.unseal(
-                    self._profile_key,
-                    bytes(body),
-                    crypto.record_aad("profile", profile_id, AAD_VERSION),
-                )
-            )
-        except crypto.DecryptionError:
-            raise _tampered(f"representative profile {profile_id}", None) from None
-        return RepresentativeProfile.from_dict(doc)
 
     def get_profile(self, profile_id: str) -> RepresentativeProfile:
         with self._lock:
             self._check_open()
             with self._store.read() as c:
-                row = c.execute("SELECT body FROM profiles WHERE id=?", (profile_id,)).fetchone()
-            if row is None:
-                raise NotFoundError(f"no representative profile with id {profile_id}")
-            return self._decode_profile(profile_id, row[0])
+                return profiles.get(c, self._profile_key, profile_id)
 
     def list_profiles(self) -> list[RepresentativeProfile]:
         """All profiles that decrypt (a damaged one is skipped, see :meth:`get_profile`)."""
         with self._lock:
             self._check_open()
             with self._store.read() as c:
-                rows = c.execute("SELECT id, body FROM profiles").fetchall()
-            out = []
-            for profile_id, body in rows:
-                with contextlib.suppress(TamperedDataError):
-                    out.append(self._decode_profile(profile_id, body))
-        return sorted(out, key=lambda p: fold(p.name))
+                return profiles.list_all(c, self._profile_key)
 
     def delete_profile(self, profile_id: str) -> None:
         with self._lock:
             self._check_open()
             with self._store.write("deleting the profile") as c:
-                if c.execute("DELETE FROM profiles WHERE id=?", (profile_id,)).rowcount == 0:
-                    raise NotFoundError(f"no representative profile with id {profile_id}")
+                profiles.delete(c, profile_id)
                 audit.append(c, self._audit_key, "profile-delete", None, keys.now_iso())
 
     # ------------------------------------------------------------------ submissions
+    # (rows and encryption in :mod:`.submissions`)
 
     def record_submission(self, draft_id: str, submission: Submission) -> SubmissionRecord:
         """Record that a request was sent, and save the draft as submitted (one transaction)."""
@@ -2067,16 +2020,7 @@ class Vault:
                 keys.now_iso(),
             )
             with self._store.write("recording the submission") as c:
-                key = self._draft_key(c, draft_id)
-                body = crypto.seal(
-                    key,
-                    padding.pad_record(_json_bytes(submission.to_dict())),
-                    crypto.record_aad("submission", f"{draft_id}/{record.id}", AAD_VERSION),
-                )
-                c.execute(
-                    "INSERT INTO submissions (id, draft_id, created, body) VALUES (?,?,?,?)",
-                    (record.id, draft_id, record.recorded_at, body),
-                )
+                submissions.insert(c, self._draft_key(c, draft_id), record, submission)
                 _rev, garbage = self._save_in_tx(c, draft, None, record.recorded_at)
                 audit.append(c, self._audit_key, "submission", draft_id, record.recorded_at)
             self._remove_blob_files(garbage)
@@ -2086,34 +2030,7 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._store.read() as c:
-                key = self._draft_key(c, draft_id)
-                rows = c.execute(
-                    "SELECT id, created, body FROM submissions WHERE draft_id=? ORDER BY created",
-                    (draft_id,),
-                ).fetchall()
-            out = []
-            for sub_id, created, body in rows:
-                try:
-                    doc = json.loads(
-                        crypto.unseal(
-                            key,
-                            bytes(body),
-                            crypto.record_aad("submission", f"{draft_id}/{sub_id}", AAD_VERSION),
-                        )
-                    )
-                except crypto.DecryptionError:
-                    raise _tampered(f"submission record {sub_id}", draft_id) from None
-                out.append(
-                    SubmissionRecord(
-                        sub_id,
-                        draft_id,
-                        doc["method"],
-                        doc["date"],
-                        doc.get("request_number"),
-                        created,
-                    )
-                )
-            return out
+                return submissions.list_for(c, self._draft_key(c, draft_id), draft_id)
 
     # ------------------------------------------------------------------ audit
 
