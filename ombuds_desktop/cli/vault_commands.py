@@ -25,13 +25,16 @@ from ombuds_desktop.draft import dumps
 from ombuds_desktop.vault import (
     ArchiveError,
     AttachmentRefusedError,
+    DiskFullError,
     InvalidDraftError,
     KeyringUnavailableError,
     NotFoundError,
     PassphraseRequiredError,
     ReadOnlyError,
     RecoveryCodeError,
+    StorageError,
     Vault,
+    VaultBusyError,
     VaultError,
     VaultExistsError,
     VaultNotFoundError,
@@ -99,22 +102,43 @@ def _prompt(prompt: str, *, confirm: bool = False) -> str | None:
     return first
 
 
-def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
-    """Unlock the vault; ``read_only`` commands still work on a read-only disk."""
+RESCUE_ERRORS = (DiskFullError, ReadOnlyError, VaultBusyError, StorageError)
+
+
+def open_vault(args: argparse.Namespace, *, read_only: bool = False, rescue: bool = False) -> Vault:
+    """Unlock the vault for one command.
+
+    ``read_only``: list, show, revisions, check and packet open the vault in
+    the rescue mode straight away (nothing written, never waits for a writer).
+    ``rescue``: a command that normally writes (export records an audit entry)
+    falls back to read-only when the disk is full or read-only or another
+    process holds the write lock, and says so on stderr.
+    """
     passphrase = _passphrase_arg(args)
-    try:
+
+    def attempt(pp: str | None) -> Vault:
+        if read_only:
+            return Vault.open(_data_dir(), passphrase=pp, read_only=True)
+        if not rescue:
+            return Vault.open(_data_dir(), passphrase=pp)
         try:
-            return Vault.open(_data_dir(), passphrase=passphrase)
-        except ReadOnlyError:
-            if not read_only:
-                raise
-            return Vault.open(_data_dir(), passphrase=passphrase, read_only=True)
+            return Vault.open(_data_dir(), passphrase=pp, busy_timeout_ms=2000)
+        except RESCUE_ERRORS as exc:
+            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True)
+            sys.stderr.write(
+                f"ombuds-desktop: note: opened the vault read-only ({str(exc).split(':')[0]}"
+                "); nothing is written, so this export is not recorded in the audit log.\n"
+            )
+            return vault
+
+    try:
+        return attempt(passphrase)
     except PassphraseRequiredError as exc:
         typed = _prompt("Vault passphrase: ")
         if typed is None:
             raise vault_cli_error(exc) from None
         try:
-            return Vault.open(_data_dir(), passphrase=typed, read_only=read_only)
+            return attempt(typed)
         except VaultError as exc2:
             raise vault_cli_error(exc2) from None
     except VaultError as exc:
@@ -122,9 +146,19 @@ def open_vault(args: argparse.Namespace, *, read_only: bool = False) -> Vault:
 
 
 @contextlib.contextmanager
-def vault_session(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[Vault]:
+def vault_session(
+    args: argparse.Namespace, *, read_only: bool = False, rescue: bool = False
+) -> Iterator[Vault]:
     """The vault for one command: its errors become one-line CLI errors; always closed."""
-    vault = open_vault(args, read_only=read_only)
+    vault = open_vault(args, read_only=read_only, rescue=rescue)
+    for problem in vault.freshness_problems:
+        sys.stderr.write(f"ombuds-desktop: WARNING: {problem}.\n")
+    if vault.freshness_problems:
+        sys.stderr.write(
+            "ombuds-desktop: you can read and export, but changes are paused. If you restored "
+            "a backup on purpose, run `ombuds-desktop vault accept-state`; otherwise look for "
+            "the newer copy of the data folder.\n"
+        )
     try:
         yield vault
     except VaultError as exc:
@@ -255,8 +289,18 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_line(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty() or done == total:
+        end = "\n" if done == total else "\r"
+        sys.stderr.write(f"  {stage}: {done}/{total}{end}")
+
+
 def cmd_rotate(args: argparse.Namespace) -> int:
     with vault_session(args) as vault:
+        if args.resume:
+            n = vault.continue_rotation(_progress_line)
+            sys.stdout.write(f"Finished re-encrypting the documents ({n} file(s) this run).\n")
+            return 0
         new_pp = (
             _read_secret_file(args.new_passphrase_file, "new passphrase")
             if args.new_passphrase_file
@@ -265,19 +309,36 @@ def cmd_rotate(args: argparse.Namespace) -> int:
         to = args.to or ("passphrase" if new_pp else None)
         if to == "passphrase" and new_pp is None:
             new_pp = _prompt("New vault passphrase: ", confirm=True)
-        vault.rotate_key(new_passphrase=new_pp, to=to)
-        sys.stdout.write(
-            "The vault key was re-wrapped with a new key-encryption key "
-            f"({'system keyring' if vault.protection == 'keyring' else 'passphrase'}"
-            "); the old one no longer opens it.\n"
+        report = vault.rotate_key(
+            new_passphrase=new_pp,
+            to=to,
+            reencrypt_documents=args.reencrypt_documents,
+            progress=_progress_line,
         )
-        if args.new_recovery_code:
-            _print_recovery_code(vault.new_recovery_code())
+        protection = "system keyring" if vault.protection == "keyring" else "passphrase"
+        sys.stdout.write(
+            f"The vault has a new key ({protection}): {report.drafts} draft(s) were given new "
+            "keys and every record was re-encrypted"
+            + (f", and {report.documents} document file(s)" if args.reencrypt_documents else "")
+            + ". The old passphrase, keyring entry and recovery code no longer open what is "
+            "saved from now on. Backups made before now still open with the old ones.\n"
+        )
+        if not args.reencrypt_documents:
+            sys.stdout.write(
+                "Document files keep their keys; if the passphrase leaked, run again with "
+                "--reencrypt-documents.\n"
+            )
+        if report.audit_problem:
+            sys.stderr.write(
+                f"ombuds-desktop: warning: the audit log had failed its check before the "
+                f"rotation ({report.audit_problem}).\n"
+            )
+        _print_recovery_code(report.recovery_code)
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with vault_session(args) as vault:
+    with vault_session(args, read_only=True) as vault:
         check = vault.verify_audit()
         entries = vault.audit_log(args.limit)
     if args.json:
@@ -338,6 +399,28 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(out) + "\n")
     healthy = integrity == "ok" and audit_check.ok and not fresh and not files.missing
     return 0 if healthy else EXIT_VAULT
+
+
+def cmd_accept_state(args: argparse.Namespace) -> int:
+    """After restoring a genuine backup: accept the vault as it is now."""
+    with vault_session(args) as vault:
+        if not vault.freshness_problems:
+            sys.stdout.write("Nothing to accept: the vault is as this computer last saw it.\n")
+            return 0
+        if not args.yes:
+            answer = None
+            if sys.stdin.isatty():
+                answer = input("Continue with this (older) state of the vault? [y/N] ")
+            if (answer or "").strip().lower() not in ("y", "yes"):
+                raise CliError(
+                    "not accepted; nothing was changed (confirm with --yes, or answer y)"
+                )
+        vault.accept_current_state()
+    sys.stdout.write(
+        "Accepted: this state of the vault is now the one this computer expects; changes "
+        "work again and the audit log records that you accepted it.\n"
+    )
+    return 0
 
 
 # --------------------------------------------------------------------------- drafts
@@ -446,7 +529,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.family and not args.archive:
         raise CliError("--family needs --archive (a family is exported as one archive)")
     passphrase = _archive_passphrase(args, new=True) if args.archive else None
-    with vault_session(args) as vault:
+    with vault_session(args, rescue=True) as vault:
         if passphrase is not None:
             ids = vault.family_ids(args.id) if args.family else [args.id]
             vault.export_archive(ids, out, passphrase)
@@ -458,7 +541,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             draft, _ = vault.materialize_draft(
                 args.id, out.parent or Path("."), json_name=out.name, attachments_dir=att_dir
             )
-            vault.record_event("export", args.id)
+            if not vault.read_only:
+                vault.record_event("export", args.id)
             extra = (
                 f" and {len(draft.attachments)} attachment(s) in {out.parent / att_dir}"
                 if draft.attachments
@@ -555,7 +639,10 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=cmd_recover)
 
     p = vsub.add_parser(
-        "rotate-key", parents=[pp], help="re-wrap the vault key with a new key-encryption key"
+        "rotate-key",
+        parents=[pp],
+        help="replace the vault key and every draft key, re-encrypt every record; prints a "
+        "new recovery code",
     )
     p.add_argument(
         "--to",
@@ -564,9 +651,19 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--new-passphrase-file", metavar="FILE", help="the new passphrase")
     p.add_argument(
+        "--reencrypt-documents",
+        action="store_true",
+        help="also re-encrypt every document file (after a leaked passphrase); resumable",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted --reencrypt-documents run",
+    )
+    p.add_argument(
         "--new-recovery-code",
         action="store_true",
-        help="also replace the recovery code (prints the new one once)",
+        help=argparse.SUPPRESS,  # a rotation always makes a new recovery code now
     )
     p.set_defaults(handler=cmd_rotate)
 
@@ -578,6 +675,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)
+
+    p = vsub.add_parser(
+        "accept-state",
+        parents=[pp],
+        help="after restoring a genuine backup: accept the vault's current state",
+    )
+    p.add_argument("--yes", action="store_true", help="confirm without asking")
+    p.set_defaults(handler=cmd_accept_state)
 
     p = vsub.add_parser("audit", parents=[pp], help="show and verify the audit log")
     p.add_argument("--json", action="store_true")

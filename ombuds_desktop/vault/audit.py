@@ -37,6 +37,7 @@ EVENTS = frozenset(
         "profile-delete",
         "submission",
         "attachment-add",
+        "accept-state",
     }
 )
 _GENESIS = b"\x00" * 32
@@ -56,6 +57,7 @@ def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | Non
     """Add one entry; call inside the write transaction of the change it records."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
+    ts = ts[:13] + ":00:00Z" if len(ts) >= 13 else ts  # the hour is enough for an audit
     row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, bytes(row[1])) if row else (1, _GENESIS)
     mac = _mac(key, prev, seq, ts, event, draft_id)
@@ -67,6 +69,23 @@ def append(conn: sqlite3.Connection, key: bytes, event: str, draft_id: str | Non
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
         (ANCHOR_KEY, f"{seq}:{_anchor(key, seq, mac)}"),
     )
+
+
+def rekey(conn: sqlite3.Connection, old_key: bytes, new_key: bytes) -> None:
+    """Re-MAC the whole chain under a new key (inside the key rotation's transaction)."""
+    prev = _GENESIS
+    last = 0
+    for seq, ts, event, draft_id in conn.execute(
+        "SELECT seq, ts, event, draft_id FROM audit ORDER BY seq"
+    ).fetchall():
+        mac = _mac(new_key, prev, seq, ts, event, draft_id)
+        conn.execute("UPDATE audit SET mac=? WHERE seq=?", (mac, seq))
+        prev, last = mac, seq
+    if last:
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (ANCHOR_KEY, f"{last}:{_anchor(new_key, last, prev)}"),
+        )
 
 
 def park_failed_unlock(conn: sqlite3.Connection, ts: str) -> None:

@@ -121,3 +121,16 @@ class FreshnessError(VaultError):
 
 class InvalidDraftError(VaultError):
     """A draft (or its id) cannot be stored faithfully: bad id, NaN, lone surrogates, too deep."""
+
+
+def tampered(
+    what: str, draft_id: str | None, cls: type[TamperedDataError] = TamperedDataError
+) -> TamperedDataError:
+    """The one message for a ciphertext that failed authentication (or whose file is gone)."""
+    whose = f"draft {draft_id}: " if draft_id else ""
+    return cls(
+        f"{whose}{what} failed its integrity check: the stored data was modified, damaged or "
+        "moved from another record. Nothing was overwritten and the other drafts are not "
+        "affected; restore an earlier revision of this draft, or this vault from a backup.",
+        draft_id,
+    )

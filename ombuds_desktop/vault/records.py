@@ -144,6 +144,16 @@ class PurgeReport:
 
 
 @dataclass(frozen=True, slots=True)
+class RotationReport:
+    """What :meth:`Vault.rotate_key` did.  Show ``recovery_code`` once, never store it."""
+
+    recovery_code: str
+    drafts: int  # drafts given a new key (every record re-encrypted)
+    documents: int  # document files re-encrypted (0 unless asked)
+    audit_problem: str | None = None  # the audit check before rotating, if it failed
+
+
+@dataclass(frozen=True, slots=True)
 class FileCheck:
     """``vault check``: the encrypted document files compared with the database.
 

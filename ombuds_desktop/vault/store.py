@@ -16,7 +16,7 @@ import errno
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +202,8 @@ class Store:
     (sqlite3 connections are not safe for concurrent use from several threads).
     """
 
+    BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
+
     def __init__(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
@@ -214,25 +216,16 @@ class Store:
                 "is not writable; make it writable, or open the vault "
                 "read-only to view and export drafts"
             )
+        if read_only:
+            self._open_read_only(path)
+            return
         try:
-            if read_only:
-                # On a read-only disk SQLite cannot create the WAL index: read it as immutable.
-                flags = "mode=ro" if _writable(path.parent) else "mode=ro&immutable=1"
-                uri = f"file:{path.as_posix()}?{flags}"
-                conn = sqlite3.connect(
-                    uri,
-                    uri=True,
-                    timeout=BUSY_TIMEOUT_MS / 1000,
-                    check_same_thread=False,
-                    isolation_level=None,
-                )
-            else:
-                conn = sqlite3.connect(
-                    path,
-                    timeout=BUSY_TIMEOUT_MS / 1000,
-                    check_same_thread=False,
-                    isolation_level=None,
-                )
+            conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+                isolation_level=None,
+            )
         except sqlite3.Error as exc:
             raise translate(exc, "opening the vault") from None
         self.conn = conn
@@ -244,6 +237,49 @@ class Store:
         except VaultError:
             conn.close()
             raise
+
+    def _open_read_only(self, path: Path) -> None:
+        """The rescue mode: ``mode=ro``; ``immutable`` when SQLite cannot make its WAL index.
+
+        A read-only disk, or a full disk with no room for the ``-shm`` file,
+        stops a plain ``mode=ro`` open.  ``immutable=1`` then reads the main
+        file directly, which is only right when no WAL holds newer pages: a
+        missing or empty WAL (the vault was closed cleanly).  Otherwise the
+        first error stands.
+        """
+        wal = path.with_name(path.name + "-wal")
+        attempts = ["mode=ro"]
+        if not wal.exists() or wal.stat().st_size == 0:
+            attempts = ["mode=ro", "mode=ro&immutable=1"]
+            if not _writable(path.parent):
+                attempts = ["mode=ro&immutable=1"]
+        first: VaultError | None = None
+        for flags in attempts:
+            try:
+                conn = sqlite3.connect(
+                    f"file:{path.as_posix()}?{flags}",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
+            except sqlite3.Error as exc:
+                first = first or translate(exc, "opening the vault")
+                continue
+            self.conn = conn
+            try:
+                self._configure(False)
+                return
+            except sqlite3.Error as exc:
+                conn.close()
+                first = first or translate(exc, "opening the vault")
+            except VaultError as exc:
+                conn.close()
+                if isinstance(exc, CorruptVaultError):
+                    raise
+                first = first or exc
+        assert first is not None
+        raise first
 
     def _configure(self, create: bool) -> None:
         c = self.conn
@@ -328,10 +364,17 @@ class Store:
         for suffix in ("", "-wal", "-shm", "-journal"):
             paths.tighten_file(self.path.with_name(self.path.name + suffix))
 
+    #: Set by the vault: ``guard(action)`` may raise to refuse a write (freshness
+    #: problems pause writing); ``on_commit()`` runs after each committed write.
+    guard: Callable[[str], None] | None = None
+    on_commit: Callable[[], None] | None = None
+
     @contextlib.contextmanager
     def write(self, action: str = "saving") -> Iterator[sqlite3.Connection]:
         """One atomic write transaction (BEGIN IMMEDIATE: take the write lock up front)."""
         with self._lock:
+            if self.guard is not None:
+                self.guard(action)
             conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -348,6 +391,8 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 raise
+            if self.on_commit is not None:
+                self.on_commit()
 
     @contextlib.contextmanager
     def read(self, action: str = "reading the vault") -> Iterator[sqlite3.Connection]:

@@ -205,7 +205,7 @@ def test_deleted_keyring_entry(
             "the key for this vault is not in the system keyring; run `ombuds-desktop vault "
             "recover --recovery-code-file FILE` (or use your passphrase)"
         )
-    assert mem_keyring.entries == {}  # no new key was made
+    assert [e for e in mem_keyring.entries if not e[1].endswith("/seen")] == []  # no new key
     with sqlite3.connect(paths.db_path(data_dir)) as c:
         assert c.execute("SELECT * FROM key_wraps ORDER BY id").fetchall() == wraps_before
     with Vault.recover(data_dir, code) as v:
@@ -214,7 +214,7 @@ def test_deleted_keyring_entry(
 
 def test_replaced_keyring_entry(vault: Vault, mem_keyring: MemoryKeyring, data_dir: Path) -> None:
     vault.close()
-    [entry] = mem_keyring.entries
+    [entry] = [e for e in mem_keyring.entries if not e[1].endswith("/seen")]  # not the anchor
     mem_keyring.entries[entry] = keys.KEYRING_PREFIX + "A" * 43 + "="
     with pytest.raises(KeyMissingError, match="does not open this vault"):
         Vault.open(data_dir)

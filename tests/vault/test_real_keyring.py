@@ -62,7 +62,7 @@ def test_create_reopen_recover(real_backend: object, tmp_path: Path) -> None:
 
     with Vault.open(data_dir) as again:
         assert again.load_draft(draft.id).values == draft.values
-        again.rotate_key()
+        code = again.rotate_key().recovery_code  # a new key needs a new recovery code
         [new_wrap] = _entries(real_backend, again)
         assert new_wrap != wrap_id
     assert keys.load_kek(real_backend, vault_id, wrap_id) is None  # type: ignore[arg-type]
