@@ -214,6 +214,7 @@ class AppState(QObject):
             try:
                 self.vault = Vault.open(self.data_dir, passphrase=passphrase)
                 self.locked = False
+                self.check_freshness(parent)
                 return True
             except WrongPassphraseError:
                 show_error(
@@ -236,6 +237,30 @@ class AppState(QObject):
                 show_error(parent, "The vault cannot be opened", exc)
                 return False
         return False
+
+    def check_freshness(self, parent: QWidget | None) -> None:
+        """Say so when the vault is older than the one this computer last saw (a rollback).
+
+        Every draft can still be read and exported; saving stays paused until the user
+        accepts this state (a backup restored on purpose), so nothing newer is overwritten.
+        """
+        vault = self.vault
+        problems = list(vault.freshness_problems) if vault is not None else []
+        if vault is None or not problems:
+            return
+        if confirm(
+            parent,
+            "This vault is older than expected",
+            "\n\n".join(problems)
+            + "\n\nYou can open, read and export every draft. Saving is paused so that "
+            "nothing newer is overwritten by old data: an old address on a filing can put "
+            "a client at risk. If you restored this vault from a backup on purpose, accept "
+            "it as the current state. Otherwise keep it as it is, export what you need, and "
+            "look for the newer copy (your backups, another computer).",
+            yes="Accept it: I restored a backup",
+            no="Keep saving paused",
+        ):
+            vault.accept_current_state()
 
     def recover(self, parent: QWidget | None) -> bool:
         from ombuds_desktop.vault import KeyringUnavailableError, Vault, VaultError

@@ -1,0 +1,79 @@
+"""Issue 10 in the window: a rolled-back vault is reported when it is unlocked, saving waits
+for the user's word, and accepting a restored backup is one explicit click."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ombuds_desktop.ui import app as app_module
+from ombuds_desktop.vault import FreshnessError
+
+from .conftest import PASSPHRASE
+
+DB = ("vault.sqlite3", "vault.sqlite3-wal", "vault.sqlite3-shm", "vault.fresh")
+
+
+def _roll_back(state, import_sample, tmp_path: Path) -> str:
+    """Save, keep a copy of the folder's database, save again, put the old copy back."""
+    draft = import_sample("vawa-self")
+    data = Path(state.data_dir)
+    state.vault.close()
+    old = tmp_path / "older"
+    old.mkdir()
+    for name in DB:
+        if (data / name).exists():
+            shutil.copy2(data / name, old / name)
+    state.vault = _open(data)
+    newer = state.vault.load_draft(draft.id)
+    newer.values["s5.address"] = {"street": "1 New Safe Road", "city": "Elsewhere"}
+    state.vault.save_draft(newer)
+    state.vault.close()
+    state.vault = None
+    for name in DB:
+        (data / name).unlink(missing_ok=True)
+        if (old / name).exists():
+            shutil.copy2(old / name, data / name)
+    return draft.id
+
+
+def _open(data: Path):
+    from ombuds_desktop.vault import Vault
+
+    return Vault.open(data, passphrase=PASSPHRASE)
+
+
+@pytest.mark.parametrize("accept", [False, True])
+def test_a_rolled_back_vault_is_reported_on_unlock(
+    qtbot, state, import_sample, tmp_path, monkeypatch, accept
+):
+    draft_id = _roll_back(state, import_sample, tmp_path)
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "ask_passphrase", lambda *a, **k: PASSPHRASE)
+    monkeypatch.setattr(
+        app_module,
+        "confirm",
+        lambda _p, title, text, **k: asked.append(f"{title}\n{text}") or accept,
+    )
+    assert state.unlock(None)
+    assert len(asked) == 1 and "older" in asked[0].lower()
+    draft = state.vault.load_draft(draft_id)  # reading always works
+    if accept:
+        assert state.vault.freshness_problems == []
+        state.vault.save_draft(draft)
+    else:
+        assert state.vault.freshness_problems
+        with pytest.raises(FreshnessError):
+            state.vault.save_draft(draft)
+
+
+def test_a_fresh_vault_asks_nothing(qtbot, state, import_sample, monkeypatch):
+    import_sample("vawa-self")
+    state.vault.close()
+    state.vault = None
+    monkeypatch.setattr(app_module, "ask_passphrase", lambda *a, **k: PASSPHRASE)
+    monkeypatch.setattr(app_module, "confirm", lambda *a, **k: pytest.fail("asked"))
+    assert state.unlock(None)
+    assert state.vault.freshness_problems == []
