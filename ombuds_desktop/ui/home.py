@@ -372,7 +372,11 @@ class HomeWindow(QMainWindow):
         if draft_id in self.windows:
             self.windows[draft_id].save_now()
         try:
-            twin = self.vault.duplicate_for_family(draft_id)
+            from ombuds_desktop.formdef import load_form_key
+
+            source = self.vault.load_draft(draft_id)
+            shared = load_form_key(source.form).family_shared_fields()
+            twin = self.vault.duplicate_for_family(draft_id, shared)
         except Exception as exc:
             show_error(self, "Could not duplicate the draft", exc)
             return

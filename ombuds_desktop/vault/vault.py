@@ -1516,23 +1516,16 @@ class Vault:
         self._store.tighten()
         return done
 
-    def duplicate_for_family(
-        self, draft_id: str, shared_fields: Iterable[str] | None = None
-    ) -> Draft:
+    def duplicate_for_family(self, draft_id: str, shared_fields: Iterable[str]) -> Draft:
         """A new draft for a family member: the family-shared answers, the same representative.
 
         Both drafts end up in one family group (created if the source had
-        none); the two saves are one transaction.  Pass ``shared_fields``
-        (``definition.family_shared_fields()``): storage should not read the
-        form definition.  Without it the definition is still looked up here,
-        for callers not yet updated.
+        none); the two saves are one transaction.  ``shared_fields`` comes from
+        the form definition (``definition.family_shared_fields()``): storage
+        does not read the form.
         """
         with self._lock:
             source = self.load_draft(draft_id)
-            if shared_fields is None:  # transitional: callers should pass the fields
-                from ombuds_desktop.formdef import load_form_key
-
-                shared_fields = load_form_key(source.form).family_shared_fields()
             shared = list(shared_fields)
             group = source.family_group or new_id()
             twin = Draft(

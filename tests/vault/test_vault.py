@@ -11,6 +11,7 @@ import pytest
 
 from ombuds_desktop.draft import Attachment, Submission, read_draft_file, resolve_attachment_path
 from ombuds_desktop.draft.interchange import dumps
+from ombuds_desktop.formdef import load_edition
 from ombuds_desktop.vault import (
     KEEP_REVISIONS,
     ArchiveError,
@@ -28,6 +29,9 @@ from ombuds_desktop.vault import (
 )
 
 from .support import MemoryKeyring, make_draft
+
+#: What a family member's draft takes over (the edition decides).
+SHARED = load_edition().family_shared_fields()
 
 
 def test_create_refuses_existing_and_open_needs_vault(vault: Vault, tmp_path: Path) -> None:
@@ -130,7 +134,7 @@ def test_duplicate_for_family(vault: Vault) -> None:
     draft = make_draft()
     draft.representative_profile = "profile-1"
     vault.save_draft(draft)
-    twin = vault.duplicate_for_family(draft.id)
+    twin = vault.duplicate_for_family(draft.id, SHARED)
     source = vault.load_draft(draft.id)
     assert twin.id != draft.id and twin.family_group and source.family_group == twin.family_group
     assert twin.values["s5.address"] == draft.values["s5.address"]
@@ -139,7 +143,7 @@ def test_duplicate_for_family(vault: Vault) -> None:
     assert "s3.filings" not in twin.values
     assert twin.representative_profile == "profile-1"
     assert {s.id for s in vault.family(twin.family_group)} == {draft.id, twin.id}
-    third = vault.duplicate_for_family(twin.id)
+    third = vault.duplicate_for_family(twin.id, SHARED)
     assert third.family_group == twin.family_group
     assert vault.family_ids(draft.id)[0] == draft.id and len(vault.family_ids(draft.id)) == 3
 
@@ -231,7 +235,7 @@ def test_archive_round_trip_family(vault: Vault, tmp_path: Path) -> None:
     draft = make_draft()
     vault.attach_file(draft, src, category="evidence")
     vault.save_draft(draft)
-    twin = vault.duplicate_for_family(draft.id)
+    twin = vault.duplicate_for_family(draft.id, SHARED)
     archive = tmp_path / "family.omba"
     vault.export_archive(vault.family_ids(draft.id), archive, "a long archive phrase")
     raw = archive.read_bytes()
