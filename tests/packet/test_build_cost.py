@@ -96,3 +96,28 @@ def test_reportlab_uses_its_c_accelerators():
     from reportlab.lib import rl_accel
 
     assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+
+
+def test_page_count_pass_measures_but_does_not_draw(monkeypatch):
+    """render_paged lays out twice ("Page X of Y"); only the second pass draws the text."""
+    from ombuds_desktop.packet import fonts, layout
+
+    drawn: list[str] = []
+    real = fonts.draw
+
+    def counting(c, x, y, s, *args, **kwargs):
+        drawn.append(s)
+        return real(c, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(fonts, "draw", counting)
+
+    def draw(s: layout.Sheet) -> None:
+        for k in range(120):  # more than a page: the probe must still count the pages
+            s.paragraph(f"Made-up line {k} شهادة")
+
+    out = layout.render_paged("Probe", draw, footer=lambda p, t: f"Page {p} of {t}")
+    assert out.pages >= 2
+    assert sum(1 for s in drawn if s.startswith("Made-up line")) == 120
+    assert f"Page 1 of {out.pages}" in drawn and "Page 1 of None" not in drawn
+    text = page_texts(out.pdf)
+    assert "Made-up line 119" in text[-1] and f"Page {out.pages} of {out.pages}" in text[-1]
