@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from functools import lru_cache
 
 import pycountry
@@ -10,8 +12,16 @@ import pycountry
 @lru_cache(maxsize=1)
 def us_states() -> dict[str, str]:
     """Two-letter code -> name for the states, DC and the territories, sorted by name."""
-    subs = pycountry.subdivisions.get(country_code="US")
-    return dict(sorted(((s.code.split("-")[1], s.name) for s in subs), key=lambda kv: kv[1]))
+    # pycountry's own ISO 3166-2 data, read directly: ``pycountry.subdivisions`` builds
+    # objects for all ~5,000 subdivisions of the world (a tenth of a packet build's time)
+    # to answer for 57 U.S. ones.
+    try:
+        with open(os.path.join(pycountry.DATABASE_DIR, "iso3166-2.json"), encoding="utf-8") as f:
+            entries = json.load(f)["3166-2"]
+        pairs = [(e["code"][3:], e["name"]) for e in entries if e["code"].startswith("US-")]
+    except (OSError, KeyError, TypeError, ValueError):
+        pairs = [(s.code[3:], s.name) for s in pycountry.subdivisions.get(country_code="US")]
+    return dict(sorted(pairs, key=lambda kv: kv[1]))
 
 
 @lru_cache(maxsize=1)

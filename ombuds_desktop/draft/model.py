@@ -90,5 +90,28 @@ class Draft:
     def attachment(self, attachment_id: str) -> Attachment | None:
         return next((a for a in self.attachments if a.id == attachment_id), None)
 
+    def remove_attachment(self, attachment_id: str) -> Attachment | None:
+        """Remove a document and every reference to it; the removed one, or None if unknown.
+
+        Translations of it lose their link, and the packet options forget it (its place in
+        ``exhibit_order``, a ``skip`` or ``passwords`` entry): a build refuses options that
+        name a document the draft no longer has (``PacketOptions.check_attachment_ids``).
+        """
+        att = self.attachment(attachment_id)
+        if att is None:
+            return None
+        self.attachments.remove(att)
+        for other in self.attachments:
+            if other.translation_of == attachment_id:
+                other.translation_of = None
+        packet = self.options.get("packet")
+        if isinstance(packet, dict):
+            for key in ("exhibit_order", "skip"):
+                if isinstance(packet.get(key), list):
+                    packet[key] = [i for i in packet[key] if i != attachment_id]
+            if isinstance(packet.get("passwords"), dict):
+                packet["passwords"].pop(attachment_id, None)
+        return att
+
     def attachments_in(self, *categories: str) -> list[Attachment]:
         return [a for a in self.attachments if a.category in categories]

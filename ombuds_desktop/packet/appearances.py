@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -521,8 +522,9 @@ def draw_markup(ov: Overlay, a: DictionaryObject, number: int | None) -> bool:
             x0, y0, x1, y1 = rect
             c.roundRect(x0 + 1, y0 + 1, x1 - x0 - 2, y1 - y0 - 2, 4, stroke=1, fill=0)
             size = max(4.0, min((y1 - y0) * 0.5, (x1 - x0 - 8) / max(1, len(label)) * 1.6))
-            c.setFont(fonts.BOLD, size)
-            c.drawCentredString((x0 + x1) / 2, (y0 + y1) / 2 - size * 0.35, label)
+            fonts.draw(
+                c, (x0 + x1) / 2, (y0 + y1) / 2 - size * 0.35, label, fonts.BOLD, size, "center"
+            )
     finally:
         c.restoreState()
     return True
@@ -572,8 +574,7 @@ def draw_marker(ov: Overlay, a: DictionaryObject, number: int) -> None:
     c.setLineWidth(0.5)
     c.rect(x, y, w, 9, stroke=1, fill=1)
     c.setFillColorRGB(0, 0, 0)
-    c.setFont(fonts.BOLD, size)
-    c.drawString(x + 2, y + 2.2, label)
+    fonts.draw(c, x + 2, y + 2.2, label, fonts.BOLD, size)
     c.restoreState()
 
 
@@ -599,9 +600,9 @@ def _text_block(
     if comb > 0:
         cell = w / comb
         size = size or max(4.0, min(12.0, h * 0.7, cell * 1.2))
-        c.setFont(font, size)
-        for i, ch in enumerate(text[:comb]):
-            c.drawCentredString(x0 + cell * (i + 0.5), y0 + (h - size) / 2 + size * 0.22, ch)
+        for i, ch in enumerate(_cells(text)[:comb]):
+            y = y0 + (h - size) / 2 + size * 0.22
+            fonts.draw(c, x0 + cell * (i + 0.5), y, ch, font, size, "center")
         return
     if multiline:
         size = size or 10.0
@@ -618,14 +619,26 @@ def _text_block(
             size = max(4.0, size - 0.5)
         lines = [text]
         y = y0 + (h - size) / 2 + size * 0.22
-    c.setFont(font, size)
     for line in lines:
         if y < y0 - size * 0.2:
             break
         tw = fonts.width(line, font, size)
         x = x0 + pad if align == 0 else (x0 + (w - tw) / 2 if align == 1 else x1 - pad - tw)
-        c.drawString(x, y, line)
+        # the fallback chain: an Arabic, Hebrew, CJK or Devanagari value is shaped and drawn
+        # in the Noto font that has its glyphs (Noto Sans alone printed blank space)
+        fonts.draw(c, x, y, line, font, size)
         y -= size * 1.15
+
+
+def _cells(text: str) -> list[str]:
+    """A comb field's cells: one character each, combining marks kept with their base."""
+    cells: list[str] = []
+    for ch in text:
+        if cells and (unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Mc")):
+            cells[-1] += ch
+        else:
+            cells.append(ch)
+    return cells
 
 
 def field_value_text(a: DictionaryObject) -> str:

@@ -447,10 +447,9 @@ def build_packet(
 
     index = index_for(*layout(1))
     for _ in range(3):  # page numbers cannot change the index's length, but be sure
-        starts, ex_starts, total = layout(index.pages)
-        index = index_for(starts, ex_starts, total)
         if index.pages == counts["index"]:
-            break
+            break  # laid out for as many pages as it has: rendering again gives the same
+        index = index_for(*layout(index.pages))
     starts, ex_starts, total = layout(index.pages)
     notes += missing_glyph_notes(cover, form, signature, tabs, index)
 

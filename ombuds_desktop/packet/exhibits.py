@@ -579,13 +579,33 @@ def _frame_count(att: Attachment, name: str, img: Image.Image, limit: int) -> in
     return frames
 
 
+def _pil_formats(kind: str) -> list[str]:
+    """The one Pillow decoder for a sniffed image type, imported alone.
+
+    ``Image.open`` without ``formats`` imports every Pillow plugin (~50 modules, a
+    noticeable part of a small build) as soon as one file is not of the most common
+    kinds, and would try decoders for formats the packet never accepts.
+    """
+    if kind == "jpeg":
+        from PIL import JpegImagePlugin  # noqa: F401  (registers the decoder)
+
+        return ["JPEG"]
+    if kind == "png":
+        from PIL import PngImagePlugin  # noqa: F401
+
+        return ["PNG"]
+    from PIL import TiffImagePlugin  # noqa: F401
+
+    return ["TIFF"]
+
+
 def _open_image(att: Attachment, name: str, kind: str, data: bytes) -> tuple[Image.Image, int]:
     """The image opened (not decoded) after the header, size and page-count checks."""
     limit = MAX_JPEG_PIXELS if kind == "jpeg" else MAX_IMAGE_PIXELS
     size = header_size(data, kind)
     if size is not None:
         _check_size(att, name, size, limit)
-    img = Image.open(BytesIO(data))
+    img = Image.open(BytesIO(data), formats=_pil_formats(kind))
     _check_size(att, name, img.size, limit)
     frames = _frame_count(att, name, img, limit) if kind == "tiff" else 1
     return img, frames

@@ -82,8 +82,11 @@ class Sheet:
         total_pages: int | None = None,
         footer: FooterFn | None = None,
         header: Callable[[Sheet], None] | None = None,
+        probe: bool = False,
     ) -> None:
         fonts.register()
+        #: A probe only counts pages: text is measured and wrapped, never drawn.
+        self.probe = probe
         self._buf = BytesIO()
         self.c = Canvas(
             self._buf,
@@ -153,7 +156,7 @@ class Sheet:
         color: Color = INK,
         align: str = "left",
     ) -> None:
-        if not s:
+        if not s or self.probe:
             return
         s = fonts.clean(s).replace("\n", " ")
         self.missing |= fonts.missing_glyphs(s, font)
@@ -237,7 +240,7 @@ def render_paged(
     header: Callable[[Sheet], None] | None = None,
 ) -> Rendered:
     """Lay out twice: once to count pages, once to print "Page X of Y" with the real Y."""
-    probe = Sheet(title=title, footer=footer, header=header)
+    probe = Sheet(title=title, footer=footer, header=header, probe=True)
     draw(probe)
     total = probe.page
     sheet = Sheet(title=title, total_pages=total, footer=footer, header=header)

@@ -102,8 +102,8 @@ def check_document(path: Path) -> str | None:
         return f"{path.name} is not an ordinary file (a device or a pipe); it cannot be added."
     if info.st_size > MAX_FILE_BYTES:
         return (
-            f"{path.name} is {_size_words(info.st_size)}; a supporting document can be at "
-            f"most {_size_words(MAX_FILE_BYTES)}. Split it, or scan it again at a lower "
+            f"{path.name} is {human_size(info.st_size)}; a supporting document can be at "
+            f"most {human_size(MAX_FILE_BYTES)}. Split it, or scan it again at a lower "
             "resolution."
         )
     att = Attachment(category="other", description=path.name, path=str(path))
@@ -124,18 +124,22 @@ class DocInfo:
     problem: str | None = None
 
 
-def _size_words(n: int) -> str:
-    return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
-
-
 def human_size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(n, 1) / 1024:.0f} KB"
+    """Sizes as the packet states them: decimal megabytes, the unit of the e-mail budget.
+
+    One formatter for the list, the budget meter and the messages, so "10 MB" on screen is
+    the 10,000,000 bytes the build checks (not 10 MiB).
+    """
+    from ombuds_desktop.packet.options import megabytes
+
+    return megabytes(max(n, 1))
 
 
 class AttachmentsEditor(QWidget):
     """The Section 8 page body: list, details of the selected document, size meter."""
 
     changed = Signal()
+    removed = Signal(str)  # attachment id: the window forgets its build choices for it
 
     def __init__(
         self,
@@ -149,7 +153,9 @@ class AttachmentsEditor(QWidget):
         self.definition = definition
         self.field = field
         self.vault = vault
-        self.budget = int(email_budget_mb * 1048576)
+        from ombuds_desktop.packet.options import MB
+
+        self.budget = int(email_budget_mb * MB)
         self.draft: Draft | None = None
         self._info: dict[str, DocInfo] = {}  # attachment id -> what the list shows
         self._loading = False
@@ -447,10 +453,10 @@ class AttachmentsEditor(QWidget):
         if att is None or self.draft is None:
             return
         row = self.list.currentRow()
-        self.draft.attachments.remove(att)
-        for other in self.draft.attachments:
-            if other.translation_of == att.id:
-                other.translation_of = None
+        # the core's removal: also forgets the document's leave-out, password and order entries
+        self.draft.remove_attachment(att.id)
+        self._info.pop(att.id, None)
+        self.removed.emit(att.id)
         self._rebuild(select=max(row - 1, 0))
         self.changed.emit()
 

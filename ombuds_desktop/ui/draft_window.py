@@ -302,7 +302,15 @@ class DraftWindow(QMainWindow):
     def _make_attachments(self, field, budget: float) -> AttachmentsEditor:
         self.attachments = AttachmentsEditor(self.definition, field, self.vault, budget)
         self.attachments.changed.connect(self._changed)
+        self.attachments.removed.connect(self._forget_attachment)
         return self.attachments
+
+    def _forget_attachment(self, attachment_id: str) -> None:
+        """A removed document leaves no password or leave-out choice behind in the builder."""
+        builder = getattr(self, "builder", None)
+        if builder is not None:
+            builder.skip.discard(attachment_id)
+            builder.passwords.pop(attachment_id, None)
 
     def _add_page(self, page_id: str, page: QWidget) -> None:
         self.pages.append(page)

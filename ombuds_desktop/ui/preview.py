@@ -310,7 +310,11 @@ class PreviewWindow(QMainWindow):
     def _left_out(self) -> frozenset[str]:
         """The documents the user chose to leave out of this packet stay out of its exports."""
         plan = getattr(self.result, "plan", None)
-        return frozenset(a.id for a in plan.skipped) if plan is not None else frozenset()
+        if plan is None:
+            return frozenset()
+        # a document removed from the draft since this build is simply gone, not left out
+        present = {a.id for a in self.draft.attachments}
+        return frozenset(a.id for a in plan.skipped if a.id in present)
 
     def _default(self, what: str, suffix: str) -> str:
         folder = (
