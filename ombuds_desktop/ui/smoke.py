@@ -51,6 +51,11 @@ def run_smoke(verbose: bool = False) -> int:
             window.nav.setCurrentRow(row)
             app.processEvents()
         say(f"visited {len(window.pages)} pages")
+        from ombuds_desktop.validation import acknowledge
+
+        # The sample's warnings are known; a final packet needs each one acknowledged
+        # (on Review in real use), and a smoke run has nobody to click the question.
+        acknowledge(window.draft, window.findings, ["all"])
         results: list[object] = []
         operation = window.build_packet()
         deadline = time.monotonic() + 120
