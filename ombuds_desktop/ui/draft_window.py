@@ -168,6 +168,7 @@ class DraftWindow(QMainWindow):
         self.revision = vault.current_revision(draft.id) if vault is not None else None
         self.related: list[Draft] = []
         self._recovery_written = False
+        self._told_paused = False  # "saving is paused" (a rolled-back vault) is said once
         self.recovered_from = self._take_recovery()
         self.reveal = Reveal(definition)
         self.reveal.start(draft.values, attachments=bool(draft.attachments))
@@ -834,7 +835,7 @@ class DraftWindow(QMainWindow):
         self._collect()
         if self.vault is None:
             return True
-        from ombuds_desktop.vault import RevisionConflictError
+        from ombuds_desktop.vault import FreshnessError, RevisionConflictError
 
         try:
             try:
@@ -852,6 +853,14 @@ class DraftWindow(QMainWindow):
                     self.save_state.setText("Not saved: changed elsewhere")
                     return False
                 self.revision = self.vault.save_draft(self.draft)
+        except FreshnessError as exc:
+            # Said once per window (the unlock already explained it); the typing is still
+            # kept in the encrypted recovery record, so accepting the vault later loses nothing.
+            self.save_state.setText("NOT SAVED — saving is paused (older vault)")
+            if not self._told_paused:
+                self._told_paused = True
+                show_error(self, "Saving is paused", exc)
+            return False
         except Exception as exc:
             self.save_state.setText("NOT SAVED — see the message")
             show_error(self, "Your changes could not be saved", exc)

@@ -77,3 +77,25 @@ def test_a_fresh_vault_asks_nothing(qtbot, state, import_sample, monkeypatch):
     monkeypatch.setattr(app_module, "confirm", lambda *a, **k: pytest.fail("asked"))
     assert state.unlock(None)
     assert state.vault.freshness_problems == []
+
+
+def test_a_window_on_a_paused_vault_says_so_once(
+    qtbot, state, import_sample, tmp_path, monkeypatch, open_window
+):
+    from ombuds_desktop.ui import draft_window as dw
+
+    draft_id = _roll_back(state, import_sample, tmp_path)
+    monkeypatch.setattr(app_module, "ask_passphrase", lambda *a, **k: PASSPHRASE)
+    monkeypatch.setattr(app_module, "confirm", lambda *a, **k: False)  # keep saving paused
+    assert state.unlock(None)
+    told: list[str] = []
+    monkeypatch.setattr(dw, "show_error", lambda _p, title, *_a: told.append(title))
+    window = open_window(state.vault.load_draft(draft_id))
+    for text in ("first", "second"):
+        window.draft.values["s2.explanation"] = text
+        window.dirty = True
+        assert not window.save_now()
+    assert told == ["Saving is paused"]
+    assert "paused" in window.save_state.text()
+    monkeypatch.setattr(dw, "confirm", lambda *a, **k: True)  # close without saving: yes
+    window.close()
