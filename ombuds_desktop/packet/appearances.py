@@ -89,11 +89,21 @@ _MAX_APPEARANCE_BYTES = 4 << 20  # a stale-appearance check never inflates more 
 
 
 def num(x: Any) -> float:
-    return float(x.get_object() if isinstance(x, IndirectObject) else x)
+    """A PDF number (direct or by reference) as a float; TypeError/ValueError when it is not one."""
+    value: Any = x.get_object() if isinstance(x, IndirectObject) else x  # a NumberObject, if valid
+    return float(value)
 
 
 def obj(x: Any) -> Any:
     return x.get_object() if isinstance(x, PdfObject) else x
+
+
+def content_stream(page: Any) -> StreamObject:
+    """The one content stream of a page reportlab drew (an overlay or stamp page)."""
+    content = obj(page["/Contents"])
+    if not isinstance(content, StreamObject):
+        raise ValueError("a generated page has no single content stream")
+    return content
 
 
 def rect_of(arr: Any) -> tuple[float, float, float, float]:
@@ -193,7 +203,7 @@ def embedded_file_names(reader: PdfReader) -> list[str]:
         return _clean(text_of(spec)).strip() if spec is not None else ""
 
     try:
-        root = reader.trailer["/Root"].get_object()
+        root = obj(reader.trailer["/Root"])
         tree = obj(obj(root.get("/Names", DictionaryObject())).get("/EmbeddedFiles"))
         stack, seen = [tree], 0
         while stack and seen < 10_000:
@@ -242,7 +252,10 @@ class Sheets:
         if self._canvas is None:
             fonts.register()
             self._canvas = Canvas(
-                self._buf, pagesize=size, invariant=1, initialFontName=fonts.REGULAR
+                self._buf,
+                pagesize=size,
+                invariant=1,
+                initialFontName=fonts.REGULAR,  # type: ignore[arg-type]  # stubs: float, a bug
             )
         while self._at < index:
             self._canvas.showPage()
@@ -262,7 +275,7 @@ class Sheets:
         out: dict[int, Any] = {}
         for index, (x0, y0, x1, y1) in self.boxes.items():
             src = reader.pages[index]
-            content = src["/Contents"].get_object()
+            content = content_stream(src)
             form = EncodedStreamObject()
             form._data = content._data
             if "/Filter" in content:
@@ -409,6 +422,7 @@ def draw_markup(ov: Overlay, a: DictionaryObject, number: int | None) -> bool:
     opacity = 1.0
     with contextlib.suppress(TypeError, ValueError):
         opacity = min(1.0, max(0.0, num(a.get("/CA", 1.0))))
+    rgb: tuple[float, ...] | None  # stroke or fill colour; None: transparent
     c.saveState()
     try:
         if sub == "/Highlight":
@@ -842,7 +856,7 @@ def draw_widget(
         return True
     if kind == "/Tx" and flags & _TX_PASSWORD:
         text = "•" * len(text)
-    da = text_of(inherited(a, "/DA") or (acroform or {}).get("/DA") or "")
+    da = text_of(inherited(a, "/DA") or (acroform.get("/DA") if acroform else None) or "")
     font_name, size, rgb = _da(da)
     q = inherited(a, "/Q")
     if q is None and acroform is not None:
