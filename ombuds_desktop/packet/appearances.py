@@ -154,7 +154,7 @@ class Comment:
 def comments_on(page: Any, page_number: int) -> list[Comment]:
     """The comments (pop-up texts) of a page's annotations, in annotation order."""
     out: list[Comment] = []
-    for a in annotations(page):
+    for a in visible_annotations(page):
         sub = a.get("/Subtype")
         if sub not in COMMENTED:
             continue
@@ -172,7 +172,7 @@ def comments_on(page: Any, page_number: int) -> list[Comment]:
     return out
 
 
-def annotations(page: Any) -> Iterator[DictionaryObject]:
+def visible_annotations(page: Any) -> Iterator[DictionaryObject]:
     """The page's visible annotation dictionaries (hidden and no-view ones are skipped)."""
     annots = obj(page.get("/Annots"))
     if not isinstance(annots, ArrayObject):
@@ -219,7 +219,7 @@ def embedded_file_names(reader: PdfReader) -> list[str]:
             if isinstance(kids, ArrayObject):
                 stack.extend(kids)
         for page in reader.pages:
-            for a in annotations(page):
+            for a in visible_annotations(page):
                 if a.get("/Subtype") == "/FileAttachment":
                     names.append(spec_name(a.get("/FS")) or "an attached file")
     except Exception:  # a damaged name tree must not stop the build; the pages still go in
