@@ -128,7 +128,8 @@ def role(draft: Draft) -> str | None:
 
 def is_role(draft: Draft, meaning_key: str) -> bool:
     """Whether the preparer's role is the one the edition names ``meaning_key``."""
-    return role(draft) == meaning(draft, meaning_key)
+    wanted: object = meaning(draft, meaning_key)  # an option id, or anything a bad edition says
+    return role(draft) == wanted
 
 
 def categories(draft: Draft) -> list[str]:

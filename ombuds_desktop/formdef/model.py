@@ -208,7 +208,8 @@ class FormDefinition:
         if path:
             m = _PATH.match(path)
             base, index, rest = m.groups() if m else (path, None, None)
-            field_id, parts = base, []
+            field_id = base
+            parts: list[str] = []
             while field_id and not self.has_field(field_id):
                 field_id, _, tail = field_id.rpartition(".")
                 parts.insert(0, tail)

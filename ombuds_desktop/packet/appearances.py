@@ -90,11 +90,21 @@ _MAX_APPEARANCE_BYTES = 4 << 20  # a stale-appearance check never inflates more 
 
 
 def num(x: Any) -> float:
-    return float(x.get_object() if isinstance(x, IndirectObject) else x)
+    """A PDF number (direct or by reference) as a float; TypeError/ValueError when it is not one."""
+    value: Any = x.get_object() if isinstance(x, IndirectObject) else x  # a NumberObject, if valid
+    return float(value)
 
 
 def obj(x: Any) -> Any:
     return x.get_object() if isinstance(x, PdfObject) else x
+
+
+def content_stream(page: Any) -> StreamObject:
+    """The one content stream of a page reportlab drew (an overlay or stamp page)."""
+    content = obj(page["/Contents"])
+    if not isinstance(content, StreamObject):
+        raise ValueError("a generated page has no single content stream")
+    return content
 
 
 def rect_of(arr: Any) -> tuple[float, float, float, float]:
@@ -145,7 +155,7 @@ class Comment:
 def comments_on(page: Any, page_number: int) -> list[Comment]:
     """The comments (pop-up texts) of a page's annotations, in annotation order."""
     out: list[Comment] = []
-    for a in annotations(page):
+    for a in visible_annotations(page):
         sub = a.get("/Subtype")
         if sub not in COMMENTED:
             continue
@@ -163,7 +173,7 @@ def comments_on(page: Any, page_number: int) -> list[Comment]:
     return out
 
 
-def annotations(page: Any) -> Iterator[DictionaryObject]:
+def visible_annotations(page: Any) -> Iterator[DictionaryObject]:
     """The page's visible annotation dictionaries (hidden and no-view ones are skipped)."""
     annots = obj(page.get("/Annots"))
     if not isinstance(annots, ArrayObject):
@@ -194,7 +204,7 @@ def embedded_file_names(reader: PdfReader) -> list[str]:
         return _clean(text_of(spec)).strip() if spec is not None else ""
 
     try:
-        root = reader.trailer["/Root"].get_object()
+        root = obj(reader.trailer["/Root"])
         tree = obj(obj(root.get("/Names", DictionaryObject())).get("/EmbeddedFiles"))
         stack, seen = [tree], 0
         while stack and seen < 10_000:
@@ -210,7 +220,7 @@ def embedded_file_names(reader: PdfReader) -> list[str]:
             if isinstance(kids, ArrayObject):
                 stack.extend(kids)
         for page in reader.pages:
-            for a in annotations(page):
+            for a in visible_annotations(page):
                 if a.get("/Subtype") == "/FileAttachment":
                     names.append(spec_name(a.get("/FS")) or "an attached file")
     except Exception:  # a damaged name tree must not stop the build; the pages still go in
@@ -243,7 +253,10 @@ class Sheets:
         if self._canvas is None:
             fonts.register()
             self._canvas = Canvas(
-                self._buf, pagesize=size, invariant=1, initialFontName=fonts.REGULAR
+                self._buf,
+                pagesize=size,
+                invariant=1,
+                initialFontName=fonts.REGULAR,  # type: ignore[arg-type]  # stubs: float, a bug
             )
         while self._at < index:
             self._canvas.showPage()
@@ -263,7 +276,7 @@ class Sheets:
         out: dict[int, Any] = {}
         for index, (x0, y0, x1, y1) in self.boxes.items():
             src = reader.pages[index]
-            content = src["/Contents"].get_object()
+            content = content_stream(src)
             form = EncodedStreamObject()
             form._data = content._data
             if "/Filter" in content:
@@ -410,6 +423,7 @@ def draw_markup(ov: Overlay, a: DictionaryObject, number: int | None) -> bool:
     opacity = 1.0
     with contextlib.suppress(TypeError, ValueError):
         opacity = min(1.0, max(0.0, num(a.get("/CA", 1.0))))
+    rgb: tuple[float, ...] | None  # stroke or fill colour; None: transparent
     c.saveState()
     try:
         if sub == "/Highlight":
@@ -855,7 +869,7 @@ def draw_widget(
         return True
     if kind == "/Tx" and flags & _TX_PASSWORD:
         text = "•" * len(text)
-    da = text_of(inherited(a, "/DA") or (acroform or {}).get("/DA") or "")
+    da = text_of(inherited(a, "/DA") or (acroform.get("/DA") if acroform else None) or "")
     font_name, size, rgb = _da(da)
     q = inherited(a, "/Q")
     if q is None and acroform is not None:

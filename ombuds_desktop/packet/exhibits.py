@@ -475,7 +475,7 @@ def _read_or_repair(data: bytes) -> tuple[PdfReader | None, bool]:
             reader = PdfReader(BytesIO(data + suffix), strict=False)
             if reader.is_encrypted:  # its objects can be checked only after decryption
                 return reader, n > 0
-            _ = reader.trailer["/Root"].get_object()["/Pages"]
+            _ = ap.obj(reader.trailer["/Root"])["/Pages"]
             return reader, n > 0
         except Exception as exc:  # any parser failure means: try the next repair
             _log.debug("pdf open attempt %d failed: %s", n, type(exc).__name__)
@@ -646,7 +646,7 @@ def _prepare_images(
     return _image_errors(att, name, kind, run)
 
 
-def _image_errors(att: Attachment, name: str, kind: str, run: Callable[[], Any]) -> Any:
+def _image_errors[T](att: Attachment, name: str, kind: str, run: Callable[[], T]) -> T:
     """Run an image step; decoder failures become one clear refusal naming the file."""
     try:
         with warnings.catch_warnings():
@@ -849,7 +849,7 @@ def _set_contents(writer: PdfWriter, page: Any, data: bytes) -> None:
 
 
 def _num(x: Any) -> float:
-    return float(x.get_object() if isinstance(x, IndirectObject) else x)
+    return ap.num(x)
 
 
 def _rect(arr: Any) -> tuple[float, float, float, float]:
@@ -930,7 +930,7 @@ def flatten_annotations(
         _box(page) if "/MediaBox" in page else (0.0, 0.0, PAGE_W, PAGE_H), sheets, index
     )
     comment = first_comment
-    for i, a in enumerate(ap.annotations(source)):
+    for i, a in enumerate(ap.visible_annotations(source)):
         sub = a.get("/Subtype")
         if sub in ap.IGNORED:
             continue
@@ -1185,7 +1185,7 @@ _PAGE_JUNK = ("/StructParents", "/Tabs", "/Thumb", "/B", "/PieceInfo", "/Metadat
 
 def _acroform(reader: PdfReader) -> DictionaryObject | None:
     try:
-        form = reader.trailer["/Root"].get_object().get("/AcroForm")
+        form = ap.obj(reader.trailer["/Root"]).get("/AcroForm")
         form = form.get_object() if form is not None else None
     except Exception:
         return None
@@ -1204,7 +1204,7 @@ def annotation_report(ev: Evidence) -> None:
         found = ap.comments_on(page, number)
         ev.comments_per_page.append(len(found))
         comments += found
-        for a in ap.annotations(page):
+        for a in ap.visible_annotations(page):
             sub = a.get("/Subtype")
             if sub in ap.IGNORED or sub == "/Widget" or sub in ap.DRAWN:
                 continue

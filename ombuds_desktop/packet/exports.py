@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -572,10 +571,10 @@ def export_eml(
         )
     total = len(chunks)
     if total > 1:  # part 1 carries only its own pages: say which, and what follows
-        first = chunks[0][0]
+        head = chunks[0][0]
         body = letter_text(
             f"{definition.number} packet (PDF), part 1 of {total}: packet pages "
-            f"{first[0] + 1}–{first[-1] + 1} of {packet.pages}; parts 2–{total} follow in "
+            f"{head[0] + 1}–{head[-1] + 1} of {packet.pages}; parts 2–{total} follow in "
             "separate e-mails with the same subject"
         )
     paths, sizes = [], []
@@ -819,13 +818,8 @@ def eml_attachments(raw: bytes) -> list[tuple[str, bytes]]:
     msg = message_from_bytes(raw, policy=default)
     out = []
     for part in msg.iter_attachments():
-        payload = part.get_payload(decode=True)
-        out.append(
-            (
-                part.get_filename() or "",
-                payload if isinstance(payload, bytes) else base64.b64decode(payload or b""),
-            )
-        )
+        payload = part.get_payload(decode=True)  # bytes (None only for a multipart part)
+        out.append((part.get_filename() or "", payload if isinstance(payload, bytes) else b""))
     return out
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -243,7 +244,7 @@ def _split(visual: str, font: str) -> list[tuple[str, bool, str]]:
         cls = unicodedata.bidirectional(ch)
         mark = bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Mc", "Me")
         attach = (mark or ch in _JOINERS) and prev_font is not None
-        if attach and (ch in _JOINERS or _covers(prev_font, ord(ch))):
+        if attach and prev_font is not None and (ch in _JOINERS or _covers(prev_font, ord(ch))):
             # In right-to-left runs a mark precedes its base in visual order: the run is
             # reversed back to logical order before shaping, so it still belongs here.
             current.append(ch)
@@ -272,9 +273,9 @@ def _layout(s: str, font: str) -> tuple[Run, ...]:
         runs: list[Run] = []
         for name, rtl, piece in _split(visual, font):
             logical = piece[::-1] if rtl else piece
-            shaped = _shape(logical, name, rtl)
+            shaped, glyphs = _shape(logical, name, rtl)
             # advances are in 1/1000 em, as reportlab's TJ adjustments expect
-            runs.append(Run(name, shaped, sum(d.x_advance for d in shaped.__shapeData__) / 1000))
+            runs.append(Run(name, shaped, sum(d.x_advance for d in glyphs) / 1000))
         return tuple(runs)
 
 
@@ -282,15 +283,24 @@ _FEATURES = {"kern": True, "liga": True}
 _hb_fonts: dict[str, uharfbuzz.Font] = {}
 
 
-def _shape(text: str, name: str, rtl: bool) -> ShapedStr:
-    """HarfBuzz glyphs of one run as a reportlab ShapedStr (drawn by reportlab's own TJ code).
+def _ttfont(name: str) -> TTFont:
+    """The registered TrueType font ``name`` (every font of :data:`CHAIN` is one)."""
+    font = pdfmetrics.getFont(name)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"font {name!r} is not a TrueType font")
+    return font
+
+
+def _shape(text: str, name: str, rtl: bool) -> tuple[ShapedStr, list[ShapeData]]:
+    """HarfBuzz glyphs of one run as a reportlab ShapedStr (drawn by reportlab's own TJ code),
+    and the glyphs' shape data (the advances give the run's width).
 
     Like reportlab's ``shapeStr``, but with the direction set by the bidi step rather than
     guessed per run (a guess reverses Arabic-Indic digits, which run left to right).
     Glyphs without a character of their own (joined forms, conjuncts) get a private-use code
     from reportlab (``hbAddPrivate``); the line's /ActualText keeps the text searchable.
     """
-    ttf = pdfmetrics.getFont(name)
+    ttf = _ttfont(name)
     hbf = _hb_fonts.get(name)
     if hbf is None:
         hbf = _hb_fonts[name] = ttf.hbFont(1000)
@@ -302,13 +312,15 @@ def _shape(text: str, name: str, rtl: bool) -> ShapedStr:
     uharfbuzz.shape(hbf, buf, _FEATURES)
     chars: list[str] = []
     data: list[ShapeData] = []
-    scale = ttf.pdfScale
+    scale: Callable[[int], float] = ttf.pdfScale  # 1000 units per em (untyped in the stubs)
     for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
         gid = info.codepoint
         try:
-            code = ttf.face.glyphToChar[gid][0]
+            # types-reportlab lacks TTFontFile.glyphToChar and the hbAddPrivate that hbFont() sets
+            code: int = ttf.face.glyphToChar[gid][0]  # type: ignore[attr-defined]
         except (KeyError, IndexError):
-            code = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, scale(pos.x_advance))
+            add_private = ttf.hbAddPrivate  # type: ignore[attr-defined]
+            code = add_private(hbf.glyph_to_string(gid), gid, scale(pos.x_advance))
         chars.append(chr(code))
         data.append(
             ShapeData(
@@ -320,7 +332,8 @@ def _shape(text: str, name: str, rtl: bool) -> ShapedStr:
                 ttf.face.charWidths[code],
             )
         )
-    return ShapedStr("".join(chars), shapeData=data)
+    # types-reportlab types shapeData as one ShapeData; reportlab takes (and sums) a list
+    return ShapedStr("".join(chars), shapeData=data), data  # type: ignore[arg-type]
 
 
 def width(text: str, font: str, size: float) -> float:

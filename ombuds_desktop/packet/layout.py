@@ -93,7 +93,7 @@ class Sheet:
             pagesize=letter,
             invariant=1,
             pageCompression=1,
-            initialFontName=REGULAR,
+            initialFontName=REGULAR,  # type: ignore[arg-type]  # types-reportlab says float, a bug
             initialFontSize=9.5,
         )
         self.c.setTitle(title)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ombuds_desktop.draft import Attachment
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.options import PacketOptions
+
+if TYPE_CHECKING:  # the vault loads its crypto lazily; only its type is needed here
+    from ombuds_desktop.vault import Vault
 
 ReadBytes = Callable[[Attachment], bytes]
 
@@ -28,7 +31,7 @@ def document_name(att: Attachment) -> str:
     return att.original_name or att.description or "a supporting document"
 
 
-def vault_reader(vault: Any) -> ReadBytes:
+def vault_reader(vault: Vault) -> ReadBytes:
     """Read a vault draft's documents into memory; each failure names the document.
 
     Never writes decrypted bytes to disk.  Kinds: ``missing`` (its encrypted file

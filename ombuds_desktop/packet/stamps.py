@@ -27,6 +27,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from ombuds_desktop.packet import fonts
+from ombuds_desktop.packet.appearances import content_stream
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
 
 WATERMARK = "DRAFT - NOT READY TO FILE"
@@ -65,7 +66,8 @@ def overlay(sizes: Sequence[tuple[float, float]], stamps: Sequence[Stamp]) -> Pd
     """One overlay page per packet page, in the same sizes."""
     fonts.register()
     buf = BytesIO()
-    c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=REGULAR)
+    # types-reportlab types initialFontName as a float (a stub bug): it is the font's name
+    c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=REGULAR)  # type: ignore[arg-type]
     for (w, h), st in zip(sizes, stamps, strict=True):
         c.setPageSize((w, h))
         if st.watermark:
@@ -102,7 +104,7 @@ def apply(writer: PdfWriter, stamps: Sequence[Stamp], first: int = 0) -> None:
     over = overlay(sizes, stamps)
     push, pop, draw = (_stream(writer, data) for data in (b"q\n", b"\nQ\n", b"q /OmbStamp Do Q\n"))
     for page, (w, h), stamp_page in zip(pages, sizes, over.pages, strict=True):
-        source = stamp_page["/Contents"].get_object()
+        source = content_stream(stamp_page)
         form = EncodedStreamObject()
         form._data = source._data
         if "/Filter" in source:

@@ -115,7 +115,8 @@ class SessionWatcher(QObject):
         self.stop()
         watching = []
         system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
-        if system.isConnected() and system.connect(
+        # PySide6's stubs type the slot as bytes; it takes the str SLOT() gives.
+        if system.isConnected() and system.connect(  # type: ignore[call-overload]
             "",
             "/org/freedesktop/login1",
             "org.freedesktop.login1.Manager",
@@ -126,7 +127,7 @@ class SessionWatcher(QObject):
             watching.append("sleep")
         if session.isConnected():
             for interface, path in self.SCREENSAVERS:
-                if session.connect(
+                if session.connect(  # type: ignore[call-overload]
                     "", path, interface, "ActiveChanged", self, SLOT("screen_saver(bool)")
                 ):
                     watching.append(interface)
@@ -137,7 +138,7 @@ class SessionWatcher(QObject):
 
         system, session = QDBusConnection.systemBus(), QDBusConnection.sessionBus()
         if system.isConnected():
-            system.disconnect(
+            system.disconnect(  # type: ignore[call-overload]  # stubs: slot as bytes
                 "",
                 "/org/freedesktop/login1",
                 "org.freedesktop.login1.Manager",
@@ -147,7 +148,7 @@ class SessionWatcher(QObject):
             )
         if session.isConnected():
             for interface, path in self.SCREENSAVERS:
-                session.disconnect(
+                session.disconnect(  # type: ignore[call-overload]  # stubs: slot as bytes
                     "", path, interface, "ActiveChanged", self, SLOT("screen_saver(bool)")
                 )
 

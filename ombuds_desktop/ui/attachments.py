@@ -11,7 +11,7 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap
@@ -39,6 +39,9 @@ from ombuds_desktop.ui.dialogs import show_error
 from ombuds_desktop.ui.field_row import ProblemLabel
 from ombuds_desktop.ui.operations import Operation
 from ombuds_desktop.validation import Finding
+
+if TYPE_CHECKING:
+    from ombuds_desktop.vault import Vault
 
 THUMB = QSize(72, 92)
 ACCEPTED = "Documents (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)"
@@ -145,7 +148,7 @@ class AttachmentsEditor(QWidget):
         self,
         definition: FormDefinition,
         field: FieldDef,
-        vault: Any,
+        vault: Vault,
         email_budget_mb: float = 10.0,
         parent: QWidget | None = None,
     ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -44,7 +44,10 @@ from ombuds_desktop.validation import (
 from ombuds_desktop.validation.family import vault_family
 
 if TYPE_CHECKING:
+    from ombuds_desktop.packet import PacketResult
+    from ombuds_desktop.ui.app import AppState, Settings
     from ombuds_desktop.ui.preview import PreviewWindow
+    from ombuds_desktop.vault import Vault
 from ombuds_desktop.validation.screener import OUTCOME_TEXT
 
 STATE_TEXT = {
@@ -149,12 +152,12 @@ class DraftWindow(QMainWindow):
 
     def __init__(
         self,
-        vault: Any,
+        vault: Vault,
         draft: Draft,
         definition: FormDefinition,
-        settings: Any = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
-        app_state: Any = None,
+        app_state: AppState | None = None,
     ) -> None:
         super().__init__(parent)
         self.app_state = app_state
@@ -252,7 +255,7 @@ class DraftWindow(QMainWindow):
             page = SectionPage(
                 definition,
                 section,
-                special={"attachments": lambda f, b=budget: self._make_attachments(f, b)},
+                special={"attachments": lambda f: self._make_attachments(f, budget)},
             )
             page.changed.connect(self._changed)
             self._add_page(section.id, page)
@@ -261,7 +264,7 @@ class DraftWindow(QMainWindow):
         self.review.build_button.clicked.connect(self.build_packet)
         self.review.signature_button.clicked.connect(self.print_signature_page)
         self.preview: PreviewWindow | None = None
-        self.last_packet: Any = None
+        self.last_packet: PacketResult | None = None
         self._add_page(REVIEW_ID, self.review)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -273,9 +276,9 @@ class DraftWindow(QMainWindow):
         self._recovery_timer.timeout.connect(self.write_recovery)
         self._build_actions()
 
-        for page in self.pages:
-            if isinstance(page, SectionPage):
-                page.load(draft)
+        for each in self.pages:
+            if isinstance(each, SectionPage):
+                each.load(draft)
         if self.attachments is not None:
             self.attachments.load(draft)
         self.load_related()
@@ -294,7 +297,7 @@ class DraftWindow(QMainWindow):
             # list then shows it); closing first saves it too (the window is dirty).
             QTimer.singleShot(0, self, self.save_now)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
         self._apply_read_only()
 
@@ -483,8 +486,9 @@ class DraftWindow(QMainWindow):
         self.draft.values.update(changed)
         for field_id in changed:
             section = self.definition.section_of(field_id)
-            if section in self.page_ids:
-                self.pages[self.page_ids.index(section)].load(self.draft)
+            page = self.pages[self.page_ids.index(section)] if section in self.page_ids else None
+            if isinstance(page, SectionPage):
+                page.load(self.draft)
 
     def _changed(self) -> None:
         self._collect()
@@ -605,7 +609,7 @@ class DraftWindow(QMainWindow):
 
         if old is None or new is None or not self.isAncestorOf(old):
             return
-        row = old
+        row: QWidget | None = old
         while row is not None and not isinstance(row, FieldRow):
             row = row.parentWidget()
         if row is None or row.isAncestorOf(new):
@@ -700,7 +704,10 @@ class DraftWindow(QMainWindow):
         severity = {"proceed": "info", "caution": "warning", "not-screened-yet": "info"}.get(
             result.outcome, "error"
         )
-        self.pages[self.page_ids.index("app")].show_outcome(
+        page = self.pages[self.page_ids.index("app")]
+        if not isinstance(page, SectionPage):
+            return
+        page.show_outcome(
             result.text + (" The reasons are at the end of this page." if reasons else ""),
             severity,
             "Why the screener says this:" + reasons if reasons else "",
@@ -801,8 +808,9 @@ class DraftWindow(QMainWindow):
     def _apply_read_only(self) -> None:
         locked = self.read_only
         for page in self.pages:
-            if isinstance(page, SectionPage) and page.widget() is not None:
-                page.widget().setEnabled(not locked)
+            body = page.widget() if isinstance(page, SectionPage) else None
+            if body is not None:
+                body.setEnabled(not locked)
         self.act_correction.setEnabled(locked)
         self.submitted_box.setVisible(locked)
         if locked:

@@ -124,7 +124,7 @@ def guard_wheel(root: QWidget) -> None:
     if _GUARD is None:
         _GUARD = WheelGuard(QApplication.instance())
     kinds = _WHEEL_TYPES + _PASS_TYPES
-    controls = [root] if isinstance(root, kinds) else []
+    controls: list[QWidget] = [root] if isinstance(root, kinds) else []
     controls += [w for t in kinds for w in root.findChildren(t)]
     for control in controls:
         if control.property("_wheel_guarded"):
@@ -159,7 +159,8 @@ class RadioKeys(QObject):
 
     def update_tab_stop(self, *_: object) -> None:
         sender = self.sender()
-        if sender in self.buttons and sender.isChecked():  # type: ignore[union-attr]
+        current: QAbstractButton | None
+        if isinstance(sender, QAbstractButton) and sender in self.buttons and sender.isChecked():
             current = sender  # the other one may not be unchecked yet
         else:
             current = next((b for b in self.buttons if b.isChecked()), None)
@@ -622,8 +623,10 @@ class CountryCombo(QComboBox):
         self.addItem("", None)
         for code, name in countries():
             self.addItem(f"{name} ({code})", code)
-        self.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.completer()
+        if completer is not None:  # setEditable(True) made one
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
 
     def code(self) -> str | None:
         return self.currentData()

@@ -8,12 +8,15 @@ after a warning, because it leaves client data unencrypted on disk.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ombuds_desktop.ui.dialogs import ask_passphrase, confirm, show_error
 from ombuds_desktop.ui.operations import Operation
+
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.app import AppState
 
 PLAIN_WARNING = (
     "A plain export writes the draft and its documents UNENCRYPTED to the folder "
@@ -22,7 +25,7 @@ PLAIN_WARNING = (
 )
 
 
-def export_drafts(parent: QWidget, state: Any, draft_id: str) -> Operation | None:
+def export_drafts(parent: QWidget, state: AppState, draft_id: str) -> Operation | None:
     vault = state.vault
     ids = vault.family_ids(draft_id) if vault.summary(draft_id).family_group else [draft_id]
     if len(ids) > 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
 from ombuds_desktop.draft import facts
 from ombuds_desktop.ui.dialogs import show_error
 
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.app import AppState
+
 ROWS = ("Client", "Forms and receipt numbers", "Status", "Submitted", "CIS Ombudsman request no.")
 
 
 class FamilyDialog(QDialog):
-    def __init__(self, parent: QWidget | None, state: Any, group_id: str) -> None:
+    def __init__(self, parent: QWidget | None, state: AppState, group_id: str) -> None:
         super().__init__(parent)
         self.state = state
         self.setWindowTitle("Family group")

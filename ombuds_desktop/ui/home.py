@@ -30,6 +30,8 @@ from ombuds_desktop.ui.operations import Operation
 if TYPE_CHECKING:
     from ombuds_desktop.draft.model import Draft
     from ombuds_desktop.formdef import FormDefinition
+    from ombuds_desktop.ui.app import AppState
+    from ombuds_desktop.ui.draft_window import DraftWindow
 
 # The drafts, forms and vault layers are imported when first used, not at launch:
 # the window shows first, then the vault is unlocked behind it.
@@ -46,12 +48,12 @@ class HomeWindow(QMainWindow):
 
     WATCH_MS = 1500
 
-    def __init__(self, app_state: Any) -> None:
+    def __init__(self, app_state: AppState) -> None:
         super().__init__()
         self.state = app_state
         self.setWindowTitle("Ombuds Desktop")
         self.resize(1100, 680)
-        self.windows: dict[str, Any] = {}
+        self.windows: dict[str, DraftWindow] = {}
         self.showing_trash = False
 
         central = QWidget()
@@ -185,12 +187,12 @@ class HomeWindow(QMainWindow):
         bar.addSeparator()
         self.act_import = act("Import…", self.import_file, "Ctrl+I")
         self.act_export = act("Export…", self.export_selected, "Ctrl+E")
-        self.act_find = act(
-            "Find",
-            lambda: (self.search.setFocus(), self.search.selectAll()),
-            QKeySequence.StandardKey.Find,
-            toolbar=False,
-        )
+
+        def find() -> None:
+            self.search.setFocus()
+            self.search.selectAll()
+
+        self.act_find = act("Find", find, QKeySequence.StandardKey.Find, toolbar=False)
         self.act_quit = act("Quit", self.close, QKeySequence.StandardKey.Quit, toolbar=False)
         self.act_settings = act("Settings…", self.open_settings, "Ctrl+,", menu=menu_vault)
         self.act_lock = act("Lock now", self.lock_requested.emit, "Ctrl+L", menu=menu_vault)
@@ -335,7 +337,7 @@ class HomeWindow(QMainWindow):
         if draft_id and not self.showing_trash:
             self.open_draft(draft_id)
 
-    def open_draft(self, draft_id: str) -> Any:
+    def open_draft(self, draft_id: str) -> DraftWindow | None:
         from ombuds_desktop.ui.draft_window import DraftWindow
 
         if draft_id in self.windows:

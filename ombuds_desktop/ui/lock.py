@@ -6,16 +6,19 @@ again with the passphrase, or with the OS keyring after the user confirms.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ombuds_desktop.ui.dialogs import show_error
 
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.app import AppState
+
 
 class LockScreen(QWidget):
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
         self.setWindowTitle("Ombuds Desktop — locked")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -19,15 +19,20 @@ from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.ui.dialogs import confirm, show_error
 from ombuds_desktop.ui.operations import Operation
 
+if TYPE_CHECKING:  # the packet and the vault load on first use
+    from ombuds_desktop.packet import EvidenceProblems, PacketInputError, PacketOptions
+    from ombuds_desktop.ui.app import Settings
+    from ombuds_desktop.vault import Vault
 
-def vault_reader(vault: Any) -> Callable[[Attachment], bytes]:
+
+def vault_reader(vault: Vault) -> Callable[[Attachment], bytes]:
     """The core's reader, shared with the CLI: a bad document is named, never a generic error."""
     from ombuds_desktop.packet.sources import vault_reader as core_reader
 
     return core_reader(vault)
 
 
-def packet_options(draft: Draft, settings: Any = None, **changes: Any) -> Any:
+def packet_options(draft: Draft, settings: Settings | None = None, **changes: Any) -> PacketOptions:
     from ombuds_desktop.packet import MB, PacketOptions
 
     options = PacketOptions.from_draft(draft.options)
@@ -51,10 +56,10 @@ class PacketBuilder:
     def __init__(
         self,
         parent: QWidget,
-        vault: Any,
+        vault: Vault,
         draft: Draft,
         definition: FormDefinition,
-        settings: Any = None,
+        settings: Settings | None = None,
     ) -> None:
         self.parent, self.vault, self.draft = parent, vault, draft
         self.definition, self.settings = definition, settings
@@ -62,7 +67,7 @@ class PacketBuilder:
         self.passwords: dict[str, str] = {}
         self.allow_draft = False
 
-    def options(self) -> Any:
+    def options(self) -> PacketOptions:
         return packet_options(
             self.draft,
             self.settings,
@@ -115,9 +120,9 @@ class PacketBuilder:
             return
         show_error(self.parent, "The packet could not be built", exc)
 
-    def _resolve(self, exc: Any) -> bool:
+    def _resolve(self, exc: EvidenceProblems) -> bool:
         """Ask for PDF passwords, then once whether to build without the unusable documents."""
-        left: list[Any] = []
+        left: list[PacketInputError] = []
         for problem in exc.problems:
             if problem.kind == "password" and problem.attachment_id:
                 password, ok = QInputDialog.getText(
@@ -135,16 +140,16 @@ class PacketBuilder:
             return True
         if not ask_leave_out(self.parent, left):
             return False
-        self.skip.update(p.attachment_id for p in left)
+        self.skip.update(p.attachment_id for p in left if p.attachment_id)  # all have one here
         return True
 
 
-def problems_text(problems: list[Any]) -> str:
+def problems_text(problems: list[PacketInputError]) -> str:
     """Each unusable document on its own line, named, with what is wrong."""
     return "\n".join(f"• {p.name}: {p.problem}" for p in problems)
 
 
-def ask_leave_out(parent: QWidget, problems: list[Any]) -> bool:
+def ask_leave_out(parent: QWidget, problems: list[PacketInputError]) -> bool:
     """One dialog for every unusable document: "Build without them" or "Cancel"."""
     if any(not p.attachment_id for p in problems):
         show_error(

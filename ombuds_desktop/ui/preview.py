@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QIODevice,
     QModelIndex,
+    QObject,
     QPointF,
     QRect,
     Qt,
@@ -60,13 +62,18 @@ from ombuds_desktop.ui.operations import Operation
 from ombuds_desktop.ui.packet_actions import neutral_name, packet_options, save_bytes, vault_reader
 from ombuds_desktop.ui.review import WrappingDelegate
 
+if TYPE_CHECKING:  # the packet and the vault load on first use
+    from ombuds_desktop.packet import PacketResult
+    from ombuds_desktop.ui.app import Settings
+    from ombuds_desktop.vault import Vault
 
-def load_pdf(data: bytes, parent: Any = None) -> tuple[QPdfDocument, QBuffer]:
+
+def load_pdf(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocument, QBuffer]:
     """A QPdfDocument reading from memory (keep the buffer alive as long as the document)."""
     buffer = QBuffer(parent)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent)  # type: ignore[arg-type]  # PySide6 stubs: None is fine
     document.load(buffer)
     return document, buffer
 
@@ -209,13 +216,13 @@ class SubmittedDialog(QDialog):
 class PreviewWindow(QMainWindow):
     def __init__(
         self,
-        result: Any,
-        vault: Any,
+        result: PacketResult,
+        vault: Vault,
         draft: Draft,
         definition: FormDefinition,
-        settings: Any = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
-        on_submitted: Any = None,
+        on_submitted: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.result, self.vault, self.draft = result, vault, draft
@@ -365,14 +372,13 @@ class PreviewWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved the signature page to {path}.", 8000)
 
     def _run_export(self, label: str, work, done_text) -> Operation:
+        def done(result: object) -> None:
+            self.vault.record_event("export", self.draft.id)
+            QMessageBox.information(self, "Done", done_text(result))
+
         return (
             Operation(self, work)
-            .success(
-                lambda r: (
-                    self.vault.record_event("export", self.draft.id),
-                    QMessageBox.information(self, "Done", done_text(r)),
-                )
-            )
+            .success(done)
             .failure(lambda exc: show_error(self, "The export failed", exc))
             .run(label)
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -41,11 +42,11 @@ class WrappingDelegate(QStyledItemDelegate):
 
     PAD = 8
 
-    def __init__(self, tree: QTreeWidget) -> None:
+    def __init__(self, tree: QTreeView) -> None:
         super().__init__(tree)
         self.tree = tree
 
-    def text_width(self, index: QModelIndex) -> int:
+    def text_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         width = self.tree.columnWidth(index.column())
         if index.column() == 0:
             depth, parent = 0, index.parent()
@@ -54,12 +55,16 @@ class WrappingDelegate(QStyledItemDelegate):
             width -= self.tree.indentation() * (depth + 1)
         return max(width - 2 * self.PAD, 40)
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+    def initStyleOption(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         super().initStyleOption(option, index)
         option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
         option.textElideMode = Qt.TextElideMode.ElideNone
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         text = str(index.data() or "")
         width = self.text_width(index)
         rect = option.fontMetrics.boundingRect(
@@ -74,7 +79,8 @@ class ReviewPage(QWidget):
 
     def __init__(self, window: DraftWindow) -> None:
         super().__init__()
-        self.window = window
+        # Not ``window``: that attribute would hide QWidget.window() (the top-level window).
+        self.draft_window = window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
         title = QLabel("Review and build")
@@ -129,7 +135,7 @@ class ReviewPage(QWidget):
         self.tree.doItemsLayout()
 
     def refresh(self) -> None:
-        w = self.window
+        w = self.draft_window
         findings = w.findings
         result = w.screener()
         self.outcome.setText(f"Before you file: {result.text}")
@@ -174,7 +180,7 @@ class ReviewPage(QWidget):
         self.tree.blockSignals(False)
 
     def _update_summary(self) -> None:
-        w = self.window
+        w = self.draft_window
         findings = w.findings
         errors = sum(1 for f in findings if f.severity == "error")
         warnings = sum(1 for f in findings if f.severity == "warning")
@@ -223,18 +229,20 @@ class ReviewPage(QWidget):
         if column != 0 or finding is None:
             return
         checked = item.checkState(0) == Qt.CheckState.Checked
-        if checked == is_acknowledged(finding, self.window.draft):
+        if checked == is_acknowledged(finding, self.draft_window.draft):
             return
-        set_acknowledged(self.window.draft, finding, checked)
+        set_acknowledged(self.draft_window.draft, finding, checked)
         self._toggled = True  # the click that ticked it does not also jump away
-        self.window._schedule_save()
+        self.draft_window._schedule_save()
         self._update_summary()
         self.window._update_nav()  # "Review and build: ready" once the last one is ticked
 
     def _signed_scan_attached(self) -> bool:
         from ombuds_desktop.packet.plan import SIGNED_SCAN_CATEGORIES
 
-        return any(a.category in SIGNED_SCAN_CATEGORIES for a in self.window.draft.attachments)
+        return any(
+            a.category in SIGNED_SCAN_CATEGORIES for a in self.draft_window.draft.attachments
+        )
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         if getattr(self, "_toggled", False):

@@ -115,6 +115,8 @@ class SectionPage(QScrollArea):
             return
         self._reserve_outcome()
         layout = body.layout()
+        if layout is None:
+            return
         width = self.viewport().width()
         needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
         body.setMinimumHeight(max(needed, layout.minimumSize().height()))

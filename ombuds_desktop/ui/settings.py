@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,11 +26,17 @@ from PySide6.QtWidgets import (
 
 from ombuds_desktop.ui.dialogs import confirm, show_error
 
+if TYPE_CHECKING:
+    from ombuds_desktop.ui.app import AppState
+    from ombuds_desktop.vault import RepresentativeProfile
+
 
 class ProfileDialog(QDialog):
     """Edit one representative profile (name, firm, bar admissions, contact)."""
 
-    def __init__(self, parent: QWidget | None, profile: Any = None) -> None:
+    def __init__(
+        self, parent: QWidget | None, profile: RepresentativeProfile | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Representative profile")
         self.resize(560, 480)
@@ -115,7 +121,7 @@ class ProfileDialog(QDialog):
             uscis_account=self.account.text().strip(),
         )
 
-    def result_profile(self) -> Any:
+    def result_profile(self) -> RepresentativeProfile:
         from ombuds_desktop.vault import RepresentativeProfile
 
         fields = self._fields()
@@ -158,7 +164,9 @@ def profile_problems(fields: dict[str, Any]) -> list[str]:
     return out
 
 
-def edit_profile(parent: QWidget | None, state: Any, profile: Any) -> Any:
+def edit_profile(
+    parent: QWidget | None, state: AppState, profile: RepresentativeProfile | None
+) -> RepresentativeProfile | None:
     dialog = ProfileDialog(parent, profile)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -170,7 +178,7 @@ def edit_profile(parent: QWidget | None, state: Any, profile: Any) -> Any:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, state: Any) -> None:
+    def __init__(self, parent: QWidget | None, state: AppState) -> None:
         super().__init__(parent)
         self.state = state
         self.setWindowTitle("Settings")

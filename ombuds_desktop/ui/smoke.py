@@ -47,6 +47,8 @@ def run_smoke(verbose: bool = False) -> int:
         if home.model.rowCount() != 1:
             failures.append("the drafts window does not list the sample")
         window = home.open_draft(draft.id)
+        if window is None:
+            raise RuntimeError("the sample draft did not open")
         for row in range(len(window.pages)):
             window.nav.setCurrentRow(row)
             app.processEvents()

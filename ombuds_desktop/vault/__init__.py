@@ -44,8 +44,9 @@ if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the re
         StoredAttachment,
         SubmissionRecord,
         VaultInfo,
+        blob_id_of,
     )
-    from ombuds_desktop.vault.vault import KEEP_REVISIONS, Vault, blob_id_of
+    from ombuds_desktop.vault.vault import KEEP_REVISIONS, Vault
 
 # The storage and crypto layers load on first use, so that merely naming the
 # vault (its errors, its folder) costs nothing at the app's start-up.

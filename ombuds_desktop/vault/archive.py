@@ -27,7 +27,7 @@ import struct
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -55,7 +55,7 @@ class ArchiveHost(Protocol):
     def store_attachment(
         self,
         draft_id: str,
-        source: BinaryIO,
+        source: IO[bytes],
         *,
         original_name: str | None = None,
         progress: Progress | None = None,
@@ -191,7 +191,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def _open_stream(src: Path, passphrase: str) -> tuple[BinaryIO, io.BufferedReader, str]:
+def _open_stream(
+    src: Path, passphrase: str
+) -> tuple[BinaryIO, io.BufferedReader[crypto.DecryptingReader], str]:
     try:
         fh = open(src, "rb")  # noqa: SIM115 - returned to the caller
     except FileNotFoundError:

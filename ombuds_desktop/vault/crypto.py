@@ -19,9 +19,9 @@ import hashlib
 import io
 import os
 import struct
-from collections.abc import Callable
+from collections.abc import Buffer, Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -107,7 +107,13 @@ def _chunk_aad(header: bytes, stream_id: str, index: int, final: bool) -> bytes:
     return associated_data("chunk", header, stream_id, index, b"\x01" if final else b"\x00")
 
 
-def _read_full(src: BinaryIO, n: int) -> bytes:
+class ByteSource(Protocol):
+    """What a stream is read from: a binary file, a pipe, a tar member, a padded source."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def _read_full(src: ByteSource, n: int) -> bytes:
     """Read exactly ``n`` bytes unless the stream ends (pipes may return short reads)."""
     data = src.read(n)
     if not data or len(data) == n:
@@ -134,7 +140,7 @@ def _write_all(dst: BinaryIO, data: memoryview) -> None:
 def encrypt_stream(
     key: bytes,
     stream_id: str,
-    src: BinaryIO,
+    src: ByteSource,
     dst: BinaryIO,
     *,
     chunk_size: int = CHUNK_SIZE,
@@ -208,13 +214,14 @@ class EncryptingWriter(io.RawIOBase):
         )
         self._index += 1
 
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+    def write(self, data: Buffer, /) -> int:
+        size = memoryview(data).nbytes
         self._pending += data
         # Keep at least one byte back so the last chunk is always written by close().
         while len(self._pending) > self._chunk_size:
             self._emit(bytes(self._pending[: self._chunk_size]), False)
             del self._pending[: self._chunk_size]
-        return len(data)
+        return size
 
     def close(self) -> None:
         if not self.closed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import BinaryIO
+from typing import IO
 
 MIN_DOCUMENT_BUCKET = 64 * 1024
 RECORD_STEP = 256
@@ -43,7 +43,7 @@ def pad_record(body: bytes) -> bytes:
 class PaddedSource(io.RawIOBase):
     """Reads ``src`` then zero bytes up to the size bucket; hashes only the real bytes."""
 
-    def __init__(self, src: BinaryIO) -> None:
+    def __init__(self, src: IO[bytes]) -> None:
         super().__init__()
         self._src = src
         self._digest = hashlib.sha256()
@@ -58,7 +58,7 @@ class PaddedSource(io.RawIOBase):
     def sha256(self) -> str:
         return self._digest.hexdigest()
 
-    def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, n: int = -1) -> bytes:
         if not self._eof:
             data = self._src.read(n if n >= 0 else -1)
             if data:

@@ -34,7 +34,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.interchange import (
@@ -1637,7 +1637,7 @@ class Vault:
     def store_attachment(
         self,
         draft_id: str,
-        source: str | os.PathLike[str] | BinaryIO,
+        source: str | os.PathLike[str] | IO[bytes],
         *,
         original_name: str | None = None,
         progress: Progress | None = None,
@@ -1655,7 +1655,7 @@ class Vault:
             src_path = Path(source)
             name = original_name if original_name is not None else src_path.name
             try:
-                fh: BinaryIO = open(src_path, "rb")  # noqa: SIM115 - closed below
+                fh: IO[bytes] = open(src_path, "rb")  # noqa: SIM115 - closed below
             except FileNotFoundError:
                 raise NotFoundError(f"attachment file not found: {src_path}") from None
             except IsADirectoryError:
@@ -1831,7 +1831,7 @@ class Vault:
         before trusting the result (or use :meth:`export_attachment`).
         """
         _info, limited = self._open_blob(blob_id)
-        return io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE)  # type: ignore[return-value]
+        return io.BufferedReader(limited, buffer_size=crypto.CHUNK_SIZE)
 
     def read_attachment(self, blob_id: str) -> bytes:
         """The whole decrypted attachment, checked against its SHA-256 (for small files)."""

@@ -87,3 +87,13 @@ def test_signed_scan_attached_no_longer_asks_to_print(qtbot, state, import_sampl
     w2 = open_window(state.vault.load_draft(draft.id))
     summary = open_review(w2).summary.text()
     assert "print the signature page" in summary.lower()
+
+
+def test_review_page_keeps_qt_window_method(qtbot, state, import_sample, open_window):
+    """The page's draft window is its own attribute: ``QWidget.window()`` (used by key and
+    click helpers to activate the top-level window) still works on the Review page."""
+    draft = state.vault.load_draft(import_sample("vawa-self").id)
+    w = open_window(draft)
+    review = open_review(w)
+    assert review.window() is w.window()
+    assert review.draft_window is w
