@@ -235,7 +235,7 @@ class ReviewPage(QWidget):
         self._toggled = True  # the click that ticked it does not also jump away
         self.draft_window._schedule_save()
         self._update_summary()
-        self.window._update_nav()  # "Review and build: ready" once the last one is ticked
+        self.draft_window._update_nav()  # "Review and build: ready" once the last one is ticked
 
     def _signed_scan_attached(self) -> bool:
         from ombuds_desktop.packet.plan import SIGNED_SCAN_CATEGORIES

@@ -146,7 +146,8 @@ def compare(
     ):
         return [f"its freshness record ({SIDECAR}) was altered or belongs to another vault"]
     problems: list[str] = []
-    seq, mac_hex = state["audit"]
+    audit_head = state["audit"]
+    seq, mac_hex = audit_head if isinstance(audit_head, list | tuple) else (0, "")
     row = c.execute("SELECT mac FROM audit WHERE seq=?", (seq,)).fetchone() if seq else None
     top = c.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
     if seq and row is None:
@@ -154,7 +155,7 @@ def compare(
             f"{OLDER}: its audit log ends at entry {top}, but entry {seq} was seen "
             "(entries were removed, or changes were lost, e.g. a deleted WAL file)"
         )
-    elif seq and bytes(row[0]).hex() != mac_hex:
+    elif seq and row is not None and bytes(row[0]).hex() != mac_hex:
         problems.append(f"audit entry {seq} differs from the one this computer saw")
     heads = state["heads"] or {}
     purged = {p for (p,) in c.execute("SELECT id FROM purged")}

@@ -25,13 +25,23 @@ from typing import BinaryIO
 
 # The path boundary lives in the draft layer (validate, packet and exports use it too).
 from ombuds_desktop.draft import files
-from ombuds_desktop.draft.files import (  # noqa: F401  (re-exported)
-    MAX_ATTACHMENT_BYTES,
-    AttachmentFileError,
-    AttachmentProblem,
-    check_attachment_path,
-    check_attachment_paths,
-    describe,
+from ombuds_desktop.draft.files import (
+    MAX_ATTACHMENT_BYTES as MAX_ATTACHMENT_BYTES,
+)
+from ombuds_desktop.draft.files import (
+    AttachmentFileError as AttachmentFileError,
+)
+from ombuds_desktop.draft.files import (
+    AttachmentProblem as AttachmentProblem,
+)
+from ombuds_desktop.draft.files import (
+    check_attachment_path as check_attachment_path,
+)
+from ombuds_desktop.draft.files import (
+    check_attachment_paths as check_attachment_paths,
+)
+from ombuds_desktop.draft.files import (
+    describe as describe,
 )
 from ombuds_desktop.vault.errors import InvalidDraftError, VaultError
 

@@ -34,7 +34,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.interchange import (
@@ -943,7 +943,7 @@ class Vault:
             self._after_write()
             return done
 
-    def _blob_meta(self, c: sqlite3.Connection, blob_id: str) -> tuple[str, bytes, dict]:
+    def _blob_meta(self, c: sqlite3.Connection, blob_id: str) -> tuple[str, bytes, dict[str, Any]]:
         draft_id, body = c.execute(
             "SELECT draft_id, meta FROM blobs WHERE id=?", (blob_id,)
         ).fetchone()
@@ -955,7 +955,12 @@ class Vault:
             raise _tampered(f"the record of attachment {blob_id}", draft_id) from None
 
     def _put_blob_meta(
-        self, c: sqlite3.Connection, blob_id: str, draft_id: str, key: bytes, meta: dict
+        self,
+        c: sqlite3.Connection,
+        blob_id: str,
+        draft_id: str,
+        key: bytes,
+        meta: dict[str, Any],
     ) -> None:
         aad = crypto.record_aad("blob-meta", f"{draft_id}/{blob_id}", AAD_VERSION)
         c.execute(
