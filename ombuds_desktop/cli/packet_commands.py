@@ -387,7 +387,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         definition = definition_for(draft.form)
         options = _options(draft, args)
         findings = validate_draft(
-            draft, definition, today=options.today(), base_dir=base_dir, related=related
+            draft,
+            definition,
+            today=options.today(),
+            base_dir=base_dir,
+            related=related,
+            allow_files_from=options.allow_files_from,
         )
         chosen = _apply_acknowledgements(args, draft, findings)
         refusal = _unacknowledged_refusal(draft, findings, options)

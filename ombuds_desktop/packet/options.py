@@ -21,7 +21,9 @@ MB = 1_000_000
 
 
 def megabytes(n: int | float) -> str:
-    """A byte count as the user reads it: "9.6 MB" (decimal megabytes, as in the budgets)."""
+    """A byte count as the user reads it: "9.6 MB" (decimal units, as in the budgets)."""
+    if n >= 1000 * MB:
+        return f"{n / (1000 * MB):.1f} GB"
     if n >= 100_000:
         return f"{n / MB:.1f} MB"
     return f"{max(1, round(n / 1000))} KB"

@@ -149,7 +149,7 @@ def test_dropping_a_folder_or_a_2_gb_file_on_section_8_is_refused_clearly(
     qtbot.waitUntil(lambda: not Operation._running and bool(driver.seen), timeout=20000)
     (_title, text) = driver.seen[0]
     assert "“Client scans” is a folder" in text
-    assert "camera-roll.mp4" in text and "2.0 GB" in text
+    assert "camera-roll.mp4" in text and "2.1 GB" in text  # 2 GiB in decimal units
     assert "unexpected" not in text
     window.save_now()
     assert len(state.vault.load_draft(draft.id).attachments) == before
