@@ -106,7 +106,8 @@ def test_exports_refuse_a_file_outside_the_folder_until_allowed(case, tmp_path):
         assert str(secret) in r.stderr and "Traceback" not in r.stderr
         assert not target.exists()
     allow = ("--allow-files-from", str(secret.parent))
-    r = run("export", str(draft), "--mail", str(targets["--mail"]), *DATE, *allow)
+    ack = ("--acknowledge", "all")  # the final mail PDF needs its warnings read
+    r = run("export", str(draft), "--mail", str(targets["--mail"]), *DATE, *allow, *ack)
     assert r.returncode == 0, r.stderr
     assert SECRET in pdftotext(targets["--mail"].read_bytes())
 
