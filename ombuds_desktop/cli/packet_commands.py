@@ -27,6 +27,7 @@ from ombuds_desktop.cli.common import (
     read_draft_arg,
 )
 from ombuds_desktop.draft import Attachment, Draft, facts
+from ombuds_desktop.formdef import FormDefinition
 from ombuds_desktop.packet import (
     MB,
     EvidenceProblems,
@@ -304,18 +305,29 @@ def _record_acknowledgements(args: argparse.Namespace, draft: Draft) -> None:
     _write(Path(arg), dumps(draft).encode("utf-8"))
 
 
+def _validate(
+    draft: Draft,
+    definition: FormDefinition,
+    options: PacketOptions,
+    base_dir: Path | None,
+    related: list[Draft],
+) -> list[Finding]:
+    """The findings every build command checks: same date, family and allowed folders."""
+    return validate_draft(
+        draft,
+        definition,
+        today=options.today(),
+        base_dir=base_dir,
+        related=related,
+        allow_files_from=options.allow_files_from,
+    )
+
+
 def cmd_packet(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
-        findings = validate_draft(
-            draft,
-            definition,
-            today=options.today(),
-            base_dir=base_dir,
-            related=related,
-            allow_files_from=options.allow_files_from,
-        )
+        findings = _validate(draft, definition, options, base_dir, related)
         chosen = _apply_acknowledgements(args, draft, findings)
         refusal = _unacknowledged_refusal(draft, findings, options)
         result = None
@@ -356,14 +368,7 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
         data = signature_page_pdf(draft, definition, options)
         errors = [
             f
-            for f in validate_draft(
-                draft,
-                definition,
-                today=options.today(),
-                base_dir=base_dir,
-                related=related,
-                allow_files_from=options.allow_files_from,
-            )
+            for f in _validate(draft, definition, options, base_dir, related)
             if f.severity == "error"
         ]
     out = Path(args.out)
@@ -386,14 +391,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, read_bytes, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
-        findings = validate_draft(
-            draft,
-            definition,
-            today=options.today(),
-            base_dir=base_dir,
-            related=related,
-            allow_files_from=options.allow_files_from,
-        )
+        findings = _validate(draft, definition, options, base_dir, related)
         chosen = _apply_acknowledgements(args, draft, findings)
         refusal = _unacknowledged_refusal(draft, findings, options)
         if refusal is not None:
