@@ -19,8 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,17 +82,7 @@ def write(
     root = recovery_root(data_dir)
     paths.ensure_private_dir(root)
     final = root / _name(draft_key, draft.id)
-    tmp = root / f".{final.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        with os.fdopen(paths.create_private_file(tmp), "wb") as out:
-            out.write(sealed)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    paths.write_private(final, sealed)
     return final
 
 

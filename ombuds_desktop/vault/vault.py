@@ -1933,7 +1933,7 @@ class Vault:
             self.export_attachment(blob_id, target, progress=progress)
             att.path = rel
         try:
-            _write_private(out_dir / json_name, dumps(draft).encode("utf-8"))
+            paths.write_private(out_dir / json_name, dumps(draft).encode("utf-8"))
         except OSError as exc:
             raise translate(exc, "writing the draft files") from None
         return draft, out_dir
@@ -2350,18 +2350,3 @@ def _safe_file_name(name: str, fallback: str) -> str:
     base = os.path.basename(name.replace("\\", "/")).strip().strip(".")
     base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", base)[:120]
     return base or fallback
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a file 0600 via a temporary name and rename (never a half-written file)."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        with os.fdopen(paths.create_private_file(tmp), "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
