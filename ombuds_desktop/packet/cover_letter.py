@@ -19,6 +19,7 @@ from ombuds_desktop.packet.layout import (
     BAR,
     LEFT,
     MUTED,
+    PROVENANCE,
     RIGHT,
     TOP,
     WIDTH,
@@ -26,7 +27,7 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.values import a_number, address_lines, short_id
+from ombuds_desktop.packet.values import a_number, address_lines
 
 
 @dataclass(slots=True)
@@ -255,6 +256,6 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
     client = facts.client_name(draft) or "(client name not entered)"
 
     def footer(page: int, total: int | None) -> str:
-        return f"Cover letter · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
+        return f"Cover letter · Page {page} of {total or '…'} · {client} · {PROVENANCE}"
 
     return render_paged("Cover letter", draw, footer=footer)

@@ -28,6 +28,11 @@ TOP = PAGE_H - 50.0
 BOTTOM = 68.0  # lowest baseline of content
 FOOTER_Y = 44.0  # the document's own footer line
 STAMP_BAND = 36.0  # reserved for packet stamps
+#: The printable area: nothing is drawn closer than this to the paper's edge.
+PRINT_MARGIN = 18.0
+#: The neutral provenance line closing a generated page's footer (never a draft id).
+PROVENANCE = "Prepared with Ombuds Desktop"
+MEASURE_TOP = 1.0e6  # where a measuring sheet starts (it never breaks)
 
 INK = HexColor("#111111")
 MUTED = HexColor("#4a4f57")
@@ -83,10 +88,14 @@ class Sheet:
         footer: FooterFn | None = None,
         header: Callable[[Sheet], None] | None = None,
         probe: bool = False,
+        measuring: bool = False,
     ) -> None:
         fonts.register()
         #: A probe only counts pages: text is measured and wrapped, never drawn.
-        self.probe = probe
+        self.probe = probe or measuring
+        #: A measuring sheet has no page breaks: how far ``y`` moves is a block's height.
+        self.measuring = measuring
+        self._fresh_top: float | None = None
         self._buf = BytesIO()
         self.c = Canvas(
             self._buf,
@@ -111,6 +120,9 @@ class Sheet:
     # -- pages ---------------------------------------------------------------
     def _start_page(self) -> None:
         self.y = TOP
+        if self.measuring:
+            self.y = MEASURE_TOP
+            return
         if self._header is not None:
             self._header(self)
 
@@ -123,6 +135,8 @@ class Sheet:
             self.text(PAGE_W / 2, FOOTER_Y, line, size=7.5, color=MUTED, align="center")
 
     def new_page(self) -> None:
+        if self.measuring:
+            return
         self._finish_page()
         self.c.showPage()
         self.page += 1
@@ -130,10 +144,44 @@ class Sheet:
 
     def ensure(self, height: float) -> bool:
         """Start a new page unless ``height`` points fit above the bottom margin."""
+        if self.measuring:
+            return False
         if self.y - height < BOTTOM:
             self.new_page()
             return True
         return False
+
+    # -- keeping blocks together -------------------------------------------------
+    def fresh_room(self) -> float:
+        """The height a block has on a new (continuation) page, below its header."""
+        if self._fresh_top is None:
+            m = Sheet(title="", measuring=True)
+            m.page, m.y = self.page + 1, TOP
+            if self._header is not None:
+                self._header(m)
+            self._fresh_top = m.y
+        return self._fresh_top - BOTTOM
+
+    def measure(self, draw: Callable[[Sheet], None]) -> float:
+        """The height ``draw`` takes, laid out on a throwaway sheet with no page breaks."""
+        m = Sheet(title="", measuring=True)
+        draw(m)
+        return MEASURE_TOP - m.y
+
+    def keep(self, height: float) -> bool:
+        """Keep a block of ``height`` on one page: break before it when it would break here
+        but fits on a new page (a block taller than a page breaks where it must)."""
+        if self.measuring or self.y - height >= BOTTOM or height > self.fresh_room():
+            return False
+        self.new_page()
+        return True
+
+    def together(self, *parts: Callable[[Sheet], None]) -> None:
+        """Draw ``parts`` on one page when they fit on one (see :meth:`keep`)."""
+        if not self.measuring:
+            self.keep(self.measure(lambda m: [part(m) for part in parts] and None))
+        for part in parts:
+            part(self)
 
     def mark(self, title: str, level: int = 0) -> None:
         self.marks.append(OutlineMark(title, self.page - 1, level))

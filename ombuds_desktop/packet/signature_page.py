@@ -95,8 +95,7 @@ def wet_ink_notes(draft: Draft, page: str | None, *, scanned: bool = False) -> d
             "The attorney or accredited representative signs Section 9 on the client's "
             "behalf and completes Section 10, with the Form G-28 on file enclosed. "
             "Because the client is a T, U, VAWA, asylee or refugee applicant, the "
-            "client's own wet-ink signature is also provided, as rule R20 asks by "
-            "default."
+            "client's own wet-ink signature is also provided."
         )
     return {SIGNATURE_SECTION: notes}
 
