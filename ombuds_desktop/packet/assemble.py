@@ -354,7 +354,7 @@ def build_packet(
     signature: Rendered | None = None
     if not plan.signed_scans and facts.wet_ink_required(draft):
         sig_id = page_id(draft, today)
-        signature = render_signature_page(draft, definition, printed_on=today)
+        signature = render_signature_page(draft, definition, printed_on=today, draft_mark=watermark)
     steps.step("Drawing Form 7001")
     section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
     form = render_form(draft, definition, plan=plan, section_notes=section_notes)

@@ -791,12 +791,28 @@ def export_mail(
 
 
 def signature_page_pdf(
-    draft: Draft, definition: FormDefinition | None = None, options: PacketOptions | None = None
+    draft: Draft,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> bytes:
-    """ "Print the signature page for the client": the wet-ink page alone."""
+    """ "Print the signature page for the client": the wet-ink page alone.
+
+    With validation errors left (``findings``, else validated here) the page is marked
+    DRAFT and says not to sign it.
+    """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    page = render_signature_page(draft, definition, printed_on=options.today())
+    if findings is None:
+        findings = validate_draft(
+            draft,
+            definition,
+            today=options.today(),
+            allow_files_from=options.allow_files_from,
+        )
+    page = render_signature_page(
+        draft, definition, printed_on=options.today(), draft_mark=has_errors(findings)
+    )
     w = PdfWriter()
     w.append(PdfReader(BytesIO(page.pdf)), import_outline=False)
     return finish_writer(

@@ -87,6 +87,7 @@ class Sheet:
         total_pages: int | None = None,
         footer: FooterFn | None = None,
         header: Callable[[Sheet], None] | None = None,
+        overlay: Callable[[Sheet], None] | None = None,
         probe: bool = False,
         measuring: bool = False,
     ) -> None:
@@ -111,6 +112,8 @@ class Sheet:
         self.total_pages = total_pages
         self._footer = footer
         self._header = header
+        #: Drawn over each finished page (a DRAFT mark), after its content.
+        self._overlay = overlay
         self.page = 1
         self.y = TOP
         self.marks: list[OutlineMark] = []
@@ -127,6 +130,8 @@ class Sheet:
             self._header(self)
 
     def _finish_page(self) -> None:
+        if self._overlay is not None and not self.probe:
+            self._overlay(self)
         if self._footer is not None:
             line = self._footer(self.page, self.total_pages)
             self.c.setStrokeColor(RULE)
@@ -286,11 +291,12 @@ def render_paged(
     *,
     footer: FooterFn | None = None,
     header: Callable[[Sheet], None] | None = None,
+    overlay: Callable[[Sheet], None] | None = None,
 ) -> Rendered:
     """Lay out twice: once to count pages, once to print "Page X of Y" with the real Y."""
     probe = Sheet(title=title, footer=footer, header=header, probe=True)
     draw(probe)
     total = probe.page
-    sheet = Sheet(title=title, total_pages=total, footer=footer, header=header)
+    sheet = Sheet(title=title, total_pages=total, footer=footer, header=header, overlay=overlay)
     draw(sheet)
     return sheet.finish()
