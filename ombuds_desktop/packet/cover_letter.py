@@ -205,19 +205,17 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
     def draw(s: Sheet) -> None:
         y = TOP
         if letter.sender_org:
-            s.text(LEFT, y, letter.sender_org, font=BOLD, size=13, color=BAR)
-            y -= 15
-        s.text(
+            y = s.lines_at(LEFT, y, letter.sender_org, font=BOLD, size=13, leading=15, color=BAR)
+        y = s.lines_at(
             LEFT,
             y,
             letter.sender_name,
             font=REGULAR if letter.sender_org else BOLD,
             size=10 if letter.sender_org else 13,
+            leading=12 if letter.sender_org else 15,
         )
-        y -= 12
         for line in letter.sender_lines:
-            s.text(LEFT, y, line, size=8.5, color=MUTED)
-            y -= 10.5
+            y = s.lines_at(LEFT, y, line, size=8.5, leading=10.5, color=MUTED)
         s.hline(LEFT, RIGHT, y - 2, color=BAR, width=1.2)
         s.y = y - 26
         s.text(LEFT, s.y, letter.date_text, size=10)

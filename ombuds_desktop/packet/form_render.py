@@ -254,7 +254,7 @@ class _FormWriter:
             if f.type == "signature":
                 nxt = fields[i + 1] if i + 1 < len(fields) else None
                 paired = nxt if nxt is not None and nxt.type == "date" else None
-                items.append(("signature", lambda f=f, p=paired: self.signature(f, p, sec)))
+                items.append(("signature", lambda f=f, p=paired: self.signature(f, p)))
                 i += 2 if paired else 1
                 continue
             kind = "breakable" if f.type in ("long_text", "group", "attachments") else "field"
@@ -574,10 +574,10 @@ class _FormWriter:
             s.y -= h + (6 if not lines else 0)
             first = False
 
-    def signature(self, f: FieldDef, date_field: FieldDef | None, sec: Section) -> None:
+    def signature(self, f: FieldDef, date_field: FieldDef | None) -> None:
         """A line to sign by hand, labelled for who signs; the app never draws, types or
-        pastes a signature.  A date is typed only when the signature is not in wet ink
-        (a wet-ink signature is dated by hand, when it is signed)."""
+        pastes a signature.  Its date line stays blank: a hand signature is dated by hand
+        when it is signed, never pre-dated by a typed date."""
         s = self.s
         sig_w = WIDTH * 0.62 if date_field else WIDTH * 0.75
         label = s.wrap(f"{f.item}. " * bool(f.item) + f.label_for(self.values), sig_w, size=7.5)
@@ -589,17 +589,8 @@ class _FormWriter:
         if date_field is not None:
             x = LEFT + sig_w + 24
             s.hline(x, RIGHT, s.y, width=0.9)
-            wet = sec.id == self._wet_ink_section() and facts.wet_ink_required(self.draft)
-            value = "" if wet else display(date_field, value_of(date_field, self.values))
-            if value:
-                s.text(x + 4, s.y + 4, value, size=VALUE)
             s.text(x, s.y - 9, f"{date_field.numbered_label} (mm/dd/yyyy)", size=7.5, color=MUTED)
         s.y -= 18 + 9 * (len(label) - 1)
-
-    def _wet_ink_section(self) -> str | None:
-        """The section whose signature is in wet ink for T, U, VAWA, asylee and refugee clients."""
-        capacity = self.d.meanings.get("fields", {}).get("signer_capacity")
-        return self.d.section_of(capacity) if capacity and self.d.has_field(capacity) else None
 
     # -- tables -----------------------------------------------------------------
     def _columns(self, g: FieldDef) -> list[FieldDef]:

@@ -77,6 +77,36 @@ def missing_glyph_notes(*parts: Rendered | None) -> list[str]:
     ]
 
 
+FOOTER_SIZE, FOOTER_MIN = 7.5, 6.0
+
+
+def fit_line(
+    s: str, width: float, *, font: str = REGULAR, size: float, least: float
+) -> tuple[str, float]:
+    """One line no wider than ``width``: the size shrinks down to ``least``, then the longest
+    " · " part (a long name) is shortened with "…" (footers and headers never wrap)."""
+    s = fonts.clean(s).replace("\n", " ")
+    while size > least and fonts.width(s, font, size) > width:
+        size = max(least, size - 0.25)
+    if fonts.width(s, font, size) <= width:
+        return s, size
+    parts = s.split(" · ")
+    k = max(range(len(parts)), key=lambda i: len(parts[i]))
+    longest = parts[k]
+
+    def line(n: int) -> str:
+        return " · ".join([*parts[:k], longest[:n].rstrip() + "…", *parts[k + 1 :]])
+
+    lo, hi = 0, len(longest)  # the longest prefix that fits (binary search)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fonts.width(line(mid), font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return line(lo), size
+
+
 class Sheet:
     """A canvas with a cursor (``y``), page breaks, a per-page header and a footer."""
 
@@ -137,7 +167,9 @@ class Sheet:
             self.c.setStrokeColor(RULE)
             self.c.setLineWidth(0.5)
             self.c.line(LEFT, FOOTER_Y + 11, RIGHT, FOOTER_Y + 11)
-            self.text(PAGE_W / 2, FOOTER_Y, line, size=7.5, color=MUTED, align="center")
+            if not self.probe:  # within the content width, whatever the name's length
+                line, size = fit_line(line, WIDTH, size=FOOTER_SIZE, least=FOOTER_MIN)
+                self.text(PAGE_W / 2, FOOTER_Y, line, size=size, color=MUTED, align="center")
 
     def new_page(self) -> None:
         if self.measuring:
@@ -218,6 +250,26 @@ class Sheet:
 
     def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
         return fonts.wrap(s, font, size, width)
+
+    def lines_at(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        width: float = WIDTH,
+        font: str = REGULAR,
+        size: float = 9.5,
+        leading: float | None = None,
+        color: Color = INK,
+    ) -> float:
+        """``s`` wrapped to ``width`` from baseline ``y`` down; returns the next baseline
+        (a long name or firm in a letterhead wraps instead of running off the page)."""
+        leading = leading or size * 1.25
+        for line in self.wrap(s, width, font=font, size=size) or [""]:
+            self.text(x, y, line, font=font, size=size, color=color)
+            y -= leading
+        return y
 
     def paragraph(
         self,

@@ -233,7 +233,7 @@ def test_signature_page_alone(case, definition):
         "Form I-485",
         "Receipt number MSC2490077701",
         definition.consent["section9"][:60],
-        "Signature, in ink",
+        "Signature of applicant or petitioner, in ink",
         "Date (mm/dd/yyyy), written by hand",
         page_id(case.draft, BUILD_DATE),
     ):
