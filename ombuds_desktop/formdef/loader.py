@@ -375,14 +375,13 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
                         f"type {f.type} differs from {f.mirror}'s type {target.type}",
                     )
             if f.label_by is not None:
-                source = fields.get(f.label_by[0])
-                if source is None:
+                by = fields.get(f.label_by[0])
+                if by is None:
                     raise r.fail(f"{where}.label_by", f"names missing field {f.label_by[0]!r}")
                 for option, _ in f.label_by[1]:
-                    if source.option(option) is None:
+                    if by.option(option) is None:
                         raise r.fail(
-                            f"{where}.label_by.labels",
-                            f"{option!r} is not an option of {source.id}",
+                            f"{where}.label_by.labels", f"{option!r} is not an option of {by.id}"
                         )
             for sub in f.fields:
                 sub_where = f"{where}.fields ({sub.id})"

@@ -811,7 +811,7 @@ def signature_page_pdf(
             allow_files_from=options.allow_files_from,
         )
     page = render_signature_page(
-        draft, definition, printed_on=options.today(), draft_mark=has_errors(findings)
+        draft, definition, printed_on=options.today(), draft_mark=has_errors(list(findings))
     )
     w = PdfWriter()
     w.append(PdfReader(BytesIO(page.pdf)), import_outline=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ombuds_desktop.dates import format_us
@@ -254,15 +255,15 @@ class _FormWriter:
             if f.type == "signature":
                 nxt = fields[i + 1] if i + 1 < len(fields) else None
                 paired = nxt if nxt is not None and nxt.type == "date" else None
-                items.append(("signature", lambda f=f, p=paired: self.signature(f, p)))
+                items.append(("signature", partial(self.signature, f, paired)))
                 i += 2 if paired else 1
                 continue
             kind = "breakable" if f.type in ("long_text", "group", "attachments") else "field"
-            items.append((kind, lambda f=f: self.field(f, sec)))
+            items.append((kind, partial(self.field, f, sec)))
             i += 1
         flush()
         for note in self.notes.get(sec.id, ()):
-            items.append(("field", lambda note=note: self.note(note)))
+            items.append(("field", partial(self.note, note)))
         return items
 
     def section(self, sec: Section) -> None:
@@ -297,7 +298,9 @@ class _FormWriter:
             self._lay_out(heading, items)
         self.s.y -= 6
 
-    def _lay_out(self, heading: Callable[[], None], items: list[tuple[str, Callable[[], None]]]):
+    def _lay_out(
+        self, heading: Callable[[], None], items: list[tuple[str, Callable[[], None]]]
+    ) -> None:
         k, first = 0, True
         while k < len(items):
             kind, draw = items[k]

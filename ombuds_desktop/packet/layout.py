@@ -216,7 +216,12 @@ class Sheet:
     def together(self, *parts: Callable[[Sheet], None]) -> None:
         """Draw ``parts`` on one page when they fit on one (see :meth:`keep`)."""
         if not self.measuring:
-            self.keep(self.measure(lambda m: [part(m) for part in parts] and None))
+
+            def run(m: Sheet) -> None:
+                for part in parts:
+                    part(m)
+
+            self.keep(self.measure(run))
         for part in parts:
             part(self)
 
