@@ -100,24 +100,6 @@ def place(sec: Section, f: FieldDef) -> str:
     return f"Section {sec.number}, " + (f"Item {f.item}" if f.item else item_name(f.id))
 
 
-def consent_provenance_note(definition: FormDefinition) -> str:
-    """For the attorney (build notes, never the filed pages): consent wording not the agency's."""
-    provenance = definition.consent.get("provenance")
-    if not provenance or provenance == "official":
-        return ""
-    return (
-        "The consent wording printed in the signature sections is Ombuds Desktop's own, from "
-        f"the CIS Ombudsman's published description ({provenance}); the official wording was "
-        f"not available. Check it against the official {definition.number} before filing."
-    )
-
-
-def edition_notes(definition: FormDefinition) -> list[str]:
-    """What the attorney must know about the edition's wording: app notes, not filed text."""
-    notes = [n] if (n := definition.notes.get("reconstructed_note")) else []
-    return notes + ([c] if (c := consent_provenance_note(definition)) else [])
-
-
 def footer_for(
     definition: FormDefinition, draft: Draft, what: str | None = None
 ) -> Callable[[int, int | None], str]:

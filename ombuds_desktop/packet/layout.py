@@ -28,8 +28,6 @@ TOP = PAGE_H - 50.0
 BOTTOM = 68.0  # lowest baseline of content
 FOOTER_Y = 44.0  # the document's own footer line
 STAMP_BAND = 36.0  # reserved for packet stamps
-#: The printable area: nothing is drawn closer than this to the paper's edge.
-PRINT_MARGIN = 18.0
 #: The neutral provenance line closing a generated page's footer (never a draft id).
 PROVENANCE = "Prepared with Ombuds Desktop"
 MEASURE_TOP = 1.0e6  # where a measuring sheet starts (it never breaks)
