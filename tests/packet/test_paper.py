@@ -8,6 +8,7 @@ DRAFT exactly when the draft has errors, and the form carries item numbers.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from ombuds_desktop import paths
+from ombuds_desktop.cli.testing import run_cli
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef import FormDefinition
 from ombuds_desktop.formdef.loader import FormDefinitionError, parse_definition
@@ -395,3 +397,25 @@ def test_label_by_must_name_options_of_its_field():
     sig["label_by"]["labels"]["nobody"] = "Signature of nobody"
     with pytest.raises(FormDefinitionError, match="'nobody' is not an option of s9.capacity"):
         parse_definition(data, "bad.toml")
+
+
+# -- the command line says why the page is marked ----------------------------------------------
+
+
+def test_cli_signature_page_of_an_invalid_draft_is_marked_and_says_why(tmp_path):
+    path = write_sample("mistakes", tmp_path)
+    out = tmp_path / "sig.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "OMBUDS_DATA_DIR"}
+    r = run_cli(
+        "signature-page",
+        str(path),
+        "--out",
+        str(out),
+        "--date",
+        "2026-11-24",
+        env=env,
+        replace_env=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "marked 'DRAFT - DO NOT SIGN'" in r.stderr
+    assert "DRAFT - DO NOT SIGN" in " ".join(page_texts(out.read_bytes()))
