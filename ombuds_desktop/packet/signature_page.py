@@ -67,13 +67,18 @@ def page_id(draft: Draft, printed_on: date) -> str:
     return f"{short_id(draft)}-{printed_on:%Y%m%d}-{filing_fingerprint(draft)[:8]}"
 
 
+def _organization(draft: Draft) -> bool:
+    return bool(facts.value(draft, "party_type") == facts.meaning(draft, "organization_party"))
+
+
 def signer_name(draft: Draft) -> str:
-    """Who signs in ink: the Section 9 signer when they sign personally, else the client."""
+    """Who signs in ink: the Section 9 signer when they sign personally, else the client;
+    "" for an organization with no named official (the official prints the name by hand)."""
     capacity = facts.value(draft, "signer_capacity")
     named = facts.person_name(facts.value(draft, "signer_name"))
     if capacity in facts.meaning(draft, "personal_signers") and named:
         return named
-    return facts.client_name(draft)
+    return "" if _organization(draft) else facts.client_name(draft)
 
 
 def _category_text(draft: Draft) -> str:
@@ -120,7 +125,8 @@ def signature_label(draft: Draft, definition: FormDefinition) -> str:
         return "Signature"
     capacity = facts.value(draft, "signer_capacity")
     if capacity not in facts.meaning(draft, "personal_signers"):
-        capacity = facts.meaning(draft, "self_signer")
+        org = _organization(draft) and facts.meaning(draft, "org_signer")
+        capacity = org or facts.meaning(draft, "self_signer")
     if line.label_by is None:
         return line.label
     return line.label_for({line.label_by[0]: capacity})
@@ -172,7 +178,7 @@ def render_signature_page(
     heading = section.heading if section else "Consent"
     consent = definition.consent.get(section.consent_text or "", "") if section else ""
     client = facts.client_name(draft) or "(client name not entered)"
-    signer = signer_name(draft) or client
+    signer = signer_name(draft)
     line_label = signature_label(draft, definition)
     instructions = [str(i) for i in definition.consent.get("wet_ink_instructions", [])]
 
@@ -262,6 +268,8 @@ def render_signature_page(
         # The signing block (printed name, signature, date) stays on one page.
         size, name_lines = _fitted(s, signer, WIDTH, NAME_SIZE, NAME_MIN)
         for_client = s.wrap(f"for {client}", WIDTH, size=9.5) if signer != client else []
+        if not signer:  # an organization's official prints the name by hand
+            name_lines, size = [""], 14.0
         s.ensure(20 + len(name_lines) * (size + 3) + len(for_client) * 12 + 90)
         s.y -= 10
         s.text(LEFT, s.y, "Printed name of the person signing", size=8, color=MUTED)

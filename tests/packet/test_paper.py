@@ -419,3 +419,13 @@ def test_cli_signature_page_of_an_invalid_draft_is_marked_and_says_why(tmp_path)
     assert r.returncode == 0, r.stderr
     assert "marked 'DRAFT - DO NOT SIGN'" in r.stderr
     assert "DRAFT - DO NOT SIGN" in " ".join(page_texts(out.read_bytes()))
+
+
+def test_an_organizations_page_is_signed_by_its_official(definition):
+    """A petitioning company signs through an official: the line says so, and the printed
+    name is left for the official to write (a company's name is not a person's)."""
+    draft = load_sample("attorney-employer")
+    flat = _flat(" ".join(page_texts(signature_page_pdf(draft, definition, _opts()))))
+    assert "Signature of authorized official of the petitioning organization, in ink" in flat
+    assert "for Brightline Robotics LLC" in flat
+    assert "Signature of applicant or petitioner" not in flat
