@@ -126,9 +126,21 @@ def test_consent_and_its_signature_block_share_a_page(name, definition):
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
-@pytest.mark.parametrize("name", ["attorney-employer", "asylee-attorney", "vawa-self"])
+@pytest.mark.parametrize("name", SAMPLES)
 def test_consent_and_signature_share_a_page_with_long_names(name, script, definition):
     draft = _lengthen(load_sample(name), long_value(script, 150))
+    _assert_kept_together(_form(draft, definition), draft, definition)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_consent_and_signature_share_a_page_with_long_text(name, definition):
+    """A long explanation and many filings push everything after them down the pages."""
+    draft = load_sample(name)
+    draft.values["s2.explanation"] = " ".join(f"word{i:04d}" for i in range(700))
+    draft.values["s3.filings"] = [
+        {"form_number": "I-485", "receipt_number": f"MSC24900777{i:02d}", "primary": i == 0}
+        for i in range(5)
+    ]
     _assert_kept_together(_form(draft, definition), draft, definition)
 
 
