@@ -6,7 +6,10 @@ empty box, tables for repeating groups, lines for signatures).  Text that does
 not fit its space continues on an addendum page that names the section and
 item, so nothing is ever cut off.  Hidden fields (``shown_if`` false) are not
 printed; a hidden section keeps its heading with "Not applicable" so the
-reader sees that nothing is missing.
+reader sees that nothing is missing.  Items carry the edition's item numbers
+("Section 2, Item 6"); a heading stays with its first item, choices with each
+other, a consent with its signature block.  The pages speak to the CIS
+Ombudsman only: notes for the attorney are in the checks, not here.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ it on an addendum page), boxes with captions, and checkboxes; a cursor that
 moves down the page and breaks when it runs out of room does all of that in a
 few lines.  Pages are Letter; the bottom half inch is left free for the
 packet's page-number and exhibit stamps.
+
+Keep-together is the engine's rule, not each page's: a block is first drawn on
+a measuring sheet (no page breaks, nothing printed) and :meth:`Sheet.keep`
+starts a new page before it when it would break here but fits on a new page.
+Footers fit one line (smaller type, then a shortened name), never the margin.
 """
 
 from __future__ import annotations
