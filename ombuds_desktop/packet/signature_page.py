@@ -1,9 +1,11 @@
 """The wet-ink Section 9 signature page, one per filing.
 
 T, U, VAWA, asylee and refugee clients sign Section 9 by hand, in ink
-(``dhs-7001.md`` R20).  The page carries the consent, the client's printed
-name, the filings it concerns, a signature line and a date line, and plain
-instructions.  Its footer holds an identifier made of the draft id, the print
+(``dhs-7001.md`` R20).  The page carries the consent, the signer's printed
+name, the filings it concerns (name, form and receipt numbers: no A-Number or
+date of birth), a signature line labelled for who signs, a blank date line,
+and plain instructions.  A draft with validation errors prints it marked
+DRAFT - DO NOT SIGN, so a client never signs wrong data.  Its footer holds an identifier made of the draft id, the print
 date and a short hash of what the consent is about, so one signed page cannot
 quietly be reused for another case (``field-conventions.md`` §2).  Nothing here
 ever draws, types or pastes a signature: there are lines, and ink.
