@@ -1,26 +1,16 @@
 """The vault: the one object the GUI, the CLI and the packet builder use for stored drafts.
 
-A small façade over parts that each own one thing, all sharing one unit of
-work (:class:`~.store.Session`: the connection, the lock, the keys in use):
+A small façade over parts that each own one thing, all sharing one unit of work
+(:class:`~.store.Session`: the connection, the lock, the keys in use): :mod:`.unlock`
+(create, unlock, recover), :mod:`.rotation` (key protection and rotation), :mod:`.guard`
+(freshness), :mod:`.draftkeys`, :mod:`.drafts` (revisions, trash, purge, copies, unsaved
+typing), :mod:`.summaries` (the list), :mod:`.documents` (encrypted files, clean-up),
+:mod:`.exchange` (draft files in and out), :mod:`.archives`, :mod:`.profiles`,
+:mod:`.submissions` and :mod:`.audit`.  Parts use each other's public operations only.
 
-=================  =====================================================
-:mod:`.unlock`     create, unlock, recover (getting the vault key)
-:mod:`.rotation`   what protects the key; key rotation; recovery codes
-:mod:`.guard`      freshness: rollback and truncation pause writing
-:mod:`.draftkeys`  one key per draft, wrapped by the vault key
-:mod:`.drafts`     drafts and revisions, trash, purge, copies, typing
-:mod:`.summaries`  the drafts list (sealed summaries, cached)
-:mod:`.documents`  encrypted document files and their clean-up
-:mod:`.exchange`   draft files in and out (the import boundary)
-:mod:`.archives`   passphrase-protected archives (format in :mod:`.archive`)
-:mod:`.profiles`   representative profiles
-:mod:`.submissions` submission records
-:mod:`.audit`      the MAC-chained audit log
-=================  =====================================================
-
-Threading: one :class:`Vault` may be shared by threads; every operation takes
-the session's lock.  Long operations (attachments, archives) accept a
-``progress`` callback that is called on the calling thread and may raise to cancel.
+Threading: one :class:`Vault` may be shared by threads; every operation takes the session's
+lock.  Long operations (documents, archives) accept a ``progress`` callback, called on the
+calling thread, that may raise to cancel.
 """
 
 from __future__ import annotations
@@ -64,6 +54,8 @@ from ombuds_desktop.vault.summaries import StatusOf, Summaries
 
 __all__ = ["KEEP_REVISIONS", "StatusOf", "Vault", "blob_id_of"]
 
+PathArg = str | os.PathLike[str]
+
 
 class Vault:
     """An unlocked vault.  Create with :meth:`create`, :meth:`open` or :meth:`recover`.
@@ -91,13 +83,13 @@ class Vault:
     # ------------------------------------------------------------------ lifecycle
 
     @staticmethod
-    def exists(data_dir: str | os.PathLike[str] | None = None) -> bool:
+    def exists(data_dir: PathArg | None = None) -> bool:
         return paths.db_path(paths.resolve_data_dir(data_dir)).exists()
 
     @classmethod
     def create(
         cls,
-        data_dir: str | os.PathLike[str] | None = None,
+        data_dir: PathArg | None = None,
         *,
         passphrase: str | None = None,
         status_of: StatusOf | None = None,
@@ -124,7 +116,7 @@ class Vault:
     @classmethod
     def open(
         cls,
-        data_dir: str | os.PathLike[str] | None = None,
+        data_dir: PathArg | None = None,
         *,
         passphrase: str | None = None,
         read_only: bool = False,
@@ -155,7 +147,7 @@ class Vault:
     @classmethod
     def recover(
         cls,
-        data_dir: str | os.PathLike[str] | None,
+        data_dir: PathArg | None,
         recovery_code: str,
         *,
         new_passphrase: str | None = None,
@@ -230,7 +222,7 @@ class Vault:
     # ------------------------------------------------------------------ status
 
     @staticmethod
-    def info(data_dir: str | os.PathLike[str] | None = None) -> VaultInfo:
+    def info(data_dir: PathArg | None = None) -> VaultInfo:
         """What ``vault status`` shows; needs no key and reads no client data."""
         return vault_info(data_dir)
 
@@ -362,7 +354,7 @@ class Vault:
     def store_attachment(
         self,
         draft_id: str,
-        source: str | os.PathLike[str] | IO[bytes],
+        source: PathArg | IO[bytes],
         *,
         original_name: str | None = None,
         progress: Progress | None = None,
@@ -375,7 +367,7 @@ class Vault:
     def attach_file(
         self,
         draft: Draft,
-        path: str | os.PathLike[str],
+        path: PathArg,
         *,
         category: str,
         description: str = "",
@@ -408,7 +400,7 @@ class Vault:
         return self._documents.read(blob_id)
 
     def export_attachment(
-        self, blob_id: str, dest: str | os.PathLike[str], *, progress: Progress | None = None
+        self, blob_id: str, dest: PathArg, *, progress: Progress | None = None
     ) -> Path:
         """Decrypt an attachment to ``dest``; never leaves a half-written file."""
         return self._documents.export(blob_id, dest, progress=progress)
@@ -422,7 +414,7 @@ class Vault:
     def materialize_draft(
         self,
         draft_id: str,
-        dest_dir: str | os.PathLike[str],
+        dest_dir: PathArg,
         *,
         revision: int | None = None,
         json_name: str = "draft.json",
@@ -442,9 +434,9 @@ class Vault:
     def import_draft(
         self,
         draft: Draft,
-        base_dir: str | os.PathLike[str] | None,
+        base_dir: PathArg | None,
         *,
-        allow_from: Sequence[str | os.PathLike[str]] = (),
+        allow_from: Sequence[PathArg] = (),
         progress: Progress | None = None,
     ) -> Draft:
         """Store a received draft and its files, as given: see ``status.prepare_import``."""
@@ -490,7 +482,7 @@ class Vault:
     def export_archive(
         self,
         draft_ids: list[str],
-        dest: str | os.PathLike[str],
+        dest: PathArg,
         passphrase: str,
         *,
         progress: Progress | None = None,
@@ -500,7 +492,7 @@ class Vault:
 
     def import_archive(
         self,
-        src: str | os.PathLike[str],
+        src: PathArg,
         passphrase: str,
         *,
         progress: Progress | None = None,
