@@ -716,7 +716,13 @@ class DraftWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"
-        state = " (submitted, read-only)" if self.read_only else ""
+        state = (
+            " (submitted, read-only)"
+            if self.read_only
+            else " (read-only: saving paused)"
+            if self.paused
+            else ""
+        )
         self.setWindowTitle(f"{name}{state} — {self.definition.number} — Ombuds Desktop")
 
     # ------------------------------------------------------------------ packet
@@ -805,19 +811,37 @@ class DraftWindow(QMainWindow):
         how = METHOD_TEXT.get(sub.method, sub.method).lower()
         return f"Submitted {how} on {format_us(sub.date)}{number}."
 
+    @property
+    def paused(self) -> bool:
+        """The vault takes no changes now (rolled back and not accepted, or opened read-only):
+        the window is read-only, so nothing is typed that could not be saved."""
+        vault = self.vault
+        return vault is not None and (vault.read_only or bool(vault.freshness_problems))
+
     def _apply_read_only(self) -> None:
-        locked = self.read_only
+        paused = self.paused
+        locked = self.read_only or paused
         for page in self.pages:
             body = page.widget() if isinstance(page, SectionPage) else None
             if body is not None:
                 body.setEnabled(not locked)
-        self.act_correction.setEnabled(locked)
+        self.act_correction.setEnabled(self.read_only and not paused)
+        self.correction_button.setVisible(self.read_only and not paused)
         self.submitted_box.setVisible(locked)
-        if locked:
+        if paused:
+            self.submitted_notice.setText(
+                "Saving is paused: this vault is older than the last one this computer saw, "
+                "or it is open read-only. This draft is read-only; you can read, print and "
+                "export it. Restart Ombuds Desktop with the newer vault, or accept this one "
+                "as it is, to edit again."
+            )
+            self.submitted_notice.setAccessibleName("Saving paused: read-only")
+        elif locked:
             self.submitted_notice.setText(
                 f"{self.submission_text()} This draft is read-only, as it was sent. To "
                 "change anything, make a correction copy."
             )
+            self.submitted_notice.setAccessibleName("Submitted: read-only")
         self._update_title()
 
     def make_correction_copy(self) -> str | None:
@@ -837,8 +861,8 @@ class DraftWindow(QMainWindow):
 
     def save_now(self) -> bool:
         self._save_timer.stop()
-        if self.read_only:  # nothing to save: the answers cannot change
-            self.dirty = False
+        if self.read_only or self.paused:  # nothing to save: the answers cannot change
+            self.dirty = False  # (recovered typing stays in its record until a real save)
             return True
         self._collect()
         if self.vault is None:

@@ -484,7 +484,12 @@ class HomeWindow(QMainWindow):
                 return None
 
             def work(progress, _t):
-                return [vault.import_draft(draft, path.parent, allow_from=allow, progress=progress)]
+                from ombuds_desktop.validation.status import prepare_import
+
+                stored = prepare_import(draft)  # forced answers and status: not storage's
+                return [
+                    vault.import_draft(stored, path.parent, allow_from=allow, progress=progress)
+                ]
         else:
             passphrase = ask_passphrase(
                 self, "Archive passphrase", f"Type the passphrase that protects {path.name}."
