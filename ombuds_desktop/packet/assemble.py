@@ -33,6 +33,7 @@ from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
+from ombuds_desktop.official.packet import TYPESET, official_parts
 from ombuds_desktop.packet import stamps
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
 from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, PacketInputError
@@ -356,8 +357,15 @@ def build_packet(
         sig_id = page_id(draft, today)
         signature = render_signature_page(draft, definition, printed_on=today)
     steps.step("Drawing Form 7001")
-    section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
-    form = render_form(draft, definition, plan=plan, section_notes=section_notes)
+    # The imported official PDF, filled, when one is fully mapped to this edition.
+    official, official_notes = official_parts(draft, definition, signature_page_id=sig_id)
+    notes += official_notes
+    if official is not None:
+        form = official.form
+        signature = official.signature or signature
+    else:
+        section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
+        form = render_form(draft, definition, plan=plan, section_notes=section_notes)
 
     client = facts.client_name(draft) or "(client name not entered)"
     part_titles = {
@@ -555,6 +563,7 @@ def build_packet(
         total,
         sig_id,
     )
+    manifest["form_source"] = official.manifest if official is not None else dict(TYPESET)
     # Which warnings the user acknowledged before this packet was built (never their text).
     manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(
