@@ -67,6 +67,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             [*findings, *evidence_findings(draft, base_dir, allow=allow)],
             [s.id for s in definition.sections],
         )
+    # What the imported official form (if the packet will use one) cannot show as it is.
+    from ombuds_desktop.official.checks import official_findings
+
+    extra = [f for f in official_findings(draft, definition) if args.section in (None, f.section)]
+    if extra:
+        findings = sort_findings([*findings, *extra], [s.id for s in definition.sections])
     if args.json:
         print_json([f.to_dict() for f in findings])
     else:

@@ -85,3 +85,21 @@ def test_unusable_pdfs_one_line_each(cli, tmp_path) -> None:
     assert r.returncode == 2 and "cannot read" in r.stderr
     r = cli("--data-dir", tmp_path / "d", "edition", "import", tmp_path)
     assert r.returncode == 2 and "folder" in r.stderr
+
+
+def test_validate_reports_what_the_official_form_cannot_show(cli, tmp_path) -> None:
+    from ombuds_desktop.samples import write_sample
+
+    draft_path = write_sample("asylee-attorney", tmp_path / "case")
+    text = draft_path.read_text(encoding="utf-8").replace('"FL"', '"WA"')
+    draft_path.write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    before = json.loads(cli("--data-dir", data, "validate", draft_path, "--json").stdout)
+    assert not any(f["code"].startswith("official-") for f in before)
+    pdf = tmp_path / "official.pdf"
+    pdf.write_bytes(form_a())
+    assert cli("--data-dir", data, "edition", "import", pdf, "--accept").returncode == 0
+    after = json.loads(cli("--data-dir", data, "validate", draft_path, "--json").stdout)
+    found = [f for f in after if f["code"] == "official-no-export-value"]
+    assert [f["field"] for f in found] == ["s5.address.state"]
+    assert found[0]["severity"] == "warning"
