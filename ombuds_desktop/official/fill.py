@@ -192,7 +192,7 @@ def plan_fill(
             if f.required and value in (None, "", []):
                 _required(plan, f, t, where)
             continue
-        if f.kind in ("radio", "choice") and entry.choices:
+        if f.kind == "radio" or (f.kind == "choice" and entry.choices):
             if value in (None, "", []):
                 plan.buttons[f.name] = None
                 if f.required:

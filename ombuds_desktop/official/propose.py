@@ -482,3 +482,61 @@ def summary(mapping: Mapping) -> dict[str, int]:
         "skipped": sum(1 for f in mapping.fields if f.skip),
         "undecided": sum(1 for f in mapping.fields if not f.decided),
     }
+
+
+# -- what the user may choose instead (the mapping view) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One draft answer an official field can be set to show, in the user's words."""
+
+    label: str
+    target: str
+    option: Any = None
+    kind: str = "value"
+
+
+def places_for(f: OfficialField, definition: FormDefinition, rows: int = 5) -> list[Place]:
+    """Every place of the edition this kind of official field can show (rows of a group:
+    the first ``rows``), labelled as findings label fields."""
+    out: list[Place] = []
+    kinds = _KINDS.get(f.kind, ())
+    for slot in slots(definition):
+        if slot.kind not in kinds:
+            continue
+        if slot.field.type == "multiple_choice" and slot.kind == "value" and f.kind != "text":
+            continue
+        limit = min(rows, slot.group_max or rows) if "{row}" in slot.target else 1
+        for r in range(limit):
+            target = slot.target.replace("{row}", str(r))
+            label = definition.where(target)
+            if slot.kind == "option":
+                opt = slot.option
+                shown = (
+                    {True: "Yes", False: "No"}[opt]
+                    if isinstance(opt, bool)
+                    else slot.field.option_label(str(opt))
+                )
+                label = f"{label} = {shown}"
+            out.append(Place(label, target, slot.option, slot.kind))
+    return out
+
+
+def entry_for(f: OfficialField, place: Place, definition: FormDefinition) -> FieldMap:
+    """The mapping entry that makes ``f`` show ``place`` (export values from the PDF)."""
+    from ombuds_desktop.official.mapping import resolve
+
+    t = resolve(definition, place.target)
+    if place.kind == "option":
+        on = f.export_values[0] if f.export_values else "Yes"
+        return FieldMap(f.name, place.target, option=place.option, on=on, why="set by you")
+    if place.kind == "choice":
+        choices, _ = _choices(f, t.definition)
+        return FieldMap(f.name, place.target, choices=choices, why="set by you")
+    fmt = (
+        "digits"
+        if t.definition.type == "a_number" and not t.part and (f.comb or (f.max_len or 99) <= 9)
+        else ""
+    )
+    return FieldMap(f.name, place.target, format=fmt, why="set by you")
