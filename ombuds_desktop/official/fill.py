@@ -116,7 +116,7 @@ def _checked(value: Any, option: Any) -> bool:
     if isinstance(option, bool) or option in ("yes", "no"):
         want = option if isinstance(option, bool) else option == "yes"
         return value is want
-    return value == option
+    return bool(value == option)
 
 
 # -- fitting -------------------------------------------------------------------------
@@ -226,8 +226,8 @@ def plan_fill(
                 _required(plan, f, t, where)
             continue
         if f.kind == "choice" and f.options:
-            shown = {o[1]: o[0] for o in f.options}
-            if text not in shown and text not in dict(f.options):
+            labels = {o[1] for o in f.options}
+            if text not in labels and text not in dict(f.options):
                 n = plan.add(where, text)
                 plan.texts[f.name] = f"See addendum, item {n}."
                 plan.problems.append(
@@ -422,7 +422,7 @@ def fill_official(
                 node.V = pikepdf.Name("/" + state) if state else pikepdf.Name.Off
                 for w, info in zip(widgets, f.widgets, strict=False):
                     on = state is not None and state in info.states
-                    w.AS = pikepdf.Name("/" + state) if on else pikepdf.Name.Off
+                    w.AS = pikepdf.Name(f"/{state}") if on else pikepdf.Name.Off
                     ap = w.get("/AP")
                     has_ap = isinstance(ap, pikepdf.Dictionary) and "/N" in ap
                     if on and not has_ap:

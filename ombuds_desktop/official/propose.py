@@ -384,8 +384,8 @@ def propose(official: OfficialForm, definition: FormDefinition) -> Mapping:
     taken: set[tuple[str, Any]] = set()
     order = sorted(best, key=lambda n: -(best[n][0].score if best[n] else 0.0))
     for name in order:
-        f = official.field(name)
-        assert f is not None
+        of = official.field(name)
+        assert of is not None
         cands = [c for c in best[name] if c.key not in taken]
         if not cands:
             low = best[name][0] if best[name] else None
@@ -406,7 +406,7 @@ def propose(official: OfficialForm, definition: FormDefinition) -> Mapping:
             )
             continue
         taken.add(top.key)
-        entries[name] = _entry(f, top)
+        entries[name] = _entry(of, top)
     fields = [entries[f.name] for f in official.fillable]
     mapping = Mapping(
         form=definition.key,
