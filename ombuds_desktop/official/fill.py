@@ -481,7 +481,6 @@ def _overlay(
     marks: list[tuple[int, tuple[float, float, float, float]]],
     missing: set[str],
 ) -> None:
-    import pikepdf
     from reportlab.pdfgen.canvas import Canvas
 
     from ombuds_desktop.packet import fonts
@@ -509,9 +508,28 @@ def _overlay(
             c.drawCentredString((x0 + x1) / 2, (y0 + y1) / 2 - size * 0.35, "4")
         c.showPage()
         c.save()
-        with pikepdf.open(BytesIO(buf.getvalue())) as ov:
-            page = pdf.pages[i]
-            page.add_overlay(ov.pages[0], pikepdf.Rectangle(x0p, y0p, x1p, y1p))
+        overlay(pdf, pdf.pages[i], buf.getvalue(), (x0p, y0p))
+
+
+def overlay(pdf: Any, page: Any, data: bytes, origin: tuple[float, float]) -> None:
+    """Draw the first page of ``data`` over ``page``, its corner at ``origin``.
+
+    Like pikepdf's ``add_overlay``, but the form XObject gets a fixed name, so the same
+    inputs give the same bytes (``add_overlay`` names it at random).
+    """
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as ov:
+        form = pdf.copy_foreign(ov.pages[0].as_form_xobject())
+    existing = page.obj.get("/Resources", pikepdf.Dictionary()).get("/XObject", {})
+    k = 0
+    while pikepdf.Name(f"/OmbudsFill{k}") in existing:
+        k += 1
+    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/OmbudsFill{k}"))
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    x, y = origin
+    draw = f"\nQ\nq 1 0 0 1 {x:.4f} {y:.4f} cm {name} Do Q\n".encode("ascii")
+    page.contents_add(pdf.make_stream(draw))
 
 
 def _draw_text(c: Any, f: OfficialField, text: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.official.errors import OfficialFormError
-from ombuds_desktop.official.fill import Filled, fill_official
+from ombuds_desktop.official.fill import Filled, fill_official, overlay
 from ombuds_desktop.official.mapping import resolve
 from ombuds_desktop.official.reader import OfficialForm
 
@@ -124,8 +124,7 @@ def _signature_page(filled: Filled, page: int, page_id: str) -> Any:
         )
         c.showPage()
         c.save()
-        with pikepdf.open(BytesIO(buf.getvalue())) as ov:
-            out.pages[0].add_overlay(ov.pages[0], pikepdf.Rectangle(*box))
+        overlay(out, out.pages[0], buf.getvalue(), (box[0], box[1]))
         data = BytesIO()
         out.save(data, deterministic_id=True)
         return Rendered(data.getvalue(), 1)

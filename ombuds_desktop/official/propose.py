@@ -119,6 +119,7 @@ def words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=200000)
 def _same(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -130,6 +131,7 @@ def _same(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
+@lru_cache(maxsize=200000)
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """How much two word sets say the same: Dice mixed with containment, fuzzy words."""
     if not a or not b:

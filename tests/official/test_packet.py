@@ -65,3 +65,11 @@ def test_not_fully_mapped_keeps_the_typeset_form(tmp_path, data_dir, definition)
     import_official(forms.build(specs, hierarchy=False), definition, data_dir, accept=True)
     case = Case(tmp_path / "case")
     assert _build(case).manifest["form_source"] == {"kind": "typeset"}
+
+
+def test_same_inputs_same_packet_bytes(tmp_path, data_dir, definition) -> None:
+    import_official(form_a(), definition, data_dir, accept=True)
+    case = Case(tmp_path / "case")
+    first, second = _build(case), _build(case)
+    assert first.manifest["form_source"]["kind"] == "official"
+    assert first.pdf == second.pdf

@@ -82,3 +82,32 @@ def test_unrelated_and_ambiguous_fields_are_left_unmapped(definition) -> None:
     assert m.entry("Pt5Line1_FamilyName").target == "s5.name.family"
     assert summary(m)["undecided"] == 2
     assert not m.fully_mapped()
+
+
+def test_a_large_form_is_proposed_quickly(definition) -> None:
+    import time
+
+    specs = [
+        forms.Spec(
+            f"{s.name}_{k}",
+            s.kind,
+            s.page + 3 * k,
+            s.rect,
+            f"{s.tooltip} copy {k}",
+            s.label,
+            s.export,
+            s.values,
+            s.flags,
+            s.maxlen,
+        )  # fmt: skip
+        for k in range(7)
+        for s in forms.edition_a()
+    ]
+    o = read_official(forms.build(specs))
+    start = time.perf_counter()
+    m = propose(o, definition)
+    assert time.perf_counter() - start < 20  # ~1 s here; words and pairs are cached
+    assert len(m.fields) == 168
+    # Seven copies of each field: only one may take each place of the draft.
+    family = [e for e in m.fields if e.target == "s5.name.family"]
+    assert len(family) == 1
