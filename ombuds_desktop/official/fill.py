@@ -70,12 +70,24 @@ class FillPlan:
 # -- values --------------------------------------------------------------------------
 
 
-def _raw(draft: Draft, t: Target) -> Any:
-    v = draft.get(t.field_id)
+def _raw(draft: Draft, t: Target, definition: FormDefinition) -> Any:
+    """The answer a target names, or None when the form would not show it (a section or
+    field hidden by the draft's other answers keeps no stale value on the official form)."""
+    from ombuds_desktop.formdef.conditions import field_shown, section_shown
+
+    top = definition.field(t.field_id)
+    if not section_shown(definition.section(definition.section_of(t.field_id)), draft.values):
+        return None
+    if not field_shown(top, draft.values):
+        return None
+    v = draft.get(top.mirror or t.field_id)
     if t.row is not None:
         if not isinstance(v, list) or t.row >= len(v) or not isinstance(v[t.row], dict):
             return None
-        v = v[t.row].get(t.sub or "")
+        row = v[t.row]
+        if not field_shown(t.definition, draft.values, row):
+            return None
+        v = row.get(t.sub or "")
     if t.part:
         v = v.get(t.part) if isinstance(v, dict) else None
     return v
@@ -171,7 +183,7 @@ def plan_fill(
         if f is None or not entry.target:
             continue
         t = resolve(definition, entry.target)
-        value = _raw(draft, t)
+        value = _raw(draft, t, definition)
         where = definition.where(t.path)
         if f.kind == "checkbox":
             on = entry.on or (f.export_values[0] if f.export_values else "")
@@ -324,7 +336,7 @@ def _unshown_options(
             boxes.setdefault(e.target, set()).add(_key(e.option))
     for target, have in boxes.items():
         t = resolve(definition, target)
-        value = _raw(draft, t)
+        value = _raw(draft, t, definition)
         chosen = value if isinstance(value, list) else ([] if value in (None, "") else [value])
         for v in chosen:
             if _key(v) in have or t.definition.type == "yes_no":

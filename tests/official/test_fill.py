@@ -131,3 +131,14 @@ def test_fill_refuses_a_mapping_of_another_pdf(mapped, draft, definition) -> Non
     m.fingerprint = "0" * 64
     with pytest.raises(OfficialFormError, match="import the official PDF again"):
         fill_official(form_a(), o, m, draft, definition)
+
+
+def test_answers_the_form_hides_are_not_printed(mapped, draft, definition) -> None:
+    o, m = mapped
+    assert plan_fill(o, m, draft, definition).texts[N("Pt5Line1_GivenName")] == "José"
+    draft.values["s5.party_type"] = "organization"  # the person's name is now hidden
+    draft.values["s5.org_name"] = "Made-Up Orchards LLC"
+    plan = plan_fill(o, m, draft, definition)
+    assert N("Pt5Line1_GivenName") not in plan.texts
+    assert N("Pt5Line2_DateOfBirth") not in plan.texts
+    assert plan.buttons[N("Pt5_PartyType")] == "Org"
