@@ -1,10 +1,12 @@
 """Checks before filling the official form, as findings on the draft.
 
 These need the official PDF (its required flags, comb sizes and export values), so
-they are not part of ``validation`` (pure functions over the draft and the edition):
-the CLI's ``validate`` and the packet call :func:`official_findings` next to it.
-They come from the same :func:`fill.plan_fill` the filling uses, so a warning here is
-exactly what the packet then does.
+``validation`` does not look them up: the caller finds the official form the packet
+will fill (``target.packet_target``) and passes it to ``validate_draft(...,
+official=target)``, which adds :func:`plan_findings`.  So the CLI, the window and the
+packet all list them, and their warnings are acknowledged like any other.  They come
+from the same :func:`fill.plan_fill` the filling uses, so a warning here is exactly
+what the packet then does.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from pathlib import Path
 
 from ombuds_desktop.draft import Draft
 from ombuds_desktop.formdef.model import FormDefinition
-from ombuds_desktop.official.errors import OfficialFormError
 from ombuds_desktop.official.fill import plan_fill
 from ombuds_desktop.official.mapping import Mapping
 from ombuds_desktop.official.reader import OfficialForm
@@ -45,13 +46,7 @@ def official_findings(
     draft: Draft, definition: FormDefinition, data_dir: str | Path | None = None
 ) -> list[Finding]:
     """The checks for the official form the packet would use; none when it uses the typeset."""
-    from ombuds_desktop.official.store import find_for
+    from ombuds_desktop.official.target import packet_target
 
-    try:
-        found = find_for(definition, data_dir)
-        if found is None:
-            return []
-        imported, official = found
-        return plan_findings(official, imported.mapping, draft, definition)
-    except OfficialFormError:
-        return []  # the packet then falls back to the typeset form (and says so)
+    target = packet_target(definition, data_dir)
+    return [] if target is None else target.findings(draft, definition)

@@ -1,18 +1,24 @@
 """The packet's form part from the imported official PDF, when there is one to use.
 
-``packet/assemble.py`` asks :func:`official_parts` once per build.  It answers None
-(and the typeset form is drawn, as always) unless an imported official PDF is
-confirmed, fully mapped, still the file that was imported, and mapped to the draft's
-edition.  Otherwise it returns the filled, flattened official form (with its addendum)
-and, for a wet-ink client, the official Section 9 page filled for the client, with the
-signature page id in its bottom margin, plus the manifest's record of what was used.
+``packet/assemble.py`` asks :func:`official_parts` once per build, with the
+:class:`~ombuds_desktop.official.target.OfficialTarget` it found.  It answers None (and
+the typeset form is drawn, as always) when there is no target (no imported official
+PDF confirmed, fully mapped, still the file that was imported, for the draft's
+edition) or it cannot be filled.  Otherwise it returns the filled, flattened official
+form (with its addendum) plus the manifest's record of what was used.
+
+:func:`wet_ink_page` chooses the wet-ink Section 9 page: the official Section 9 page
+filled for the client (with the signature page id in its bottom margin) when the
+official form is used and its mapping names that page, else the typeset page.  The
+packet and the stand-alone "print the signature page" (CLI and window) both call it,
+so the page a client signs is the page the packet holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from ombuds_desktop.draft import Draft, facts
@@ -21,12 +27,14 @@ from ombuds_desktop.official.errors import OfficialFormError
 from ombuds_desktop.official.fill import Filled, fill_official, overlay
 from ombuds_desktop.official.mapping import resolve
 from ombuds_desktop.official.reader import OfficialForm
+from ombuds_desktop.official.target import OfficialTarget
 
 
 @dataclass(slots=True)
 class OfficialParts:
     form: Any  # packet.layout.Rendered
-    signature: Any | None  # packet.layout.Rendered, one page
+    filled: Filled
+    target: OfficialTarget
     manifest: dict[str, Any]
     notes: list[str] = field(default_factory=list)
 
@@ -34,35 +42,27 @@ class OfficialParts:
 TYPESET = {"kind": "typeset"}
 
 
+@dataclass(frozen=True, slots=True)
+class WetInkPage:
+    """The Section 9 page the client signs in ink, and which form it comes from."""
+
+    page: Any  # packet.layout.Rendered, one page
+    page_id: str
+    source: str  # "official" | "typeset"
+
+
 def official_parts(
-    draft: Draft,
-    definition: FormDefinition,
-    *,
-    signature_page_id: str | None,
-    data_dir: str | Path | None = None,
+    draft: Draft, definition: FormDefinition, target: OfficialTarget | None
 ) -> tuple[OfficialParts | None, list[str]]:
     """The official form's parts for this draft, or None and why not (a note, or nothing
-    when no official form was imported)."""
-    from ombuds_desktop.official.store import find_for
-
-    try:
-        found = find_for(definition, data_dir)
-    except (OfficialFormError, OSError):
-        found = None
-    if found is None:
+    when no official form is to be used)."""
+    if target is None or target.mapping.form != draft.form:
         return None, []
-    imported, official = found
-    mapping = imported.mapping
-    if mapping.form != draft.form:
-        return None, []
+    official, mapping = target.official, target.mapping
     try:
-        data = imported.read_pdf()
         title = facts.client_name(draft)
-        filled = fill_official(data, official, mapping, draft, definition, title=title)
+        filled = fill_official(target.pdf, official, mapping, draft, definition, title=title)
         form = _rendered(filled, official, mapping, definition)
-        signature = None
-        if signature_page_id is not None and mapping.signature_page is not None:
-            signature = _signature_page(filled, mapping.signature_page, signature_page_id)
     except OfficialFormError as exc:
         return None, [f"The imported official form could not be filled ({exc}); the typeset "
                       "form was used instead."]  # fmt: skip
@@ -78,9 +78,32 @@ def official_parts(
         "mapped_fields": len(mapping.mapped()),
         "official_pages": filled.form_pages,
         "addendum_items": len(filled.plan.addendum),
-        "signature_page": "official" if signature is not None else None,
+        "signature_page": None,  # set by the packet when it holds the official page
     }
-    return OfficialParts(form, signature, record, notes), notes
+    return OfficialParts(form, filled, target, record, notes), notes
+
+
+def wet_ink_page(
+    draft: Draft, definition: FormDefinition, printed_on: date, parts: OfficialParts | None
+) -> WetInkPage:
+    """The wet-ink Section 9 page: the official form's own, filled, when the official form
+    is used (``parts``) and its mapping names its Section 9 page; else the typeset page.
+
+    ``draft`` is as printed (``facts.with_forced_answers``); the page id is the same for
+    both, so a signed scan matches its filing either way.
+    """
+    from ombuds_desktop.packet.signature_page import page_id, render_signature_page
+
+    pid = page_id(draft, printed_on)
+    if parts is not None and parts.target.mapping.signature_page is not None:
+        try:
+            page = _signature_page(parts.filled, parts.target.mapping.signature_page, pid)
+            return WetInkPage(page, pid, "official")
+        except OfficialFormError:
+            pass  # a mapping naming a page the PDF lacks: the typeset page, as before
+    return WetInkPage(
+        render_signature_page(draft, definition, printed_on=printed_on), pid, "typeset"
+    )
 
 
 def _rendered(

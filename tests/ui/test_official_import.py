@@ -106,3 +106,50 @@ def test_vault_menu_has_the_import_action(qtbot, state) -> None:
     qtbot.addWidget(w)
     assert w.act_official.text() == "Import official form…"
     assert w.act_official in w.menuBar().actions()[1].menu().actions()
+
+
+def _print_signature_page(qtbot, window, monkeypatch, out) -> str:
+    """Ctrl+Shift+P in the draft window, the print dialog set to "print to file"."""
+    import subprocess
+
+    from PySide6.QtWidgets import QDialog
+
+    from ombuds_desktop.ui import preview
+
+    class PrintToFile(preview.QPrintDialog):
+        def exec(self):
+            self.printer().setOutputFileName(str(out))
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(preview, "QPrintDialog", PrintToFile)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    assert out.exists()
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+OFFICIAL_FOOTER = "DHS Form 7001 (11/02/22) Page 3 of 3"  # form A's own Section 9 page
+
+
+def test_print_signature_page_is_typeset_without_an_official_form(
+    qtbot, state, import_sample, open_window, monkeypatch, tmp_path
+) -> None:
+    w = open_window(state.vault.load_draft(import_sample("asylee-attorney").id))
+    text = _print_signature_page(qtbot, w, monkeypatch, tmp_path / "sig.pdf")
+    assert "To be signed by hand, in ink" in text and OFFICIAL_FOOTER not in text
+
+
+def test_print_signature_page_is_the_official_section_9_once_imported(
+    qtbot, state, import_sample, open_window, monkeypatch, tmp_path, definition
+) -> None:
+    from ombuds_desktop.official.store import import_official
+    from tests.official.conftest import form_a
+
+    import_official(form_a(), definition, state.data_dir, accept=True)
+    w = open_window(state.vault.load_draft(import_sample("asylee-attorney").id))
+    text = _print_signature_page(qtbot, w, monkeypatch, tmp_path / "sig.pdf")
+    assert OFFICIAL_FOOTER in text and "To be signed by hand, in ink" not in text
+    assert "Signature page " in text  # the page id in its margin
