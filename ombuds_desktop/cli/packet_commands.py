@@ -313,7 +313,10 @@ def _validate(
     base_dir: Path | None,
     related: list[Draft],
 ) -> list[Finding]:
-    """The findings every build command checks: same date, family and allowed folders."""
+    """The findings every build command checks: same date, family and allowed folders,
+    and what the official form the packet fills (if any) cannot show."""
+    from ombuds_desktop.official.target import packet_target
+
     return validate_draft(
         draft,
         definition,
@@ -321,6 +324,7 @@ def _validate(
         base_dir=base_dir,
         related=related,
         allow_files_from=options.allow_files_from,
+        official=packet_target(definition, options.official_dir),
     )
 
 

@@ -33,6 +33,8 @@ from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
+from ombuds_desktop.official.packet import TYPESET, official_parts, wet_ink_page
+from ombuds_desktop.official.target import packet_target
 from ombuds_desktop.packet import stamps
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
 from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, PacketInputError
@@ -42,7 +44,7 @@ from ombuds_desktop.packet.index import IndexRow, PartRow, render_index, render_
 from ombuds_desktop.packet.layout import Rendered, missing_glyph_notes
 from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
-from ombuds_desktop.packet.signature_page import page_id, render_signature_page, wet_ink_notes
+from ombuds_desktop.packet.signature_page import wet_ink_notes
 from ombuds_desktop.validation import validate_draft
 from ombuds_desktop.validation.acknowledge import acknowledgement_records
 from ombuds_desktop.validation.findings import Finding, has_errors
@@ -330,6 +332,9 @@ def build_packet(
     options.check_attachment_ids(a.id for a in draft.attachments)
     today = options.today()
     draft = facts.with_forced_answers(draft)  # printed as the law reads it (R21 mail only)
+    # The imported official PDF the form is filled into, when one is fully mapped to
+    # this edition (None: the typeset form); its checks are among the findings.
+    target = packet_target(definition, options.official_dir)
     if findings is None:
         findings = validate_draft(
             draft,
@@ -338,6 +343,7 @@ def build_packet(
             base_dir=base_dir,
             related=related,
             allow_files_from=options.allow_files_from,
+            official=target,
         )
     findings = list(findings)
     watermark = has_errors(findings)
@@ -349,15 +355,23 @@ def build_packet(
     evidence = load_all_evidence(atts, base_dir, options, read_bytes, steps)
     notes = evidence_notes(plan, evidence)
 
-    # Section 9: the signed scan replaces the printed page once it is attached.
+    steps.step("Drawing Form 7001")
+    official, official_notes = official_parts(draft, definition, target)
+    notes += official_notes
+    # Section 9: the signed scan replaces the printed page once it is attached; the
+    # printed page is the one "print the signature page" gives (official or typeset).
     sig_id: str | None = None
     signature: Rendered | None = None
     if not plan.signed_scans and facts.wet_ink_required(draft):
-        sig_id = page_id(draft, today)
-        signature = render_signature_page(draft, definition, printed_on=today, draft_mark=watermark)
-    steps.step("Drawing Form 7001")
-    section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
-    form = render_form(draft, definition, plan=plan, section_notes=section_notes)
+        wet_ink = wet_ink_page(draft, definition, today, official, draft_mark=watermark)
+        sig_id, signature = wet_ink.page_id, wet_ink.page
+        if official is not None:
+            official.manifest["signature_page"] = wet_ink.source
+    if official is not None:
+        form = official.form
+    else:
+        section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
+        form = render_form(draft, definition, plan=plan, section_notes=section_notes)
 
     client = facts.client_name(draft) or "(client name not entered)"
     part_titles = {
@@ -555,6 +569,7 @@ def build_packet(
         total,
         sig_id,
     )
+    manifest["form_source"] = official.manifest if official is not None else dict(TYPESET)
     # Which warnings the user acknowledged before this packet was built (never their text).
     manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(

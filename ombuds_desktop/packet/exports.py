@@ -65,7 +65,7 @@ from ombuds_desktop.packet.options import (
     megabytes,
 )
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
-from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION, render_signature_page
+from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION
 from ombuds_desktop.packet.values import (
     PART_LABELS,
     display,
@@ -100,12 +100,15 @@ def _findings(
     base_dir: Path | None,
 ) -> tuple[list[Finding], bool]:
     if findings is None:
+        from ombuds_desktop.official.target import packet_target
+
         findings = validate_draft(
             draft,
             definition,
             today=options.today(),
             base_dir=base_dir,
             allow_files_from=options.allow_files_from,
+            official=packet_target(definition, options.official_dir),
         )
     findings = list(findings)
     errors = has_errors(findings)
@@ -796,23 +799,32 @@ def signature_page_pdf(
     options: PacketOptions | None = None,
     findings: Sequence[Finding] | None = None,
 ) -> bytes:
-    """ "Print the signature page for the client": the wet-ink page alone.
+    """ "Print the signature page for the client": the wet-ink page alone, the same page
+    the packet holds (the official form's Section 9 when the packet fills the official
+    form, else the typeset page), so the CLI, the window and the packet cannot differ.
 
     With validation errors left (``findings``, else validated here) the page is marked
     DRAFT and says not to sign it.
     """
+    from ombuds_desktop.official.packet import official_parts, wet_ink_page
+    from ombuds_desktop.official.target import packet_target
+
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
+    target = packet_target(definition, options.official_dir)
     if findings is None:
         findings = validate_draft(
             draft,
             definition,
             today=options.today(),
             allow_files_from=options.allow_files_from,
+            official=target,
         )
-    page = render_signature_page(
-        draft, definition, printed_on=options.today(), draft_mark=has_errors(list(findings))
-    )
+    draft = facts.with_forced_answers(draft)  # as the packet prints it
+    official, _notes = official_parts(draft, definition, target)
+    page = wet_ink_page(
+        draft, definition, options.today(), official, draft_mark=has_errors(list(findings))
+    ).page
     w = PdfWriter()
     w.append(PdfReader(BytesIO(page.pdf)), import_outline=False)
     return finish_writer(

@@ -44,6 +44,7 @@ from ombuds_desktop.validation import (
 from ombuds_desktop.validation.family import vault_family
 
 if TYPE_CHECKING:
+    from ombuds_desktop.official.target import OfficialTarget
     from ombuds_desktop.packet import PacketResult
     from ombuds_desktop.ui.app import AppState, Settings
     from ombuds_desktop.ui.preview import PreviewWindow
@@ -581,7 +582,11 @@ class DraftWindow(QMainWindow):
     def revalidate(self) -> None:
         started = time.perf_counter()
         self.findings = validate_draft(
-            self.draft, self.definition, today=date.today(), related=self.related
+            self.draft,
+            self.definition,
+            today=date.today(),
+            related=self.related,
+            official=self.official_target(),
         )
         self.last_validation_ms = (time.perf_counter() - started) * 1000
         page = self.pages[self.stack.currentIndex()] if self.pages else None
@@ -592,6 +597,13 @@ class DraftWindow(QMainWindow):
         self._update_outcome()
         if page is self.review:
             self.review.refresh()
+
+    def official_target(self) -> OfficialTarget | None:
+        """The official form this draft's packet fills (None: typeset), from the vault's
+        data folder, as the packet finds it (kept while the files are unchanged)."""
+        from ombuds_desktop.official.target import packet_target
+
+        return packet_target(self.definition, getattr(self.vault, "data_dir", None))
 
     def shown_findings(self) -> list[Finding]:
         """The findings shown under the fields now (all of them are on the Review page)."""
@@ -775,7 +787,7 @@ class DraftWindow(QMainWindow):
         self._collect()
         try:
             data = signature_page_pdf(
-                self.draft, self.definition, packet_options(self.draft, self.settings)
+                self.draft, self.definition, packet_options(self.draft, self.settings, self.vault)
             )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)

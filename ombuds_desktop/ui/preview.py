@@ -351,7 +351,7 @@ class PreviewWindow(QMainWindow):
 
         try:  # the CLI's function: a vector Letter page
             return signature_page_pdf(
-                self.draft, self.definition, packet_options(self.draft, self.settings)
+                self.draft, self.definition, packet_options(self.draft, self.settings, self.vault)
             )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
@@ -394,7 +394,11 @@ class PreviewWindow(QMainWindow):
         out = Path(folder) / neutral_name(self.draft, "upload", "")
         draft, definition = self.draft.copy(), self.definition
         options = packet_options(
-            draft, self.settings, allow_draft=self.result.watermarked, skip=self._left_out()
+            draft,
+            self.settings,
+            self.vault,
+            allow_draft=self.result.watermarked,
+            skip=self._left_out(),
         )
         reader = vault_reader(self.vault)
         return self._run_export(
@@ -432,7 +436,9 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, self.vault, allow_draft=self.result.watermarked
+        )
 
         def done(result) -> None:
             self.vault.record_event("export", self.draft.id)
@@ -500,7 +506,9 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, self.vault, allow_draft=self.result.watermarked
+        )
         return self._run_export(
             "Preparing the mail packet…",
             lambda progress, token: export_mail(
