@@ -5,9 +5,9 @@ T, U, VAWA, asylee and refugee clients sign Section 9 by hand, in ink
 name, the filings it concerns (name, form and receipt numbers: no A-Number or
 date of birth), a signature line labelled for who signs, a blank date line,
 and plain instructions.  A draft with validation errors prints it marked
-DRAFT - DO NOT SIGN, so a client never signs wrong data.  Its footer holds an identifier made of the draft id, the print
-date and a short hash of what the consent is about, so one signed page cannot
-quietly be reused for another case (``field-conventions.md`` §2).  Nothing here
+DRAFT - DO NOT SIGN, so a client never signs wrong data.  Its footer holds
+an identifier made of the draft id, the print date and a short hash of what
+the consent is about, so one signed page cannot quietly be reused for another case (``field-conventions.md`` §2).  Nothing here
 ever draws, types or pastes a signature: there are lines, and ink.
 """
 
