@@ -7,8 +7,9 @@ date of birth), a signature line labelled for who signs, a blank date line,
 and plain instructions.  A draft with validation errors prints it marked
 DRAFT - DO NOT SIGN, so a client never signs wrong data.  Its footer holds
 an identifier made of the draft id, the print date and a short hash of what
-the consent is about, so one signed page cannot quietly be reused for another case (``field-conventions.md`` §2).  Nothing here
-ever draws, types or pastes a signature: there are lines, and ink.
+the consent is about, so one signed page cannot quietly be reused for another
+case (``field-conventions.md`` §2).  Nothing here ever draws, types or pastes
+a signature: there are lines, and ink.
 """
 
 from __future__ import annotations
