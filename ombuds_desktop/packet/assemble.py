@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -85,6 +85,8 @@ class PacketResult:
     findings: list[Finding] = field(default_factory=list)
     signature_page_id: str | None = None
     plan: PacketPlan | None = None
+    #: Built for mail: the words say the ORIGINAL signed Section 9 page is enclosed.
+    signature_original: bool = False
 
     def manifest_json(self) -> str:
         return json.dumps(self.manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -356,15 +358,21 @@ def build_packet(
         sig_id = page_id(draft, today)
         signature = render_signature_page(draft, definition, printed_on=today)
     steps.step("Drawing Form 7001")
-    section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
-    form = render_form(draft, definition, plan=plan, section_notes=section_notes)
+    # Mail (R20): the original signed page follows the form, not its scan.
+    original = options.signature_original and facts.wet_ink_required(draft)
+    section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans) and not original)
+    # On paper the original is Section 9 itself, not a supporting document of Section 8.
+    form_plan = replace(plan, signed_scans=()) if original else plan
+    form = render_form(draft, definition, plan=form_plan, section_notes=section_notes)
 
     client = facts.client_name(draft) or "(client name not entered)"
     part_titles = {
         "cover_letter": "Cover letter",
         "form": f"{definition.number}, {definition.title}",
         "signature": (
-            "Section 9 consent signed in ink (scan)"
+            "Section 9 consent signed in ink (original)"
+            if original
+            else "Section 9 consent signed in ink (scan)"
             if plan.signed_scans
             else "Section 9 signature page (to be signed in ink)"
         ),
@@ -408,7 +416,7 @@ def build_packet(
         definition,
         today=today,
         enclosures=enclosures,
-        signature_enclosed="scan" if plan.signed_scans else ("page" if signature else None),
+        signature_enclosed=signature_enclosed(plan, signature is not None, original),
     )
     cover = render_letter(letter, draft)
     counts["cover_letter"] = cover.pages
@@ -558,8 +566,32 @@ def build_packet(
     # Which warnings the user acknowledged before this packet was built (never their text).
     manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(
-        pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes, findings, sig_id, plan
+        pdf,
+        sha,
+        total,
+        watermark,
+        parts_out,
+        exhibits_out,
+        manifest,
+        notes,
+        findings,
+        sig_id,
+        plan,
+        original,
     )
+
+
+def signature_enclosed(plan: PacketPlan, page: bool, original: bool) -> str | None:
+    """What the cover letter says of Section 9: "original", "scan", "page" or None.
+
+    ``page``: the packet holds the printed signature page (no scan yet);
+    ``original``: built for mail, where the page signed in ink goes in itself.
+    """
+    if original and (plan.signed_scans or page):
+        return "original"
+    if plan.signed_scans:
+        return "scan"
+    return "page" if page else None
 
 
 def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[str]) -> None:

@@ -108,7 +108,7 @@ def build_letter(
     enclosures: list[str],
     signature_enclosed: str | None,
 ) -> Letter:
-    """The letter's content.  ``signature_enclosed`` is "page", "scan" or None."""
+    """The letter's content.  ``signature_enclosed`` is "original", "page", "scan" or None."""
     name, org, lines, title, contact = sender(draft)
     client = facts.client_name(draft) or "(client name not entered)"
     re_lines = [
@@ -158,7 +158,12 @@ def build_letter(
             f"A statutory or regulatory processing time required USCIS to act by "
             f"{format_us(due)}; that date has passed."
         )
-    if signature_enclosed == "scan":
+    if signature_enclosed == "original":
+        paragraphs.append(
+            "The original Section 9 consent, signed by hand in ink, is enclosed right after "
+            "the form."
+        )
+    elif signature_enclosed == "scan":
         paragraphs.append(
             "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."
         )

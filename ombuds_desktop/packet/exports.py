@@ -677,9 +677,36 @@ class MailResult:
     packet: PacketResult | None = None
 
 
+def signature_instruction(draft: Draft, where: str, *, scan_left_out: bool) -> str:
+    """The mailing sheet's one line about the ORIGINAL wet-ink Section 9 page (R20).
+
+    ``where`` names its packet page(s); ``scan_left_out``: the client already
+    signed it (its scan is attached), so the printout leaves that page out and
+    the original goes in its place; otherwise the printed page is signed now.
+    """
+    if scan_left_out:
+        return (
+            f"Enclose the ORIGINAL Section 9 page signed by hand, in ink, right after the "
+            f"Form 7001, as {where}: this printout leaves that page out for it. Keep a copy."
+        )
+    client = facts.client_name(draft) or "the client"
+    return (
+        f"Have {client} sign and date the Section 9 signature page by hand ({where}, right "
+        "after the Form 7001), then enclose that ORIGINAL Section 9 page signed by hand, in "
+        "ink, where it is. Keep a copy."
+    )
+
+
 def render_address_sheet(
-    draft: Draft, definition: FormDefinition, *, wet_ink_original: bool
+    draft: Draft,
+    definition: FormDefinition,
+    *,
+    wet_ink_original: bool,
+    signature_line: str | None = None,
 ) -> Rendered:
+    """The mailing sheet.  ``signature_line`` (from :func:`signature_instruction`) says where
+    the original Section 9 goes; without it a general line is printed when ``wet_ink_original``.
+    """
     name, org, lines, _, contact = sender(draft)
     return_address = [x for x in (org, name) if x] + [x for x in lines if x != contact]
     address = [str(x) for x in definition.channels.get("mailing_address", [])]
@@ -688,7 +715,9 @@ def render_address_sheet(
         "Print the packet that follows this sheet; do not include this sheet.",
         "Use ACCO fasteners or clips, not binders; tabs go at the bottom of the pages.",
     ]
-    if wet_ink_original:
+    if signature_line:
+        checklist.append(signature_line)
+    elif wet_ink_original:
         checklist.append(
             "Enclose the ORIGINAL Section 9 page signed by hand, in ink, right "
             "after the Form 7001 (keep a copy)."
@@ -753,27 +782,56 @@ def export_mail(
     cancel: CancelToken | None = None,
     read_bytes: ReadBytes | None = None,
 ) -> MailResult:
-    """The address sheet followed by the full packet, ready to print."""
+    """The address sheet followed by the full packet, ready to print.
+
+    For a wet-ink client (R20) the ORIGINAL signed Section 9 page goes in the
+    envelope, right after the Form 7001: the packet is built for mail (its
+    cover letter, form and index say "original"), and when the scan is
+    attached the printout leaves the scan's page(s) out, keeping their page
+    numbers, for the original to take their place.  The mailing sheet says the same.
+    """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    if packet is None:
+    wet_ink = facts.wet_ink_required(draft)
+    if packet is None or (wet_ink and not packet.signature_original):
         packet = build_packet(
             draft,
             base_dir,
             definition,
-            options,
-            findings=findings,
+            options.with_(signature_original=True),
+            findings=packet.findings if packet is not None else findings,
             progress=progress,
             cancel=cancel,
             read_bytes=read_bytes,
         )
-    sheet = render_address_sheet(draft, definition, wet_ink_original=facts.wet_ink_required(draft))
+    slot = packet.part("signature") if wet_ink else None
+    plan = packet.plan or plan_packet(draft, definition, options)
+    scan_left_out = slot is not None and bool(plan.signed_scans)
+    line = None
+    if slot is not None:
+
+        def number(i: int) -> str:
+            return stamps.page_number_text(
+                i, packet.pages, options.bates_prefix, options.bates_digits, options.bates_start
+            )
+
+        first, last = number(slot.start), number(slot.start + slot.count - 1)
+        where = (
+            f'the page numbered "{first}"'
+            if slot.count == 1
+            else f'the pages numbered "{first}" to "{last}"'
+        )
+        line = signature_instruction(draft, where, scan_left_out=scan_left_out)
+    sheet = render_address_sheet(draft, definition, wet_ink_original=wet_ink, signature_line=line)
     w = PdfWriter()
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)
     if packet.watermarked:
         stamps.apply(w, [stamps.Stamp("", "", True)] * len(w.pages))
     w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0)
-    w.append(PdfReader(BytesIO(packet.pdf)), import_outline=True)
+    printed = list(range(packet.pages))
+    if scan_left_out and slot is not None:
+        printed = [i for i in printed if not slot.start <= i < slot.start + slot.count]
+    w.append(PdfReader(BytesIO(packet.pdf)), pages=printed, import_outline=True)
     client = facts.client_name(draft) or ""
     data = finish_writer(
         w,

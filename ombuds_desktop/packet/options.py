@@ -87,6 +87,9 @@ class PacketOptions:
     skip: frozenset[str] = frozenset()  # attachment ids the user chose to leave out
     #: Folders outside a draft file's own folder whose files the user trusts (never from a draft).
     allow_files_from: tuple[str, ...] = ()
+    #: Mail: the ORIGINAL wet-ink Section 9 page goes in the envelope, not its scan
+    #: (``dhs-7001.md`` R20); the packet's words say so.  Set by the mail export.
+    signature_original: bool = False
 
     def __post_init__(self) -> None:
         if self.label_style not in ("letters", "numbers"):
@@ -132,7 +135,13 @@ class PacketOptions:
         known = {f.name: f for f in fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, value in raw.items():
-            if key not in known or key in ("passwords", "skip", "allow_draft", "allow_files_from"):
+            if key not in known or key in (
+                "passwords",
+                "skip",
+                "allow_draft",
+                "allow_files_from",
+                "signature_original",
+            ):
                 continue
             if key in ("part_order", "exhibit_order") and isinstance(value, list):
                 value = tuple(str(v) for v in value)
