@@ -17,6 +17,7 @@ from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
+    BOTTOM,
     LEFT,
     MUTED,
     RIGHT,
@@ -250,16 +251,77 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
                 s.paragraph(extra, size=9, color=MUTED, after=0)
         s.y -= 14
         if letter.enclosures:
-            s.ensure(40)
-            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
-            for i, e in enumerate(letter.enclosures, 1):
-                s.ensure(12)
-                s.text(LEFT + 4, s.y - 8.6, f"{i}.", size=9)
-                s.paragraph(e, x=LEFT + 20, width=WIDTH - 20, size=9, leading=11.5, after=0.5)
+            enclosure_list(s, letter.enclosures)
 
     client = facts.client_name(draft) or "(client name not entered)"
+
+    def header(s: Sheet) -> None:
+        """Every page after the first says whose letter it continues, and which page it is."""
+        if s.page == 1:
+            return
+        s.text(LEFT, TOP, f"Letter to the CIS Ombudsman, continued, page {s.page}", font=BOLD)
+        s.text(
+            LEFT,
+            TOP - 12,
+            f"Re: {client}, {letter.re_lines[0][1] if letter.re_lines else ''} · "
+            f"{letter.date_text}",
+            size=8.5,
+            color=MUTED,
+        )
+        s.hline(LEFT, RIGHT, TOP - 18, color=BAR, width=0.8)
+        s.y = CONTINUED_TOP
 
     def footer(page: int, total: int | None) -> str:
         return f"Cover letter · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
 
-    return render_paged("Cover letter", draw, footer=footer)
+    return render_paged("Cover letter", draw, footer=footer, header=header)
+
+
+#: Where the text starts under the continuation header of pages 2, 3, …
+CONTINUED_TOP = TOP - 34
+#: The fewest enclosure lines a page may hold, at the foot of one page or the top of the next.
+KEEP_TOGETHER = 3
+_ITEM_SIZE, _ITEM_LEADING = 9.0, 11.5
+
+
+def enclosure_list(s: Sheet, items: list[str]) -> None:
+    """The numbered list, split over pages only with ``KEEP_TOGETHER`` items on each side.
+
+    The heading never ends a page, and a page never holds only the last item
+    or two of the list: the break moves up so the next page starts with at
+    least ``KEEP_TOGETHER`` items, under "Enclosures (continued)".
+    """
+    width = WIDTH - 20
+    heights = [len(s.wrap(e, width, size=_ITEM_SIZE)) * _ITEM_LEADING + 0.5 for e in items]
+    heading = 9.5 * 1.3 + 2
+    full_page = CONTINUED_TOP - BOTTOM - heading
+
+    def chunks(room: float) -> list[int]:
+        """How many items go on each page, the first page having ``room``."""
+        out, n, used = [], 0, 0.0
+        for h in heights:
+            if n and used + h > room:
+                out.append(n)
+                n, used, room = 0, 0.0, full_page
+            n += 1
+            used += h
+        out.append(n)
+        if len(out) > 1 and out[-1] < KEEP_TOGETHER:  # no orphan items on the last page
+            move = min(KEEP_TOGETHER - out[-1], out[-2] - 1)
+            out[-2] -= move
+            out[-1] += move
+        return out
+
+    plan = chunks(s.y - BOTTOM - heading)
+    if plan[0] < min(KEEP_TOGETHER, len(items)) or s.y - heading - heights[0] < BOTTOM:
+        s.new_page()  # the heading goes to the next page with its first items
+        plan = chunks(s.y - BOTTOM - heading)
+    s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
+    breaks = {sum(plan[:k]) for k in range(1, len(plan))}
+    for i, (e, h) in enumerate(zip(items, heights, strict=True)):
+        if i in breaks:
+            s.new_page()
+            s.paragraph("Enclosures (continued):", font=BOLD, size=9.5, after=2)
+        s.ensure(h)
+        s.text(LEFT + 4, s.y - 8.6, f"{i + 1}.", size=_ITEM_SIZE)
+        s.paragraph(e, x=LEFT + 20, width=width, size=_ITEM_SIZE, leading=_ITEM_LEADING, after=0.5)
