@@ -65,6 +65,33 @@ def long_date(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
+def sender_role(draft: Draft) -> str:
+    """Who sends the request: "rep" (attorney or accredited representative), "requester"
+    (someone else preparing it) or "client" (the applicant or petitioner)."""
+    if facts.is_represented(draft):
+        return "rep"
+    if facts.role(draft) in (None, facts.meaning(draft, "self_role")):
+        return "client"
+    return "requester"
+
+
+def initials(draft: Draft) -> str:
+    """The client's initials ("J.A.M."), what an e-mail needs to name a person.
+
+    An organization (an employer petitioner) is named in full: it is not
+    personal data.  Empty when no name is entered.
+    """
+    if facts.value(draft, "party_type") == facts.meaning(draft, "organization_party"):
+        return facts.client_name(draft)
+    name = facts.value(draft, "client_name")
+    if isinstance(name, dict):  # a hyphenated family name is one name: one initial
+        words = [w for k in ("given", "middle") for w in str(name.get(k) or "").split()]
+        words += str(name.get("family") or "").split()
+    else:
+        words = str(name or "").split()
+    return "".join(f"{w[0].upper()}." for w in words)
+
+
 def sender(draft: Draft) -> tuple[str, str, list[str], str, str]:
     """(name, organization, address and contact lines, title, contact) of the sender."""
     v = facts.value
@@ -108,17 +135,27 @@ def build_letter(
     today: date,
     enclosures: list[str],
     signature_enclosed: str | None,
+    email: bool = False,
 ) -> Letter:
-    """The letter's content.  ``signature_enclosed`` is "original", "page", "scan" or None."""
+    """The letter's content.  ``signature_enclosed`` is "original", "page", "scan" or None.
+
+    ``email``: the body of an e-mail, which crosses many servers: the client
+    is named by initials only, without A-Number or date of birth (the
+    attached request carries them), and what goes with it is "attached".
+    """
     name, org, lines, title, contact = sender(draft)
     client = facts.client_name(draft) or "(client name not entered)"
+    if email:
+        client = initials(draft) or "(client name not entered)"
+        if sender_role(draft) == "client":  # a self-filer: initials, no home address or phone
+            name, lines, contact = client, [], ""
     re_lines = [
         ("Re", f"{definition.number}, {definition.title}"),
         ("Applicant or petitioner", client),
     ]
-    if facts.value(draft, "client_a_number"):
+    if facts.value(draft, "client_a_number") and not email:
         re_lines.append(("A-Number", a_number(facts.value(draft, "client_a_number"))))
-    if facts.value(draft, "client_dob"):
+    if facts.value(draft, "client_dob") and not email:
         re_lines.append(("Date of birth", format_us(facts.value(draft, "client_dob"))))
     for f in facts.filings(draft):
         if f.form_number or f.receipt_number:
@@ -146,8 +183,9 @@ def build_letter(
             about += f" (receipt number {primary.receipt_number})"
     who = "my" if facts.role(draft) in (None, facts.meaning(draft, "self_role")) else "a"
     for_whom = "" if who == "my" else f" on behalf of {client}"
+    sent = "attached" if email else "enclosed"
     paragraphs.append(
-        f"Please find enclosed {who} Request for Case Assistance "
+        f"Please find {sent} {who} Request for Case Assistance "
         f"({definition.number}){for_whom}{about}, with supporting documentation."
     )
     reason = reason_line(draft, definition)
@@ -166,15 +204,15 @@ def build_letter(
         )
     elif signature_enclosed == "scan":
         paragraphs.append(
-            "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."
+            f"The Section 9 consent signed by hand, in ink, is {sent} (scan of the signed page)."
         )
     elif signature_enclosed == "page":
         paragraphs.append(
-            "The Section 9 consent is enclosed on a separate page, to be signed by hand, in ink."
+            f"The Section 9 consent is {sent} on a separate page, to be signed by hand, in ink."
         )
     if facts.is_represented(draft):
         paragraphs.append(
-            "A copy of the Form G-28 on file with USCIS (or proof of its submission) is enclosed."
+            f"A copy of the Form G-28 on file with USCIS (or proof of its submission) is {sent}."
         )
     if facts.value(draft, "family_box") is True:
         paragraphs.append(
@@ -186,10 +224,18 @@ def build_letter(
         paragraphs.append("Please communicate about this request only by U.S. mail.")
     contact_name = name or client
     reach = f" at {contact.replace(' · ', ' or ')}" if contact else ""
-    paragraphs.append(
-        f"Please direct any questions about this request to {contact_name}{reach}. "
-        "Thank you for your assistance."
-    )
+    if email and sender_role(draft) == "client":  # the reply address is the contact
+        paragraphs.append(
+            "Thank you for your assistance."
+            if facts.value(draft, "mail_only") is True
+            else "Please reply to this e-mail with any questions about this request. "
+            "Thank you for your assistance."
+        )
+    else:
+        paragraphs.append(
+            f"Please direct any questions about this request to {contact_name}{reach}. "
+            "Thank you for your assistance."
+        )
     addressee = [str(x) for x in definition.channels.get("mailing_address", [])]
     return Letter(
         name,

@@ -39,8 +39,9 @@ from ombuds_desktop.packet.assemble import (
     evidence_notes,
     finish_writer,
     load_all_evidence,
+    signature_enclosed,
 )
-from ombuds_desktop.packet.cover_letter import build_letter, sender
+from ombuds_desktop.packet.cover_letter import build_letter, initials, sender, sender_role
 from ombuds_desktop.packet.errors import NotReadyError
 from ombuds_desktop.packet.exhibits import add_evidence
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
@@ -206,17 +207,28 @@ def _slug(text: str) -> str:
     return "-".join(p for p in out.split("-") if p)
 
 
-def _upload_groups(plan: PacketPlan) -> list[tuple[str, str, list[Attachment]]]:
-    """(place, category, documents) in the order they go into Section 8."""
-    groups: list[tuple[str, str, list[Attachment]]] = []
+def _upload_groups(plan: PacketPlan) -> list[tuple[str, str, str, list[Attachment]]]:
+    """(place in file names, label on the pages, category, documents), in Section 8's order.
+
+    The label is the one the packet stamps ("Form G-28", "Exhibit A"): a
+    hyphen that belongs to a name (G-28) stays.
+    """
+    groups: list[tuple[str, str, str, list[Attachment]]] = []
     for a in plan.signed_scans:
-        groups.append(("Signed-Section-9", a.category, [a]))
+        groups.append(("Signed-Section-9", "Signed Section 9", a.category, [a]))
     for a in plan.g28:
-        groups.append(("G-28", a.category, [a]))
+        groups.append(("G-28", "Form G-28", a.category, [a]))
     for a in plan.consents:
-        groups.append(("Consent", a.category, [a]))
+        groups.append(("Consent", "Consent", a.category, [a]))
     for ex in plan.exhibits:
-        groups.append((f"Exhibit-{ex.label}", ex.document.category, list(ex.attachments)))
+        groups.append(
+            (
+                f"Exhibit-{ex.label}",
+                f"Exhibit {ex.label}",
+                ex.document.category,
+                list(ex.attachments),
+            )
+        )
     return groups
 
 
@@ -246,13 +258,12 @@ def export_upload_folder(
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     notes = evidence_notes(plan, evidence)
-    for number, (place, category, docs) in enumerate(groups, 1):
+    for number, (place, label, category, docs) in enumerate(groups, 1):
         steps.step(f"Preparing upload file {number}")
         writer = PdfWriter()
         for att in docs:
             add_evidence(writer, evidence[att.id])
         n = len(writer.pages)
-        label = place.replace("-", " ")
         stamps.apply(
             writer,
             [stamps.Stamp(f"{label} · p. {k} of {n}", "", watermark) for k in range(1, n + 1)],
@@ -280,6 +291,15 @@ def export_upload_folder(
             reader, units, options.upload_budget, title=title, seed=seed, built=built
         )
         notes += [f"{stem}: {x}" for x in split_notes]
+        if len(parts) == 1:  # one page alone is over the budget: nothing to split
+            notes.append(
+                f"{stem} is over the {megabytes(options.upload_budget)} upload budget "
+                "and could not be split (a single page is over it); it was kept whole."
+            )
+            path = out_dir / f"{stem}.pdf"
+            write_atomic(path, data)
+            files.append(path)
+            continue
         notes.append(
             f"{stem} was over the {megabytes(options.upload_budget)} upload "
             f"budget and was split into {len(parts)} files."
@@ -450,17 +470,35 @@ class EmailResult:
     packet: PacketResult | None = None
 
 
-def _from_address(draft: Draft) -> str:
+def from_address(draft: Draft) -> tuple[str, str]:
+    """(the From header, or "" with the reason there is none) for an e-mail draft.
+
+    From is the sender's own address: the representative's (Section 10, which
+    the representative profile fills), the requester's, or a self-filer's,
+    never the client's when someone else sends.  A self-filer's From carries
+    no display name, so their name does not travel in the header.
+    """
     name, org, _, _, _ = sender(draft)
-    for prefix in ("s10", "s7", "s5") if facts.is_represented(draft) else ("s7", "s5"):
-        email = draft.get(f"{prefix}.email")
-        if email:
-            return formataddr((name or org, str(email)))
-    return ""
+    role = sender_role(draft)
+    email = str(facts.value(draft, f"{role}_email") or "").strip()
+    if email:
+        return formataddr(("" if role == "client" else name or org, email)), ""
+    who = {
+        "rep": "the attorney or accredited representative (Section 10; a representative "
+        "profile fills it)",
+        "requester": "the person preparing the request (Section 7)",
+        "client": "the applicant or petitioner (Section 5)",
+    }[role]
+    return "", (
+        f"The e-mail draft has no From address: no e-mail address is entered for {who}. "
+        "Your mail program fills it in when you send the draft; or enter the address and "
+        "export again."
+    )
 
 
 def _subject(draft: Draft, definition: FormDefinition) -> str:
-    client = facts.client_name(draft) or "(client name not entered)"
+    """The minimum that files the message: initials, form and receipt numbers."""
+    client = initials(draft) or "(client name not entered)"
     primary = facts.primary_filing(draft)
     tail = ""
     if primary is not None:
@@ -482,7 +520,7 @@ def _message(
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["To"] = str(definition.channels.get("email_to", ""))
-    sender_addr = _from_address(draft)
+    sender_addr, _ = from_address(draft)
     if sender_addr:
         msg["From"] = sender_addr
     msg["Subject"] = subject
@@ -544,9 +582,10 @@ def export_eml(
             definition,
             today=options.today(),
             enclosures=[enclosure],
-            signature_enclosed="scan"
-            if plan.signed_scans
-            else ("page" if packet.signature_page_id else None),
+            signature_enclosed=signature_enclosed(
+                plan, packet.signature_page_id is not None, original=False
+            ),
+            email=True,
         ).as_text()
 
     subject = _subject(draft, definition)
@@ -557,6 +596,9 @@ def export_eml(
     )
     pdf_budget = int((options.email_budget - overhead) * 3 / 4 * 76 / 78) - 512
     notes: list[str] = []
+    no_from = from_address(draft)[1]
+    if no_from:
+        notes.append(no_from)
     if len(packet.pdf) <= pdf_budget:
         chunks = [(list(range(packet.pages)), packet.pdf)]
     else:
@@ -635,8 +677,9 @@ def family_group_email(
                 f"{name}: no CIS Ombudsman request number recorded yet; add it before "
                 "sending this e-mail."
             )
-        lines.append(f"  - {name}: CIS Ombudsman request number {number or '[not yet received]'}")
-    names = ", ".join(facts.client_name(d) for d in drafts)
+        # the request number identifies the request; initials are enough beside it
+        who = initials(d) or "(name not entered)"
+        lines.append(f"  - {who}: CIS Ombudsman request number {number or '[not yet received]'}")
     body = (
         "Dear CIS Ombudsman Case Assistance staff:\n\n"
         "The following requests for case assistance concern members of the same family. "
@@ -644,11 +687,13 @@ def family_group_email(
         "Thank you for your assistance.\n"
     )
     name, org, contact_lines, _, _ = sender(drafts[0])
+    if sender_role(drafts[0]) == "client":  # a parent filing: initials, no home address
+        name, contact_lines = initials(drafts[0]), []
     body += "\nSincerely,\n\n" + "\n".join(x for x in (name, org, *contact_lines) if x) + "\n"
     msg = _message(
         drafts[0],
         definition,
-        f"Related requests for case assistance (family): {names}",
+        f"Related requests for case assistance (family): {len(drafts)} requests",
         body,
         built,
     )

@@ -436,7 +436,10 @@ class PreviewWindow(QMainWindow):
 
         def done(result) -> None:
             self.vault.record_event("export", self.draft.id)
-            self.email_saved(list(getattr(result, "paths", None) or [Path(path)]))
+            self.email_saved(
+                list(getattr(result, "paths", None) or [Path(path)]),
+                list(getattr(result, "notes", None) or []),
+            )
 
         return (
             Operation(
@@ -457,8 +460,9 @@ class PreviewWindow(QMainWindow):
             .run("Preparing the e-mail…")
         )
 
-    def email_saved(self, paths: list[Path]) -> None:
-        """Say what really happened: opened in the mail program, or only saved."""
+    def email_saved(self, paths: list[Path], notes: list[str] | None = None) -> None:
+        """Say what really happened: opened in the mail program, or only saved (and why
+        there is no From address, when there is none)."""
         first = Path(paths[0])
         count = len(paths)
         saved = (
@@ -484,6 +488,8 @@ class PreviewWindow(QMainWindow):
                 "e-mail was not opened. Open the .eml file from your mail program (or "
                 "double-click it in the folder), check it, then send it."
             )
+        if notes:
+            box.setText(box.text() + "\n\n" + "\n".join(notes))
         copy = box.addButton("Copy the folder path", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()

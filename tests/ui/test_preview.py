@@ -169,3 +169,5 @@ def test_final_packet_email_opens_without_warning(qtbot, state, vawa, tmp_path, 
     view.act_email.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=60000)
     assert "handed to your mail program" in told[0]
+    # the VAWA self-petitioner entered no e-mail address: the message says why From is empty
+    assert "no From address" in told[0] and "Section 5" in told[0]
