@@ -27,7 +27,14 @@ import PIL
 import pypdf
 import reportlab
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    Fit,
+    NameObject,
+)
 
 from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
@@ -599,6 +606,16 @@ def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[st
     labels.extend(f"{label} · p. {k} of {ev.pages}" for k in range(1, ev.pages + 1))
 
 
+def at_top(writer: PdfWriter, page: int) -> Fit:
+    """An explicit destination, the top left of the page ([page /XYZ left top null]).
+
+    ``/Fit`` has no location: QtPdf warns "bookmark with invalid location
+    and/or zoom" for it.  A null zoom keeps the reader's own zoom.
+    """
+    box = writer.pages[page].mediabox
+    return Fit.xyz(left=float(box.left), top=float(box.top), zoom=None)
+
+
 def _outline(
     writer: PdfWriter,
     options: PacketOptions,
@@ -621,11 +638,16 @@ def _outline(
             continue
         start = starts[part]
         parts.append(PartRange(part, titles[part], start, counts[part]))
-        parent = writer.add_outline_item(title=titles[part], page_number=start)
+        parent = writer.add_outline_item(
+            title=titles[part], page_number=start, fit=at_top(writer, start)
+        )
         if part == "form":
             for mark in form.outline:
                 writer.add_outline_item(
-                    title=mark.title, page_number=start + mark.page, parent=parent
+                    title=mark.title,
+                    page_number=start + mark.page,
+                    fit=at_top(writer, start + mark.page),
+                    parent=parent,
                 )
         elif part in ("g28", "consents", "signature"):
             group = {"g28": plan.g28, "consents": plan.consents, "signature": plan.signed_scans}[
@@ -637,13 +659,17 @@ def _outline(
                     writer.add_outline_item(
                         title=att.description or _category_label(definition, att),
                         page_number=at,
+                        fit=at_top(writer, at),
                         parent=parent,
                     )
                     at += evidence[att.id].pages
         elif part == "exhibits":
             for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True):
                 item = writer.add_outline_item(
-                    title=f"Exhibit {ex.label}: {ex.title}", page_number=s, parent=parent
+                    title=f"Exhibit {ex.label}: {ex.title}",
+                    page_number=s,
+                    fit=at_top(writer, s),
+                    parent=parent,
                 )
                 exhibits.append(
                     ExhibitRange(ex.label, ex.title, s, n, tuple(a.id for a in ex.attachments))
@@ -652,7 +678,10 @@ def _outline(
                     at = s + (1 if tabs else 0) + evidence[ex.document.id].pages
                     for t in ex.translations:
                         writer.add_outline_item(
-                            title="English translation", page_number=at, parent=item
+                            title="English translation",
+                            page_number=at,
+                            fit=at_top(writer, at),
+                            parent=item,
                         )
                         at += evidence[t.id].pages
     return parts, exhibits

@@ -35,6 +35,7 @@ from ombuds_desktop.packet import fonts, stamps
 from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
+    at_top,
     build_packet,
     evidence_notes,
     finish_writer,
@@ -872,7 +873,7 @@ def export_mail(
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)
     if packet.watermarked:
         stamps.apply(w, [stamps.Stamp("", "", True)] * len(w.pages))
-    w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0)
+    w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0, fit=at_top(w, 0))
     printed = list(range(packet.pages))
     if scan_left_out and slot is not None:
         printed = [i for i in printed if not slot.start <= i < slot.start + slot.count]
