@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -292,10 +293,14 @@ def clean_pdf(data: bytes) -> bytes:
             if not len(names.keys()):
                 del root["/Names"]
         scrub = set(_SCRUB_KEYS)
+        fonts = []
         for obj in pdf.objects:
             if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
                 for key in scrub.intersection(obj.keys()):
                     del obj[key]
+                if obj.get("/Type") == "/Font" and "/BaseFont" in obj:
+                    fonts.append(obj)
+        _retag_subsets(fonts)
         out = BytesIO()
         pdf.save(
             out,
@@ -305,6 +310,47 @@ def clean_pdf(data: bytes) -> bytes:
             fix_metadata_version=False,
         )
         return out.getvalue()
+
+
+_TAGGED = re.compile(r"^[A-Z]{6}\+")
+
+
+def _retag_subsets(fonts: list[Any]) -> None:
+    """Give each embedded font subset its own tag, made from its glyphs.
+
+    reportlab tags every subset ``AAAAAA+``, so the cover letter's, the
+    form's and the index's different subsets of Noto Sans shared one name
+    (PDF 32000 §9.6.4 wants a tag per subset).  The tag is six letters of
+    the SHA-256 of the embedded font program, which is the subset: the same
+    glyphs give the same tag, and the output stays byte-for-byte reproducible.
+    """
+    import pikepdf
+
+    tags: dict[str, str] = {}  # tag -> the digest it stands for
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        target = descendants[0] if descendants is not None and len(descendants) else font
+        descriptor = target.get("/FontDescriptor")
+        if descriptor is None:
+            continue
+        program = next(
+            (descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor),
+            None,
+        )
+        if not isinstance(program, pikepdf.Stream):
+            continue  # not embedded: no subset, no tag
+        try:
+            digest = hashlib.sha256(program.read_bytes()).digest()
+        except pikepdf.PdfError:
+            continue
+        for start in range(0, len(digest) - 5):  # another subset's tag is never reused
+            tag = "".join(chr(65 + b % 26) for b in digest[start : start + 6])
+            if tags.setdefault(tag, digest.hex()) == digest.hex():
+                break
+        for holder, key in ((font, "/BaseFont"), (target, "/BaseFont"), (descriptor, "/FontName")):
+            name = str(holder.get(key, ""))[1:]
+            if _TAGGED.match(name):
+                holder[key] = pikepdf.Name("/" + tag + name[6:])
 
 
 def _append(writer: PdfWriter, rendered: Rendered) -> None:
