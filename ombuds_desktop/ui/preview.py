@@ -506,7 +506,11 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, allow_draft=self.result.watermarked, skip=self._left_out()
+        )
+        # a wet-ink client's mail packet is built again for mail (the original Section 9)
+        reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the mail packet…",
             lambda progress, token: export_mail(
@@ -518,6 +522,7 @@ class PreviewWindow(QMainWindow):
                 packet=packet,
                 progress=progress,
                 cancel=token,
+                read_bytes=reader,
             ),
             lambda r: (
                 f"The mail packet (address sheet first) is in {path}. Mailed requests "
