@@ -20,10 +20,11 @@ from PIL import Image, ImageChops
 from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4, letter
 
-from ombuds_desktop.draft import Attachment
+from ombuds_desktop.draft import Attachment, read_draft_file
 from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet import stamps as st
 from ombuds_desktop.packet.exhibits import add_evidence, load_evidence
+from ombuds_desktop.samples import sample_names, write_sample
 from ombuds_desktop.validation import acknowledge, validate_draft
 
 from .stampcheck import PageWords, Word, edge_pdf, edge_tokens, word_boxes
@@ -198,3 +199,47 @@ def test_real_producer_evidence_is_never_covered(corpus):
                 _check_page(p, s)
         done += 1
     assert done or not corpus
+
+
+def _sample_packet(name: str, tmp_path: Path):
+    path = write_sample(name, tmp_path / name)
+    draft = read_draft_file(path)
+    findings = validate_draft(draft, today=BUILD_DATE, base_dir=path.parent)
+    acknowledge(draft, findings, ["all"])
+    errors = any(f.severity == "error" for f in findings)
+    options = PacketOptions(build_date=BUILD_DATE, allow_draft=errors)
+    return draft, path.parent, build_packet(draft, path.parent, options=options)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sample_names())
+def test_every_sample_packet_keeps_stamps_off_evidence_and_inside_the_page(name, tmp_path):
+    draft, base, packet = _sample_packet(name, tmp_path)
+    pages = word_boxes(packet.pdf)
+    for number, page in enumerate(pages, 1):  # nothing within a quarter inch of the edge
+        for w in page.words:
+            assert w.x0 >= EDGE - 0.5 and w.x1 <= page.width - EDGE + 0.5, (number, w)
+            assert w.y0 >= EDGE - 0.5 and w.y1 <= page.height - EDGE + 0.5, (number, w)
+    plan = packet.plan
+    assert plan is not None
+    by_id = {a.id: a for a in draft.attachments}
+    placed: list[tuple[Attachment, int]] = []
+    groups = {"signature": plan.signed_scans, "g28": plan.g28, "consents": plan.consents}
+    for part in packet.parts:
+        at = part.start
+        for att in groups.get(part.part, ()):
+            placed.append((att, at))
+            at += len(_fitted((base / att.path).read_bytes()).pages)
+    for ex in packet.exhibits:
+        at = ex.start + 1  # behind its tab page
+        for att_id in ex.attachment_ids:
+            placed.append((by_id[att_id], at))
+            at += len(_fitted((base / by_id[att_id].path).read_bytes()).pages)
+    assert placed, "no evidence in the sample"
+    if packet.watermarked:  # a draft's DRAFT mark crosses every page on purpose
+        return
+    for att, at in placed:
+        plain = word_boxes(_bytes(_fitted((base / att.path).read_bytes())))
+        for k, p in enumerate(plain):
+            if p.words:
+                _check_page(p, pages[at + k])
