@@ -1098,7 +1098,11 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     contents = page.get("/Contents")
     resources = page.get("/Resources")
     obj = contents.get_object() if contents is not None else None
-    if isinstance(obj, StreamObject) and isinstance(contents, IndirectObject):
+    if (
+        isinstance(obj, StreamObject)
+        and isinstance(contents, IndirectObject)
+        and "/Subtype" not in obj  # a stream two pages share is made a form only once
+    ):
         form, form_ref = obj, contents  # reuse the stream: no decoding, no re-encoding
     else:
         data = page.get_contents().get_data() if obj is not None else b""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4, letter
 
 from ombuds_desktop.draft import Attachment, read_draft_file
@@ -243,3 +243,23 @@ def test_every_sample_packet_keeps_stamps_off_evidence_and_inside_the_page(name,
         for k, p in enumerate(plain):
             if p.words:
                 _check_page(p, pages[at + k])
+
+
+def test_pages_sharing_one_content_stream_keep_their_own_boxes():
+    """Two pages drawing the same stream, one of them cropped: each is fitted by its own box."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    w = PdfWriter(clone_from=PdfReader(BytesIO(edge_pdf("Shared", letter))))
+    w.append(PdfReader(BytesIO(edge_pdf("Other", letter))))
+    second = w.pages[1]
+    second[NameObject("/Contents")] = w.pages[0].raw_get("/Contents")
+    second[NameObject("/CropBox")] = ArrayObject(FloatObject(v) for v in (0, 0, 306, 396))
+    data = _bytes(w)
+    plain, stamped = _stamped(data)
+    ref = PdfReader(BytesIO(stamped))
+    boxes = [
+        [float(v) for v in p["/Resources"]["/XObject"]["/OmbPage"]["/BBox"]] for p in ref.pages
+    ]
+    assert boxes == [[0, 0, 612, 792], [0, 0, 306, 396]]
+    for p, s in zip(word_boxes(plain), word_boxes(stamped), strict=True):
+        _check_page(p, s)
