@@ -199,8 +199,7 @@ def build_letter(
         )
     if signature_enclosed == "original":
         paragraphs.append(
-            "The original Section 9 consent, signed by hand in ink, is enclosed right after "
-            "the form."
+            "The original Section 9 consent, signed by hand in ink, is enclosed."
         )
     elif signature_enclosed == "scan":
         paragraphs.append(

@@ -723,23 +723,26 @@ class MailResult:
     packet: PacketResult | None = None
 
 
-def signature_instruction(draft: Draft, where: str, *, scan_left_out: bool) -> str:
+def signature_instruction(
+    draft: Draft, where: str, *, scan_left_out: bool, after_form: bool = True
+) -> str:
     """The mailing sheet's one line about the ORIGINAL wet-ink Section 9 page (R20).
 
     ``where`` names its packet page(s); ``scan_left_out``: the client already
     signed it (its scan is attached), so the printout leaves that page out and
     the original goes in its place; otherwise the printed page is signed now.
     """
+    place = "right after the Form 7001" if after_form else "where the exhibit index lists it"
     if scan_left_out:
         return (
-            f"Enclose the ORIGINAL Section 9 page signed by hand, in ink, right after the "
-            f"Form 7001, as {where}: this printout leaves that page out for it. Keep a copy."
+            f"Enclose the ORIGINAL Section 9 page signed by hand, in ink, {place}, as "
+            f"{where}: this printout leaves that page out for it. Keep a copy."
         )
     client = facts.client_name(draft) or "the client"
     return (
-        f"Have {client} sign and date the Section 9 signature page by hand ({where}, right "
-        "after the Form 7001), then enclose that ORIGINAL Section 9 page signed by hand, in "
-        "ink, where it is. Keep a copy."
+        f"Have {client} sign and date the Section 9 signature page by hand ({where}, {place}), "
+        "then enclose that ORIGINAL Section 9 page signed by hand, in ink, where it is. "
+        "Keep a copy."
     )
 
 
@@ -867,7 +870,11 @@ def export_mail(
             if slot.count == 1
             else f'the pages numbered "{first}" to "{last}"'
         )
-        line = signature_instruction(draft, where, scan_left_out=scan_left_out)
+        form = packet.part("form")
+        after_form = form is not None and form.start + form.count == slot.start
+        line = signature_instruction(
+            draft, where, scan_left_out=scan_left_out, after_form=after_form
+        )
     sheet = render_address_sheet(draft, definition, wet_ink_original=wet_ink, signature_line=line)
     w = PdfWriter()
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)

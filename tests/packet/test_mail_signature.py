@@ -140,3 +140,13 @@ def test_mail_sheet_of_a_plain_client_says_nothing_of_wet_ink(plain_case, tmp_pa
     )
     sheet = _flat(page_texts(mail.path.read_bytes())[0])
     assert "Section 9" not in sheet
+
+
+def test_mail_sheet_follows_a_custom_part_order(case, tmp_path):
+    """Section 9 placed after the G-28: the sheet does not say "right after the Form 7001"."""
+    order = ("cover_letter", "form", "g28", "signature", "consents", "index", "exhibits")
+    options = PacketOptions(build_date=BUILD_DATE, part_order=order)
+    mail = export_mail(case.draft, tmp_path / "m.pdf", case.root, options=options)
+    sheet = _flat(page_texts(mail.path.read_bytes())[0])
+    assert "right after the Form 7001" not in sheet
+    assert "where the exhibit index lists it" in sheet
