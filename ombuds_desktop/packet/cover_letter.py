@@ -14,6 +14,7 @@ from datetime import date
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.packet import fonts
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
@@ -198,9 +199,7 @@ def build_letter(
             f"{format_us(due)}; that date has passed."
         )
     if signature_enclosed == "original":
-        paragraphs.append(
-            "The original Section 9 consent, signed by hand in ink, is enclosed."
-        )
+        paragraphs.append("The original Section 9 consent, signed by hand in ink, is enclosed.")
     elif signature_enclosed == "scan":
         paragraphs.append(
             f"The Section 9 consent signed by hand, in ink, is {sent} (scan of the signed page)."
@@ -296,25 +295,24 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
                 s.paragraph(extra, size=9, color=MUTED, after=0)
         s.y -= 14
         if letter.enclosures:
-            enclosure_list(s, letter.enclosures)
+            enclosure_list(s, letter.enclosures, continued_top)
 
     client = facts.client_name(draft) or "(client name not entered)"
+
+    about = letter.re_lines[0][1] if letter.re_lines else ""
+    # a long name wraps (at most three lines), the same on every continued page
+    re_lines = fonts.wrap(f"Re: {client}, {about} · {letter.date_text}", REGULAR, 8.5, WIDTH)[:3]
+    continued_top = TOP - 12 * len(re_lines) - 22
 
     def header(s: Sheet) -> None:
         """Every page after the first says whose letter it continues, and which page it is."""
         if s.page == 1:
             return
         s.text(LEFT, TOP, f"Letter to the CIS Ombudsman, continued, page {s.page}", font=BOLD)
-        s.text(
-            LEFT,
-            TOP - 12,
-            f"Re: {client}, {letter.re_lines[0][1] if letter.re_lines else ''} · "
-            f"{letter.date_text}",
-            size=8.5,
-            color=MUTED,
-        )
-        s.hline(LEFT, RIGHT, TOP - 18, color=BAR, width=0.8)
-        s.y = CONTINUED_TOP
+        for i, line in enumerate(re_lines, 1):
+            s.text(LEFT, TOP - 12 * i, line, size=8.5, color=MUTED)
+        s.hline(LEFT, RIGHT, TOP - 12 * len(re_lines) - 6, color=BAR, width=0.8)
+        s.y = continued_top
 
     def footer(page: int, total: int | None) -> str:
         return f"Cover letter · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
@@ -322,24 +320,23 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
     return render_paged("Cover letter", draw, footer=footer, header=header)
 
 
-#: Where the text starts under the continuation header of pages 2, 3, …
-CONTINUED_TOP = TOP - 34
 #: The fewest enclosure lines a page may hold, at the foot of one page or the top of the next.
 KEEP_TOGETHER = 3
 _ITEM_SIZE, _ITEM_LEADING = 9.0, 11.5
 
 
-def enclosure_list(s: Sheet, items: list[str]) -> None:
+def enclosure_list(s: Sheet, items: list[str], continued_top: float) -> None:
     """The numbered list, split over pages only with ``KEEP_TOGETHER`` items on each side.
 
     The heading never ends a page, and a page never holds only the last item
     or two of the list: the break moves up so the next page starts with at
-    least ``KEEP_TOGETHER`` items, under "Enclosures (continued)".
+    least ``KEEP_TOGETHER`` items, under "Enclosures (continued)".  ``continued_top``:
+    where a continued page's text starts, under its header.
     """
     width = WIDTH - 20
     heights = [len(s.wrap(e, width, size=_ITEM_SIZE)) * _ITEM_LEADING + 0.5 for e in items]
     heading = 9.5 * 1.3 + 2
-    full_page = CONTINUED_TOP - BOTTOM - heading
+    full_page = continued_top - BOTTOM - heading
 
     def chunks(room: float) -> list[int]:
         """How many items go on each page, the first page having ``room``."""

@@ -90,3 +90,42 @@ def test_packet_with_many_exhibits_has_a_continued_cover_letter(tmp_path):
     for number, page in enumerate(pages[1:], 2):
         assert f"continued, page {number}" in page
         assert len(exhibits[number - 1]) >= KEEP_TOGETHER
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        "Okonkwo-Halvorsen " * 8,  # about 150 characters
+        "Nguyễn-Trần Thị Ánh Phương " * 5,
+        "عبد الرحمن بن محمد الهاشمي " * 5,
+    ],
+    ids=["latin-150", "vietnamese-135", "arabic-135"],
+)
+def test_continuation_header_of_a_long_name_stays_on_the_page(case, definition, family):
+    from ombuds_desktop.draft import facts
+
+    from .stampcheck import word_boxes
+
+    case.draft.values[facts.field_id(case.draft, "client_name")] = {
+        "family": family.strip(),
+        "given": "Ana",
+        "middle": "",
+    }
+    for n in (30, 60):
+        letter = build_letter(
+            case.draft,
+            definition,
+            today=BUILD_DATE,
+            enclosures=[_item(k) for k in range(1, n + 1)],
+            signature_enclosed="page",
+        )
+        pdf = render_letter(letter, case.draft).pdf
+        pages = page_texts(pdf)
+        assert len(pages) >= 2
+        seen = [k for p in pages for k in _items_on(p)]
+        assert seen == list(range(1, n + 1))
+        for number, page in enumerate(word_boxes(pdf)[1:], 2):
+            head = [w for w in page.words if w.y0 < 120]  # the continuation header
+            assert head, number
+            for w in head:
+                assert w.x0 >= 18 and w.x1 <= page.width - 18, (number, w)
