@@ -563,13 +563,13 @@ def export_eml(
     """``out_path`` (one message) or ``<stem>-part1.eml``, ``-part2`` … under the budget."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    if packet is None:
+    if packet is None or packet.signature_original:  # a mail packet says "original": not here
         packet = build_packet(
             draft,
             base_dir,
             definition,
-            options,
-            findings=findings,
+            options.with_(signature_original=False),
+            findings=packet.findings if packet is not None else findings,
             progress=progress,
             cancel=cancel,
             read_bytes=read_bytes,

@@ -17,7 +17,7 @@ from ombuds_desktop.packet.exports import eml_attachments, export_eml, export_ma
 from ombuds_desktop.samples import sample_names, write_sample
 from ombuds_desktop.validation import acknowledge, validate_draft
 
-from .support import BUILD_DATE, page_texts, pdftotext
+from .support import BUILD_DATE, make_pdf, page_texts, pdftotext
 
 #: What a page says when it claims the scan of Section 9 is what is enclosed.
 SCAN_CLAIMS = (
@@ -150,3 +150,25 @@ def test_mail_sheet_follows_a_custom_part_order(case, tmp_path):
     sheet = _flat(page_texts(mail.path.read_bytes())[0])
     assert "right after the Form 7001" not in sheet
     assert "where the exhibit index lists it" in sheet
+
+
+def test_email_is_never_sent_with_the_mail_packet(case, tmp_path):
+    """A packet built for mail (it says "original") handed to the e-mail export is rebuilt."""
+    case.add(
+        "signed-section-9",
+        "Section 9 signed in ink (scan)",
+        "signed.pdf",
+        make_pdf(["SIGNED SCAN PAGE"]),
+        date="2026-11-20",
+    )
+    options = PacketOptions(build_date=BUILD_DATE)
+    mail = export_mail(case.draft, tmp_path / "m.pdf", case.root, options=options)
+    assert mail.packet.signature_original
+    result = export_eml(
+        case.draft, tmp_path / "e.eml", case.root, options=options, packet=mail.packet
+    )
+    assert result.packet is not mail.packet and not result.packet.signature_original
+    ((_, pdf),) = eml_attachments(result.paths[0].read_bytes())
+    text = _flat(pdftotext(pdf))
+    assert "Section 9 consent signed in ink (scan)" in text and "SIGNED SCAN PAGE" in text
+    assert "original Section 9" not in text
