@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -27,7 +28,14 @@ import PIL
 import pypdf
 import reportlab
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    Fit,
+    NameObject,
+)
 
 from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
@@ -87,6 +95,8 @@ class PacketResult:
     findings: list[Finding] = field(default_factory=list)
     signature_page_id: str | None = None
     plan: PacketPlan | None = None
+    #: Built for mail: the words say the ORIGINAL signed Section 9 page is enclosed.
+    signature_original: bool = False
 
     def manifest_json(self) -> str:
         return json.dumps(self.manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -285,10 +295,14 @@ def clean_pdf(data: bytes) -> bytes:
             if not len(names.keys()):
                 del root["/Names"]
         scrub = set(_SCRUB_KEYS)
+        fonts = []
         for obj in pdf.objects:
             if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
                 for key in scrub.intersection(obj.keys()):
                     del obj[key]
+                if obj.get("/Type") == "/Font" and "/BaseFont" in obj:
+                    fonts.append(obj)
+        _retag_subsets(fonts)
         out = BytesIO()
         pdf.save(
             out,
@@ -298,6 +312,47 @@ def clean_pdf(data: bytes) -> bytes:
             fix_metadata_version=False,
         )
         return out.getvalue()
+
+
+_TAGGED = re.compile(r"^[A-Z]{6}\+")
+
+
+def _retag_subsets(fonts: list[Any]) -> None:
+    """Give each embedded font subset its own tag, made from its glyphs.
+
+    reportlab tags every subset ``AAAAAA+``, so the cover letter's, the
+    form's and the index's different subsets of Noto Sans shared one name
+    (PDF 32000 §9.6.4 wants a tag per subset).  The tag is six letters of
+    the SHA-256 of the embedded font program, which is the subset: the same
+    glyphs give the same tag, and the output stays byte-for-byte reproducible.
+    """
+    import pikepdf
+
+    tags: dict[str, str] = {}  # tag -> the digest it stands for
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        target = descendants[0] if descendants is not None and len(descendants) else font
+        descriptor = target.get("/FontDescriptor")
+        if descriptor is None:
+            continue
+        program = next(
+            (descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor),
+            None,
+        )
+        if not isinstance(program, pikepdf.Stream):
+            continue  # not embedded: no subset, no tag
+        try:
+            digest = hashlib.sha256(program.read_bytes()).digest()
+        except pikepdf.PdfError:
+            continue
+        for start in range(0, len(digest) - 5):  # another subset's tag is never reused
+            tag = "".join(chr(65 + b % 26) for b in digest[start : start + 6])
+            if tags.setdefault(tag, digest.hex()) == digest.hex():
+                break
+        for holder, key in ((font, "/BaseFont"), (target, "/BaseFont"), (descriptor, "/FontName")):
+            name = str(holder.get(key, ""))[1:]
+            if _TAGGED.match(name):
+                holder[key] = pikepdf.Name("/" + tag + name[6:])
 
 
 def _append(writer: PdfWriter, rendered: Rendered) -> None:
@@ -367,18 +422,25 @@ def build_packet(
         sig_id, signature = wet_ink.page_id, wet_ink.page
         if official is not None:
             official.manifest["signature_page"] = wet_ink.source
+    # Mail (R20): the original signed page follows the form, not its scan.
+    original = options.signature_original and facts.wet_ink_required(draft)
     if official is not None:
         form = official.form
     else:
-        section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
-        form = render_form(draft, definition, plan=plan, section_notes=section_notes)
+        scanned = bool(plan.signed_scans) and not original
+        section_notes = wet_ink_notes(draft, sig_id, scanned=scanned)
+        # On paper the original is Section 9 itself, not a supporting document of Section 8.
+        form_plan = replace(plan, signed_scans=()) if original else plan
+        form = render_form(draft, definition, plan=form_plan, section_notes=section_notes)
 
     client = facts.client_name(draft) or "(client name not entered)"
     part_titles = {
         "cover_letter": "Cover letter",
         "form": f"{definition.number}, {definition.title}",
         "signature": (
-            "Section 9 consent signed in ink (scan)"
+            "Section 9 consent signed in ink (original)"
+            if original
+            else "Section 9 consent signed in ink (scan)"
             if plan.signed_scans
             else "Section 9 signature page (to be signed in ink)"
         ),
@@ -422,7 +484,7 @@ def build_packet(
         definition,
         today=today,
         enclosures=enclosures,
-        signature_enclosed="scan" if plan.signed_scans else ("page" if signature else None),
+        signature_enclosed=signature_enclosed(plan, signature is not None, original),
     )
     cover = render_letter(letter, draft)
     counts["cover_letter"] = cover.pages
@@ -573,13 +635,47 @@ def build_packet(
     # Which warnings the user acknowledged before this packet was built (never their text).
     manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(
-        pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes, findings, sig_id, plan
+        pdf,
+        sha,
+        total,
+        watermark,
+        parts_out,
+        exhibits_out,
+        manifest,
+        notes,
+        findings,
+        sig_id,
+        plan,
+        original,
     )
+
+
+def signature_enclosed(plan: PacketPlan, page: bool, original: bool) -> str | None:
+    """What the cover letter says of Section 9: "original", "scan", "page" or None.
+
+    ``page``: the packet holds the printed signature page (no scan yet);
+    ``original``: built for mail, where the page signed in ink goes in itself.
+    """
+    if original and (plan.signed_scans or page):
+        return "original"
+    if plan.signed_scans:
+        return "scan"
+    return "page" if page else None
 
 
 def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[str]) -> None:
     add_evidence(writer, ev)
     labels.extend(f"{label} · p. {k} of {ev.pages}" for k in range(1, ev.pages + 1))
+
+
+def at_top(writer: PdfWriter, page: int) -> Fit:
+    """An explicit destination, the top left of the page ([page /XYZ left top null]).
+
+    ``/Fit`` has no location: QtPdf warns "bookmark with invalid location
+    and/or zoom" for it.  A null zoom keeps the reader's own zoom.
+    """
+    box = writer.pages[page].mediabox
+    return Fit.xyz(left=float(box.left), top=float(box.top), zoom=None)
 
 
 def _outline(
@@ -604,11 +700,16 @@ def _outline(
             continue
         start = starts[part]
         parts.append(PartRange(part, titles[part], start, counts[part]))
-        parent = writer.add_outline_item(title=titles[part], page_number=start)
+        parent = writer.add_outline_item(
+            title=titles[part], page_number=start, fit=at_top(writer, start)
+        )
         if part == "form":
             for mark in form.outline:
                 writer.add_outline_item(
-                    title=mark.title, page_number=start + mark.page, parent=parent
+                    title=mark.title,
+                    page_number=start + mark.page,
+                    fit=at_top(writer, start + mark.page),
+                    parent=parent,
                 )
         elif part in ("g28", "consents", "signature"):
             group = {"g28": plan.g28, "consents": plan.consents, "signature": plan.signed_scans}[
@@ -620,13 +721,17 @@ def _outline(
                     writer.add_outline_item(
                         title=att.description or _category_label(definition, att),
                         page_number=at,
+                        fit=at_top(writer, at),
                         parent=parent,
                     )
                     at += evidence[att.id].pages
         elif part == "exhibits":
             for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True):
                 item = writer.add_outline_item(
-                    title=f"Exhibit {ex.label}: {ex.title}", page_number=s, parent=parent
+                    title=f"Exhibit {ex.label}: {ex.title}",
+                    page_number=s,
+                    fit=at_top(writer, s),
+                    parent=parent,
                 )
                 exhibits.append(
                     ExhibitRange(ex.label, ex.title, s, n, tuple(a.id for a in ex.attachments))
@@ -635,7 +740,10 @@ def _outline(
                     at = s + (1 if tabs else 0) + evidence[ex.document.id].pages
                     for t in ex.translations:
                         writer.add_outline_item(
-                            title="English translation", page_number=at, parent=item
+                            title="English translation",
+                            page_number=at,
+                            fit=at_top(writer, at),
+                            parent=item,
                         )
                         at += evidence[t.id].pages
     return parts, exhibits

@@ -90,6 +90,9 @@ class PacketOptions:
     #: The data folder whose imported official forms the packet may fill (None: the
     #: default, ``OMBUDS_DATA_DIR``); the window passes its vault's folder.  Never from a draft.
     official_dir: str | None = None
+    #: Mail: the ORIGINAL wet-ink Section 9 page goes in the envelope, not its scan
+    #: (``dhs-7001.md`` R20); the packet's words say so.  Set by the mail export.
+    signature_original: bool = False
 
     def __post_init__(self) -> None:
         if self.label_style not in ("letters", "numbers"):
@@ -141,6 +144,7 @@ class PacketOptions:
                 "allow_draft",
                 "allow_files_from",
                 "official_dir",
+                "signature_original",
             ):
                 continue
             if key in ("part_order", "exhibit_order") and isinstance(value, list):

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import (
     SLOT,
     QEvent,
-    QLoggingCategory,
     QObject,
     QSettings,
     QStandardPaths,
@@ -505,8 +504,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_fonts(app)
     app.setStyleSheet(style_sheet())
-    # QtPdf complains about pypdf's /Fit bookmark destinations; they work (platform notes §5).
-    QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     return app
 
 

@@ -442,7 +442,10 @@ class PreviewWindow(QMainWindow):
 
         def done(result) -> None:
             self.vault.record_event("export", self.draft.id)
-            self.email_saved(list(getattr(result, "paths", None) or [Path(path)]))
+            self.email_saved(
+                list(getattr(result, "paths", None) or [Path(path)]),
+                list(getattr(result, "notes", None) or []),
+            )
 
         return (
             Operation(
@@ -463,8 +466,9 @@ class PreviewWindow(QMainWindow):
             .run("Preparing the e-mail…")
         )
 
-    def email_saved(self, paths: list[Path]) -> None:
-        """Say what really happened: opened in the mail program, or only saved."""
+    def email_saved(self, paths: list[Path], notes: list[str] | None = None) -> None:
+        """Say what really happened: opened in the mail program, or only saved (and why
+        there is no From address, when there is none)."""
         first = Path(paths[0])
         count = len(paths)
         saved = (
@@ -490,6 +494,8 @@ class PreviewWindow(QMainWindow):
                 "e-mail was not opened. Open the .eml file from your mail program (or "
                 "double-click it in the folder), check it, then send it."
             )
+        if notes:
+            box.setText(box.text() + "\n\n" + "\n".join(notes))
         copy = box.addButton("Copy the folder path", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
@@ -507,8 +513,14 @@ class PreviewWindow(QMainWindow):
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
         options = packet_options(
-            draft, self.settings, self.vault, allow_draft=self.result.watermarked
+            draft,
+            self.settings,
+            self.vault,
+            allow_draft=self.result.watermarked,
+            skip=self._left_out(),
         )
+        # a wet-ink client's mail packet is built again for mail (the original Section 9)
+        reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the mail packet…",
             lambda progress, token: export_mail(
@@ -520,6 +532,7 @@ class PreviewWindow(QMainWindow):
                 packet=packet,
                 progress=progress,
                 cancel=token,
+                read_bytes=reader,
             ),
             lambda r: (
                 f"The mail packet (address sheet first) is in {path}. Mailed requests "
