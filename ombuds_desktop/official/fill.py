@@ -29,7 +29,7 @@ from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.identifiers import format_a_number, normalize_a_number
 from ombuds_desktop.official.errors import OfficialFormError
 from ombuds_desktop.official.mapping import FieldMap, Mapping, Target, resolve
-from ombuds_desktop.official.reader import OfficialField, OfficialForm, open_pdf
+from ombuds_desktop.official.reader import OfficialField, OfficialForm, Widget, open_pdf
 
 MIN_SIZE = 6.0
 MAX_SIZE = 10.0
@@ -150,8 +150,8 @@ def fit(f: OfficialField, text: str, da_size: float = 0.0) -> tuple[float, list[
     fonts.register()
     if not f.widgets:
         return None
-    x0, y0, x1, y1 = f.widgets[0].rect
-    w, h = x1 - x0 - 2 * PAD, y1 - y0
+    box_w, h = f.widgets[0].size  # as the page is shown (a turned page swaps them)
+    w = box_w - 2 * PAD
     if f.max_len and len(text) > f.max_len:
         return None
     start = da_size if da_size > 0 else (MAX_SIZE if f.multiline else min(MAX_SIZE, h * 0.7))
@@ -424,7 +424,7 @@ def fill_official(
             if key in acro:
                 del acro[key]
         remove: set[tuple[int, int]] = set()
-        draw_marks: list[tuple[int, tuple[float, float, float, float]]] = []
+        draw_marks: list[Widget] = []
         for f in official.fields:
             node, widgets = nodes.get(f.name, (None, []))
             if node is None:
@@ -438,7 +438,7 @@ def fill_official(
                     ap = w.get("/AP")
                     has_ap = isinstance(ap, pikepdf.Dictionary) and "/N" in ap
                     if on and not has_ap:
-                        draw_marks.append((info.page, info.rect))
+                        draw_marks.append(info)
                     if not has_ap:
                         remove.update(x.objgen for x in [w] if x.is_indirect)
                     if "/MK" in w and not has_ap:
@@ -490,9 +490,11 @@ def _overlay(
     pdf: Any,
     official: OfficialForm,
     plan: FillPlan,
-    marks: list[tuple[int, tuple[float, float, float, float]]],
+    marks: list[Widget],
     missing: set[str],
 ) -> None:
+    """Draw the text values and the check marks a box has no appearance for, over each
+    page, upright as the page is shown (turned pages included)."""
     from reportlab.pdfgen.canvas import Canvas
 
     from ombuds_desktop.packet import fonts
@@ -503,9 +505,9 @@ def _overlay(
         text = plan.texts.get(f.name)
         if text and f.widgets:
             per_page.setdefault(f.widgets[0].page, []).append((f, text))
-    mark_pages: dict[int, list[tuple[float, float, float, float]]] = {}
-    for page, rect in marks:
-        mark_pages.setdefault(page, []).append(rect)
+    mark_pages: dict[int, list[Widget]] = {}
+    for widget in marks:
+        mark_pages.setdefault(widget.page, []).append(widget)
     for i in sorted(set(per_page) | set(mark_pages)):
         x0p, y0p, x1p, y1p = official.page_sizes[i]
         buf = BytesIO()
@@ -514,10 +516,14 @@ def _overlay(
         for f, text in per_page.get(i, []):
             missing |= fonts.missing_glyphs(text)
             _draw_text(c, f, text)
-        for x0, y0, x1, y1 in mark_pages.get(i, []):
-            size = min(x1 - x0, y1 - y0) * 0.8
+        for widget in mark_pages.get(i, []):
+            w, h = widget.size
+            size = min(w, h) * 0.8
+            c.saveState()
+            c.transform(*widget.matrix())
             c.setFont("ZapfDingbats", size)
-            c.drawCentredString((x0 + x1) / 2, (y0 + y1) / 2 - size * 0.35, "4")
+            c.drawCentredString(w / 2, h / 2 - size * 0.35, "4")
+            c.restoreState()
         c.showPage()
         c.save()
         overlay(pdf, pdf.pages[i], buf.getvalue(), (x0p, y0p))
@@ -545,9 +551,20 @@ def overlay(pdf: Any, page: Any, data: bytes, origin: tuple[float, float]) -> No
 
 
 def _draw_text(c: Any, f: OfficialField, text: str) -> None:
+    widget = f.widgets[0]
+    c.saveState()
+    c.transform(*widget.matrix())  # the box as shown: origin lower left, text upright
+    try:
+        _draw_in_box(c, f, text, widget.size)
+    finally:
+        c.restoreState()
+
+
+def _draw_in_box(c: Any, f: OfficialField, text: str, size_shown: tuple[float, float]) -> None:
     from ombuds_desktop.packet import fonts
 
-    x0, y0, x1, y1 = f.widgets[0].rect
+    x0, y0 = 0.0, 0.0
+    x1, y1 = size_shown
     fitted = fit(f, text)
     if fitted is None:  # "see addendum" in a tiny box: shrink until it fits
         size = MIN_SIZE

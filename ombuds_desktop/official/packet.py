@@ -104,7 +104,8 @@ def wet_ink_page(
     pid = page_id(draft, printed_on)
     if not draft_mark and parts is not None and parts.target.mapping.signature_page is not None:
         try:
-            page = _signature_page(parts.filled, parts.target.mapping.signature_page, pid)
+            official, number = parts.target.official, parts.target.mapping.signature_page
+            page = _signature_page(parts.filled, official, number, pid)
             return WetInkPage(page, pid, "official")
         except OfficialFormError:
             pass  # a mapping naming a page the PDF lacks: the typeset page, as before
@@ -133,22 +134,28 @@ def _rendered(
     return Rendered(filled.pdf, filled.pages, outline, set(filled.missing_glyphs))
 
 
-def _signature_page(filled: Filled, page: int, page_id: str) -> Any:
-    """The official Section 9 page as filled, alone, with the page id in the bottom margin."""
+def _signature_page(filled: Filled, official: OfficialForm, page: int, page_id: str) -> Any:
+    """The official Section 9 page as filled, alone, with the page id in the bottom margin
+    of the page as shown (its crop box, upright on a turned page)."""
     import pikepdf
     from reportlab.pdfgen.canvas import Canvas
 
+    from ombuds_desktop.official.reader import Widget
     from ombuds_desktop.packet import fonts
     from ombuds_desktop.packet.layout import Rendered
 
-    if page >= filled.form_pages:
+    if page >= filled.form_pages or page >= official.pages:
         raise OfficialFormError("the mapping's Section 9 page is not in the official PDF")
     with pikepdf.open(BytesIO(filled.pdf)) as src:
         out = pikepdf.new()
         out.pages.append(src.pages[page])
-        box = [float(x) for x in out.pages[0].mediabox]
+        media = official.page_sizes[page]
+        # The whole shown page as one box: drawn in it, the line stands upright.
+        shown = Widget(page, official.crop(page), rotate=official.rotation(page))
         buf = BytesIO()
-        c = Canvas(buf, pagesize=(box[2] - box[0], box[3] - box[1]), invariant=1)
+        c = Canvas(buf, pagesize=(media[2] - media[0], media[3] - media[1]), invariant=1)
+        c.translate(-media[0], -media[1])
+        c.transform(*shown.matrix())
         fonts.register()
         c.setFont(fonts.REGULAR, 7)
         c.drawString(
@@ -156,7 +163,12 @@ def _signature_page(filled: Filled, page: int, page_id: str) -> Any:
         )
         c.showPage()
         c.save()
-        overlay(out, out.pages[0], buf.getvalue(), (box[0], box[1]))
+        overlay(out, out.pages[0], buf.getvalue(), (media[0], media[1]))
+        # Inherited attributes (the page tree's MediaBox, CropBox, Rotate) kept on the page.
+        page_obj = out.pages[0].obj
+        page_obj.MediaBox = pikepdf.Array(list(media))
+        page_obj.CropBox = pikepdf.Array(list(official.crop(page)))
+        page_obj.Rotate = official.rotation(page)
         data = BytesIO()
         out.save(data, deterministic_id=True)
         return Rendered(data.getvalue(), 1)

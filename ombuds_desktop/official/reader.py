@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
 
@@ -36,13 +36,61 @@ FF_COMB = 1 << 24
 DOWNLOAD_HINT = "download the fillable DHS Form 7001 PDF from dhs.gov and import that file"
 
 
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Widget:
     """Where one field is drawn: page (0-based), rectangle, and its appearance states."""
 
     page: int
-    rect: tuple[float, float, float, float]  # x0, y0, x1, y1 in the page's user space
+    rect: Box  # x0, y0, x1, y1 in the page's user space
     states: tuple[str, ...] = ()  # on-states of a check box or radio button ("1", "Ind")
+    #: Degrees clockwise the page is turned when shown (its /Rotate: 0, 90, 180, 270).
+    #: A value is written upright as the page is shown, so on a turned page it runs
+    #: across the rectangle's other side.
+    rotate: int = 0
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height of the box as the page is shown."""
+        return display_size(self.rect, self.rotate)
+
+    def matrix(self) -> tuple[float, float, float, float, float, float]:
+        """From the box as shown (origin at its lower left, x to the right, y up, in
+        points) to the page's user space: draw with it and the value stands upright."""
+        x0, y0, x1, y1 = self.rect
+        return {
+            0: (1.0, 0.0, 0.0, 1.0, x0, y0),
+            90: (0.0, 1.0, -1.0, 0.0, x1, y0),
+            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+            270: (0.0, -1.0, 1.0, 0.0, x0, y1),
+        }[self.rotate]
+
+
+def display_size(box: Box, rotate: int) -> tuple[float, float]:
+    """Width and height of a user-space box as shown on a page turned ``rotate`` degrees."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return (h, w) if rotate in (90, 270) else (w, h)
+
+
+def to_display(box: Box, crop: Box, rotate: int) -> Box:
+    """A user-space box in the coordinates of the page as shown (what a viewer or
+    ``pdftotext -bbox`` uses, y up): the crop box's lower left as shown is (0, 0)."""
+    cx0, cy0, cx1, cy1 = crop
+    width, height = cx1 - cx0, cy1 - cy0
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        u, v = x - cx0, y - cy0
+        return {
+            0: (u, v),
+            90: (v, width - u),
+            180: (width - u, height - v),
+            270: (height - v, u),
+        }[rotate]
+
+    (ax, ay), (bx, by) = point(box[0], box[1]), point(box[2], box[3])
+    return (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +179,27 @@ class OfficialForm:
     sha256: str  # of the file's bytes
     fingerprint: str  # of its field set: same fields, same mapping
     pages: int
-    page_sizes: tuple[tuple[float, float, float, float], ...]  # media boxes
+    page_sizes: tuple[Box, ...]  # media boxes
     fields: tuple[OfficialField, ...]
     marks: EditionMarks
     page_text: tuple[str, ...] = field(default=(), repr=False)
     has_xfa: bool = False
+    page_crops: tuple[Box, ...] = ()  # what is shown of each page (crop box within media box)
+    page_rotations: tuple[int, ...] = ()  # each page's /Rotate (0, 90, 180, 270)
+
+    def crop(self, page: int) -> Box:
+        return self.page_crops[page] if page < len(self.page_crops) else self.page_sizes[page]
+
+    def rotation(self, page: int) -> int:
+        return self.page_rotations[page] if page < len(self.page_rotations) else 0
+
+    def shown(self, widget: Widget) -> Box:
+        """The widget's box on its page as shown (see :func:`to_display`)."""
+        return to_display(widget.rect, self.crop(widget.page), self.rotation(widget.page))
+
+    def shown_size(self, page: int) -> tuple[float, float]:
+        """The page's width and height as shown (crop box, turned)."""
+        return display_size(self.crop(page), self.rotation(page))
 
     def field(self, name: str) -> OfficialField | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -193,10 +257,23 @@ def _read(pdf: Any, data: bytes) -> OfficialForm:
     acro = pdf.Root.get("/AcroForm")
     has_xfa = acro is not None and "/XFA" in acro
     page_of: dict[tuple[int, int], int] = {}
-    sizes = []
+    sizes: list[Box] = []
+    crops: list[Box] = []
+    rotations: list[int] = []
     for i, page in enumerate(pdf.pages):
-        box = [float(x) for x in page.obj.get("/MediaBox", [0, 0, 612, 792])]
-        sizes.append((box[0], box[1], box[2], box[3]))
+        media = _box(_inherited(page.obj, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)
+        crop = _box(_inherited(page.obj, "/CropBox")) or media
+        crop = (  # a crop box reaching outside the media box shows only the media box
+            max(crop[0], media[0]),
+            max(crop[1], media[1]),
+            min(crop[2], media[2]),
+            min(crop[3], media[3]),
+        )
+        if crop[2] <= crop[0] or crop[3] <= crop[1]:
+            crop = media
+        sizes.append(media)
+        crops.append(crop)
+        rotations.append(_rotation(_inherited(page.obj, "/Rotate")))
         for annot in page.obj.get("/Annots", pikepdf.Array()):
             if isinstance(annot, pikepdf.Dictionary) and annot.is_indirect:
                 page_of[annot.objgen] = i
@@ -218,7 +295,8 @@ def _read(pdf: Any, data: bytes) -> OfficialForm:
             "this PDF has no form fields (it was flattened, scanned or printed to PDF): "
             f"{DOWNLOAD_HINT}"
         )
-    fields = [_with_nearby(f, runs) for f in fields]
+    fields = [_turned(f, rotations) for f in fields]
+    fields = [_with_nearby(f, runs, crops, rotations) for f in fields]
     return OfficialForm(
         sha256=hashlib.sha256(data).hexdigest(),
         fingerprint=fingerprint(fields),
@@ -228,7 +306,46 @@ def _read(pdf: Any, data: bytes) -> OfficialForm:
         marks=marks,
         page_text=tuple(texts),
         has_xfa=has_xfa,
+        page_crops=tuple(crops),
+        page_rotations=tuple(rotations),
     )
+
+
+def _inherited(page: Any, key: str) -> Any:
+    """A page attribute, or the nearest one of the page tree above it (MediaBox, CropBox
+    and Rotate are inheritable)."""
+    node, seen = page, 0
+    while node is not None and seen < 64:
+        if key in node:
+            return node[key]
+        node, seen = node.get("/Parent"), seen + 1
+    return None
+
+
+def _box(value: Any) -> Box | None:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def _rotation(value: Any) -> int:
+    """/Rotate as 0, 90, 180 or 270 (a multiple of 90, negative allowed; else 0)."""
+    try:
+        r = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return r % 360 if r % 90 == 0 else 0
+
+
+def _turned(f: OfficialField, rotations: list[int]) -> OfficialField:
+    if not any(rotations[w.page] for w in f.widgets):
+        return f
+    widgets = tuple(replace(w, rotate=rotations[w.page]) for w in f.widgets)
+    return replace(f, widgets=widgets)
 
 
 def _inherit(node: Any, inherited: dict[str, Any], key: str) -> Any:
@@ -310,7 +427,7 @@ def _walk(
         # /Opt on a button field gives the export values of its widgets by position
         # (some producers name the states 0, 1, 2 and put the real values here).
         widgets = [
-            Widget(w.page, w.rect, (options[i][0],) if i < len(options) else w.states)
+            replace(w, states=(options[i][0],) if i < len(options) else w.states)
             for i, w in enumerate(widgets)
         ]
         options = []
@@ -376,15 +493,23 @@ def _page_text(data: bytes, pages: int) -> tuple[list[str], list[_Run]]:
     return texts, runs
 
 
-def _with_nearby(f: OfficialField, runs: list[_Run]) -> OfficialField:
-    """The page text closest to the field's first widget, on its left or just above it."""
+def _with_nearby(
+    f: OfficialField, runs: list[_Run], crops: list[Box], rotations: list[int]
+) -> OfficialField:
+    """The page text closest to the field's first widget, on its left or just above it
+    (as the page is shown: on a turned page, "left" is where the reader sees it)."""
     if not f.widgets:
         return f
     w = f.widgets[0]
-    x0, y0, x1, y1 = w.rect
+    crop, turn = crops[w.page], rotations[w.page]
+    x0, y0, x1, y1 = to_display(w.rect, crop, turn)
     scored = []
-    for r in runs:
-        if r.page != w.page or r.x > x1:
+    for run in runs:
+        if run.page != w.page:
+            continue
+        rx, ry, _, _ = to_display((run.x, run.y, run.x, run.y), crop, turn)
+        r = _Run(run.page, rx, ry, run.text)
+        if r.x > x1:
             continue
         if y0 - 3 <= r.y <= y1 + 2 and r.x < x0:  # same line, to the left
             scored.append((x0 - r.x, r.text))
@@ -392,9 +517,7 @@ def _with_nearby(f: OfficialField, runs: list[_Run]) -> OfficialField:
             scored.append((r.y - y1 + abs(r.x - x0) / 4, r.text))
     scored.sort()
     near = " ".join(t for _, t in scored[:2])
-    return OfficialField(
-        f.name, f.kind, f.tooltip, f.options, f.flags, f.max_len, f.widgets, near[:200]
-    )
+    return replace(f, nearby=near[:200])
 
 
 _DATE = r"(\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/\d{2,4})"

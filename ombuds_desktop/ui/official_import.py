@@ -206,8 +206,8 @@ class OfficialMappingDialog(QDialog):
             self.crop.clear()
             return
         w = f.widgets[0]
-        x0b, y0b, x1b, y1b = self.official.page_sizes[w.page]
-        pw, ph = x1b - x0b, y1b - y0b
+        # QtPdf renders the page as shown (its crop box, turned by /Rotate): so is the box.
+        pw, ph = self.official.shown_size(w.page)
         page = self._doc.render(w.page, QSize(int(pw * SCALE), int(ph * SCALE)))
         if page.isNull():
             self.crop.setText("The page cannot be shown.")
@@ -216,7 +216,7 @@ class OfficialMappingDialog(QDialog):
         image.fill(QColor("white"))
         painter = QPainter(image)
         painter.drawImage(0, 0, page)
-        x0, y0, x1, y1 = (w.rect[0] - x0b, w.rect[1] - y0b, w.rect[2] - x0b, w.rect[3] - y0b)
+        x0, y0, x1, y1 = self.official.shown(w)
         box = QRectF(x0 * SCALE, (ph - y1) * SCALE, (x1 - x0) * SCALE, (y1 - y0) * SCALE)
         painter.setPen(QPen(QColor("#c00000"), 3))
         painter.drawRect(box)

@@ -246,3 +246,69 @@ def encrypted(data: bytes) -> bytes:
 @dataclass
 class Sample:
     values: dict = field(default_factory=dict)
+
+
+#: The content matrix that puts a page shown upright (displayed x, y) into the user space
+#: of a page turned ``rotate`` degrees whose user-space box is ``wu`` x ``hu``.
+def _turn(rotate: int, wu: float, hu: float) -> tuple[float, float, float, float, float, float]:
+    return {
+        0: (1, 0, 0, 1, 0, 0),
+        90: (0, 1, -1, 0, wu, 0),
+        180: (-1, 0, 0, -1, wu, hu),
+        270: (0, -1, 1, 0, 0, hu),
+    }[rotate]
+
+
+def turned(
+    data: bytes, rotations: dict[int, int], offset: tuple[float, float] = (0.0, 0.0)
+) -> bytes:
+    """The same form as a designer who drew it on turned pages would save it: page i gets
+    /Rotate rotations[i], its content and fields move into the turned user space, its
+    media box grows by 20 pt on each side with the crop box (what is shown) at ``offset``
+    from the user-space origin.  Shown, each page looks exactly as in ``data``: so the
+    fields' boxes as shown are the rectangles of ``data``.  Widgets get /MK /R and their
+    appearances a /Matrix, as Acrobat writes them for a turned page."""
+    with pikepdf.open(BytesIO(data)) as pdf:
+        for i, page in enumerate(pdf.pages):
+            rotate = rotations.get(i, 0)
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            w, h = x1 - x0, y1 - y0
+            wu, hu = (h, w) if rotate in (90, 270) else (w, h)
+            a, b, c, d, e, f = _turn(rotate, wu, hu)
+            e, f = e + offset[0], f + offset[1]
+
+            def point(x: float, y: float) -> tuple[float, float]:
+                return a * x + c * y + e, b * x + d * y + f  # noqa: B023
+
+            page.contents_add(
+                pdf.make_stream(f"q {a} {b} {c} {d} {e} {f} cm\n".encode()), prepend=True
+            )
+            page.contents_add(pdf.make_stream(b"\nQ\n"))
+            ox, oy = offset
+            page.obj.CropBox = pikepdf.Array([ox, oy, ox + wu, oy + hu])
+            page.obj.MediaBox = pikepdf.Array([ox - 20, oy - 20, ox + wu + 20, oy + hu + 20])
+            if rotate:
+                page.obj.Rotate = rotate
+            for annot in page.obj.get("/Annots", pikepdf.Array()):
+                r = [float(v) for v in annot.Rect]
+                (p, q), (s, t) = point(r[0], r[1]), point(r[2], r[3])
+                annot.Rect = pikepdf.Array([min(p, s), min(q, t), max(p, s), max(q, t)])
+                if not rotate:
+                    continue
+                mk = annot.get("/MK", pikepdf.Dictionary())
+                mk.R = rotate
+                annot.MK = mk
+                ap = annot.get("/AP", pikepdf.Dictionary())
+                for key in ("/N", "/D"):
+                    found = ap.get(key)
+                    if isinstance(found, pikepdf.Stream):
+                        streams = [found]
+                    elif isinstance(found, pikepdf.Dictionary):
+                        streams = [found[k] for k in found.keys()]  # noqa: SIM118
+                    else:
+                        streams = []
+                    for stream in streams:
+                        stream.Matrix = pikepdf.Array([a, b, c, d, 0, 0])
+        out = BytesIO()
+        pdf.save(out)
+        return out.getvalue()

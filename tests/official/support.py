@@ -20,21 +20,25 @@ def qpdf_check(data: bytes) -> str:
         return r.stdout
 
 
-def words(data: bytes) -> list[tuple[int, float, float, float, float, str]]:
-    """(page, x0, y0, x1, y1, word) in PDF points with y up, from ``pdftotext -bbox``."""
+def words(data: bytes, *, shown: bool = False) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, x0, y0, x1, y1, word) in PDF points with y up, from ``pdftotext -bbox``.
+
+    ``shown``: as the page is shown (its crop box, turned by its /Rotate), with (0, 0) at
+    its lower left.  pdftotext turns the words but reports the page's height unturned,
+    so the height as shown comes from ``pdfinfo``."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(data)
-        out = subprocess.run(
-            ["pdftotext", "-bbox", str(src), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        args = ["pdftotext", "-bbox", *(["-cropbox"] if shown else []), str(src), "-"]
+        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+        heights = _shown_heights(src) if shown else {}
     result = []
     page, height = -1, 792.0
     for line in out.splitlines():
         m = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', line)
         if m:
             page += 1
-            height = float(m.group(2))
+            height = heights.get(page, float(m.group(2)))
             continue
         m = re.search(
             r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>',
@@ -46,19 +50,35 @@ def words(data: bytes) -> list[tuple[int, float, float, float, float, str]]:
     return result
 
 
+def _shown_heights(path: Path) -> dict[int, float]:
+    """Page (0-based) -> height of its crop box as shown, from ``pdfinfo -box``."""
+    info = subprocess.run(
+        ["pdfinfo", "-box", "-f", "1", "-l", "9999", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    crops = {int(n) - 1: [float(v) for v in box.split()]
+             for n, box in re.findall(r"Page\s+(\d+) CropBox:\s+([-\d. ]+)", info)}  # fmt: skip
+    rots = {int(n) - 1: int(r) for n, r in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info)}
+    out = {}
+    for page, (x0, y0, x1, y1) in crops.items():
+        out[page] = (x1 - x0) if rots.get(page, 0) in (90, 270) else (y1 - y0)
+    return out
+
+
 def inside(word: tuple, rect: tuple[float, float, float, float], slack: float = 1.5) -> bool:
     _, x0, y0, x1, y1, _ = word
     rx0, ry0, rx1, ry1 = rect
     return x0 >= rx0 - slack and x1 <= rx1 + slack and y0 >= ry0 - slack and y1 <= ry1 + slack
 
 
-def render(data: bytes, page: int, dpi: int = 72) -> Image.Image:
+def render(data: bytes, page: int, dpi: int = 72, *, shown: bool = False) -> Image.Image:
+    """The page as pixels (``shown``: its crop box, turned, as a viewer shows it)."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(data)
         subprocess.run(
             ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page + 1), "-l", str(page + 1),
-             "-singlefile", str(src), str(Path(tmp) / "p")],
+             *(["-cropbox"] if shown else []), "-singlefile", str(src), str(Path(tmp) / "p")],
             check=True,
         )  # fmt: skip
         return Image.open(Path(tmp) / "p.png").convert("L").copy()

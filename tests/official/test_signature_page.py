@@ -86,3 +86,23 @@ def test_the_page_on_its_own_is_the_packets_page(tmp_path, definition) -> None:
     # The packet stamps its page numbers in the margin; everything else is the same page.
     assert OFFICIAL_HEADING in alone
     assert set(alone.split()) <= set(in_packet.split())
+
+
+def test_a_mapping_without_a_section_9_page_gives_the_typeset_page(draft, definition) -> None:
+    """The official form is filled, but its mapping does not say which page is Section 9."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from ombuds_desktop.official.packet import official_parts, wet_ink_page
+    from ombuds_desktop.official.propose import propose
+    from ombuds_desktop.official.reader import read_official
+    from ombuds_desktop.official.target import OfficialTarget
+
+    o = read_official(form_a())
+    m = propose(o, definition)
+    m.confirmed = True
+    for number, source in ((m.signature_page, "official"), (None, "typeset")):
+        target = OfficialTarget(Path(), o, replace(m, signature_page=number), form_a())
+        parts, _ = official_parts(draft, definition, target)
+        assert parts is not None  # the official form itself is used either way
+        assert wet_ink_page(draft, definition, BUILD_DATE, parts).source == source

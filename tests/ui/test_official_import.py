@@ -153,3 +153,43 @@ def test_print_signature_page_is_the_official_section_9_once_imported(
     text = _print_signature_page(qtbot, w, monkeypatch, tmp_path / "sig.pdf")
     assert OFFICIAL_FOOTER in text and "To be signed by hand, in ink" not in text
     assert "Signature page " in text  # the page id in its margin
+
+
+def _outlined_crop(qtbot, tmp_path, definition, data: bytes, short: str):
+    """The crop shown for a field's row: its size and the red outline's bounding box."""
+    from ombuds_desktop.ui.official_import import open_mapping_dialog
+
+    pdf = tmp_path / f"{len(list(tmp_path.iterdir()))}.pdf"
+    pdf.write_bytes(data)
+    d = open_mapping_dialog(None, pdf, definition, tmp_path / "data")
+    assert not isinstance(d, str), d
+    qtbot.addWidget(d)
+    d.show()
+    r = _row(d, short)
+    rect = d.table.visualItemRect(d.table.item(r, 0))
+    qtbot.mouseClick(d.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    img = d.crop.pixmap().toImage()
+    red = [
+        (x, y)
+        for x in range(img.width())
+        for y in range(img.height())
+        if img.pixelColor(x, y).red() > 180 and img.pixelColor(x, y).green() < 60
+    ]
+    assert red
+    xs, ys = [p[0] for p in red], [p[1] for p in red]
+    return (img.width(), img.height()), (min(xs), min(ys), max(xs), max(ys))
+
+
+def test_crop_outlines_the_field_where_it_is_shown_on_a_turned_page(
+    qtbot, tmp_path, definition
+) -> None:
+    """A turned page with its crop box away from the origin looks like the plain form when
+    shown: the crop around a field, and the field's outline in it, are the same."""
+    from tests.official.conftest import form_a
+
+    turned = forms.turned(form_a(), {1: 90, 2: 270}, offset=(25.0, -40.0))
+    for short in ("Pt9_SignerName", "Pt5Line1_FamilyName"):
+        plain_size, plain_box = _outlined_crop(qtbot, tmp_path, definition, form_a(), short)
+        size, box = _outlined_crop(qtbot, tmp_path, definition, turned, short)
+        assert size == plain_size, short
+        assert all(abs(a - b) <= 2 for a, b in zip(box, plain_box, strict=True)), (box, plain_box)
