@@ -33,7 +33,7 @@ from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
-from ombuds_desktop.packet import stamps
+from ombuds_desktop.packet import stamps, tagging
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
 from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, PacketInputError
 from ombuds_desktop.packet.exhibits import Evidence, add_evidence, load_evidence, read_attachment
@@ -287,6 +287,8 @@ def clean_pdf(data: bytes) -> bytes:
             if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
                 for key in scrub.intersection(obj.keys()):
                     del obj[key]
+        # The structure of the drawn pages (tagging.py), joined in page order.
+        tagging.finish(pdf)
         out = BytesIO()
         pdf.save(
             out,
