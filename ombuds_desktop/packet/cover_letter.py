@@ -203,34 +203,37 @@ def build_letter(
 def render_letter(letter: Letter, draft: Draft) -> Rendered:
     def draw(s: Sheet) -> None:
         y = TOP
-        if letter.sender_org:
-            s.text(LEFT, y, letter.sender_org, font=BOLD, size=13, color=BAR)
-            y -= 15
-        s.text(
-            LEFT,
-            y,
-            letter.sender_name,
-            font=REGULAR if letter.sender_org else BOLD,
-            size=10 if letter.sender_org else 13,
-        )
-        y -= 12
-        for line in letter.sender_lines:
-            s.text(LEFT, y, line, size=8.5, color=MUTED)
-            y -= 10.5
+        with s.tag("P"):  # the letterhead
+            if letter.sender_org:
+                s.text(LEFT, y, letter.sender_org, font=BOLD, size=13, color=BAR)
+                y -= 15
+            s.text(
+                LEFT,
+                y,
+                letter.sender_name,
+                font=REGULAR if letter.sender_org else BOLD,
+                size=10 if letter.sender_org else 13,
+            )
+            y -= 12
+            for line in letter.sender_lines:
+                s.text(LEFT, y, line, size=8.5, color=MUTED)
+                y -= 10.5
         s.hline(LEFT, RIGHT, y - 2, color=BAR, width=1.2)
         s.y = y - 26
         s.text(LEFT, s.y, letter.date_text, size=10)
         s.y -= 26
-        for line in letter.addressee:
-            s.text(LEFT, s.y, line, size=10)
-            s.y -= 12.5
+        with s.tag("P"):  # the address, one block
+            for line in letter.addressee:
+                s.text(LEFT, s.y, line, size=10)
+                s.y -= 12.5
         s.y -= 14
         for label, value in letter.re_lines:
-            s.text(LEFT, s.y, f"{label}:", font=BOLD, size=9.5)
-            lines = s.wrap(value, WIDTH - 140, size=9.5)
-            for line in lines:
-                s.text(LEFT + 140, s.y, line, size=9.5)
-                s.y -= 12.5
+            with s.tag("P"):  # "Re: …", one line of the reference block
+                s.text(LEFT, s.y, f"{label}:", font=BOLD, size=9.5)
+                lines = s.wrap(value, WIDTH - 140, size=9.5)
+                for line in lines:
+                    s.text(LEFT + 140, s.y, line, size=9.5)
+                    s.y -= 12.5
         s.y -= 12
         s.paragraph(letter.salutation, size=10, after=6)
         for p in letter.paragraphs:
@@ -246,11 +249,22 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
         s.y -= 14
         if letter.enclosures:
             s.ensure(40)
-            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
-            for i, e in enumerate(letter.enclosures, 1):
-                s.ensure(12)
-                s.text(LEFT + 4, s.y - 8.6, f"{i}.", size=9)
-                s.paragraph(e, x=LEFT + 20, width=WIDTH - 20, size=9, leading=11.5, after=0.5)
+            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2, role="H2")
+            with s.group("L"):
+                for i, e in enumerate(letter.enclosures, 1):
+                    s.ensure(12)
+                    with s.group("LI"):
+                        with s.tag("Lbl"):
+                            s.text(LEFT + 4, s.y - 8.6, f"{i}.", size=9)
+                        s.paragraph(
+                            e,
+                            x=LEFT + 20,
+                            width=WIDTH - 20,
+                            size=9,
+                            leading=11.5,
+                            after=0.5,
+                            role="LBody",
+                        )
 
     client = facts.client_name(draft) or "(client name not entered)"
 

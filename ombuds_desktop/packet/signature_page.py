@@ -129,7 +129,8 @@ def render_signature_page(
             color=MUTED,
             align="right",
         )
-        s.text(LEFT, TOP - 24, f"{heading}: signature page", font=BOLD, size=15, color=BAR)
+        with s.tag("H1"):
+            s.text(LEFT, TOP - 24, f"{heading}: signature page", font=BOLD, size=15, color=BAR)
         s.text(
             LEFT,
             TOP - 39,
@@ -157,19 +158,39 @@ def render_signature_page(
         h = 14 * len(rows) + 10
         s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
         y = s.y - 15
-        for label, value in rows:
-            s.text(LEFT + 8, y, label, size=8, color=MUTED)
-            s.text(
-                LEFT + 180, y, value, font=BOLD if label.startswith("Appl") else REGULAR, size=9.5
-            )
-            y -= 14
+        with s.group("Table"):  # who and what the page is for: a label, then its value
+            for label, value in rows:
+                with s.group("TR"):
+                    with s.tag("TH", attrs={"O": "Table", "Scope": "Row"}):
+                        s.text(LEFT + 8, y, label, size=8, color=MUTED)
+                    with s.tag("TD"):
+                        s.text(
+                            LEFT + 180,
+                            y,
+                            value,
+                            font=BOLD if label.startswith("Appl") else REGULAR,
+                            size=9.5,
+                        )
+                y -= 14
         s.y -= h + 12
         if instructions:
-            s.text(LEFT, s.y, "Instructions", font=BOLD, size=10)
+            with s.tag("H2"):
+                s.text(LEFT, s.y, "Instructions", font=BOLD, size=10)
             s.y -= 6
-            for n, item in enumerate(instructions, 1):
-                s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
-                s.paragraph(item, x=LEFT + 16, width=WIDTH - 16, size=9, leading=11.5, after=2)
+            with s.group("L"):
+                for n, item in enumerate(instructions, 1):
+                    with s.group("LI"):
+                        with s.tag("Lbl"):
+                            s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
+                        s.paragraph(
+                            item,
+                            x=LEFT + 16,
+                            width=WIDTH - 16,
+                            size=9,
+                            leading=11.5,
+                            after=2,
+                            role="LBody",
+                        )
             s.y -= 6
         if facts.value(draft, "signer_capacity") == facts.meaning(
             draft, "representative_signer"
@@ -188,10 +209,12 @@ def render_signature_page(
         if note:
             s.paragraph(note, size=6.8, leading=8.5, color=MUTED, after=6)
         s.y -= 10
-        s.text(LEFT, s.y, "Printed name of the person signing", size=8, color=MUTED)
-        s.text(LEFT, s.y - 15, signer, font=BOLD, size=12)
-        if signer != client:
-            s.text(LEFT + 300, s.y - 15, f"for {client}", size=9.5)
+        with s.tag("Lbl"):
+            s.text(LEFT, s.y, "Printed name of the person signing", size=8, color=MUTED)
+        with s.tag("P"):
+            s.text(LEFT, s.y - 15, signer, font=BOLD, size=12)
+            if signer != client:
+                s.text(LEFT + 300, s.y - 15, f"for {client}", size=9.5)
         s.hline(LEFT, RIGHT, s.y - 19, width=0.6)
         s.y -= 70
         s.hline(LEFT, LEFT + WIDTH * 0.64, s.y, width=1.1)

@@ -121,6 +121,11 @@ class Tagger:
         self._open = target
 
     @property
+    def in_artifact(self) -> bool:
+        """Inside an artifact everything is decoration, even what is tagged inside it."""
+        return any(kind == "artifact" for _, kind in self._stack)
+
+    @property
     def in_content(self) -> bool:
         """Whether drawing now lands in an element or an artifact (no automatic paragraph)."""
         return bool(self._stack) and self._stack[-1][1] != "group"
@@ -156,11 +161,16 @@ class Tagger:
         alt: str | None = None,
         actual_text: str | None = None,
         attrs: dict[str, Any] | None = None,
+        parent: Elem | None = None,
     ) -> Elem:
-        """A new element under the current one, to be filled later (order = creation)."""
-        parent = self._container()
+        """A new element under ``parent`` or the current one (order = creation).
+
+        Inside an artifact the element is not part of the structure.
+        """
+        parent = parent or self._container()
         elem = Elem(role, parent, alt=alt, actual_text=actual_text, attrs=attrs)
-        parent.kids.append(elem)
+        if not self.in_artifact:
+            parent.kids.append(elem)
         return elem
 
     @contextmanager
@@ -171,13 +181,17 @@ class Tagger:
         alt: str | None = None,
         actual_text: str | None = None,
         attrs: dict[str, Any] | None = None,
+        parent: Elem | None = None,
     ) -> Iterator[Elem]:
         """What is drawn inside belongs to an element of ``role`` (or to a given element)."""
         elem = (
             role
             if isinstance(role, Elem)
-            else self.element(role, alt=alt, actual_text=actual_text, attrs=attrs)
+            else self.element(role, alt=alt, actual_text=actual_text, attrs=attrs, parent=parent)
         )
+        if self.in_artifact:
+            yield elem
+            return
         self._stack.append((elem, "content"))
         self._switch(elem)
         try:
@@ -187,9 +201,14 @@ class Tagger:
             self._switch(self._want())
 
     @contextmanager
-    def group(self, role: str | Elem, *, attrs: dict[str, Any] | None = None) -> Iterator[Elem]:
+    def group(
+        self, role: str | Elem, *, attrs: dict[str, Any] | None = None, parent: Elem | None = None
+    ) -> Iterator[Elem]:
         """An element holding other elements (Table, TR, L, LI); its own drawing is decoration."""
-        elem = role if isinstance(role, Elem) else self.element(role, attrs=attrs)
+        elem = role if isinstance(role, Elem) else self.element(role, attrs=attrs, parent=parent)
+        if self.in_artifact:
+            yield elem
+            return
         self._stack.append((elem, "group"))
         self._switch(_ARTIFACT)
         try:
@@ -283,6 +302,12 @@ def finish(pdf: pikepdf.Pdf, *, lang: str = LANG) -> bool:
     sources: dict[str, _Source] = {}
     originals: dict[int, Any] = {}  # final page -> its drawn content stream
     for i, page in enumerate(pdf.pages):
+        # Left-overs of an input's own structure would point into a tree that is not there.
+        if "/StructParents" in page.obj:
+            del page.obj["/StructParents"]
+        for annot in page.obj.get("/Annots", ()):
+            if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                del annot["/StructParent"]
         marker = page.obj.get(MARKER)
         if marker is None:
             continue
@@ -378,6 +403,65 @@ def finish(pdf: pikepdf.Pdf, *, lang: str = LANG) -> bool:
     pdf.Root.Lang = pikepdf.String(lang)
     _stamps_as_artifacts(pdf, pages, originals)
     return True
+
+
+def reopen(data: bytes) -> bytes:
+    """A PDF written by :func:`finish` with its structure put back on its pages.
+
+    For merging a finished packet into another PDF (the mail export): the
+    pages carry ``/OmbTags`` again, and the next :func:`finish` joins them.
+    """
+    import hashlib
+
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as pdf:
+        tree_root = pdf.Root.get("/StructTreeRoot")
+        if tree_root is None:
+            return data
+        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def kids_of(e: Any) -> list[Any]:
+            k = e.get("/K")
+            return list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
+
+        def node(e: Any, pg: Any) -> dict[str, Any]:
+            pg = e.get("/Pg", pg)
+            out: dict[str, Any] = {"S": str(e.S)[1:], "K": []}
+            for k in kids_of(e):
+                if isinstance(k, int):
+                    out["K"].append([index[pg.objgen], k])
+                elif "/MCID" in k:
+                    out["K"].append([index[k.get("/Pg", pg).objgen], int(k.MCID)])
+                elif "/S" in k:
+                    out["K"].append(node(k, pg))
+            for key in ("Alt", "ActualText"):
+                if f"/{key}" in e:
+                    out[key] = str(e[f"/{key}"])
+            if "/A" in e:
+                out["A"] = {
+                    str(k)[1:]: str(v)[1:] if isinstance(v, pikepdf.Name) else int(v)
+                    for k, v in e.A.items()
+                }
+            return out
+
+        tops = [node(k, None) for d in kids_of(tree_root) for k in kids_of(d)]
+        tree = json.dumps(
+            {"v": _FORMAT, "K": tops}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        ident = hashlib.sha256(data).hexdigest()[:16]
+        stream_ref = pdf.make_indirect(pdf.make_stream(tree))
+        for i, page in enumerate(pdf.pages):
+            if "/StructParents" in page.obj:
+                del page.obj["/StructParents"]
+                page.obj[MARKER] = pikepdf.Dictionary(
+                    Tree=stream_ref, Page=i, Id=pikepdf.String(ident)
+                )
+        for key in ("/StructTreeRoot", "/MarkInfo"):
+            del pdf.Root[key]
+        out = BytesIO()
+        pdf.save(out, compress_streams=True, deterministic_id=True, fix_metadata_version=False)
+        return out.getvalue()
 
 
 def _stamps_as_artifacts(pdf: pikepdf.Pdf, pages: list[Any], originals: dict[int, Any]) -> None:
