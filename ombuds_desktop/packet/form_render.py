@@ -530,15 +530,20 @@ class _FormWriter:
         s.ensure(46)
         s.y -= 30
         sig_w = WIDTH * 0.62 if date_field else WIDTH * 0.75
-        s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
-        s.text(LEFT, s.y - 9, f.label, size=7.5, color=MUTED)
-        if date_field is not None:
-            x = LEFT + sig_w + 24
-            s.hline(x, RIGHT, s.y, width=0.9)
-            value = display(date_field, value_of(date_field, self.values))
-            if value:
-                s.text(x + 4, s.y + 4, value, size=VALUE)
-            s.text(x, s.y - 9, f"{date_field.label} (mm/dd/yyyy)", size=7.5, color=MUTED)
+        with s.group("Div"):  # one block: the line's label, the date's label and value
+            s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
+            with s.tag("Lbl"):
+                s.text(LEFT, s.y - 9, f.label, size=7.5, color=MUTED)
+            if date_field is not None:
+                x = LEFT + sig_w + 24
+                s.hline(x, RIGHT, s.y, width=0.9)
+                value = display(date_field, value_of(date_field, self.values))
+                label, answer = s.tags.element("Lbl"), s.tags.element("P")  # read in this order
+                if value:
+                    with s.tag(answer):
+                        s.text(x + 4, s.y + 4, value, size=VALUE)
+                with s.tag(label):
+                    s.text(x, s.y - 9, f"{date_field.label} (mm/dd/yyyy)", size=7.5, color=MUTED)
         s.y -= 18
 
     # -- tables -----------------------------------------------------------------

@@ -1,0 +1,425 @@
+"""Tagged PDF (issue 14): structure tree, /Lang, reading order, artifacts, read from the output.
+
+Every check opens the written PDF: pdfinfo, qpdf, pdftotext, and the
+structure tree walked with pikepdf; the text of each marked-content sequence
+is read with pypdf's content-stream visitor.  veraPDF is not installed on
+this machine (nor packaged for it), so no PDF/UA validator runs here and the
+packet does not claim PDF/UA.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from ombuds_desktop.draft import read_draft_file
+from ombuds_desktop.formdef import load_form_key
+from ombuds_desktop.packet import PacketOptions, build_packet, tagging
+from ombuds_desktop.packet.exports import export_mail, export_upload_folder, signature_page_pdf
+from ombuds_desktop.packet.layout import LEFT, Sheet
+from ombuds_desktop.samples import sample_names, write_sample
+from ombuds_desktop.validation import acknowledge, validate_draft
+
+from .support import BUILD_DATE, make_pdf, pdfinfo, pdftotext, qpdf_check
+
+
+# -- reading the output ------------------------------------------------------------------------
+@dataclass
+class Node:
+    role: str
+    parents: tuple[str, ...]
+    mcrs: list[tuple[int, int]] = field(default_factory=list)
+    text: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+    kids: list[Node] = field(default_factory=list)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)  # per MCID
+    points: dict[tuple[int, int], list[tuple[float, float]]] = field(default_factory=dict)
+
+    def all_points(self) -> dict[tuple[int, int], list[tuple[float, float]]]:
+        out = dict(self.points)
+        for k in self.kids:
+            out.update(k.all_points())
+        return out
+
+    def top_left(self, page: int) -> tuple[float, float] | None:
+        """Where the block's text starts on ``page``: its highest line, leftmost there."""
+        points = [xy for m, xys in self.all_points().items() if m[0] == page for xy in xys]
+        if not points:
+            return None
+        top = max(y for _, y in points)
+        return min(x for x, y in points if y >= top - 1), top
+
+
+POSITIONS: dict[tuple[int, int], list[tuple[float, float]]] = {}
+
+
+def marked_texts(data: bytes) -> tuple[dict[tuple[int, int], str], dict[int, str], dict[int, str]]:
+    """(page, mcid) -> text; page -> artifact text; page -> text outside any marked content.
+
+    Where each run of text starts, per (page, mcid), is left in ``POSITIONS``.
+    """
+    reader = PdfReader(BytesIO(data))
+    POSITIONS.clear()
+    by_mcid: dict[tuple[int, int], str] = {}
+    artifacts: dict[int, str] = {}
+    loose: dict[int, str] = {}
+    for p, page in enumerate(reader.pages):
+        stack: list[Any] = []
+
+        def before(op: bytes, args: list[Any], cm: Any, tm: Any, stack: list[Any] = stack) -> None:
+            if op == b"BDC":
+                props = args[1]
+                mcid = props.get("/MCID") if hasattr(props, "get") else None
+                stack.append(("M", int(mcid)) if mcid is not None else None)
+            elif op == b"BMC":
+                stack.append(("A",) if args[0] == "/Artifact" else None)
+            elif op == b"EMC":
+                stack.pop()
+
+        def text(
+            t: str, cm: Any, tm: Any, font: Any, size: Any, p: int = p, stack: list[Any] = stack
+        ) -> None:
+            cur = next((m for m in reversed(stack) if m is not None), None)
+            if cur is None:
+                loose[p] = loose.get(p, "") + t
+            elif cur[0] == "A":
+                artifacts[p] = artifacts.get(p, "") + t
+            else:
+                by_mcid[(p, cur[1])] = by_mcid.get((p, cur[1]), "") + t
+                if t.strip():
+                    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                    POSITIONS.setdefault((p, cur[1]), []).append((x, y))
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+        # every MCID on the page, even one around graphics only
+        for op_args, op in _operations(page):
+            if op == b"BDC" and hasattr(op_args[1], "get") and "/MCID" in op_args[1]:
+                by_mcid.setdefault((p, int(op_args[1]["/MCID"])), "")
+    return by_mcid, artifacts, loose
+
+
+def _operations(page: Any) -> list[tuple[list[Any], bytes]]:
+    from pypdf.generic import ContentStream
+
+    contents = page.get_contents()
+    return [] if contents is None else ContentStream(contents, page.pdf).operations
+
+
+def structure(data: bytes) -> list[Node]:
+    """The structure tree in order (depth first), with each element's own text."""
+    by_mcid, _, _ = marked_texts(data)
+    out: list[Node] = []
+    with pikepdf.open(BytesIO(data)) as pdf:
+        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def walk(e: Any, parents: tuple[str, ...], pg: Any, up: Node | None = None) -> None:
+            pg = e.get("/Pg", pg)
+            node = Node(str(e.S)[1:], parents)
+            if up is not None:
+                up.kids.append(node)
+            if "/A" in e:
+                node.attrs = {str(k)[1:]: str(v) for k, v in e.A.items()}
+            if "/ActualText" in e:
+                node.attrs["ActualText"] = str(e.ActualText)
+            out.append(node)
+            k = e.get("/K")
+            kids = list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
+            for kid in kids:
+                if isinstance(kid, int):
+                    node.mcrs.append((index[pg.objgen], kid))
+                elif "/MCID" in kid:
+                    node.mcrs.append((index[kid.get("/Pg", pg).objgen], int(kid.MCID)))
+                else:
+                    walk(kid, (*parents, node.role), pg, node)
+            node.texts = {m: by_mcid.get(m, "") for m in node.mcrs}
+            node.points = {m: POSITIONS.get(m, []) for m in node.mcrs}
+            node.text = " ".join(node.texts.values())
+
+        walk(pdf.Root.StructTreeRoot.K, (), None)
+    return out
+
+
+def check_parent_tree(data: bytes) -> set[int]:
+    """ParentTree, StructParents and the MCIDs in the content agree; the tagged pages."""
+    by_mcid, _, _ = marked_texts(data)
+    with pikepdf.open(BytesIO(data)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert int(root.ParentTreeNextKey) == len(tree)
+        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        in_tree: set[tuple[int, int]] = set()
+        owner: dict[tuple[int, int], tuple[int, int]] = {}
+
+        def walk(e: Any, pg: Any) -> None:
+            assert e.Type == "/StructElem"
+            pg = e.get("/Pg", pg)
+            k = e.get("/K")
+            for kid in list(k) if isinstance(k, pikepdf.Array) else [k]:
+                if isinstance(kid, int):
+                    ref = (index[pg.objgen], kid)
+                elif "/MCID" in kid:
+                    ref = (index[kid.Pg.objgen], int(kid.MCID))
+                else:
+                    assert kid.P.objgen == e.objgen, "a kid's /P is its parent"
+                    walk(kid, pg)
+                    continue
+                assert ref not in in_tree, f"MCID {ref} owned twice"
+                in_tree.add(ref)
+                owner[ref] = e.objgen
+
+        for top in [root.K]:
+            walk(top, None)
+        tagged = set()
+        for i, page in enumerate(pdf.pages):
+            on_page = {ref for ref in by_mcid if ref[0] == i}
+            if "/StructParents" not in page.obj:
+                assert not {r for r in in_tree if r[0] == i}, f"page {i + 1} has no StructParents"
+                continue
+            tagged.add(i)
+            assert page.obj.Tabs == "/S"
+            arr = tree[int(page.obj.StructParents)]
+            assert on_page == {r for r in in_tree if r[0] == i}, f"page {i + 1}: content != tree"
+            for _, mcid in on_page:
+                assert arr[mcid].objgen == owner[(i, mcid)], f"page {i + 1} MCID {mcid}"
+            assert len(arr) == max(m for _, m in on_page) + 1
+    return tagged
+
+
+def catalog(data: bytes) -> dict[str, Any]:
+    with pikepdf.open(BytesIO(data)) as pdf:
+        root = pdf.Root
+        return {
+            "lang": str(root.get("/Lang", "")),
+            "marked": bool(root.MarkInfo.Marked) if "/MarkInfo" in root else False,
+            "tree": "/StructTreeRoot" in root,
+            "display_title": bool(root.ViewerPreferences.DisplayDocTitle)
+            if "/ViewerPreferences" in root
+            else False,
+            "title": str(pdf.docinfo.get("/Title", "")),
+            "metadata": "/Metadata" in root,
+        }
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# -- building ------------------------------------------------------------------------------------
+def sample_packet(name: str, tmp_path: Any) -> tuple[Any, Any, Any, Any]:
+    """A built-in sample, built as a user would: every warning acknowledged."""
+    path = write_sample(name, tmp_path / name)
+    draft = read_draft_file(path)
+    definition = load_form_key(draft.form)
+    findings = validate_draft(draft, definition, today=BUILD_DATE, base_dir=path.parent)
+    acknowledge(draft, findings, ["all"])
+    options = PacketOptions.from_draft(draft.options, build_date=BUILD_DATE, allow_draft=True)
+    packet = build_packet(draft, path.parent, definition, options)
+    return packet, draft, definition, options
+
+
+# -- the tests -----------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sample_names())
+def test_every_sample_packet_is_tagged(name, tmp_path):
+    packet, _, definition, _ = sample_packet(name, tmp_path)
+    data = packet.pdf
+    qpdf_check(data)
+    assert pdfinfo(data)["Tagged"] == "yes"
+    cat = catalog(data)
+    assert cat["lang"] == "en-US" and cat["marked"] and cat["tree"] and cat["display_title"]
+    assert cat["title"].startswith(definition.number)
+    assert not cat["metadata"], "no XMP: the packet does not claim PDF/UA"
+
+    tagged = check_parent_tree(data)
+    form = packet.part("form")
+    assert form is not None
+    drawn_parts = {"cover_letter", "form", "index"} | (
+        set() if packet.plan.signed_scans else {"signature"}
+    )
+    generated = {
+        i for p in packet.parts if p.part in drawn_parts for i in range(p.start, p.start + p.count)
+    }
+    generated |= {ex.start for ex in packet.exhibits}  # the tab pages
+    assert generated <= tagged, "every drawn page (letter, form, signature, index) is tagged"
+
+    nodes = structure(data)
+    roles = {n.role for n in nodes}
+    assert {"Document", "H1", "H2", "P", "Table", "TR", "TH", "TD", "L", "LI"} <= roles
+    assert {"Lbl", "LBody", "Div", "TOC", "TOCI"} <= roles
+    h1 = [norm(n.text) for n in nodes if n.role == "H1"]
+    assert f"{definition.number} {definition.title}" in h1
+    assert "Exhibit Index" in h1
+    on_form = range(form.start, form.start + form.count)
+    headings = [norm(n.text) for n in nodes if n.role == "H2" and n.mcrs[0][0] in on_form]
+    printed = [s.heading for s in definition.sections if s.printed]
+    assert [h for h in headings if h in printed] == printed, "sections in order, each once"
+    for n in nodes:
+        if n.role == "TH":
+            assert n.attrs.get("Scope") in ("/Column", "/Row")
+        if n.role in ("TR",):
+            assert n.parents[-1] == "Table"
+        if n.role in ("TH", "TD"):
+            assert n.parents[-1] == "TR"
+        if n.role == "LI":
+            assert n.parents[-1] == "L"
+        if n.role == "Lbl" and n.parents[-1] == "LI" and n.text.strip() in ("", "X"):
+            assert n.attrs["ActualText"] == ("checked" if n.text.strip() == "X" else "not checked")
+
+    # Nothing on a drawn page is outside the structure or an artifact; stamps are artifacts.
+    by_mcid, artifacts, loose = marked_texts(data)
+    for i in tagged:
+        assert not loose.get(i, "").strip(), f"page {i + 1}: text outside the tags"
+        assert f"Page {i + 1} of {packet.pages}" in artifacts.get(i, ""), "the stamp"
+        assert not any(
+            f"Page {i + 1} of {packet.pages}" in t for (p, _), t in by_mcid.items() if p == i
+        )
+
+
+def _in_visual_order(blocks: list[Node], page: int, what: str) -> None:
+    """Each block starts below the one before, on its row to its right, or in a column
+    well to its right (the form's OMB box beside the title)."""
+    points = [(b, b.top_left(page)) for b in blocks]
+    points = [(b, xy) for b, xy in points if xy is not None]
+    for (a, (ax, ay)), (b, (bx, by)) in zip(points, points[1:], strict=False):
+        below = by < ay - 1.5
+        right = abs(by - ay) <= 1.5 and bx > ax
+        column = bx > ax + 150
+        where = f"at ({bx:.0f}, {by:.0f}) read after {a.role} at ({ax:.0f}, {ay:.0f})"
+        assert below or right or column, f"page {page + 1}, {what}: {b.role} {where}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["attorney-employer", "asylee-attorney"])
+def test_form_pages_read_in_visual_order(name, tmp_path):
+    """Walking the tree reads what pdftotext reads on the form's pages, top to bottom.
+
+    pdftotext's own order is not the oracle for order: its column guessing reads
+    the yes/no boxes at the right edge before the rows above them.  The order is
+    checked against where the text is drawn (blocks top to bottom, a row's blocks
+    left to right; table rows top to bottom, cells left to right); the words are
+    checked against pdftotext: the same words, none lost, none added.
+    """
+    packet, _, _, _ = sample_packet(name, tmp_path)
+    data = packet.pdf
+    form = packet.part("form")
+    nodes = structure(data)
+    document = nodes[0]
+    _, artifacts, _ = marked_texts(data)
+    for page in range(form.start, form.start + form.count):
+        _in_visual_order(document.kids, page, "top-level blocks")
+        for n in nodes:
+            if n.role == "Table":
+                _in_visual_order(n.kids, page, "table rows")
+            if n.role in ("TR", "Div"):
+                row = n.kids if n.role == "TR" else [k for k in n.kids if k.role == "Lbl"][:1]
+                _in_visual_order(row, page, f"{n.role} cells")
+        tree_words = Counter(
+            w for n in nodes for m in n.mcrs if m[0] == page for w in norm(n.texts[m]).split()
+        )
+        shown = Counter(norm(pdftotext(data, first=page + 1, last=page + 1)).split())
+        shown.subtract(Counter(norm(artifacts.get(page, "")).split()))
+        assert tree_words == +shown, f"page {page + 1}: tree words != pdftotext words"
+
+
+def test_same_inputs_same_tagged_bytes(tmp_path):
+    a, *_ = sample_packet("vawa-self", tmp_path / "a")
+    b, *_ = sample_packet("vawa-self", tmp_path / "b")
+    assert a.pdf == b.pdf
+
+
+def test_signature_page_and_mail_export_are_tagged(tmp_path):
+    packet, draft, definition, options = sample_packet("asylee-attorney", tmp_path)
+    base = tmp_path / "asylee-attorney"
+
+    page = signature_page_pdf(draft, definition, options)
+    assert pdfinfo(page)["Tagged"] == "yes"
+    check_parent_tree(page)
+    nodes = structure(page)
+    assert [n.role for n in nodes][:2] == ["Document", "P"]
+    assert any(n.role == "H1" and "signature page" in n.text for n in nodes)
+    assert any(n.role == "TH" and n.attrs.get("Scope") == "/Row" for n in nodes)
+
+    mail = export_mail(draft, tmp_path / "mail.pdf", base, definition, options, packet=packet)
+    data = mail.path.read_bytes()
+    qpdf_check(data)
+    assert pdfinfo(data)["Tagged"] == "yes"
+    tagged = check_parent_tree(data)
+    assert check_parent_tree(packet.pdf) == {i - 1 for i in tagged if i}
+    h1 = [norm(n.text) for n in structure(data) if n.role == "H1"]
+    assert h1[0] == "Mailing sheet"
+    assert f"{definition.number} {definition.title}" in h1, "the packet's structure came along"
+
+
+def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, tmp_path):
+    """A tagged evidence PDF keeps its text; its own tree is not carried (see README)."""
+    sheet = Sheet(title="Evidence with its own tags")
+    with sheet.tag("H1"):
+        sheet.text(LEFT, 700, "TAGGED EVIDENCE HEADING 4471")
+    sheet.paragraph("Body of the tagged evidence 8812.")
+    drawn = sheet.finish().pdf
+    with pikepdf.open(BytesIO(drawn)) as pdf:
+        assert tagging.finish(pdf)
+        out = BytesIO()
+        pdf.save(out)
+    tagged_source = out.getvalue()
+    assert pdfinfo(tagged_source)["Tagged"] == "yes"
+    case.add("other", "Tagged letter", "tagged.pdf", tagged_source)
+    case.add("other", "Plain letter", "plain.pdf", make_pdf(["PLAIN EVIDENCE 5531"]))
+    packet = build_packet(case.draft, case.root, definition, options)
+    data = packet.pdf
+    qpdf_check(data)
+    tagged = check_parent_tree(data)
+    text = pdftotext(data)
+    assert "TAGGED EVIDENCE HEADING 4471" in text and "PLAIN EVIDENCE 5531" in text
+    pages = pdftotext(data).split("\f")
+    for i, page_text in enumerate(pages[:-1]):
+        if "TAGGED EVIDENCE HEADING" in page_text or "PLAIN EVIDENCE" in page_text:
+            assert i not in tagged, "evidence pages are not claimed as tagged"
+    assert not any("TAGGED EVIDENCE" in n.text for n in structure(data))
+
+
+def test_upload_files_of_evidence_alone_do_not_claim_tags(case, definition, options, tmp_path):
+    """Negative case: a PDF with no drawn page gets no structure tree; the copy sheet does."""
+    result = export_upload_folder(case.draft, tmp_path / "up", case.root, definition, options)
+    evidence_only = result.files[0].read_bytes()
+    assert pdfinfo(evidence_only)["Tagged"] == "no"
+    assert not catalog(evidence_only)["tree"]
+    sheet = result.copy_sheet.read_bytes()
+    assert pdfinfo(sheet)["Tagged"] == "yes"
+    check_parent_tree(sheet)
+    assert structure(sheet)[1].role == "H1"
+
+
+def test_paragraph_across_a_page_break_is_one_element_and_footers_are_artifacts():
+    def footer(page: int, total: int | None) -> str:
+        return f"FOOTER {page}"
+
+    sheet = Sheet(title="Break", footer=footer)
+    sheet.y = 120
+    sheet.paragraph(" ".join(f"word{i}" for i in range(200)), size=9.5)
+    rendered = sheet.finish()
+    w = pikepdf.new()
+    source = pikepdf.open(BytesIO(rendered.pdf))
+    w.pages.extend(source.pages)
+    tagging.finish(w)
+    out = BytesIO()
+    w.save(out)
+    data = out.getvalue()
+    check_parent_tree(data)
+    nodes = structure(data)
+    paragraphs = [n for n in nodes if n.role == "P"]
+    assert len(paragraphs) == 1
+    assert {p for p, _ in paragraphs[0].mcrs} == {0, 1}
+    assert "word0" in paragraphs[0].text and "word199" in paragraphs[0].text
+    _, artifacts, loose = marked_texts(data)
+    assert "FOOTER 1" in artifacts[0] and "FOOTER 2" in artifacts[1]
+    assert not any(t.strip() for t in loose.values())
