@@ -249,7 +249,7 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
         s.y -= 14
         if letter.enclosures:
             s.ensure(40)
-            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2, role="H2")
+            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
             with s.group("L"):
                 for i, e in enumerate(letter.enclosures, 1):
                     s.ensure(12)

@@ -27,7 +27,7 @@ from ombuds_desktop.packet.layout import LEFT, Sheet
 from ombuds_desktop.samples import sample_names, write_sample
 from ombuds_desktop.validation import acknowledge, validate_draft
 
-from .support import BUILD_DATE, make_pdf, pdfinfo, pdftotext, qpdf_check
+from .support import BUILD_DATE, make_annotated_pdf, make_pdf, pdfinfo, pdftotext, qpdf_check
 
 
 # -- reading the output ------------------------------------------------------------------------
@@ -258,6 +258,9 @@ def test_every_sample_packet_is_tagged(name, tmp_path):
     h1 = [norm(n.text) for n in nodes if n.role == "H1"]
     assert f"{definition.number} {definition.title}" in h1
     assert "Exhibit Index" in h1
+    levels = [int(n.role[1]) for n in nodes if re.fullmatch(r"H\d", n.role)]
+    assert levels[0] == 1, "the first heading is an H1 (PDF/UA-1 7.4.2)"
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), "no level skipped"
     on_form = range(form.start, form.start + form.count)
     headings = [norm(n.text) for n in nodes if n.role == "H2" and n.mcrs[0][0] in on_form]
     printed = [s.heading for s in definition.sections if s.printed]
@@ -359,6 +362,18 @@ def test_signature_page_and_mail_export_are_tagged(tmp_path):
     assert f"{definition.number} {definition.title}" in h1, "the packet's structure came along"
 
 
+def _commented_pdf() -> bytes:
+    """A page with a square annotation carrying a comment (printed on a notes page)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    w = PdfWriter(clone_from=PdfReader(BytesIO(make_annotated_pdf("COMMENT 6621"))))
+    w.pages[0]["/Annots"][0].get_object()[NameObject("/Subtype")] = NameObject("/Square")
+    out = BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
 def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, tmp_path):
     """A tagged evidence PDF keeps its text; its own tree is not carried (see README)."""
     sheet = Sheet(title="Evidence with its own tags")
@@ -374,6 +389,7 @@ def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, 
     assert pdfinfo(tagged_source)["Tagged"] == "yes"
     case.add("other", "Tagged letter", "tagged.pdf", tagged_source)
     case.add("other", "Plain letter", "plain.pdf", make_pdf(["PLAIN EVIDENCE 5531"]))
+    case.add("other", "Commented letter", "commented.pdf", _commented_pdf())
     packet = build_packet(case.draft, case.root, definition, options)
     data = packet.pdf
     qpdf_check(data)
@@ -384,7 +400,11 @@ def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, 
     for i, page_text in enumerate(pages[:-1]):
         if "TAGGED EVIDENCE HEADING" in page_text or "PLAIN EVIDENCE" in page_text:
             assert i not in tagged, "evidence pages are not claimed as tagged"
-    assert not any("TAGGED EVIDENCE" in n.text for n in structure(data))
+    nodes = structure(data)
+    assert not any("TAGGED EVIDENCE" in n.text for n in nodes)
+    # the notes page the app draws after an annotated document is tagged like its other pages
+    notes = [n for n in nodes if n.role == "H1" and "Notes written on this document" in n.text]
+    assert len(notes) == 1 and notes[0].mcrs[0][0] in tagged
 
 
 def test_upload_files_of_evidence_alone_do_not_claim_tags(case, definition, options, tmp_path):
