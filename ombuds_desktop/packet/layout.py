@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import letter
@@ -155,13 +156,26 @@ class Sheet:
         return Rendered(pdf, self.page, list(self.marks), set(self.missing))
 
     # -- structure (tagging.py) ------------------------------------------------------
-    def tag(self, role: str | tagging.Elem, **kw: object) -> AbstractContextManager[tagging.Elem]:
+    def tag(
+        self,
+        role: str | tagging.Elem,
+        *,
+        actual_text: str | None = None,
+        attrs: dict[str, Any] | None = None,
+        parent: tagging.Elem | None = None,
+    ) -> AbstractContextManager[tagging.Elem]:
         """Drawing inside belongs to a structure element (``with s.tag("H1"): ...``)."""
-        return self.tags.tag(role, **kw)  # type: ignore[arg-type]
+        return self.tags.tag(role, actual_text=actual_text, attrs=attrs, parent=parent)
 
-    def group(self, role: str | tagging.Elem, **kw: object) -> AbstractContextManager[tagging.Elem]:
+    def group(
+        self,
+        role: str | tagging.Elem,
+        *,
+        attrs: dict[str, Any] | None = None,
+        parent: tagging.Elem | None = None,
+    ) -> AbstractContextManager[tagging.Elem]:
         """An element of elements (Table, TR, L, LI): its own drawing is decoration."""
-        return self.tags.group(role, **kw)  # type: ignore[arg-type]
+        return self.tags.group(role, attrs=attrs, parent=parent)
 
     def artifact(self) -> AbstractContextManager[None]:
         """Decoration or a running header: left out of the structure."""

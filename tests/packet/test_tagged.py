@@ -113,6 +113,25 @@ def _operations(page: Any) -> list[tuple[list[Any], bytes]]:
     return [] if contents is None else ContentStream(contents, page.pdf).operations
 
 
+PAINTING = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"Tj", b"TJ", b"'", b'"'}
+PAINTING |= {b"Do", b"sh", b"BI", b"INLINE IMAGE"}
+
+
+def unmarked_painting(data: bytes, page: int) -> list[bytes]:
+    """Operators that paint outside any marked-content sequence on ``page``."""
+    reader = PdfReader(BytesIO(data))
+    depth, out = 0, []
+    for _, op in _operations(reader.pages[page]):
+        if op in (b"BDC", b"BMC"):
+            depth += 1
+        elif op == b"EMC":
+            depth -= 1
+        elif op in PAINTING and depth == 0:
+            out.append(op)
+    assert depth == 0, "marked content is balanced"
+    return out
+
+
 def structure(data: bytes) -> list[Node]:
     """The structure tree in order (depth first), with each element's own text."""
     by_mcid, _, _ = marked_texts(data)
@@ -281,6 +300,7 @@ def test_every_sample_packet_is_tagged(name, tmp_path):
     by_mcid, artifacts, loose = marked_texts(data)
     for i in tagged:
         assert not loose.get(i, "").strip(), f"page {i + 1}: text outside the tags"
+        assert not unmarked_painting(data, i), f"page {i + 1}: drawing neither tagged nor artifact"
         assert f"Page {i + 1} of {packet.pages}" in artifacts.get(i, ""), "the stamp"
         assert not any(
             f"Page {i + 1} of {packet.pages}" in t for (p, _), t in by_mcid.items() if p == i
@@ -350,6 +370,7 @@ def test_signature_page_and_mail_export_are_tagged(tmp_path):
     assert [n.role for n in nodes][:2] == ["Document", "P"]
     assert any(n.role == "H1" and "signature page" in n.text for n in nodes)
     assert any(n.role == "TH" and n.attrs.get("Scope") == "/Row" for n in nodes)
+    assert not unmarked_painting(page, 0)
 
     mail = export_mail(draft, tmp_path / "mail.pdf", base, definition, options, packet=packet)
     data = mail.path.read_bytes()
