@@ -27,7 +27,7 @@ Two halves:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -291,16 +291,18 @@ def _painting(data: bytes) -> bool:
     return data.strip() not in (b"", b"q", b"Q")
 
 
-def finish(pdf: pikepdf.Pdf, *, lang: str = LANG) -> bool:
+def finish(pdf: pikepdf.Pdf, *, lang: str = LANG, figures: Mapping[int, str] | None = None) -> bool:
     """Build the document's structure from the pages' ``/OmbTags``; True when tagged.
 
     Call on the final PDF (after every page is in place); leaves a PDF whose
-    pages carry no marker untouched.
+    pages carry no marker untouched.  ``figures`` maps pages the app made from
+    a photo or scan (one image, ``/OmbIm``) to their alternate text: each
+    becomes a Figure in the reading order.
     """
     import pikepdf
 
     sources: dict[str, _Source] = {}
-    originals: dict[int, Any] = {}  # final page -> its drawn content stream
+    originals: dict[int, set[Any]] = {}  # final page -> its drawn content streams
     for i, page in enumerate(pdf.pages):
         # Left-overs of an input's own structure would point into a tree that is not there.
         if "/StructParents" in page.obj:
@@ -322,7 +324,12 @@ def finish(pdf: pikepdf.Pdf, *, lang: str = LANG) -> bool:
             continue  # the same drawn page twice: only the first is tagged
         src.pages[part_page] = i
         if "/Content" in marker:
-            originals[i] = marker.Content
+            originals[i] = {marker.Content.objgen}
+    for i, alt in sorted((figures or {}).items()):
+        if drawn := _mark_figure(pdf, pdf.pages[i].obj):
+            originals[i] = drawn
+            tree = {"K": [{"S": "Figure", "Alt": alt, "K": [[0, 0]]}]}
+            sources[f"figure {i}"] = _Source(len(sources), tree, {0: i})
     if not sources:
         return False
 
@@ -464,6 +471,29 @@ def reopen(data: bytes) -> bytes:
         return out.getvalue()
 
 
+def _mark_figure(pdf: pikepdf.Pdf, page: Any) -> set[Any]:
+    """Put the app's own image page (``q … cm /OmbIm Do Q``) in ``/Figure <</MCID 0>>``.
+
+    Returns the streams that are now the figure (empty when the page is not one).
+    """
+    import pikepdf
+
+    xobjects = page.get("/Resources", {}).get("/XObject", {})
+    if "/OmbIm" not in xobjects or MARKER in page or "/StructParents" in page:
+        return set()
+    contents = page.get("/Contents")
+    items = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    for n, item in enumerate(items):
+        if not isinstance(item, pikepdf.Stream) or int(item.get("/Length", 0)) > 512:
+            continue
+        if b"/OmbIm Do" in item.read_bytes():
+            begin = pdf.make_indirect(pdf.make_stream(b"/Figure <</MCID 0>> BDC\n"))
+            end = pdf.make_indirect(pdf.make_stream(b"\nEMC\n"))
+            page.Contents = pikepdf.Array([*items[:n], begin, item, end, *items[n + 1 :]])
+            return {begin.objgen, item.objgen, end.objgen}
+    return set()
+
+
 def _stamps_as_artifacts(pdf: pikepdf.Pdf, pages: list[Any], originals: dict[int, Any]) -> None:
     """Streams added over a drawn page after it was drawn (stamps) are decoration."""
     import pikepdf
@@ -476,7 +506,7 @@ def _stamps_as_artifacts(pdf: pikepdf.Pdf, pages: list[Any], originals: dict[int
             continue
         items = []
         for item in contents:
-            if item.objgen == original.objgen or item.objgen == (0, 0):
+            if item.objgen in original or item.objgen == (0, 0):
                 items.append(item)
                 continue
             key = item.objgen

@@ -146,8 +146,9 @@ def structure(data: bytes) -> list[Node]:
                 up.kids.append(node)
             if "/A" in e:
                 node.attrs = {str(k)[1:]: str(v) for k, v in e.A.items()}
-            if "/ActualText" in e:
-                node.attrs["ActualText"] = str(e.ActualText)
+            for key in ("ActualText", "Alt"):
+                if f"/{key}" in e:
+                    node.attrs[key] = str(e[f"/{key}"])
             out.append(node)
             k = e.get("/K")
             kids = list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
@@ -464,3 +465,24 @@ def test_paragraph_across_a_page_break_is_one_element_and_footers_are_artifacts(
     _, artifacts, loose = marked_texts(data)
     assert "FOOTER 1" in artifacts[0] and "FOOTER 2" in artifacts[1]
     assert not any(t.strip() for t in loose.values())
+
+
+def test_photos_and_scans_are_figures_with_alternate_text(case, definition, options):
+    """Evidence the app turns from an image into a page is a Figure, described; its stamp is not."""
+    packet = build_packet(case.draft, case.root, definition, options)
+    data = packet.pdf
+    tagged = check_parent_tree(data)
+    figures = [n for n in structure(data) if n.role == "Figure"]
+    assert len(figures) == 1
+    (fig,) = figures
+    page = fig.mcrs[0][0]
+    assert page in tagged
+    alt = fig.attrs["Alt"]
+    assert alt.startswith("Exhibit ") and "p. 1 of 1" in alt
+    assert "Letter from Nguyễn Thị Ánh (photo)" in alt and alt.endswith("(scanned image)")
+    assert not unmarked_painting(data, page), "the image is the figure, the stamp an artifact"
+    _, artifacts, _ = marked_texts(data)
+    assert f"Page {page + 1} of {packet.pages}" in artifacts[page]
+    # a PDF document's pages are not figures (nor tagged)
+    pdf_pages = [i for i, t in enumerate(pdftotext(data).split("\f")) if "AFFIDAVIT TEXT" in t]
+    assert pdf_pages and not set(pdf_pages) & tagged
