@@ -352,7 +352,7 @@ class _FormWriter:
                 s.text(x + 3, y, cap, size=CAPTION, color=MUTED)
                 y -= 8
         y = y + 8 - LEADING + 0.5
-        with s.group(div), s.tag("P"):
+        with s.group(div), s.tag("P") if lines else s.artifact():  # no empty answers
             for line in lines:
                 s.text(
                     x + 4,
@@ -514,7 +514,7 @@ class _FormWriter:
             h = len(part) * LEADING + 8
             s.box(LEFT, s.y, WIDTH, h)
             y = s.y - LEADING + 1
-            with s.tag("P"):
+            with s.tag("P") if any(line for line, _ in part) else s.artifact():
                 for line, is_tail in part:
                     if is_tail:
                         s.text(LEFT + 5, y, line, font=BOLD, size=7.8, color=BAR)

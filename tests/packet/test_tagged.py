@@ -286,6 +286,8 @@ def test_every_sample_packet_is_tagged(name, tmp_path):
     printed = [s.heading for s in definition.sections if s.printed]
     assert [h for h in headings if h in printed] == printed, "sections in order, each once"
     for n in nodes:
+        if n.role in ("P", "H1", "H2", "H3", "LBody", "TOCI"):
+            assert norm(n.text), f"an empty {n.role} (a blank box is decoration)"
         if n.role == "TH":
             assert n.attrs.get("Scope") in ("/Column", "/Row")
         if n.role in ("TR",):
