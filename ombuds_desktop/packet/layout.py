@@ -103,7 +103,7 @@ class Sheet:
         self.c.setAuthor("")
         #: Marks what is drawn for the structure tree (tagging.py): text drawn outside any
         #: element becomes a paragraph, everything else not in an element an artifact.
-        self.tags = tagging.Tagger(self.c)
+        self.tags = tagging.Tagger(self.c, enabled=not probe)
         self.total_pages = total_pages
         self._footer = footer
         self._header = header

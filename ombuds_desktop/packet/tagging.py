@@ -27,6 +27,7 @@ Two halves:
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,8 +83,10 @@ class Tagger:
     innermost content element's (with a fresh MCID) or an artifact.
     """
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, *, enabled: bool = True) -> None:
         self.c = canvas
+        #: False for a page-counting probe: the structure is recorded, nothing is written.
+        self.enabled = enabled
         self.root = Elem("Document")
         # (element or None, kind): kind "content" owns marked content, "group" only
         # holds elements, "artifact" marks decoration.
@@ -108,6 +111,9 @@ class Tagger:
 
     def _switch(self, target: Elem | str) -> None:
         if self._open is target:
+            return
+        if not self.enabled:
+            self._open = target
             return
         if self._open is not None:
             self.c.addLiteral("EMC")
@@ -137,7 +143,7 @@ class Tagger:
         self._open = None
 
     def end_page(self) -> None:
-        if self._open is not None:
+        if self._open is not None and self.enabled:
             self.c.addLiteral("EMC")
         self._open = None
 
@@ -250,7 +256,8 @@ def embed(pdf: bytes, tagger: Tagger) -> bytes:
     with pikepdf.open(BytesIO(pdf)) as doc:
         # The document's own digest makes two parts with the same structure distinct.
         ident = hashlib.sha256(pdf).hexdigest()[:16]
-        stream = doc.make_stream(tree)
+        stream = doc.make_stream(zlib.compress(tree, 9))
+        stream.Filter = pikepdf.Name.FlateDecode
         stream_ref = doc.make_indirect(stream)
         for i, page in enumerate(doc.pages):
             contents = page.obj.get("/Contents")
@@ -259,9 +266,11 @@ def embed(pdf: bytes, tagger: Tagger) -> bytes:
             )
             page.obj[MARKER] = marker
         out = BytesIO()
+        # The drawn streams are passed through as they are (no decoding, no recompression).
         doc.save(
             out,
-            compress_streams=True,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
             deterministic_id=True,
             fix_metadata_version=False,
         )
@@ -457,7 +466,9 @@ def reopen(data: bytes) -> bytes:
             {"v": _FORMAT, "K": tops}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
         ident = hashlib.sha256(data).hexdigest()[:16]
-        stream_ref = pdf.make_indirect(pdf.make_stream(tree))
+        stream = pdf.make_stream(zlib.compress(tree, 9))
+        stream.Filter = pikepdf.Name.FlateDecode
+        stream_ref = pdf.make_indirect(stream)
         for i, page in enumerate(pdf.pages):
             if "/StructParents" in page.obj:
                 del page.obj["/StructParents"]
@@ -467,7 +478,13 @@ def reopen(data: bytes) -> bytes:
         for key in ("/StructTreeRoot", "/MarkInfo"):
             del pdf.Root[key]
         out = BytesIO()
-        pdf.save(out, compress_streams=True, deterministic_id=True, fix_metadata_version=False)
+        pdf.save(
+            out,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            deterministic_id=True,
+            fix_metadata_version=False,
+        )
         return out.getvalue()
 
 
