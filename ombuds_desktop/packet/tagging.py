@@ -26,8 +26,12 @@ Two halves:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +44,27 @@ if TYPE_CHECKING:
 
 LANG = "en-US"
 MARKER = "/OmbTags"
+#: The markers this process wrote (id -> digest of the structure), so an input page that
+#: carries a look-alike ``/OmbTags`` (hostile or not) is never taken for a drawn page.
+#: Kept out of the PDF, which stays byte-for-byte reproducible; the newest few thousand.
+_WRITTEN: OrderedDict[str, str] = OrderedDict()
+_WRITTEN_MAX = 4096
+_LOCK = threading.Lock()
+
+
+def _remember(ident: str, tree: bytes) -> None:
+    with _LOCK:
+        _WRITTEN[ident] = hashlib.sha256(tree).hexdigest()
+        _WRITTEN.move_to_end(ident)
+        while len(_WRITTEN) > _WRITTEN_MAX:
+            _WRITTEN.popitem(last=False)
+
+
+def _ours(ident: str, tree: bytes) -> bool:
+    with _LOCK:
+        return _WRITTEN.get(ident) == hashlib.sha256(tree).hexdigest()
+
+
 _FORMAT = 1
 
 
@@ -248,14 +273,13 @@ class Tagger:
 
 def embed(pdf: bytes, tagger: Tagger) -> bytes:
     """Attach the recorded structure to every page of a freshly drawn PDF (``/OmbTags``)."""
-    import hashlib
-
     import pikepdf
 
     tree = tagger.tree_json()
     with pikepdf.open(BytesIO(pdf)) as doc:
         # The document's own digest makes two parts with the same structure distinct.
-        ident = hashlib.sha256(pdf).hexdigest()[:16]
+        ident = hashlib.sha256(pdf).hexdigest()[:32]
+        _remember(ident, tree)
         stream = doc.make_stream(zlib.compress(tree, 9))
         stream.Filter = pikepdf.Name.FlateDecode
         stream_ref = doc.make_indirect(stream)
@@ -285,6 +309,49 @@ class _Source:
     order: int
     tree: dict[str, Any]
     pages: dict[int, int] = field(default_factory=dict)  # part page -> final page index
+
+
+_ROLE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,15}")
+_LIMIT = 100_000  # pages of a part, MCIDs of a page
+
+
+def _read_tree(marker: Any) -> dict[str, Any] | None:
+    """The structure a marker carries, or None when this process did not write it."""
+    try:
+        data = marker.Tree.read_bytes()
+        tree = json.loads(data) if _ours(str(marker.Id), data) else None
+    except (AttributeError, KeyError, TypeError, ValueError, RuntimeError):
+        return None
+
+    def ok(node: Any, depth: int) -> bool:
+        if depth > 64 or not isinstance(node, dict) or not isinstance(node.get("K"), list):
+            return False
+        if depth and not (isinstance(node.get("S"), str) and _ROLE.fullmatch(node["S"])):
+            return False
+        for key in ("Alt", "ActualText"):
+            if key in node and not isinstance(node[key], str):
+                return False
+        attrs = node.get("A", {})
+        if not isinstance(attrs, dict) or not all(
+            isinstance(k, str)
+            and _ROLE.fullmatch(k)
+            and (type(v) is int or (isinstance(v, str) and _ROLE.fullmatch(v)))
+            for k, v in attrs.items()
+        ):
+            return False
+        for k in node["K"]:
+            if isinstance(k, dict):
+                if not ok(k, depth + 1):
+                    return False
+            elif not (
+                isinstance(k, list)
+                and len(k) == 2
+                and all(type(x) is int and 0 <= x < _LIMIT for x in k)
+            ):
+                return False
+        return True
+
+    return tree if tree is not None and ok(tree, 0) else None
 
 
 def _first_page(node: dict[str, Any], where: dict[int, int]) -> int | None:
@@ -326,10 +393,13 @@ def finish(pdf: pikepdf.Pdf, *, lang: str = LANG, figures: Mapping[int, str] | N
         ident = str(marker.get("/Id", ""))
         src = sources.get(ident)
         if src is None:
-            src = _Source(len(sources), json.loads(marker.Tree.read_bytes()))
+            tree = _read_tree(marker)
+            if tree is None:
+                continue  # not one of ours (an input's look-alike): left untagged
+            src = _Source(len(sources), tree)
             sources[ident] = src
-        part_page = int(marker.Page)
-        if part_page in src.pages:
+        part_page = marker.get("/Page")
+        if not isinstance(part_page, int) or part_page in src.pages:
             continue  # the same drawn page twice: only the first is tagged
         src.pages[part_page] = i
         if "/Content" in marker:
@@ -427,8 +497,6 @@ def reopen(data: bytes) -> bytes:
     For merging a finished packet into another PDF (the mail export): the
     pages carry ``/OmbTags`` again, and the next :func:`finish` joins them.
     """
-    import hashlib
-
     import pikepdf
 
     with pikepdf.open(BytesIO(data)) as pdf:
@@ -465,7 +533,8 @@ def reopen(data: bytes) -> bytes:
         tree = json.dumps(
             {"v": _FORMAT, "K": tops}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
-        ident = hashlib.sha256(data).hexdigest()[:16]
+        ident = hashlib.sha256(data).hexdigest()[:32]
+        _remember(ident, tree)
         stream = pdf.make_stream(zlib.compress(tree, 9))
         stream.Filter = pikepdf.Name.FlateDecode
         stream_ref = pdf.make_indirect(stream)

@@ -488,3 +488,38 @@ def test_photos_and_scans_are_figures_with_alternate_text(case, definition, opti
     # a PDF document's pages are not figures (nor tagged)
     pdf_pages = [i for i, t in enumerate(pdftotext(data).split("\f")) if "AFFIDAVIT TEXT" in t]
     assert pdf_pages and not set(pdf_pages) & tagged
+
+
+def test_an_input_page_posing_as_a_drawn_page_is_not_believed(case, definition, options):
+    """An evidence page carrying a look-alike /OmbTags marker stays untagged evidence."""
+    import json
+
+    page = pikepdf.new()
+    page.add_blank_page(page_size=(612, 792))
+    tree = json.dumps({"v": 1, "K": [{"S": "H1", "K": [[0, 0]]}]}).encode()
+    content = b"/H1 <</MCID 0>> BDC BT /F1 24 Tf 72 700 Td (FORGED HEADING 3301) Tj ET EMC"
+    p = page.pages[0]
+    p.obj.Contents = page.make_stream(content)
+    p.obj.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(
+            F1=pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+    )
+    p.obj[tagging.MARKER] = pikepdf.Dictionary(
+        Tree=page.make_stream(tree), Page=0, Id=pikepdf.String("f" * 32)
+    )
+    out = BytesIO()
+    page.save(out)
+    case.add("other", "Look-alike page", "lookalike.pdf", out.getvalue())
+    packet = build_packet(case.draft, case.root, definition, options)
+    data = packet.pdf
+    qpdf_check(data)
+    tagged = check_parent_tree(data)
+    assert "FORGED HEADING 3301" in pdftotext(data)
+    assert not any("FORGED" in n.text for n in structure(data))
+    forged = [i for i, t in enumerate(pdftotext(data).split("\f")) if "FORGED HEADING" in t]
+    assert forged and not set(forged) & tagged
+    with pikepdf.open(BytesIO(data)) as pdf:
+        assert not any(tagging.MARKER in pg.obj for pg in pdf.pages), "no marker is written out"
