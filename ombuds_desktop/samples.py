@@ -80,8 +80,12 @@ def _stand_in_pdf(category: str, description: str, pages: int) -> bytes:
     c.setTitle("Ombuds Desktop sample stand-in")
     width, height = letter
     for page in range(1, pages + 1):
-        c.setFont("Helvetica-Bold", 15)
-        c.drawString(72, height - 90, _HEADINGS.get(category, "Supporting document"))
+        heading = _HEADINGS.get(category, "Supporting document")
+        size = 15.0  # smaller for a long heading: it stays on the page
+        while size > 8 and c.stringWidth(heading, "Helvetica-Bold", size) > width - 144:
+            size -= 0.5
+        c.setFont("Helvetica-Bold", size)
+        c.drawString(72, height - 90, heading)
         c.setFont("Helvetica", 11)
         y = height - 120
         for line in (

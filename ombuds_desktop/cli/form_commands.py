@@ -41,6 +41,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"--section {args.section!r} is not a section of this form; use one "
                 f"of: {', '.join(known)}"
             )
+    from ombuds_desktop.official.target import packet_target
+
     findings = validate_draft(
         draft,
         definition,
@@ -49,6 +51,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         related=related,
         sections=[args.section] if args.section else None,
         allow_files_from=allow,  # outside the draft's folder and these: refused, not opened
+        # What the imported official form (if the packet will fill one) cannot show.
+        official=packet_target(definition),
     )
     if args.draft == "-" and args.section in (None, "s8"):
         # No folder: relative paths cannot be checked (as in the engine), but a path

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ombuds_desktop.cli.vault_commands",
     "ombuds_desktop.cli.packet_commands",
     "ombuds_desktop.cli.gui_commands",
+    "ombuds_desktop.cli.edition_commands",
 )
 
 

@@ -48,6 +48,7 @@ from ombuds_desktop.packet.exports import (
 )
 from ombuds_desktop.packet.fonts import FontMissingError
 from ombuds_desktop.packet.options import megabytes
+from ombuds_desktop.packet.signature_page import DRAFT_MARK
 from ombuds_desktop.validation import (
     Finding,
     acknowledge,
@@ -312,7 +313,10 @@ def _validate(
     base_dir: Path | None,
     related: list[Draft],
 ) -> list[Finding]:
-    """The findings every build command checks: same date, family and allowed folders."""
+    """The findings every build command checks: same date, family and allowed folders,
+    and what the official form the packet fills (if any) cannot show."""
+    from ombuds_desktop.official.target import packet_target
+
     return validate_draft(
         draft,
         definition,
@@ -320,6 +324,7 @@ def _validate(
         base_dir=base_dir,
         related=related,
         allow_files_from=options.allow_files_from,
+        official=packet_target(definition, options.official_dir),
     )
 
 
@@ -365,12 +370,9 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
     with _draft_source(args.draft, args) as (draft, base_dir, _, related):
         definition = definition_for(draft.form)
         options = _options(draft, args)
-        data = signature_page_pdf(draft, definition, options)
-        errors = [
-            f
-            for f in _validate(draft, definition, options, base_dir, related)
-            if f.severity == "error"
-        ]
+        findings = _validate(draft, definition, options, base_dir, related)
+        data = signature_page_pdf(draft, definition, options, findings)
+        errors = [f for f in findings if f.severity == "error"]
     out = Path(args.out)
     _write(out, data)
     if not facts.wet_ink_required(draft):
@@ -380,8 +382,8 @@ def cmd_signature_page(args: argparse.Namespace) -> int:
         )
     if errors:
         sys.stderr.write(
-            f"note: {len(errors)} validation error(s) remain; if fixing them "
-            "changes the name or receipt numbers, print a new signature page.\n"
+            f"note: {len(errors)} validation error(s) remain, so the page is marked "
+            f"{DRAFT_MARK!r}; fix them, then print a new signature page for the client.\n"
         )
     sys.stdout.write(f"wrote {out}\n")
     return EXIT_OK
@@ -481,7 +483,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _write(folder / "packet.manifest.json", packet.manifest_json().encode("utf-8"))
             if facts.wet_ink_required(draft):
                 _write(
-                    folder / "signature-page.pdf", signature_page_pdf(draft, definition, options)
+                    folder / "signature-page.pdf",
+                    signature_page_pdf(draft, definition, options, packet.findings),
                 )
             export_upload_folder(
                 draft, folder / "upload", base_dir, definition, options, findings=packet.findings

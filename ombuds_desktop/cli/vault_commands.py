@@ -114,17 +114,21 @@ def open_vault(args: argparse.Namespace, *, read_only: bool = False, rescue: boo
     falls back to read-only when the disk is full or read-only or another
     process holds the write lock, and says so on stderr.
     """
+    from ombuds_desktop.validation.status import draft_status  # the list's status (not storage's)
+
     passphrase = _passphrase_arg(args)
 
     def attempt(pp: str | None) -> Vault:
         if read_only:
-            return Vault.open(_data_dir(), passphrase=pp, read_only=True)
+            return Vault.open(_data_dir(), passphrase=pp, read_only=True, status_of=draft_status)
         if not rescue:
-            return Vault.open(_data_dir(), passphrase=pp)
+            return Vault.open(_data_dir(), passphrase=pp, status_of=draft_status)
         try:
-            return Vault.open(_data_dir(), passphrase=pp, busy_timeout_ms=2000)
+            return Vault.open(
+                _data_dir(), passphrase=pp, busy_timeout_ms=2000, status_of=draft_status
+            )
         except RESCUE_ERRORS as exc:
-            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True)
+            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True, status_of=draft_status)
             sys.stderr.write(
                 f"ombuds-desktop: note: opened the vault read-only ({str(exc).split(':')[0]}"
                 "); nothing is written, so this export is not recorded in the audit log.\n"
@@ -512,11 +516,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         passphrase = _archive_passphrase(args, new=False)
     else:
         draft, base_dir = read_draft_arg(args.file)
+    from ombuds_desktop.validation.status import prepare_import
+
     with vault_session(args) as vault:
         if is_archive:
             drafts = vault.import_archive(src, passphrase, again=args.again)
         else:
-            drafts = [vault.import_draft(draft, base_dir, allow_from=args.allow_files_from or ())]
+            drafts = [
+                vault.import_draft(
+                    prepare_import(draft), base_dir, allow_from=args.allow_files_from or ()
+                )
+            ]
     for d in drafts:
         sys.stdout.write(d.id + "\n")
     return 0

@@ -7,6 +7,7 @@ these files are paralegals and IT staff, not the authors of this code.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,8 @@ _FIELD_KEYS = {
     "pdf_lines",
     "pdf_rows",
     "pdf_columns",
+    "item",
+    "label_by",
 }
 _SECTION_KEYS = {
     "id",
@@ -225,6 +228,14 @@ class _Reader:
         for col in pdf_columns:
             if col not in {s.id for s in subfields}:
                 raise self.fail(f"{where}.pdf_columns", f"{col!r} is not a sub-field of this group")
+        label_by = None
+        if "label_by" in raw:
+            spec = self.get(raw, "label_by", where, dict)
+            source = self.get(spec, "field", f"{where}.label_by", str)
+            labels = self.get(spec, "labels", f"{where}.label_by", dict)
+            if not all(isinstance(v, str) for v in labels.values()):
+                raise self.fail(f"{where}.label_by.labels", "every label must be text")
+            label_by = (source, tuple((str(k), v) for k, v in labels.items()))
         return FieldDef(
             id=fid,
             type=ftype,
@@ -256,6 +267,8 @@ class _Reader:
             pdf_lines=self.get(raw, "pdf_lines", where, int, None),
             pdf_rows=self.get(raw, "pdf_rows", where, int, None),
             pdf_columns=pdf_columns,
+            item=self.get(raw, "item", where, str, ""),
+            label_by=label_by,
         )
 
     def section(self, raw: Any, where: str) -> Section:
@@ -270,6 +283,8 @@ class _Reader:
             self.field(f, f"{where}.fields[{i}]", False)
             for i, f in enumerate(self.get(raw, "fields", where, list))
         )
+        if self.get(raw, "printed", where, bool, True):
+            fields = _numbered(fields)
         return Section(
             id=sid,
             number=self.get(raw, "number", where, str),
@@ -284,6 +299,18 @@ class _Reader:
             ),
             consent_text=self.get(raw, "consent_text", where, str, None),
         )
+
+
+def _numbered(fields: tuple[FieldDef, ...]) -> tuple[FieldDef, ...]:
+    """Item numbers for the printed fields, in order (an edition's own ``item`` wins)."""
+    out, n = [], 0
+    for f in fields:
+        if f.printed:
+            n += 1
+            if not f.item:
+                f = replace(f, item=str(n))
+        out.append(f)
+    return tuple(out)
 
 
 def _no_duplicates(reader: _Reader, ids: list[str], where: str) -> None:
@@ -347,6 +374,15 @@ def parse_definition(data: dict[str, Any], source: str) -> FormDefinition:
                         f"{where}.mirror",
                         f"type {f.type} differs from {f.mirror}'s type {target.type}",
                     )
+            if f.label_by is not None:
+                by = fields.get(f.label_by[0])
+                if by is None:
+                    raise r.fail(f"{where}.label_by", f"names missing field {f.label_by[0]!r}")
+                for option, _ in f.label_by[1]:
+                    if by.option(option) is None:
+                        raise r.fail(
+                            f"{where}.label_by.labels", f"{option!r} is not an option of {by.id}"
+                        )
             for sub in f.fields:
                 sub_where = f"{where}.fields ({sub.id})"
                 check_condition(sub.required_if, f"{sub_where}.required_if", f)

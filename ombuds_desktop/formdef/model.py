@@ -99,6 +99,11 @@ class FieldDef:
     pdf_lines: int | None = None
     pdf_rows: int | None = None
     pdf_columns: tuple[str, ...] = ()
+    #: The item number printed before the label ("4"), so readers can say "Section 2, Item 4";
+    #: the edition's ``item`` or, without one, the field's place among its section's printed fields.
+    item: str = ""
+    #: Who signs a signature line, by the answer of another field: (field id, ((option, label), …)).
+    label_by: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -113,6 +118,19 @@ class FieldDef:
     @property
     def is_group(self) -> bool:
         return self.type == "group"
+
+    @property
+    def numbered_label(self) -> str:
+        """ "4. Mailing address": the label as printed on the form."""
+        return f"{self.item}. {self.label}" if self.item else self.label
+
+    def label_for(self, values: Any) -> str:
+        """The label for the current answers (``label_by``), else the plain label."""
+        if self.label_by is None:
+            return self.label
+        source, labels = self.label_by
+        answer = values.get(source) if hasattr(values, "get") else None
+        return next((label for option, label in labels if option == answer), self.label)
 
 
 @dataclass(frozen=True, slots=True)

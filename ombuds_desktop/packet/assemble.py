@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -27,12 +28,21 @@ import PIL
 import pypdf
 import reportlab
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    Fit,
+    NameObject,
+)
 
 from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
+from ombuds_desktop.official.packet import TYPESET, official_parts, wet_ink_page
+from ombuds_desktop.official.target import packet_target
 from ombuds_desktop.packet import stamps, tagging
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
 from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, PacketInputError
@@ -42,7 +52,7 @@ from ombuds_desktop.packet.index import IndexRow, PartRow, render_index, render_
 from ombuds_desktop.packet.layout import Rendered, missing_glyph_notes
 from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
-from ombuds_desktop.packet.signature_page import page_id, render_signature_page, wet_ink_notes
+from ombuds_desktop.packet.signature_page import wet_ink_notes
 from ombuds_desktop.validation import validate_draft
 from ombuds_desktop.validation.acknowledge import acknowledgement_records
 from ombuds_desktop.validation.findings import Finding, has_errors
@@ -85,6 +95,8 @@ class PacketResult:
     findings: list[Finding] = field(default_factory=list)
     signature_page_id: str | None = None
     plan: PacketPlan | None = None
+    #: Built for mail: the words say the ORIGINAL signed Section 9 page is enclosed.
+    signature_original: bool = False
 
     def manifest_json(self) -> str:
         return json.dumps(self.manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -287,10 +299,14 @@ def clean_pdf(data: bytes, *, figures: Mapping[int, str] | None = None) -> bytes
             if not len(names.keys()):
                 del root["/Names"]
         scrub = set(_SCRUB_KEYS)
+        fonts = []
         for obj in pdf.objects:
             if obj._type_code in (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream):
                 for key in scrub.intersection(obj.keys()):
                     del obj[key]
+                if obj.get("/Type") == "/Font" and "/BaseFont" in obj:
+                    fonts.append(obj)
+        _retag_subsets(fonts)
         # The structure of the drawn pages (tagging.py), joined in page order.
         tagging.finish(pdf, figures=figures)
         out = BytesIO()
@@ -302,6 +318,47 @@ def clean_pdf(data: bytes, *, figures: Mapping[int, str] | None = None) -> bytes
             fix_metadata_version=False,
         )
         return out.getvalue()
+
+
+_TAGGED = re.compile(r"^[A-Z]{6}\+")
+
+
+def _retag_subsets(fonts: list[Any]) -> None:
+    """Give each embedded font subset its own tag, made from its glyphs.
+
+    reportlab tags every subset ``AAAAAA+``, so the cover letter's, the
+    form's and the index's different subsets of Noto Sans shared one name
+    (PDF 32000 §9.6.4 wants a tag per subset).  The tag is six letters of
+    the SHA-256 of the embedded font program, which is the subset: the same
+    glyphs give the same tag, and the output stays byte-for-byte reproducible.
+    """
+    import pikepdf
+
+    tags: dict[str, str] = {}  # tag -> the digest it stands for
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        target = descendants[0] if descendants is not None and len(descendants) else font
+        descriptor = target.get("/FontDescriptor")
+        if descriptor is None:
+            continue
+        program = next(
+            (descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor),
+            None,
+        )
+        if not isinstance(program, pikepdf.Stream):
+            continue  # not embedded: no subset, no tag
+        try:
+            digest = hashlib.sha256(program.read_bytes()).digest()
+        except pikepdf.PdfError:
+            continue
+        for start in range(0, len(digest) - 5):  # another subset's tag is never reused
+            tag = "".join(chr(65 + b % 26) for b in digest[start : start + 6])
+            if tags.setdefault(tag, digest.hex()) == digest.hex():
+                break
+        for holder, key in ((font, "/BaseFont"), (target, "/BaseFont"), (descriptor, "/FontName")):
+            name = str(holder.get(key, ""))[1:]
+            if _TAGGED.match(name):
+                holder[key] = pikepdf.Name("/" + tag + name[6:])
 
 
 def _append(writer: PdfWriter, rendered: Rendered) -> None:
@@ -336,6 +393,9 @@ def build_packet(
     options.check_attachment_ids(a.id for a in draft.attachments)
     today = options.today()
     draft = facts.with_forced_answers(draft)  # printed as the law reads it (R21 mail only)
+    # The imported official PDF the form is filled into, when one is fully mapped to
+    # this edition (None: the typeset form); its checks are among the findings.
+    target = packet_target(definition, options.official_dir)
     if findings is None:
         findings = validate_draft(
             draft,
@@ -344,6 +404,7 @@ def build_packet(
             base_dir=base_dir,
             related=related,
             allow_files_from=options.allow_files_from,
+            official=target,
         )
     findings = list(findings)
     watermark = has_errors(findings)
@@ -355,22 +416,37 @@ def build_packet(
     evidence = load_all_evidence(atts, base_dir, options, read_bytes, steps)
     notes = evidence_notes(plan, evidence)
 
-    # Section 9: the signed scan replaces the printed page once it is attached.
+    steps.step("Drawing Form 7001")
+    official, official_notes = official_parts(draft, definition, target)
+    notes += official_notes
+    # Section 9: the signed scan replaces the printed page once it is attached; the
+    # printed page is the one "print the signature page" gives (official or typeset).
     sig_id: str | None = None
     signature: Rendered | None = None
     if not plan.signed_scans and facts.wet_ink_required(draft):
-        sig_id = page_id(draft, today)
-        signature = render_signature_page(draft, definition, printed_on=today)
-    steps.step("Drawing Form 7001")
-    section_notes = wet_ink_notes(draft, sig_id, scanned=bool(plan.signed_scans))
-    form = render_form(draft, definition, plan=plan, section_notes=section_notes)
+        wet_ink = wet_ink_page(draft, definition, today, official, draft_mark=watermark)
+        sig_id, signature = wet_ink.page_id, wet_ink.page
+        if official is not None:
+            official.manifest["signature_page"] = wet_ink.source
+    # Mail (R20): the original signed page follows the form, not its scan.
+    original = options.signature_original and facts.wet_ink_required(draft)
+    if official is not None:
+        form = official.form
+    else:
+        scanned = bool(plan.signed_scans) and not original
+        section_notes = wet_ink_notes(draft, sig_id, scanned=scanned)
+        # On paper the original is Section 9 itself, not a supporting document of Section 8.
+        form_plan = replace(plan, signed_scans=()) if original else plan
+        form = render_form(draft, definition, plan=form_plan, section_notes=section_notes)
 
     client = facts.client_name(draft) or "(client name not entered)"
     part_titles = {
         "cover_letter": "Cover letter",
         "form": f"{definition.number}, {definition.title}",
         "signature": (
-            "Section 9 consent signed in ink (scan)"
+            "Section 9 consent signed in ink (original)"
+            if original
+            else "Section 9 consent signed in ink (scan)"
             if plan.signed_scans
             else "Section 9 signature page (to be signed in ink)"
         ),
@@ -414,7 +490,7 @@ def build_packet(
         definition,
         today=today,
         enclosures=enclosures,
-        signature_enclosed="scan" if plan.signed_scans else ("page" if signature else None),
+        signature_enclosed=signature_enclosed(plan, signature is not None, original),
     )
     cover = render_letter(letter, draft)
     counts["cover_letter"] = cover.pages
@@ -564,11 +640,36 @@ def build_packet(
         total,
         sig_id,
     )
+    manifest["form_source"] = official.manifest if official is not None else dict(TYPESET)
     # Which warnings the user acknowledged before this packet was built (never their text).
     manifest["warnings"] = acknowledgement_records(findings, draft)
     return PacketResult(
-        pdf, sha, total, watermark, parts_out, exhibits_out, manifest, notes, findings, sig_id, plan
+        pdf,
+        sha,
+        total,
+        watermark,
+        parts_out,
+        exhibits_out,
+        manifest,
+        notes,
+        findings,
+        sig_id,
+        plan,
+        original,
     )
+
+
+def signature_enclosed(plan: PacketPlan, page: bool, original: bool) -> str | None:
+    """What the cover letter says of Section 9: "original", "scan", "page" or None.
+
+    ``page``: the packet holds the printed signature page (no scan yet);
+    ``original``: built for mail, where the page signed in ink goes in itself.
+    """
+    if original and (plan.signed_scans or page):
+        return "original"
+    if plan.signed_scans:
+        return "scan"
+    return "page" if page else None
 
 
 def _evidence_pages(
@@ -594,6 +695,16 @@ def _image_alts(placed: Sequence[tuple[int, Evidence]], labels: Sequence[str]) -
     return alts
 
 
+def at_top(writer: PdfWriter, page: int) -> Fit:
+    """An explicit destination, the top left of the page ([page /XYZ left top null]).
+
+    ``/Fit`` has no location: QtPdf warns "bookmark with invalid location
+    and/or zoom" for it.  A null zoom keeps the reader's own zoom.
+    """
+    box = writer.pages[page].mediabox
+    return Fit.xyz(left=float(box.left), top=float(box.top), zoom=None)
+
+
 def _outline(
     writer: PdfWriter,
     options: PacketOptions,
@@ -616,11 +727,16 @@ def _outline(
             continue
         start = starts[part]
         parts.append(PartRange(part, titles[part], start, counts[part]))
-        parent = writer.add_outline_item(title=titles[part], page_number=start)
+        parent = writer.add_outline_item(
+            title=titles[part], page_number=start, fit=at_top(writer, start)
+        )
         if part == "form":
             for mark in form.outline:
                 writer.add_outline_item(
-                    title=mark.title, page_number=start + mark.page, parent=parent
+                    title=mark.title,
+                    page_number=start + mark.page,
+                    fit=at_top(writer, start + mark.page),
+                    parent=parent,
                 )
         elif part in ("g28", "consents", "signature"):
             group = {"g28": plan.g28, "consents": plan.consents, "signature": plan.signed_scans}[
@@ -632,13 +748,17 @@ def _outline(
                     writer.add_outline_item(
                         title=att.description or _category_label(definition, att),
                         page_number=at,
+                        fit=at_top(writer, at),
                         parent=parent,
                     )
                     at += evidence[att.id].pages
         elif part == "exhibits":
             for ex, s, n in zip(plan.exhibits, ex_starts, exhibit_pages, strict=True):
                 item = writer.add_outline_item(
-                    title=f"Exhibit {ex.label}: {ex.title}", page_number=s, parent=parent
+                    title=f"Exhibit {ex.label}: {ex.title}",
+                    page_number=s,
+                    fit=at_top(writer, s),
+                    parent=parent,
                 )
                 exhibits.append(
                     ExhibitRange(ex.label, ex.title, s, n, tuple(a.id for a in ex.attachments))
@@ -647,7 +767,10 @@ def _outline(
                     at = s + (1 if tabs else 0) + evidence[ex.document.id].pages
                     for t in ex.translations:
                         writer.add_outline_item(
-                            title="English translation", page_number=at, parent=item
+                            title="English translation",
+                            page_number=at,
+                            fit=at_top(writer, at),
+                            parent=item,
                         )
                         at += evidence[t.id].pages
     return parts, exhibits

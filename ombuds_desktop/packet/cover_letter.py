@@ -14,11 +14,14 @@ from datetime import date
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
+from ombuds_desktop.packet import fonts
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
+    BOTTOM,
     LEFT,
     MUTED,
+    PROVENANCE,
     RIGHT,
     TOP,
     WIDTH,
@@ -26,7 +29,7 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.values import a_number, address_lines, short_id
+from ombuds_desktop.packet.values import a_number, address_lines
 
 
 @dataclass(slots=True)
@@ -62,6 +65,33 @@ class Letter:
 
 def long_date(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
+
+
+def sender_role(draft: Draft) -> str:
+    """Who sends the request: "rep" (attorney or accredited representative), "requester"
+    (someone else preparing it) or "client" (the applicant or petitioner)."""
+    if facts.is_represented(draft):
+        return "rep"
+    if facts.role(draft) in (None, facts.meaning(draft, "self_role")):
+        return "client"
+    return "requester"
+
+
+def initials(draft: Draft) -> str:
+    """The client's initials ("J.A.M."), what an e-mail needs to name a person.
+
+    An organization (an employer petitioner) is named in full: it is not
+    personal data.  Empty when no name is entered.
+    """
+    if facts.value(draft, "party_type") == facts.meaning(draft, "organization_party"):
+        return facts.client_name(draft)
+    name = facts.value(draft, "client_name")
+    if isinstance(name, dict):  # a hyphenated family name is one name: one initial
+        words = [w for k in ("given", "middle") for w in str(name.get(k) or "").split()]
+        words += str(name.get("family") or "").split()
+    else:
+        words = str(name or "").split()
+    return "".join(f"{w[0].upper()}." for w in words)
 
 
 def sender(draft: Draft) -> tuple[str, str, list[str], str, str]:
@@ -107,17 +137,27 @@ def build_letter(
     today: date,
     enclosures: list[str],
     signature_enclosed: str | None,
+    email: bool = False,
 ) -> Letter:
-    """The letter's content.  ``signature_enclosed`` is "page", "scan" or None."""
+    """The letter's content.  ``signature_enclosed`` is "original", "page", "scan" or None.
+
+    ``email``: the body of an e-mail, which crosses many servers: the client
+    is named by initials only, without A-Number or date of birth (the
+    attached request carries them), and what goes with it is "attached".
+    """
     name, org, lines, title, contact = sender(draft)
     client = facts.client_name(draft) or "(client name not entered)"
+    if email:
+        client = initials(draft) or "(client name not entered)"
+        if sender_role(draft) == "client":  # a self-filer: initials, no home address or phone
+            name, lines, contact = client, [], ""
     re_lines = [
         ("Re", f"{definition.number}, {definition.title}"),
         ("Applicant or petitioner", client),
     ]
-    if facts.value(draft, "client_a_number"):
+    if facts.value(draft, "client_a_number") and not email:
         re_lines.append(("A-Number", a_number(facts.value(draft, "client_a_number"))))
-    if facts.value(draft, "client_dob"):
+    if facts.value(draft, "client_dob") and not email:
         re_lines.append(("Date of birth", format_us(facts.value(draft, "client_dob"))))
     for f in facts.filings(draft):
         if f.form_number or f.receipt_number:
@@ -145,8 +185,9 @@ def build_letter(
             about += f" (receipt number {primary.receipt_number})"
     who = "my" if facts.role(draft) in (None, facts.meaning(draft, "self_role")) else "a"
     for_whom = "" if who == "my" else f" on behalf of {client}"
+    sent = "attached" if email else "enclosed"
     paragraphs.append(
-        f"Please find enclosed {who} Request for Case Assistance "
+        f"Please find {sent} {who} Request for Case Assistance "
         f"({definition.number}){for_whom}{about}, with supporting documentation."
     )
     reason = reason_line(draft, definition)
@@ -158,17 +199,19 @@ def build_letter(
             f"A statutory or regulatory processing time required USCIS to act by "
             f"{format_us(due)}; that date has passed."
         )
-    if signature_enclosed == "scan":
+    if signature_enclosed == "original":
+        paragraphs.append("The original Section 9 consent, signed by hand in ink, is enclosed.")
+    elif signature_enclosed == "scan":
         paragraphs.append(
-            "The Section 9 consent signed by hand, in ink, is enclosed (scan of the signed page)."
+            f"The Section 9 consent signed by hand, in ink, is {sent} (scan of the signed page)."
         )
     elif signature_enclosed == "page":
         paragraphs.append(
-            "The Section 9 consent is enclosed on a separate page, to be signed by hand, in ink."
+            f"The Section 9 consent is {sent} on a separate page, to be signed by hand, in ink."
         )
     if facts.is_represented(draft):
         paragraphs.append(
-            "A copy of the Form G-28 on file with USCIS (or proof of its submission) is enclosed."
+            f"A copy of the Form G-28 on file with USCIS (or proof of its submission) is {sent}."
         )
     if facts.value(draft, "family_box") is True:
         paragraphs.append(
@@ -180,10 +223,18 @@ def build_letter(
         paragraphs.append("Please communicate about this request only by U.S. mail.")
     contact_name = name or client
     reach = f" at {contact.replace(' · ', ' or ')}" if contact else ""
-    paragraphs.append(
-        f"Please direct any questions about this request to {contact_name}{reach}. "
-        "Thank you for your assistance."
-    )
+    if email and sender_role(draft) == "client":  # the reply address is the contact
+        paragraphs.append(
+            "Thank you for your assistance."
+            if facts.value(draft, "mail_only") is True
+            else "Please reply to this e-mail with any questions about this request. "
+            "Thank you for your assistance."
+        )
+    else:
+        paragraphs.append(
+            f"Please direct any questions about this request to {contact_name}{reach}. "
+            "Thank you for your assistance."
+        )
     addressee = [str(x) for x in definition.channels.get("mailing_address", [])]
     return Letter(
         name,
@@ -205,19 +256,19 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
         y = TOP
         with s.tag("P"):  # the letterhead
             if letter.sender_org:
-                s.text(LEFT, y, letter.sender_org, font=BOLD, size=13, color=BAR)
-                y -= 15
-            s.text(
+                y = s.lines_at(
+                    LEFT, y, letter.sender_org, font=BOLD, size=13, leading=15, color=BAR
+                )
+            y = s.lines_at(
                 LEFT,
                 y,
                 letter.sender_name,
                 font=REGULAR if letter.sender_org else BOLD,
                 size=10 if letter.sender_org else 13,
+                leading=12 if letter.sender_org else 15,
             )
-            y -= 12
             for line in letter.sender_lines:
-                s.text(LEFT, y, line, size=8.5, color=MUTED)
-                y -= 10.5
+                y = s.lines_at(LEFT, y, line, size=8.5, leading=10.5, color=MUTED)
         s.hline(LEFT, RIGHT, y - 2, color=BAR, width=1.2)
         s.y = y - 26
         s.text(LEFT, s.y, letter.date_text, size=10)
@@ -248,27 +299,88 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
                 s.paragraph(extra, size=9, color=MUTED, after=0)
         s.y -= 14
         if letter.enclosures:
-            s.ensure(40)
-            s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
-            with s.group("L"):
-                for i, e in enumerate(letter.enclosures, 1):
-                    s.ensure(12)
-                    with s.group("LI"):
-                        with s.tag("Lbl"):
-                            s.text(LEFT + 4, s.y - 8.6, f"{i}.", size=9)
-                        s.paragraph(
-                            e,
-                            x=LEFT + 20,
-                            width=WIDTH - 20,
-                            size=9,
-                            leading=11.5,
-                            after=0.5,
-                            role="LBody",
-                        )
+            enclosure_list(s, letter.enclosures, continued_top)
 
     client = facts.client_name(draft) or "(client name not entered)"
 
-    def footer(page: int, total: int | None) -> str:
-        return f"Cover letter · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
+    about = letter.re_lines[0][1] if letter.re_lines else ""
+    # a long name wraps (at most three lines), the same on every continued page
+    re_lines = fonts.wrap(f"Re: {client}, {about} · {letter.date_text}", REGULAR, 8.5, WIDTH)[:3]
+    continued_top = TOP - 12 * len(re_lines) - 22
 
-    return render_paged("Cover letter", draw, footer=footer)
+    def header(s: Sheet) -> None:
+        """Every page after the first says whose letter it continues, and which page it is."""
+        if s.page == 1:
+            return
+        with s.artifact():  # a running header (pagination): the letter reads on without it
+            s.text(LEFT, TOP, f"Letter to the CIS Ombudsman, continued, page {s.page}", font=BOLD)
+            for i, line in enumerate(re_lines, 1):
+                s.text(LEFT, TOP - 12 * i, line, size=8.5, color=MUTED)
+            s.hline(LEFT, RIGHT, TOP - 12 * len(re_lines) - 6, color=BAR, width=0.8)
+        s.y = continued_top
+
+    def footer(page: int, total: int | None) -> str:
+        return f"Cover letter · Page {page} of {total or '…'} · {client} · {PROVENANCE}"
+
+    return render_paged("Cover letter", draw, footer=footer, header=header)
+
+
+#: The fewest enclosure lines a page may hold, at the foot of one page or the top of the next.
+KEEP_TOGETHER = 3
+_ITEM_SIZE, _ITEM_LEADING = 9.0, 11.5
+
+
+def enclosure_list(s: Sheet, items: list[str], continued_top: float) -> None:
+    """The numbered list, split over pages only with ``KEEP_TOGETHER`` items on each side.
+
+    The heading never ends a page, and a page never holds only the last item
+    or two of the list: the break moves up so the next page starts with at
+    least ``KEEP_TOGETHER`` items, under "Enclosures (continued)".  ``continued_top``:
+    where a continued page's text starts, under its header.
+    """
+    width = WIDTH - 20
+    heights = [len(s.wrap(e, width, size=_ITEM_SIZE)) * _ITEM_LEADING + 0.5 for e in items]
+    heading = 9.5 * 1.3 + 2
+    full_page = continued_top - BOTTOM - heading
+
+    def chunks(room: float) -> list[int]:
+        """How many items go on each page, the first page having ``room``."""
+        out, n, used = [], 0, 0.0
+        for h in heights:
+            if n and used + h > room:
+                out.append(n)
+                n, used, room = 0, 0.0, full_page
+            n += 1
+            used += h
+        out.append(n)
+        if len(out) > 1 and out[-1] < KEEP_TOGETHER:  # no orphan items on the last page
+            move = min(KEEP_TOGETHER - out[-1], out[-2] - 1)
+            out[-2] -= move
+            out[-1] += move
+        return out
+
+    plan = chunks(s.y - BOTTOM - heading)
+    if plan[0] < min(KEEP_TOGETHER, len(items)) or s.y - heading - heights[0] < BOTTOM:
+        s.new_page()  # the heading goes to the next page with its first items
+        plan = chunks(s.y - BOTTOM - heading)
+    s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
+    breaks = {sum(plan[:k]) for k in range(1, len(plan))}
+    with s.group("L"):
+        for i, (e, h) in enumerate(zip(items, heights, strict=True)):
+            if i in breaks:
+                s.new_page()
+                with s.artifact():  # repeats the heading: the list reads on as one
+                    s.paragraph("Enclosures (continued):", font=BOLD, size=9.5, after=2)
+            s.ensure(h)
+            with s.group("LI"):
+                with s.tag("Lbl"):
+                    s.text(LEFT + 4, s.y - 8.6, f"{i + 1}.", size=_ITEM_SIZE)
+                s.paragraph(
+                    e,
+                    x=LEFT + 20,
+                    width=width,
+                    size=_ITEM_SIZE,
+                    leading=_ITEM_LEADING,
+                    after=0.5,
+                    role="LBody",
+                )

@@ -64,6 +64,7 @@ from ombuds_desktop.packet import appearances as ap
 from ombuds_desktop.packet.errors import PacketInputError
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, STAMP_BAND
 from ombuds_desktop.packet.options import PacketOptions, megabytes
+from ombuds_desktop.packet.stamps import content_area
 
 MAX_FILE_BYTES = 200_000_000
 MAX_PDF_PAGES = 2000
@@ -1066,27 +1067,14 @@ def _box(page: Any) -> tuple[float, float, float, float]:
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else media
 
 
-def _is_letter(w: float, h: float) -> bool:
-    return (abs(w - PAGE_W) < 2 and abs(h - PAGE_H) < 2) or (
-        abs(w - PAGE_H) < 2 and abs(h - PAGE_W) < 2
-    )
-
-
-def needs_fitting(page: Any) -> bool:
-    x0, y0, x1, y1 = _box(page)
-    unit = _num(page.get("/UserUnit", 1))
-    return (
-        page.rotation % 360 != 0
-        or unit != 1
-        or x0 != 0
-        or y0 != 0
-        or not _is_letter(x1 - x0, y1 - y0)
-    )
-
-
 def fit_to_letter(writer: PdfWriter, page: Any) -> None:
-    """Place the page's content on a Letter page (rotation applied, scaled only to fit).
+    """Place the page's content on a Letter sheet, inside the area the stamps leave free.
 
+    Every page is fitted, Letter pages too (as exhibit-stamping tools shrink
+    a page to make room for the stamp): the rotation is applied, the crop box
+    is what is shown, and the content is scaled into
+    :func:`stamps.content_area`, so the exhibit label and page number in the
+    band below never cover a word of the evidence and nothing is drawn over it.
     The old content becomes a form XObject (clipped to the crop box), so the
     exhibit itself is not altered; only where it sits on the sheet changes.
     """
@@ -1097,27 +1085,24 @@ def fit_to_letter(writer: PdfWriter, page: Any) -> None:
     vw, vh = (h, w) if rot in (90, 270) else (w, h)
     landscape = vw > vh
     pw, ph = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
-    if _is_letter(vw, vh):
-        avail_x, avail_y, avail_w, avail_h = 0.0, 0.0, pw, ph
-    else:  # odd size: keep a margin and the stamp band free
-        avail_x, avail_y = 18.0, STAMP_BAND + 8
-        avail_w, avail_h = pw - 36.0, ph - avail_y - 18.0
+    avail_x, avail_y, avail_w, avail_h = content_area(pw, ph)
     fit = min(avail_w / vw, avail_h / vh)
     scale = fit if max(vw, vh) < MIN_PAGE_SIDE else min(fit, 1.0)  # a speck is enlarged
     t = Transformation().translate(-x0, -y0).scale(unit, unit).rotate(-rot)
     corners = [t.apply_on((x, y)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
     minx, miny = min(c[0] for c in corners), min(c[1] for c in corners)
     t = t.translate(-minx, -miny).scale(scale, scale)
-    t = t.translate(
-        avail_x + (avail_w - vw * scale) / 2,
-        avail_y + (avail_h - vh * scale) / 2 if vh * scale < avail_h else avail_y,
-    )
+    t = t.translate(avail_x + (avail_w - vw * scale) / 2, avail_y + (avail_h - vh * scale) / 2)
     ctm = [round(v, 6) + 0.0 for v in t.ctm]
 
     contents = page.get("/Contents")
     resources = page.get("/Resources")
     obj = contents.get_object() if contents is not None else None
-    if isinstance(obj, StreamObject) and isinstance(contents, IndirectObject):
+    if (
+        isinstance(obj, StreamObject)
+        and isinstance(contents, IndirectObject)
+        and "/Subtype" not in obj  # a stream two pages share is made a form only once
+    ):
         form, form_ref = obj, contents  # reuse the stream: no decoding, no re-encoding
     else:
         data = page.get_contents().get_data() if obj is not None else b""
@@ -1167,8 +1152,7 @@ def add_evidence(writer: PdfWriter, ev: Evidence) -> int:
             comment += ev.comments_per_page[number - 1] if ev.comments_per_page else 0
         attach_sheets(writer, pages, sheets)
         for page in pages:
-            if needs_fitting(page):
-                fit_to_letter(writer, page)
+            fit_to_letter(writer, page)
             for key in _PAGE_JUNK:
                 page.pop(key, None)
         if ev.appendix is not None:

@@ -35,12 +35,14 @@ from ombuds_desktop.packet import fonts, stamps, tagging
 from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
+    at_top,
     build_packet,
     evidence_notes,
     finish_writer,
     load_all_evidence,
+    signature_enclosed,
 )
-from ombuds_desktop.packet.cover_letter import build_letter, sender
+from ombuds_desktop.packet.cover_letter import build_letter, initials, sender, sender_role
 from ombuds_desktop.packet.errors import NotReadyError
 from ombuds_desktop.packet.exhibits import add_evidence
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
@@ -65,7 +67,7 @@ from ombuds_desktop.packet.options import (
     megabytes,
 )
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
-from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION, render_signature_page
+from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION
 from ombuds_desktop.packet.values import (
     PART_LABELS,
     display,
@@ -100,12 +102,15 @@ def _findings(
     base_dir: Path | None,
 ) -> tuple[list[Finding], bool]:
     if findings is None:
+        from ombuds_desktop.official.target import packet_target
+
         findings = validate_draft(
             draft,
             definition,
             today=options.today(),
             base_dir=base_dir,
             allow_files_from=options.allow_files_from,
+            official=packet_target(definition, options.official_dir),
         )
     findings = list(findings)
     errors = has_errors(findings)
@@ -206,17 +211,28 @@ def _slug(text: str) -> str:
     return "-".join(p for p in out.split("-") if p)
 
 
-def _upload_groups(plan: PacketPlan) -> list[tuple[str, str, list[Attachment]]]:
-    """(place, category, documents) in the order they go into Section 8."""
-    groups: list[tuple[str, str, list[Attachment]]] = []
+def _upload_groups(plan: PacketPlan) -> list[tuple[str, str, str, list[Attachment]]]:
+    """(place in file names, label on the pages, category, documents), in Section 8's order.
+
+    The label is the one the packet stamps ("Form G-28", "Exhibit A"): a
+    hyphen that belongs to a name (G-28) stays.
+    """
+    groups: list[tuple[str, str, str, list[Attachment]]] = []
     for a in plan.signed_scans:
-        groups.append(("Signed-Section-9", a.category, [a]))
+        groups.append(("Signed-Section-9", "Signed Section 9", a.category, [a]))
     for a in plan.g28:
-        groups.append(("G-28", a.category, [a]))
+        groups.append(("G-28", "Form G-28", a.category, [a]))
     for a in plan.consents:
-        groups.append(("Consent", a.category, [a]))
+        groups.append(("Consent", "Consent", a.category, [a]))
     for ex in plan.exhibits:
-        groups.append((f"Exhibit-{ex.label}", ex.document.category, list(ex.attachments)))
+        groups.append(
+            (
+                f"Exhibit-{ex.label}",
+                f"Exhibit {ex.label}",
+                ex.document.category,
+                list(ex.attachments),
+            )
+        )
     return groups
 
 
@@ -246,13 +262,12 @@ def export_upload_folder(
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     notes = evidence_notes(plan, evidence)
-    for number, (place, category, docs) in enumerate(groups, 1):
+    for number, (place, label, category, docs) in enumerate(groups, 1):
         steps.step(f"Preparing upload file {number}")
         writer = PdfWriter()
         for att in docs:
             add_evidence(writer, evidence[att.id])
         n = len(writer.pages)
-        label = place.replace("-", " ")
         stamps.apply(
             writer,
             [stamps.Stamp(f"{label} · p. {k} of {n}", "", watermark) for k in range(1, n + 1)],
@@ -280,6 +295,15 @@ def export_upload_folder(
             reader, units, options.upload_budget, title=title, seed=seed, built=built
         )
         notes += [f"{stem}: {x}" for x in split_notes]
+        if len(parts) == 1:  # one page alone is over the budget: nothing to split
+            notes.append(
+                f"{stem} is over the {megabytes(options.upload_budget)} upload budget "
+                "and could not be split (a single page is over it); it was kept whole."
+            )
+            path = out_dir / f"{stem}.pdf"
+            write_atomic(path, data)
+            files.append(path)
+            continue
         notes.append(
             f"{stem} was over the {megabytes(options.upload_budget)} upload "
             f"budget and was split into {len(parts)} files."
@@ -451,17 +475,35 @@ class EmailResult:
     packet: PacketResult | None = None
 
 
-def _from_address(draft: Draft) -> str:
+def from_address(draft: Draft) -> tuple[str, str]:
+    """(the From header, or "" with the reason there is none) for an e-mail draft.
+
+    From is the sender's own address: the representative's (Section 10, which
+    the representative profile fills), the requester's, or a self-filer's,
+    never the client's when someone else sends.  A self-filer's From carries
+    no display name, so their name does not travel in the header.
+    """
     name, org, _, _, _ = sender(draft)
-    for prefix in ("s10", "s7", "s5") if facts.is_represented(draft) else ("s7", "s5"):
-        email = draft.get(f"{prefix}.email")
-        if email:
-            return formataddr((name or org, str(email)))
-    return ""
+    role = sender_role(draft)
+    email = str(facts.value(draft, f"{role}_email") or "").strip()
+    if email:
+        return formataddr(("" if role == "client" else name or org, email)), ""
+    who = {
+        "rep": "the attorney or accredited representative (Section 10; a representative "
+        "profile fills it)",
+        "requester": "the person preparing the request (Section 7)",
+        "client": "the applicant or petitioner (Section 5)",
+    }[role]
+    return "", (
+        f"The e-mail draft has no From address: no e-mail address is entered for {who}. "
+        "Your mail program fills it in when you send the draft; or enter the address and "
+        "export again."
+    )
 
 
 def _subject(draft: Draft, definition: FormDefinition) -> str:
-    client = facts.client_name(draft) or "(client name not entered)"
+    """The minimum that files the message: initials, form and receipt numbers."""
+    client = initials(draft) or "(client name not entered)"
     primary = facts.primary_filing(draft)
     tail = ""
     if primary is not None:
@@ -483,7 +525,7 @@ def _message(
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["To"] = str(definition.channels.get("email_to", ""))
-    sender_addr = _from_address(draft)
+    sender_addr, _ = from_address(draft)
     if sender_addr:
         msg["From"] = sender_addr
     msg["Subject"] = subject
@@ -525,13 +567,13 @@ def export_eml(
     """``out_path`` (one message) or ``<stem>-part1.eml``, ``-part2`` … under the budget."""
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    if packet is None:
+    if packet is None or packet.signature_original:  # a mail packet says "original": not here
         packet = build_packet(
             draft,
             base_dir,
             definition,
-            options,
-            findings=findings,
+            options.with_(signature_original=False),
+            findings=packet.findings if packet is not None else findings,
             progress=progress,
             cancel=cancel,
             read_bytes=read_bytes,
@@ -545,9 +587,10 @@ def export_eml(
             definition,
             today=options.today(),
             enclosures=[enclosure],
-            signature_enclosed="scan"
-            if plan.signed_scans
-            else ("page" if packet.signature_page_id else None),
+            signature_enclosed=signature_enclosed(
+                plan, packet.signature_page_id is not None, original=False
+            ),
+            email=True,
         ).as_text()
 
     subject = _subject(draft, definition)
@@ -558,6 +601,9 @@ def export_eml(
     )
     pdf_budget = int((options.email_budget - overhead) * 3 / 4 * 76 / 78) - 512
     notes: list[str] = []
+    no_from = from_address(draft)[1]
+    if no_from:
+        notes.append(no_from)
     if len(packet.pdf) <= pdf_budget:
         chunks = [(list(range(packet.pages)), packet.pdf)]
     else:
@@ -636,8 +682,9 @@ def family_group_email(
                 f"{name}: no CIS Ombudsman request number recorded yet; add it before "
                 "sending this e-mail."
             )
-        lines.append(f"  - {name}: CIS Ombudsman request number {number or '[not yet received]'}")
-    names = ", ".join(facts.client_name(d) for d in drafts)
+        # the request number identifies the request; initials are enough beside it
+        who = initials(d) or "(name not entered)"
+        lines.append(f"  - {who}: CIS Ombudsman request number {number or '[not yet received]'}")
     body = (
         "Dear CIS Ombudsman Case Assistance staff:\n\n"
         "The following requests for case assistance concern members of the same family. "
@@ -645,11 +692,13 @@ def family_group_email(
         "Thank you for your assistance.\n"
     )
     name, org, contact_lines, _, _ = sender(drafts[0])
+    if sender_role(drafts[0]) == "client":  # a parent filing: initials, no home address
+        name, contact_lines = initials(drafts[0]), []
     body += "\nSincerely,\n\n" + "\n".join(x for x in (name, org, *contact_lines) if x) + "\n"
     msg = _message(
         drafts[0],
         definition,
-        f"Related requests for case assistance (family): {names}",
+        f"Related requests for case assistance (family): {len(drafts)} requests",
         body,
         built,
     )
@@ -678,9 +727,39 @@ class MailResult:
     packet: PacketResult | None = None
 
 
+def signature_instruction(
+    draft: Draft, where: str, *, scan_left_out: bool, after_form: bool = True
+) -> str:
+    """The mailing sheet's one line about the ORIGINAL wet-ink Section 9 page (R20).
+
+    ``where`` names its packet page(s); ``scan_left_out``: the client already
+    signed it (its scan is attached), so the printout leaves that page out and
+    the original goes in its place; otherwise the printed page is signed now.
+    """
+    place = "right after the Form 7001" if after_form else "where the exhibit index lists it"
+    if scan_left_out:
+        return (
+            f"Enclose the ORIGINAL Section 9 page signed by hand, in ink, {place}, as "
+            f"{where}: this printout leaves that page out for it. Keep a copy."
+        )
+    client = facts.client_name(draft) or "the client"
+    return (
+        f"Have {client} sign and date the Section 9 signature page by hand ({where}, {place}), "
+        "then enclose that ORIGINAL Section 9 page signed by hand, in ink, where it is. "
+        "Keep a copy."
+    )
+
+
 def render_address_sheet(
-    draft: Draft, definition: FormDefinition, *, wet_ink_original: bool
+    draft: Draft,
+    definition: FormDefinition,
+    *,
+    wet_ink_original: bool,
+    signature_line: str | None = None,
 ) -> Rendered:
+    """The mailing sheet.  ``signature_line`` (from :func:`signature_instruction`) says where
+    the original Section 9 goes; without it a general line is printed when ``wet_ink_original``.
+    """
     name, org, lines, _, contact = sender(draft)
     return_address = [x for x in (org, name) if x] + [x for x in lines if x != contact]
     address = [str(x) for x in definition.channels.get("mailing_address", [])]
@@ -689,7 +768,9 @@ def render_address_sheet(
         "Print the packet that follows this sheet; do not include this sheet.",
         "Use ACCO fasteners or clips, not binders; tabs go at the bottom of the pages.",
     ]
-    if wet_ink_original:
+    if signature_line:
+        checklist.append(signature_line)
+    elif wet_ink_original:
         checklist.append(
             "Enclose the ORIGINAL Section 9 page signed by hand, in ink, right "
             "after the Form 7001 (keep a copy)."
@@ -763,27 +844,61 @@ def export_mail(
     cancel: CancelToken | None = None,
     read_bytes: ReadBytes | None = None,
 ) -> MailResult:
-    """The address sheet followed by the full packet, ready to print."""
+    """The address sheet followed by the full packet, ready to print.
+
+    For a wet-ink client (R20) the ORIGINAL signed Section 9 page goes in the
+    envelope, right after the Form 7001: the packet is built for mail (its
+    cover letter, form and index say "original"), and when the scan is
+    attached the printout leaves the scan's page(s) out, keeping their page
+    numbers, for the original to take their place.  The mailing sheet says the same.
+    """
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    if packet is None:
+    wet_ink = facts.wet_ink_required(draft)
+    if packet is None or (wet_ink and not packet.signature_original):
         packet = build_packet(
             draft,
             base_dir,
             definition,
-            options,
-            findings=findings,
+            options.with_(signature_original=True),
+            findings=packet.findings if packet is not None else findings,
             progress=progress,
             cancel=cancel,
             read_bytes=read_bytes,
         )
-    sheet = render_address_sheet(draft, definition, wet_ink_original=facts.wet_ink_required(draft))
+    slot = packet.part("signature") if wet_ink else None
+    plan = packet.plan or plan_packet(draft, definition, options)
+    scan_left_out = slot is not None and bool(plan.signed_scans)
+    line = None
+    if slot is not None:
+
+        def number(i: int) -> str:
+            return stamps.page_number_text(
+                i, packet.pages, options.bates_prefix, options.bates_digits, options.bates_start
+            )
+
+        first, last = number(slot.start), number(slot.start + slot.count - 1)
+        where = (
+            f'the page numbered "{first}"'
+            if slot.count == 1
+            else f'the pages numbered "{first}" to "{last}"'
+        )
+        form = packet.part("form")
+        after_form = form is not None and form.start + form.count == slot.start
+        line = signature_instruction(
+            draft, where, scan_left_out=scan_left_out, after_form=after_form
+        )
+    sheet = render_address_sheet(draft, definition, wet_ink_original=wet_ink, signature_line=line)
     w = PdfWriter()
     w.append(PdfReader(BytesIO(sheet.pdf)), import_outline=False)
     if packet.watermarked:
         stamps.apply(w, [stamps.Stamp("", "", True)] * len(w.pages))
-    w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0)
-    w.append(PdfReader(BytesIO(tagging.reopen(packet.pdf))), import_outline=True)
+    w.add_outline_item(title="Mailing sheet (do not enclose)", page_number=0, fit=at_top(w, 0))
+    printed = list(range(packet.pages))
+    if scan_left_out and slot is not None:
+        printed = [i for i in printed if not slot.start <= i < slot.start + slot.count]
+    # The packet's structure goes back on its pages, to be joined with the sheet's.
+    w.append(PdfReader(BytesIO(tagging.reopen(packet.pdf))), pages=printed, import_outline=True)
     client = facts.client_name(draft) or ""
     data = finish_writer(
         w,
@@ -801,12 +916,37 @@ def export_mail(
 
 
 def signature_page_pdf(
-    draft: Draft, definition: FormDefinition | None = None, options: PacketOptions | None = None
+    draft: Draft,
+    definition: FormDefinition | None = None,
+    options: PacketOptions | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> bytes:
-    """ "Print the signature page for the client": the wet-ink page alone."""
+    """ "Print the signature page for the client": the wet-ink page alone, the same page
+    the packet holds (the official form's Section 9 when the packet fills the official
+    form, else the typeset page), so the CLI, the window and the packet cannot differ.
+
+    With validation errors left (``findings``, else validated here) the page is marked
+    DRAFT and says not to sign it.
+    """
+    from ombuds_desktop.official.packet import official_parts, wet_ink_page
+    from ombuds_desktop.official.target import packet_target
+
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
-    page = render_signature_page(draft, definition, printed_on=options.today())
+    target = packet_target(definition, options.official_dir)
+    if findings is None:
+        findings = validate_draft(
+            draft,
+            definition,
+            today=options.today(),
+            allow_files_from=options.allow_files_from,
+            official=target,
+        )
+    draft = facts.with_forced_answers(draft)  # as the packet prints it
+    official, _notes = official_parts(draft, definition, target)
+    page = wet_ink_page(
+        draft, definition, options.today(), official, draft_mark=has_errors(list(findings))
+    ).page
     w = PdfWriter()
     w.append(PdfReader(BytesIO(page.pdf)), import_outline=False)
     return finish_writer(

@@ -6,13 +6,17 @@ empty box, tables for repeating groups, lines for signatures).  Text that does
 not fit its space continues on an addendum page that names the section and
 item, so nothing is ever cut off.  Hidden fields (``shown_if`` false) are not
 printed; a hidden section keeps its heading with "Not applicable" so the
-reader sees that nothing is missing.
+reader sees that nothing is missing.  Items carry the edition's item numbers
+("Section 2, Item 6"); a heading stays with its first item, choices with each
+other, a consent with its signature block.  The pages speak to the CIS
+Ombudsman only: notes for the attorney are in the checks, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ombuds_desktop.dates import format_us
@@ -26,6 +30,7 @@ from ombuds_desktop.packet.layout import (
     FAINT,
     LEFT,
     MUTED,
+    PROVENANCE,
     RIGHT,
     SHADE,
     TOP,
@@ -42,7 +47,6 @@ from ombuds_desktop.packet.values import (
     options_for,
     part_value,
     section_shown,
-    short_id,
     value_of,
 )
 
@@ -94,15 +98,9 @@ def item_name(field_id: str) -> str:
     return field_id.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def consent_provenance_note(definition: FormDefinition) -> str:
-    """Small print under consent wording that is not the agency's own text."""
-    provenance = definition.consent.get("provenance")
-    if not provenance or provenance == "official":
-        return ""
-    return (
-        "This consent is worded by Ombuds Desktop from the CIS Ombudsman's published "
-        f"description; the official wording was not available ({provenance})."
-    )
+def place(sec: Section, f: FieldDef) -> str:
+    """ "Section 2, Item 6": where an answer is, as readers of USCIS forms say it."""
+    return f"Section {sec.number}, " + (f"Item {f.item}" if f.item else item_name(f.id))
 
 
 def footer_for(
@@ -112,9 +110,7 @@ def footer_for(
     doc = what or definition.number
 
     def footer(page: int, total: int | None) -> str:
-        return (
-            f"{doc} · Page {page} of {total if total else '…'} · {client} · Draft {short_id(draft)}"
-        )
+        return f"{doc} · Page {page} of {total if total else '…'} · {client} · {PROVENANCE}"
 
     return footer
 
@@ -180,11 +176,8 @@ class _FormWriter:
         s.y = min(y, top - 4 - box_h) - 4
         s.hline(LEFT, RIGHT, s.y, color=BAR, width=1.6)
         s.y -= 6
-        notes = [
-            n
-            for key in ("reconstructed_note", "deadline_note", "fee_note")
-            if (n := d.notes.get(key))
-        ]
+        # Notes to the filer only; the reconstructed-wording note is the attorney's (build notes).
+        notes = [n for key in ("deadline_note", "fee_note") if (n := d.notes.get(key))]
         for note in notes:
             s.paragraph(note, size=7.3, leading=9, color=MUTED, after=2.5)
         s.y -= 6
@@ -198,50 +191,123 @@ class _FormWriter:
         if self.pending:
             self.addendum()
 
-    def section(self, sec: Section) -> None:
+    # -- keeping things together ---------------------------------------------------
+    def _measure(self, parts: Sequence[Callable[[], None]]) -> float:
+        """The height ``parts`` take, drawn on the layout engine's measuring sheet."""
+        real, pending = self.s, len(self.pending)
+
+        def run(m: Sheet) -> None:
+            self.s = m
+            for part in parts:
+                part()
+
+        try:
+            return real.measure(run)
+        finally:
+            self.s = real
+            del self.pending[pending:]
+
+    def _keep(self, *parts: Callable[[], None], least: float = 0.0) -> None:
+        """Draw ``parts`` on one page when they fit on one; a block taller than a page
+        still gets ``least`` points before its page break (never a heading alone)."""
         s = self.s
-        keep = 110.0  # never leave a heading alone at the foot of a page
-        if sec.consent_text and section_shown(sec, self.values):
-            consent = self.d.consent.get(sec.consent_text, "")
-            keep = max(keep, 40 + len(s.wrap(consent, WIDTH - 16, size=9)) * 11.5 + 30)
-        s.ensure(min(keep, 400))
-        s.bar(sec.heading)
-        s.mark(sec.heading, 1)
-        if not section_shown(sec, self.values):
-            s.paragraph("Not applicable to this request.", size=8.5, color=MUTED, after=8)
-            return
-        if sec.intro:
-            s.paragraph(sec.intro, size=8, leading=10, color=MUTED, after=4)
-        if sec.consent_text:
-            self.consent(self.d.consent.get(sec.consent_text, ""))
+        if not s.measuring:
+            need = self._measure(parts)
+            if not s.keep(need) and least:
+                s.ensure(min(least, need))
+        for part in parts:
+            part()
+
+    def _items(self, sec: Section) -> list[tuple[str, Callable[[], None]]]:
+        """The section's blocks in order: ("field" | "breakable" | "signature", draw)."""
         fields = [f for f in sec.fields if f.printed and field_shown(f, self.values)]
+        items: list[tuple[str, Callable[[], None]]] = []
         half: list[FieldDef] = []
+
+        def flush() -> None:
+            if half:
+                row = list(half)
+                items.append(("field", lambda: self.boxes_row(row, sec)))
+                half.clear()
+
         i = 0
         while i < len(fields):
             f = fields[i]
             if f.type in HALF_TYPES:
                 half.append(f)
                 if len(half) == 2:
-                    self.boxes_row(half, sec)
-                    half = []
+                    flush()
                 i += 1
                 continue
-            if half:
-                self.boxes_row(half, sec)
-                half = []
+            flush()
             if f.type == "signature":
                 nxt = fields[i + 1] if i + 1 < len(fields) else None
                 paired = nxt if nxt is not None and nxt.type == "date" else None
-                self.signature(f, paired)
+                items.append(("signature", partial(self.signature, f, paired)))
                 i += 2 if paired else 1
                 continue
-            self.field(f, sec)
+            kind = "breakable" if f.type in ("long_text", "group", "attachments") else "field"
+            items.append((kind, partial(self.field, f, sec)))
             i += 1
-        if half:
-            self.boxes_row(half, sec)
+        flush()
         for note in self.notes.get(sec.id, ()):
-            self.note(note)
-        s.y -= 6
+            items.append(("field", partial(self.note, note)))
+        return items
+
+    def section(self, sec: Section) -> None:
+        """Keep rules: the heading with the first block; a consent section (consent, choices,
+        printed name, signature, date) on one page when it fits on one, else its consent
+        right above the signature line; a signature never alone on a page."""
+        shown = section_shown(sec, self.values)
+
+        def heading() -> None:
+            self.s.bar(sec.heading)
+            self.s.mark(sec.heading, 1)
+            if sec.intro and shown:
+                self.s.paragraph(sec.intro, size=8, leading=10, color=MUTED, after=4)
+
+        if not shown:
+            self._keep(
+                heading,
+                lambda: self.s.paragraph(
+                    "Not applicable to this request.", size=8.5, color=MUTED, after=8
+                ),
+            )
+            return
+        text = self.d.consent.get(sec.consent_text, "") if sec.consent_text else ""
+        items = self._items(sec)
+        signed = next((k for k, (kind, _) in enumerate(items) if kind == "signature"), None)
+        whole = [heading, *([lambda: self.consent(text)] if text else []), *(d for _, d in items)]
+        if text and signed is not None and self._measure(whole) <= self.s.fresh_room():
+            self._keep(*whole)
+        else:
+            if text:  # the consent goes with what signs it, or opens the section
+                items.insert(signed or 0, ("consent", lambda: self.consent(text)))
+            self._lay_out(heading, items)
+        self.s.y -= 6
+
+    def _lay_out(
+        self, heading: Callable[[], None], items: list[tuple[str, Callable[[], None]]]
+    ) -> None:
+        k, first = 0, True
+        while k < len(items):
+            kind, draw = items[k]
+            group = [draw]
+            k += 1
+            # a consent and a signature line stay with what they lead to / close
+            while k < len(items) and (kind == "consent" or items[k][0] == "signature"):
+                kind, nxt = items[k]
+                group.append(nxt)
+                k += 1
+            if first:
+                self._keep(heading, *group, least=110.0)
+                first = False
+            elif len(group) > 1 or kind != "breakable":
+                self._keep(*group)
+            else:
+                draw()
+        if first:
+            self._keep(heading)
 
     def consent(self, text: str) -> None:
         if not text:
@@ -249,9 +315,8 @@ class _FormWriter:
         s = self.s
         lines = s.wrap(text, WIDTH - 16, size=9)
         h = len(lines) * 11.5 + 10
-        small = consent_provenance_note(self.d)
         if h < 600:
-            s.ensure(h + 4 + (20 if small else 0))
+            s.ensure(h + 4)
             s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
             s.y -= 6
             with s.tag("P"):
@@ -261,8 +326,6 @@ class _FormWriter:
             s.y -= 10
         else:
             s.paragraph(text, size=9, after=6)
-        if small:
-            s.paragraph(small, size=6.8, leading=8.5, color=MUTED, after=6)
 
     def note(self, text: str) -> None:
         s = self.s
@@ -320,7 +383,7 @@ class _FormWriter:
             wrapped = fonts.wrap_lines(text, REGULAR, VALUE, w - 8) if text else []
             if len(wrapped) > TEXT_LINES:
                 shown = [line for line, _ in wrapped[: TEXT_LINES - 1]]
-                heading = f"Section {sec.number}, {item_name(f.id)}, continued"
+                heading = place(sec, f)
                 shown.append(f"(continued on the addendum: {heading})")
                 self.pending.append(
                     _Continuation(heading, f.label, fonts.rest_of(wrapped, TEXT_LINES - 1))
@@ -329,12 +392,12 @@ class _FormWriter:
                 shown = [line for line, _ in wrapped]
             cells.append((f, shown))
         h = max(self._box_height(len(lines)) for _, lines in cells)
-        caption_lines = max(len(s.wrap(f.label, w - 6, size=CAPTION)) for f, _ in cells)
+        caption_lines = max(len(s.wrap(f.numbered_label, w - 6, size=CAPTION)) for f, _ in cells)
         h += 8 * (caption_lines - 1)
         s.ensure(h + 4)
         x = LEFT
         for f, lines in cells:
-            self._boxed(x, s.y, w, h, f.label, lines)
+            self._boxed(x, s.y, w, h, f.numbered_label, lines)
             x += w + gap
         s.y -= h + 4
 
@@ -385,16 +448,18 @@ class _FormWriter:
         s = self.s
         value = value_of(f, self.values)
         h = self._box_height(1)
-        self.label_line(f.label, keep=h * len(rows) + 4)
+        self.label_line(f.numbered_label, keep=h * len(rows) + 4)
+        letters = iter("abcdefghijklmnopqrstuvwxyz")
         for row in rows:
             x = LEFT
             for part, frac in row:
                 w = WIDTH * frac
                 text = part_value(part, value)
                 lines = s.wrap(text, w - 8, size=VALUE) if text else []
-                self._boxed(
-                    x, s.y, w, max(h, self._box_height(len(lines))), PART_LABELS[part], lines
-                )
+                caption = PART_LABELS[part]
+                if f.item:  # "4.a Street", as USCIS numbers the parts of an item
+                    caption = f"{f.item}.{next(letters)} {caption}"
+                self._boxed(x, s.y, w, max(h, self._box_height(len(lines))), caption, lines)
                 x += w
             tallest = max(
                 self._box_height(len(s.wrap(part_value(p, value), WIDTH * fr - 8, size=VALUE)))
@@ -406,7 +471,7 @@ class _FormWriter:
     def yes_no(self, f: FieldDef) -> None:
         s = self.s
         value = value_of(f, self.values)
-        lines = s.wrap(f.label, WIDTH - 120, size=9)
+        lines = s.wrap(f.numbered_label, WIDTH - 120, size=9)
         h = max(len(lines), 1) * 11.5 + 7
         s.ensure(h + 3)
         s.box(LEFT, s.y, WIDTH, h)
@@ -444,7 +509,7 @@ class _FormWriter:
             if options
             else 0
         )
-        self.label_line(f.label, keep=first_h)
+        self.label_line(f.numbered_label, keep=first_h)
         # A list in the options' order (down the first column, then the second).
         with s.group("L"):
             items = [s.tags.element("LI") for _ in options]
@@ -487,7 +552,7 @@ class _FormWriter:
         text = str(value_of(f, self.values) or "")
         wrapped = fonts.wrap_lines(text, REGULAR, VALUE, WIDTH - 10) if text.strip() else []
         if len(wrapped) > budget:
-            heading = f"Section {sec.number}, {item_name(f.id)}, continued"
+            heading = place(sec, f)
             shown = [line for line, _ in wrapped[: budget - 1]]
             self.pending.append(_Continuation(heading, f.label, fonts.rest_of(wrapped, budget - 1)))
             tail = f"(continued on the addendum: {heading})"
@@ -500,7 +565,7 @@ class _FormWriter:
         lines += [("", False)] * (rows - len(lines))
         # The box may break across pages (with its label repeated) rather than leave a
         # quarter page empty; at least four lines stay together.
-        self.label_line(f.label, keep=min(rows, 4) * LEADING + 12)
+        self.label_line(f.numbered_label, keep=min(rows, 4) * LEADING + 12)
         first = True
         while lines:
             room = int((s.y - 8 - BOTTOM) // LEADING)
@@ -508,9 +573,11 @@ class _FormWriter:
                 s.new_page()
                 room = int((s.y - 8 - BOTTOM) // LEADING)
             if not first:
-                self.label_line(f"{f.label} (continued)", size=7.5)
+                self.label_line(f"{f.numbered_label} (continued)", size=7.5)
                 room = int((s.y - 8 - BOTTOM) // LEADING)
             part, lines = lines[:room], lines[room:]
+            if not any(text for text, _ in lines):  # only empty writing lines would continue
+                lines = []
             h = len(part) * LEADING + 8
             s.box(LEFT, s.y, WIDTH, h)
             y = s.y - LEADING + 1
@@ -525,26 +592,31 @@ class _FormWriter:
             first = False
 
     def signature(self, f: FieldDef, date_field: FieldDef | None) -> None:
-        """A line to sign by hand; the app never draws, types or pastes a signature."""
+        """A line to sign by hand, labelled for who signs; the app never draws, types or
+        pastes a signature.  Its date line stays blank: a hand signature is dated by hand
+        when it is signed, never pre-dated by a typed date."""
         s = self.s
-        s.ensure(46)
-        s.y -= 30
         sig_w = WIDTH * 0.62 if date_field else WIDTH * 0.75
-        with s.group("Div"):  # one block: the line's label, the date's label and value
+        label = s.wrap(f"{f.item}. " * bool(f.item) + f.label_for(self.values), sig_w, size=7.5)
+        s.ensure(38 + 9 * len(label))
+        s.y -= 30
+        with s.group("Div"):  # one block: the line's label (with its item number), the date's
             s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
             with s.tag("Lbl"):
-                s.text(LEFT, s.y - 9, f.label, size=7.5, color=MUTED)
+                for n, line in enumerate(label):
+                    s.text(LEFT, s.y - 9 - 9 * n, line, size=7.5, color=MUTED)
             if date_field is not None:
                 x = LEFT + sig_w + 24
                 s.hline(x, RIGHT, s.y, width=0.9)
-                value = display(date_field, value_of(date_field, self.values))
-                label, answer = s.tags.element("Lbl"), s.tags.element("P")  # read in this order
-                if value:
-                    with s.tag(answer):
-                        s.text(x + 4, s.y + 4, value, size=VALUE)
-                with s.tag(label):
-                    s.text(x, s.y - 9, f"{date_field.label} (mm/dd/yyyy)", size=7.5, color=MUTED)
-        s.y -= 18
+                with s.tag("Lbl"):  # the date is written by hand: no answer to read
+                    s.text(
+                        x,
+                        s.y - 9,
+                        f"{date_field.numbered_label} (mm/dd/yyyy)",
+                        size=7.5,
+                        color=MUTED,
+                    )
+        s.y -= 18 + 9 * (len(label) - 1)
 
     # -- tables -----------------------------------------------------------------
     def _columns(self, g: FieldDef) -> list[FieldDef]:
@@ -605,7 +677,7 @@ class _FormWriter:
         text = display(sub, value, self.d)
         wrapped = fonts.wrap_lines(text, REGULAR, 8.5, width - 6) if text else []
         if len(wrapped) > CELL_LINES:
-            heading = f"{where}, {item_name(sub.id)}, continued"
+            heading = f"{where}, {sub.label}"
             self.pending.append(
                 _Continuation(heading, sub.label, fonts.rest_of(wrapped, CELL_LINES - 1))
             )
@@ -648,7 +720,7 @@ class _FormWriter:
                 number, details = "", ""
             else:
                 idx, row = entry
-                where = f"Section {sec.number}, {item_name(g.id)}, row {idx + 1}"
+                where = f"{place(sec, g)}, row {idx + 1}"
                 cells = [self._cell(c, row, w, where) for c, w in zip(cols, widths, strict=True)]
                 number, details = str(idx + 1), self._details(g, cols, row)
             detail_lines = s.wrap(details, WIDTH - ROW_NUMBER_W - 6, size=7.5) if details else []
@@ -704,10 +776,10 @@ class _FormWriter:
             blank = max(limit or 1, 1)
         elif limit is not None and len(rows) < limit:
             blank = limit - len(rows)
-        self.label_line(g.label, keep=40)
+        self.label_line(g.numbered_label, keep=40)
         self.table(g, sec, shown, blank)
         if limit is not None and len(rows) > limit:
-            heading = f"Section {sec.number}, {item_name(g.id)}, continued"
+            heading = place(sec, g)
             first, last = rows[limit][0] + 1, rows[-1][0] + 1
             self.s.paragraph(
                 f"Rows {first}–{last} continue on the addendum: {heading}.",
@@ -721,7 +793,7 @@ class _FormWriter:
     def attachments(self, f: FieldDef) -> None:
         """The supporting documents, with where each one is in the packet."""
         s = self.s
-        self.label_line(f.label, keep=40)
+        self.label_line(f.numbered_label, keep=40)
         items = self.plan.all_attachments()
         cols = (
             ("Exhibit / place", 92.0),

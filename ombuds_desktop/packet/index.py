@@ -22,6 +22,7 @@ from ombuds_desktop.packet.layout import (
     MUTED,
     PAGE_H,
     PAGE_W,
+    PROVENANCE,
     RIGHT,
     SHADE,
     STAMP_BAND,
@@ -32,7 +33,6 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.values import short_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ def render_index(
             )
 
     def footer(page: int, total: int | None) -> str:
-        return f"Exhibit index · Page {page} of {total or '…'} · {client} · Draft {short_id(draft)}"
+        return f"Exhibit index · Page {page} of {total or '…'} · {client} · {PROVENANCE}"
 
     return render_paged("Exhibit index", draw, footer=footer)
 

@@ -5,6 +5,11 @@ it on an addendum page), boxes with captions, and checkboxes; a cursor that
 moves down the page and breaks when it runs out of room does all of that in a
 few lines.  Pages are Letter; the bottom half inch is left free for the
 packet's page-number and exhibit stamps.
+
+Keep-together is the engine's rule, not each page's: a block is first drawn on
+a measuring sheet (no page breaks, nothing printed) and :meth:`Sheet.keep`
+starts a new page before it when it would break here but fits on a new page.
+Footers fit one line (smaller type, then a shortened name), never the margin.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ TOP = PAGE_H - 50.0
 BOTTOM = 68.0  # lowest baseline of content
 FOOTER_Y = 44.0  # the document's own footer line
 STAMP_BAND = 36.0  # reserved for packet stamps
+#: The neutral provenance line closing a generated page's footer (never a draft id).
+PROVENANCE = "Prepared with Ombuds Desktop"
+MEASURE_TOP = 1.0e6  # where a measuring sheet starts (it never breaks)
 
 INK = HexColor("#111111")
 MUTED = HexColor("#4a4f57")
@@ -74,6 +82,36 @@ def missing_glyph_notes(*parts: Rendered | None) -> list[str]:
     ]
 
 
+FOOTER_SIZE, FOOTER_MIN = 7.5, 6.0
+
+
+def fit_line(
+    s: str, width: float, *, font: str = REGULAR, size: float, least: float
+) -> tuple[str, float]:
+    """One line no wider than ``width``: the size shrinks down to ``least``, then the longest
+    " · " part (a long name) is shortened with "…" (footers and headers never wrap)."""
+    s = fonts.clean(s).replace("\n", " ")
+    while size > least and fonts.width(s, font, size) > width:
+        size = max(least, size - 0.25)
+    if fonts.width(s, font, size) <= width:
+        return s, size
+    parts = s.split(" · ")
+    k = max(range(len(parts)), key=lambda i: len(parts[i]))
+    longest = parts[k]
+
+    def line(n: int) -> str:
+        return " · ".join([*parts[:k], longest[:n].rstrip() + "…", *parts[k + 1 :]])
+
+    lo, hi = 0, len(longest)  # the longest prefix that fits (binary search)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fonts.width(line(mid), font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return line(lo), size
+
+
 class Sheet:
     """A canvas with a cursor (``y``), page breaks, a per-page header and a footer."""
 
@@ -84,11 +122,16 @@ class Sheet:
         total_pages: int | None = None,
         footer: FooterFn | None = None,
         header: Callable[[Sheet], None] | None = None,
+        overlay: Callable[[Sheet], None] | None = None,
         probe: bool = False,
+        measuring: bool = False,
     ) -> None:
         fonts.register()
         #: A probe only counts pages: text is measured and wrapped, never drawn.
-        self.probe = probe
+        self.probe = probe or measuring
+        #: A measuring sheet has no page breaks: how far ``y`` moves is a block's height.
+        self.measuring = measuring
+        self._fresh_top: float | None = None
         self._buf = BytesIO()
         self.c = Canvas(
             self._buf,
@@ -103,10 +146,12 @@ class Sheet:
         self.c.setAuthor("")
         #: Marks what is drawn for the structure tree (tagging.py): text drawn outside any
         #: element becomes a paragraph, everything else not in an element an artifact.
-        self.tags = tagging.Tagger(self.c, enabled=not probe)
+        self.tags = tagging.Tagger(self.c, enabled=not self.probe)
         self.total_pages = total_pages
         self._footer = footer
         self._header = header
+        #: Drawn over each finished page (a DRAFT mark), after its content.
+        self._overlay = overlay
         self.page = 1
         self.y = TOP
         self.marks: list[OutlineMark] = []
@@ -116,6 +161,9 @@ class Sheet:
     # -- pages ---------------------------------------------------------------
     def _start_page(self) -> None:
         self.y = TOP
+        if self.measuring:
+            self.y = MEASURE_TOP
+            return
         self.tags.begin_page()
         with self.tags.detached():
             if self._header is not None:
@@ -123,16 +171,25 @@ class Sheet:
 
     def _finish_page(self) -> None:
         with self.tags.detached():
+            if self._overlay is not None and not self.probe:
+                with self.tags.artifact():  # a DRAFT mark is decoration, said in the text
+                    self._overlay(self)
             with self.tags.artifact():
                 if self._footer is not None:
                     line = self._footer(self.page, self.total_pages)
                     self.c.setStrokeColor(RULE)
                     self.c.setLineWidth(0.5)
                     self.c.line(LEFT, FOOTER_Y + 11, RIGHT, FOOTER_Y + 11)
-                    self.text(PAGE_W / 2, FOOTER_Y, line, size=7.5, color=MUTED, align="center")
+                    if not self.probe:  # within the content width, whatever the name's length
+                        line, size = fit_line(line, WIDTH, size=FOOTER_SIZE, least=FOOTER_MIN)
+                        self.text(
+                            PAGE_W / 2, FOOTER_Y, line, size=size, color=MUTED, align="center"
+                        )
             self.tags.end_page()  # the open element goes on on the next page
 
     def new_page(self) -> None:
+        if self.measuring:
+            return
         self._finish_page()
         self.c.showPage()
         self.page += 1
@@ -140,10 +197,49 @@ class Sheet:
 
     def ensure(self, height: float) -> bool:
         """Start a new page unless ``height`` points fit above the bottom margin."""
+        if self.measuring:
+            return False
         if self.y - height < BOTTOM:
             self.new_page()
             return True
         return False
+
+    # -- keeping blocks together -------------------------------------------------
+    def fresh_room(self) -> float:
+        """The height a block has on a new (continuation) page, below its header."""
+        if self._fresh_top is None:
+            m = Sheet(title="", measuring=True)
+            m.page, m.y = self.page + 1, TOP
+            if self._header is not None:
+                self._header(m)
+            self._fresh_top = m.y
+        return self._fresh_top - BOTTOM
+
+    def measure(self, draw: Callable[[Sheet], None]) -> float:
+        """The height ``draw`` takes, laid out on a throwaway sheet with no page breaks."""
+        m = Sheet(title="", measuring=True)
+        draw(m)
+        return MEASURE_TOP - m.y
+
+    def keep(self, height: float) -> bool:
+        """Keep a block of ``height`` on one page: break before it when it would break here
+        but fits on a new page (a block taller than a page breaks where it must)."""
+        if self.measuring or self.y - height >= BOTTOM or height > self.fresh_room():
+            return False
+        self.new_page()
+        return True
+
+    def together(self, *parts: Callable[[Sheet], None]) -> None:
+        """Draw ``parts`` on one page when they fit on one (see :meth:`keep`)."""
+        if not self.measuring:
+
+            def run(m: Sheet) -> None:
+                for part in parts:
+                    part(m)
+
+            self.keep(self.measure(run))
+        for part in parts:
+            part(self)
 
     def mark(self, title: str, level: int = 0) -> None:
         self.marks.append(OutlineMark(title, self.page - 1, level))
@@ -207,6 +303,26 @@ class Sheet:
 
     def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
         return fonts.wrap(s, font, size, width)
+
+    def lines_at(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        width: float = WIDTH,
+        font: str = REGULAR,
+        size: float = 9.5,
+        leading: float | None = None,
+        color: Color = INK,
+    ) -> float:
+        """``s`` wrapped to ``width`` from baseline ``y`` down; returns the next baseline
+        (a long name or firm in a letterhead wraps instead of running off the page)."""
+        leading = leading or size * 1.25
+        for line in self.wrap(s, width, font=font, size=size) or [""]:
+            self.text(x, y, line, font=font, size=size, color=color)
+            y -= leading
+        return y
 
     def paragraph(
         self,
@@ -289,11 +405,12 @@ def render_paged(
     *,
     footer: FooterFn | None = None,
     header: Callable[[Sheet], None] | None = None,
+    overlay: Callable[[Sheet], None] | None = None,
 ) -> Rendered:
     """Lay out twice: once to count pages, once to print "Page X of Y" with the real Y."""
     probe = Sheet(title=title, footer=footer, header=header, probe=True)
     draw(probe)
     total = probe.page
-    sheet = Sheet(title=title, total_pages=total, footer=footer, header=header)
+    sheet = Sheet(title=title, total_pages=total, footer=footer, header=header, overlay=overlay)
     draw(sheet)
     return sheet.finish()

@@ -87,6 +87,12 @@ class PacketOptions:
     skip: frozenset[str] = frozenset()  # attachment ids the user chose to leave out
     #: Folders outside a draft file's own folder whose files the user trusts (never from a draft).
     allow_files_from: tuple[str, ...] = ()
+    #: The data folder whose imported official forms the packet may fill (None: the
+    #: default, ``OMBUDS_DATA_DIR``); the window passes its vault's folder.  Never from a draft.
+    official_dir: str | None = None
+    #: Mail: the ORIGINAL wet-ink Section 9 page goes in the envelope, not its scan
+    #: (``dhs-7001.md`` R20); the packet's words say so.  Set by the mail export.
+    signature_original: bool = False
 
     def __post_init__(self) -> None:
         if self.label_style not in ("letters", "numbers"):
@@ -132,7 +138,14 @@ class PacketOptions:
         known = {f.name: f for f in fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, value in raw.items():
-            if key not in known or key in ("passwords", "skip", "allow_draft", "allow_files_from"):
+            if key not in known or key in (
+                "passwords",
+                "skip",
+                "allow_draft",
+                "allow_files_from",
+                "official_dir",
+                "signature_original",
+            ):
                 continue
             if key in ("part_order", "exhibit_order") and isinstance(value, list):
                 value = tuple(str(v) for v in value)

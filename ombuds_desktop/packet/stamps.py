@@ -2,8 +2,12 @@
 
 Stamps are drawn on a separate reportlab overlay and merged over each page,
 so the exhibits themselves are not altered (``field-conventions.md`` §1.3).
-They sit in the bottom half inch, on a white backing so they stay legible
-over a full-bleed scan.
+They sit in a band along the bottom of the sheet that nothing else uses:
+generated pages end above it, and every evidence page is scaled into
+:func:`content_area` (as legal exhibit-stamping tools shrink a page to make
+room for the stamp), so a stamp never covers a word of the evidence and needs
+no opaque backing.  Nothing is drawn within a quarter inch of the paper's
+edge, where printers clip.
 """
 
 from __future__ import annotations
@@ -29,8 +33,14 @@ from reportlab.pdfgen.canvas import Canvas
 from ombuds_desktop.packet import fonts
 from ombuds_desktop.packet.appearances import content_stream
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
+from ombuds_desktop.packet.layout import STAMP_BAND
 
 WATERMARK = "DRAFT - NOT READY TO FILE"
+#: The printable margin: nothing of a stamp or of fitted evidence comes closer to the edge.
+EDGE = 18.0
+#: Baseline of the stamps: their descenders stay above ``EDGE``.
+BASELINE = 22.0
+STAMP_SIZE = 8.5
 _INK = HexColor("#111111")
 _WATERMARK = Color(0.78, 0.1, 0.1, alpha=0.28)
 
@@ -52,14 +62,14 @@ def page_number_text(
     return f"Page {index + 1} of {total}"
 
 
+def content_area(page_w: float, page_h: float) -> tuple[float, float, float, float]:
+    """(x, y, w, h) of a sheet that evidence may fill: all but the margins and the stamp band."""
+    return EDGE, STAMP_BAND, page_w - 2 * EDGE, page_h - STAMP_BAND - EDGE
+
+
 def _label(c: Canvas, text: str, x: float, y: float, *, align: str, font: str) -> None:
-    size = 8.5
-    w = fonts.width(text, font, size)
-    left = x - w if align == "right" else x
-    c.setFillColor(HexColor("#ffffff"))
-    c.rect(left - 4, y - 3.5, w + 8, size + 5, stroke=0, fill=1)
     c.setFillColor(_INK)
-    fonts.draw(c, x, y, text, font, size, align)
+    fonts.draw(c, x, y, text, font, STAMP_SIZE, align)
 
 
 def overlay(sizes: Sequence[tuple[float, float]], stamps: Sequence[Stamp]) -> PdfReader:
@@ -80,11 +90,11 @@ def overlay(sizes: Sequence[tuple[float, float]], stamps: Sequence[Stamp]) -> Pd
             c.restoreState()
             c.setFillColor(Color(0.78, 0.1, 0.1))
             c.setFont(BOLD, 8)
-            c.drawCentredString(w / 2, h - 14, f"{WATERMARK}: validation errors remain")
+            c.drawCentredString(w / 2, BASELINE, WATERMARK)
         if st.left:
-            _label(c, st.left, 36, 18, align="left", font=BOLD)
+            _label(c, st.left, 36, BASELINE, align="left", font=BOLD)
         if st.right:
-            _label(c, st.right, w - 36, 18, align="right", font=REGULAR)
+            _label(c, st.right, w - 36, BASELINE, align="right", font=REGULAR)
         c.showPage()
     c.save()
     buf.seek(0)

@@ -196,11 +196,12 @@ class Tagger:
     ) -> Elem:
         """A new element under ``parent`` or the current one (order = creation).
 
-        Inside an artifact the element is not part of the structure.
+        Inside an artifact the element is not part of the structure, nor is anything a
+        probe or measuring sheet records (``parent`` may be the real sheet's element).
         """
         parent = parent or self._container()
         elem = Elem(role, parent, alt=alt, actual_text=actual_text, attrs=attrs)
-        if not self.in_artifact:
+        if not self.in_artifact and self.enabled:
             parent.kids.append(elem)
         return elem
 
@@ -557,22 +558,53 @@ def reopen(data: bytes) -> bytes:
         return out.getvalue()
 
 
+def _small_stream_with(item: Any, op: bytes) -> bool:
+    import pikepdf
+
+    return (
+        isinstance(item, pikepdf.Stream)
+        and int(item.get("/Length", 0)) <= 512
+        and op in item.read_bytes()
+    )
+
+
+def _image_draw(xobjects: Any) -> bytes | None:
+    """The operator that draws the app's own image on a page, or None.
+
+    Either the image itself (``/OmbIm Do``) or, once the page is fitted above
+    the stamp band (``exhibits.fit_to_letter``), the form XObject that holds
+    it (``/OmbPage Do``, whose content is ``q … cm /OmbIm Do Q``).
+    """
+    if "/OmbIm" in xobjects:
+        return b"/OmbIm Do"
+    form = xobjects.get("/OmbPage")
+    if (
+        form is not None
+        and form.get("/Subtype") == "/Form"
+        and "/OmbIm" in form.get("/Resources", {}).get("/XObject", {})
+        and _small_stream_with(form, b"/OmbIm Do")
+    ):
+        return b"/OmbPage Do"
+    return None
+
+
 def _mark_figure(pdf: pikepdf.Pdf, page: Any) -> set[Any]:
-    """Put the app's own image page (``q … cm /OmbIm Do Q``) in ``/Figure <</MCID 0>>``.
+    """Put the app's own image page (``q … cm /OmbIm Do Q``, or the fitted form drawing
+    it) in ``/Figure <</MCID 0>>``.
 
     Returns the streams that are now the figure (empty when the page is not one).
     """
     import pikepdf
 
-    xobjects = page.get("/Resources", {}).get("/XObject", {})
-    if "/OmbIm" not in xobjects or MARKER in page or "/StructParents" in page:
+    if MARKER in page or "/StructParents" in page:
+        return set()
+    op = _image_draw(page.get("/Resources", {}).get("/XObject", {}))
+    if op is None:
         return set()
     contents = page.get("/Contents")
     items = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     for n, item in enumerate(items):
-        if not isinstance(item, pikepdf.Stream) or int(item.get("/Length", 0)) > 512:
-            continue
-        if b"/OmbIm Do" in item.read_bytes():
+        if _small_stream_with(item, op):
             begin = pdf.make_indirect(pdf.make_stream(b"/Figure <</MCID 0>> BDC\n"))
             end = pdf.make_indirect(pdf.make_stream(b"\nEMC\n"))
             page.Contents = pikepdf.Array([*items[:n], begin, item, end, *items[n + 1 :]])

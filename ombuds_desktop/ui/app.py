@@ -12,12 +12,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     SLOT,
     QEvent,
-    QLoggingCategory,
     QObject,
     QSettings,
     QStandardPaths,
@@ -33,7 +32,18 @@ from ombuds_desktop import paths
 from ombuds_desktop.ui.dialogs import RecoveryCodeDialog, ask_passphrase, confirm, show_error
 from ombuds_desktop.ui.style import style_sheet
 
+if TYPE_CHECKING:
+    from ombuds_desktop.draft.model import Draft
+
 ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
+
+
+def list_status(draft: Draft) -> str:
+    """The status the drafts list shows: validation's, handed to the vault at unlock
+    (storage does not read the form's rules).  Imported at the first save, not at start-up."""
+    from ombuds_desktop.validation.status import draft_status
+
+    return draft_status(draft)
 
 
 class Settings:
@@ -213,7 +223,7 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
             try:
-                self.vault = Vault.open(self.data_dir, passphrase=passphrase)
+                self.vault = Vault.open(self.data_dir, passphrase=passphrase, status_of=list_status)
                 self.locked = False
                 self.check_freshness(parent)
                 return True
@@ -276,7 +286,7 @@ class AppState(QObject):
             return False
         try:
             try:
-                self.vault = Vault.recover(self.data_dir, code)
+                self.vault = Vault.recover(self.data_dir, code, status_of=list_status)
             except KeyringUnavailableError:
                 passphrase = ask_passphrase(
                     parent,
@@ -287,7 +297,9 @@ class AppState(QObject):
                 )
                 if passphrase is None:
                     return False
-                self.vault = Vault.recover(self.data_dir, code, new_passphrase=passphrase)
+                self.vault = Vault.recover(
+                    self.data_dir, code, new_passphrase=passphrase, status_of=list_status
+                )
                 self.passphrase_protected = True
         except VaultError as exc:
             show_error(parent, "Recovery failed", exc)
@@ -307,7 +319,7 @@ class AppState(QObject):
         )
         try:
             try:
-                self.vault, code = Vault.create(self.data_dir)
+                self.vault, code = Vault.create(self.data_dir, status_of=list_status)
             except KeyringUnavailableError as exc:
                 passphrase = ask_passphrase(
                     parent,
@@ -318,7 +330,9 @@ class AppState(QObject):
                 )
                 if passphrase is None:
                     return False
-                self.vault, code = Vault.create(self.data_dir, passphrase=passphrase)
+                self.vault, code = Vault.create(
+                    self.data_dir, passphrase=passphrase, status_of=list_status
+                )
                 self.passphrase_protected = True
         except VaultError as exc:
             show_error(parent, "The vault could not be created", exc)
@@ -490,8 +504,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_fonts(app)
     app.setStyleSheet(style_sheet())
-    # QtPdf complains about pypdf's /Fit bookmark destinations; they work (platform notes §5).
-    QLoggingCategory.setFilterRules("qt.pdf.bookmarks.warning=false")
     return app
 
 

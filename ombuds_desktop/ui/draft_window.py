@@ -44,6 +44,7 @@ from ombuds_desktop.validation import (
 from ombuds_desktop.validation.family import vault_family
 
 if TYPE_CHECKING:
+    from ombuds_desktop.official.target import OfficialTarget
     from ombuds_desktop.packet import PacketResult
     from ombuds_desktop.ui.app import AppState, Settings
     from ombuds_desktop.ui.preview import PreviewWindow
@@ -581,7 +582,11 @@ class DraftWindow(QMainWindow):
     def revalidate(self) -> None:
         started = time.perf_counter()
         self.findings = validate_draft(
-            self.draft, self.definition, today=date.today(), related=self.related
+            self.draft,
+            self.definition,
+            today=date.today(),
+            related=self.related,
+            official=self.official_target(),
         )
         self.last_validation_ms = (time.perf_counter() - started) * 1000
         page = self.pages[self.stack.currentIndex()] if self.pages else None
@@ -592,6 +597,13 @@ class DraftWindow(QMainWindow):
         self._update_outcome()
         if page is self.review:
             self.review.refresh()
+
+    def official_target(self) -> OfficialTarget | None:
+        """The official form this draft's packet fills (None: typeset), from the vault's
+        data folder, as the packet finds it (kept while the files are unchanged)."""
+        from ombuds_desktop.official.target import packet_target
+
+        return packet_target(self.definition, getattr(self.vault, "data_dir", None))
 
     def shown_findings(self) -> list[Finding]:
         """The findings shown under the fields now (all of them are on the Review page)."""
@@ -716,7 +728,13 @@ class DraftWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = facts.client_name(self.draft) or "New draft"
-        state = " (submitted, read-only)" if self.read_only else ""
+        state = (
+            " (submitted, read-only)"
+            if self.read_only
+            else " (read-only: saving paused)"
+            if self.paused
+            else ""
+        )
         self.setWindowTitle(f"{name}{state} — {self.definition.number} — Ombuds Desktop")
 
     # ------------------------------------------------------------------ packet
@@ -769,7 +787,7 @@ class DraftWindow(QMainWindow):
         self._collect()
         try:
             data = signature_page_pdf(
-                self.draft, self.definition, packet_options(self.draft, self.settings)
+                self.draft, self.definition, packet_options(self.draft, self.settings, self.vault)
             )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
@@ -805,19 +823,37 @@ class DraftWindow(QMainWindow):
         how = METHOD_TEXT.get(sub.method, sub.method).lower()
         return f"Submitted {how} on {format_us(sub.date)}{number}."
 
+    @property
+    def paused(self) -> bool:
+        """The vault takes no changes now (rolled back and not accepted, or opened read-only):
+        the window is read-only, so nothing is typed that could not be saved."""
+        vault = self.vault
+        return vault is not None and (vault.read_only or bool(vault.freshness_problems))
+
     def _apply_read_only(self) -> None:
-        locked = self.read_only
+        paused = self.paused
+        locked = self.read_only or paused
         for page in self.pages:
             body = page.widget() if isinstance(page, SectionPage) else None
             if body is not None:
                 body.setEnabled(not locked)
-        self.act_correction.setEnabled(locked)
+        self.act_correction.setEnabled(self.read_only and not paused)
+        self.correction_button.setVisible(self.read_only and not paused)
         self.submitted_box.setVisible(locked)
-        if locked:
+        if paused:
+            self.submitted_notice.setText(
+                "Saving is paused: this vault is older than the last one this computer saw, "
+                "or it is open read-only. This draft is read-only; you can read, print and "
+                "export it. Restart Ombuds Desktop with the newer vault, or accept this one "
+                "as it is, to edit again."
+            )
+            self.submitted_notice.setAccessibleName("Saving paused: read-only")
+        elif locked:
             self.submitted_notice.setText(
                 f"{self.submission_text()} This draft is read-only, as it was sent. To "
                 "change anything, make a correction copy."
             )
+            self.submitted_notice.setAccessibleName("Submitted: read-only")
         self._update_title()
 
     def make_correction_copy(self) -> str | None:
@@ -837,8 +873,8 @@ class DraftWindow(QMainWindow):
 
     def save_now(self) -> bool:
         self._save_timer.stop()
-        if self.read_only:  # nothing to save: the answers cannot change
-            self.dirty = False
+        if self.read_only or self.paused:  # nothing to save: the answers cannot change
+            self.dirty = False  # (recovered typing stays in its record until a real save)
             return True
         self._collect()
         if self.vault is None:

@@ -199,6 +199,14 @@ class HomeWindow(QMainWindow):
         self.act_status = act(
             "Vault status…", self.show_vault_status, None, menu=menu_vault, toolbar=False
         )
+        self.act_official = act(
+            "Import official form…",
+            self.import_official_form,
+            None,
+            menu=menu_vault,
+            toolbar=False,
+            tip="Fill the official DHS Form 7001 PDF in packets (you check the mapping first)",
+        )
         self.act_about = act(
             "About Ombuds Desktop", self.show_about, None, menu=menu_help, toolbar=False
         )
@@ -484,7 +492,12 @@ class HomeWindow(QMainWindow):
                 return None
 
             def work(progress, _t):
-                return [vault.import_draft(draft, path.parent, allow_from=allow, progress=progress)]
+                from ombuds_desktop.validation.status import prepare_import
+
+                stored = prepare_import(draft)  # forced answers and status: not storage's
+                return [
+                    vault.import_draft(stored, path.parent, allow_from=allow, progress=progress)
+                ]
         else:
             passphrase = ask_passphrase(
                 self, "Archive passphrase", f"Type the passphrase that protects {path.name}."
@@ -553,6 +566,11 @@ class HomeWindow(QMainWindow):
         from ombuds_desktop.ui.settings import SettingsDialog
 
         SettingsDialog(self, self.state).exec()
+
+    def import_official_form(self) -> None:
+        from ombuds_desktop.ui.official_import import import_official_form
+
+        import_official_form(self, self.definition(), self.state.data_dir)
 
     def show_vault_status(self) -> None:
         try:

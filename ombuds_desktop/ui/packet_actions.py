@@ -32,10 +32,16 @@ def vault_reader(vault: Vault) -> Callable[[Attachment], bytes]:
     return core_reader(vault)
 
 
-def packet_options(draft: Draft, settings: Settings | None = None, **changes: Any) -> PacketOptions:
+def packet_options(
+    draft: Draft, settings: Settings | None = None, vault: Vault | None = None, **changes: Any
+) -> PacketOptions:
+    """The draft's options with the window's settings; official forms are looked up in
+    the vault's own data folder (where Vault › Import official form… keeps them)."""
     from ombuds_desktop.packet import MB, PacketOptions
 
     options = PacketOptions.from_draft(draft.options)
+    if vault is not None:
+        options = options.with_(official_dir=str(vault.data_dir))
     if settings is not None:
         options = options.with_(
             label_style=settings.label_style, email_budget=int(settings.email_budget_mb * MB)
@@ -71,6 +77,7 @@ class PacketBuilder:
         return packet_options(
             self.draft,
             self.settings,
+            self.vault,
             allow_draft=self.allow_draft,
             skip=frozenset(self.skip),
             passwords=dict(self.passwords),

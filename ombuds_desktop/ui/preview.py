@@ -351,7 +351,7 @@ class PreviewWindow(QMainWindow):
 
         try:  # the CLI's function: a vector Letter page
             return signature_page_pdf(
-                self.draft, self.definition, packet_options(self.draft, self.settings)
+                self.draft, self.definition, packet_options(self.draft, self.settings, self.vault)
             )
         except Exception as exc:
             show_error(self, "The signature page could not be made", exc)
@@ -394,7 +394,11 @@ class PreviewWindow(QMainWindow):
         out = Path(folder) / neutral_name(self.draft, "upload", "")
         draft, definition = self.draft.copy(), self.definition
         options = packet_options(
-            draft, self.settings, allow_draft=self.result.watermarked, skip=self._left_out()
+            draft,
+            self.settings,
+            self.vault,
+            allow_draft=self.result.watermarked,
+            skip=self._left_out(),
         )
         reader = vault_reader(self.vault)
         return self._run_export(
@@ -432,11 +436,16 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft, self.settings, self.vault, allow_draft=self.result.watermarked
+        )
 
         def done(result) -> None:
             self.vault.record_event("export", self.draft.id)
-            self.email_saved(list(getattr(result, "paths", None) or [Path(path)]))
+            self.email_saved(
+                list(getattr(result, "paths", None) or [Path(path)]),
+                list(getattr(result, "notes", None) or []),
+            )
 
         return (
             Operation(
@@ -457,8 +466,9 @@ class PreviewWindow(QMainWindow):
             .run("Preparing the e-mail…")
         )
 
-    def email_saved(self, paths: list[Path]) -> None:
-        """Say what really happened: opened in the mail program, or only saved."""
+    def email_saved(self, paths: list[Path], notes: list[str] | None = None) -> None:
+        """Say what really happened: opened in the mail program, or only saved (and why
+        there is no From address, when there is none)."""
         first = Path(paths[0])
         count = len(paths)
         saved = (
@@ -484,6 +494,8 @@ class PreviewWindow(QMainWindow):
                 "e-mail was not opened. Open the .eml file from your mail program (or "
                 "double-click it in the folder), check it, then send it."
             )
+        if notes:
+            box.setText(box.text() + "\n\n" + "\n".join(notes))
         copy = box.addButton("Copy the folder path", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
@@ -500,7 +512,15 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(draft, self.settings, allow_draft=self.result.watermarked)
+        options = packet_options(
+            draft,
+            self.settings,
+            self.vault,
+            allow_draft=self.result.watermarked,
+            skip=self._left_out(),
+        )
+        # a wet-ink client's mail packet is built again for mail (the original Section 9)
+        reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the mail packet…",
             lambda progress, token: export_mail(
@@ -512,6 +532,7 @@ class PreviewWindow(QMainWindow):
                 packet=packet,
                 progress=progress,
                 cancel=token,
+                read_bytes=reader,
             ),
             lambda r: (
                 f"The mail packet (address sheet first) is in {path}. Mailed requests "

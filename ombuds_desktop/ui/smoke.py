@@ -21,8 +21,9 @@ def run_smoke(verbose: bool = False) -> int:
 
     from ombuds_desktop.draft import read_draft_file
     from ombuds_desktop.samples import write_sample
-    from ombuds_desktop.ui.app import AppState, Settings, make_application
+    from ombuds_desktop.ui.app import AppState, Settings, list_status, make_application
     from ombuds_desktop.ui.home import HomeWindow
+    from ombuds_desktop.validation.status import prepare_import
     from ombuds_desktop.vault import Vault
 
     def say(message: str) -> None:
@@ -36,9 +37,11 @@ def run_smoke(verbose: bool = False) -> int:
     try:
         settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
         state = AppState(work / "vault", settings)
-        state.vault, _code = Vault.create(state.data_dir, passphrase=secrets.token_urlsafe(24))
+        state.vault, _code = Vault.create(
+            state.data_dir, passphrase=secrets.token_urlsafe(24), status_of=list_status
+        )
         sample = write_sample("vawa-self", work / "sample")
-        draft = state.vault.import_draft(read_draft_file(sample), sample.parent)
+        draft = state.vault.import_draft(prepare_import(read_draft_file(sample)), sample.parent)
         say("vault created and sample imported")
         home = HomeWindow(state)
         state.home = home

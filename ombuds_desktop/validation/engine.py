@@ -2,7 +2,9 @@
 
 ``validate_draft`` is the single entry point used by the CLI, the wizard
 (live, per section), the vault (status) and the packet (watermark, wet-ink
-page).  It is pure: the clock is passed in, nothing is written.
+page).  It is pure: the clock is passed in, nothing is written.  Checks that need
+more than the draft and its edition (the official PDF the packet will fill) are
+passed in as data by the caller (``official=``), never looked up here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from ombuds_desktop.dates import try_iso
 from ombuds_desktop.draft import facts
@@ -24,6 +27,14 @@ from ombuds_desktop.validation.fields import FieldChecker
 from ombuds_desktop.validation.findings import Finding, sort_findings
 from ombuds_desktop.validation.glyphs import unprintable_findings
 from ombuds_desktop.validation.rules import RULES, Context
+
+
+class OfficialChecks(Protocol):
+    """The official form the packet will fill, already read by the caller
+    (``ombuds_desktop.official.target.OfficialTarget``): what it cannot show as the
+    draft says it, as findings.  No I/O: the parsed form and mapping are its data."""
+
+    def findings(self, draft: Draft, definition: FormDefinition) -> list[Finding]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +164,7 @@ def validate_draft(
     base_dir: Path | None = None,
     sections: Sequence[str] | None = None,
     allow_files_from: Sequence[str | os.PathLike[str]] = (),
+    official: OfficialChecks | None = None,
 ) -> list[Finding]:
     """All findings for ``draft`` (or only those of ``sections``), in form order.
 
@@ -160,6 +172,8 @@ def validate_draft(
     ``base_dir`` is the folder a draft file's attachment paths are relative to
     (None skips the file-exists check, e.g. for vault drafts); a path outside
     it and outside ``allow_files_from`` is reported as refused, not looked at.
+    ``official`` is the official form the packet will fill (None: the typeset form);
+    its ``official-*`` warnings are acknowledged like any other.
     """
     definition = _definition_for(draft, definition)
     today = today or date.today()
@@ -180,6 +194,8 @@ def validate_draft(
     for spec in RULES:
         if spec.id in active:
             findings.extend(spec.check(ctx))
+    if official is not None:
+        findings.extend(official.findings(draft, definition))
     findings = _explained_requirements(findings)
     if sections is not None:
         wanted = set(sections)

@@ -266,6 +266,13 @@ DOCS: dict[str, RuleDoc] = {
         'HTS: "the benefit requestor (the individual who signed the submitted form to '
         'USCIS)"; TIPS: "Section 9 (Consent for Applicant/Petitioner)".',
     ),
+    "R46": RuleDoc(
+        "Information only: what the attorney must check about the edition's reconstructed "
+        "layout and consent wording is said in the app and the validation notes, never on the "
+        "pages filed with the CIS Ombudsman.",
+        "REF §1 (provenance tags: reconstructed wording must be checked against the official "
+        "form before relying on it).",
+    ),
 }
 
 _EMITS = re.compile(r'"(error|warning|info)",\s*"(R\d+-[a-z0-9-]+)"')

@@ -1475,6 +1475,22 @@ def r42(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@rule("R46", "Reconstructed wording of the edition")
+def r46(ctx: Context) -> Iterator[Finding]:
+    """The attorney learns it here, not from the filed pages (which speak to the Ombudsman)."""
+    d = ctx.definition
+    parts = [n] if (n := d.notes.get("reconstructed_note")) else []
+    provenance = d.consent.get("provenance")
+    if provenance and provenance != "official":
+        parts.append(
+            "The consent wording printed in Sections 9 and 10 is Ombuds Desktop's own, from the "
+            f"CIS Ombudsman's published description ({provenance}); the official wording was "
+            "not available."
+        )
+    if parts:
+        yield F("app", None, "info", "R46-reconstructed-wording", " ".join(parts))
+
+
 @rule("R43", "No fee")
 def r43(ctx: Context) -> Iterator[Finding]:
     yield F(

@@ -3,6 +3,11 @@
 "submitted" and "resolved" are facts the user records; "ready" (no errors
 left) and "draft" are computed, so an imported file that says "ready" while
 errors remain is listed as a draft.
+
+Storage does not read the form's rules: the CLI and the GUI hand
+:func:`draft_status` to the vault (``Vault.open(..., status_of=draft_status)``)
+for the status its drafts list shows, and pass every received draft file
+through :func:`prepare_import` before ``Vault.import_draft``.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError
 from ombuds_desktop.validation.findings import Finding, has_errors
@@ -40,3 +46,21 @@ def draft_status(
     except FormDefinitionError:
         return "draft"
     return derived_status(draft, findings)
+
+
+def prepare_import(draft: Draft) -> Draft:
+    """A received draft as it should be stored: forced answers set, status recomputed.
+
+    The file's own word is not trusted.  Returns a copy (``draft`` is not
+    changed); a draft that cannot be stored at all (too deeply nested, a lone
+    surrogate, a bad id) raises the vault's one-line
+    :class:`~ombuds_desktop.vault.InvalidDraftError` first, before anything
+    walks its values.
+    """
+    from ombuds_desktop.vault.intake import check_storable
+
+    check_storable(draft)
+    fixed = draft.copy()
+    facts.apply_forced_answers(fixed)
+    fixed.status = draft_status(fixed)
+    return fixed

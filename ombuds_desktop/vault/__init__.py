@@ -34,6 +34,7 @@ from ombuds_desktop.vault.errors import (
 from ombuds_desktop.vault.paths import default_data_dir
 
 if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the real types
+    from ombuds_desktop.vault.drafts import KEEP_REVISIONS
     from ombuds_desktop.vault.records import (
         AuditCheck,
         AuditEntry,
@@ -46,7 +47,8 @@ if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the re
         VaultInfo,
         blob_id_of,
     )
-    from ombuds_desktop.vault.vault import KEEP_REVISIONS, Vault
+    from ombuds_desktop.vault.summaries import StatusOf
+    from ombuds_desktop.vault.vault import Vault
 
 # The storage and crypto layers load on first use, so that merely naming the
 # vault (its errors, its folder) costs nothing at the app's start-up.
@@ -64,10 +66,13 @@ _LAZY = {
             "StoredAttachment",
             "SubmissionRecord",
             "VaultInfo",
+            "blob_id_of",
         ),
         "records",
     ),
-    **dict.fromkeys(("KEEP_REVISIONS", "Vault", "blob_id_of"), "vault"),
+    "KEEP_REVISIONS": "drafts",
+    "StatusOf": "summaries",
+    "Vault": "vault",
     **dict.fromkeys(("AttachmentProblem", "check_attachment_paths"), "intake"),
 }
 
@@ -106,6 +111,7 @@ __all__ = [
     "RevisionConflictError",
     "RevisionInfo",
     "RotationReport",
+    "StatusOf",
     "StorageError",
     "StoredAttachment",
     "SubmissionRecord",

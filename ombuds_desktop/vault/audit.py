@@ -9,12 +9,15 @@ parked in ``audit_pending`` and folded into the chain at the next unlock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import sqlite3
 
-from ombuds_desktop.vault import crypto
+from ombuds_desktop.vault import crypto, keys
+from ombuds_desktop.vault.errors import VaultError
 from ombuds_desktop.vault.records import AuditCheck, AuditEntry
+from ombuds_desktop.vault.store import Session
 
 EVENTS = frozenset(
     {
@@ -134,3 +137,48 @@ def verify(conn: sqlite3.Connection, key: bytes) -> AuditCheck:
             "the newest entries were removed (the anchor does not match the last entry)",
         )
     return AuditCheck(True, count)
+
+
+class AuditTrail:
+    """The audit part of an unlocked vault: entries under the current audit key.
+
+    Other parts call :meth:`append` inside their own write transaction, so a
+    change and its entry commit together.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(self, c: sqlite3.Connection, event: str, draft_id: str | None, ts: str) -> None:
+        append(c, self._session.keys.audit, event, draft_id, ts)
+
+    def record_event(self, event: str, draft_id: str | None = None) -> None:
+        """Log an event the vault cannot see itself; skipped while writing is paused."""
+        s = self._session
+        with s.lock:
+            s.check_open()
+            if s.freshness_problems:
+                return
+            with s.write("writing the audit log") as c:
+                self.append(c, event, draft_id, keys.now_iso())
+
+    def best_effort(self, event: str, draft_id: str | None) -> None:
+        """Reads must keep working on a read-only or full disk, so their event may be lost."""
+        if self._session.read_only:
+            return
+        with contextlib.suppress(VaultError):
+            self.record_event(event, draft_id)
+
+    def entries(self, limit: int | None = None) -> list[AuditEntry]:
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.read() as c:
+                return entries(c, limit)
+
+    def verify(self) -> AuditCheck:
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.read() as c:
+                return verify(c, s.keys.audit)

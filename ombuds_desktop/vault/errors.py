@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ombuds_desktop.vault.intake import AttachmentProblem
+    from ombuds_desktop.draft.files import AttachmentProblem
 
 RECOVER_HINT = (
     "run `ombuds-desktop vault recover --recovery-code-file FILE` "

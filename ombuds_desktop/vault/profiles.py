@@ -1,9 +1,5 @@
-"""Representative profiles: their rows and their encryption (one thing, no transactions).
-
-The :class:`~.vault.Vault` façade opens the transaction (the unit of work),
-takes the lock and writes the audit entry; these functions only read and
-write the ``profiles`` table inside it.
-"""
+"""Representative profiles: their rows, their encryption (the profiles sub-key) and the
+:class:`Profiles` part, which takes the lock, opens the transaction and audits."""
 
 from __future__ import annotations
 
@@ -11,10 +7,10 @@ import contextlib
 import json
 import sqlite3
 
-from ombuds_desktop.vault import crypto, keys, padding
+from ombuds_desktop.vault import audit, crypto, keys, padding
 from ombuds_desktop.vault.errors import NotFoundError, TamperedDataError, tampered
 from ombuds_desktop.vault.records import RepresentativeProfile, fold
-from ombuds_desktop.vault.store import AAD_VERSION
+from ombuds_desktop.vault.store import AAD_VERSION, Session
 
 
 def _aad(profile_id: str) -> bytes:
@@ -79,3 +75,42 @@ def rekey(c: sqlite3.Connection, old_key: bytes, new_key: bytes) -> None:
             "UPDATE profiles SET body=? WHERE id=?",
             (crypto.seal(new_key, plain, _aad(profile_id)), profile_id),
         )
+
+
+class Profiles:
+    def __init__(self, session: Session, trail: audit.AuditTrail) -> None:
+        self._session = session
+        self._trail = trail
+
+    def save(self, profile: RepresentativeProfile) -> RepresentativeProfile:
+        """Create or update a profile (encrypted); returns it with its revision."""
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.write("saving the profile") as c:
+                save(c, s.keys.profiles, profile)
+                self._trail.append(c, "profile-save", None, profile.updated)
+            return profile
+
+    def get(self, profile_id: str) -> RepresentativeProfile:
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.read() as c:
+                return get(c, s.keys.profiles, profile_id)
+
+    def list_all(self) -> list[RepresentativeProfile]:
+        """All profiles that decrypt (a damaged one is skipped, see :meth:`get`)."""
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.read() as c:
+                return list_all(c, s.keys.profiles)
+
+    def delete(self, profile_id: str) -> None:
+        s = self._session
+        with s.lock:
+            s.check_open()
+            with s.write("deleting the profile") as c:
+                delete(c, profile_id)
+                self._trail.append(c, "profile-delete", None, keys.now_iso())

@@ -5,6 +5,7 @@ Everything here is already decrypted and lives only in memory.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,11 @@ def blob_id_of(attachment: Attachment) -> str | None:
     if attachment.path.startswith(VAULT_REF):
         return attachment.path[len(VAULT_REF) :]
     return None
+
+
+def json_bytes(doc: object) -> bytes:
+    """The compact UTF-8 JSON every sealed record holds."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")

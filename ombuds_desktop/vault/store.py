@@ -17,13 +17,15 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ombuds_desktop.vault import paths
+from ombuds_desktop.vault import crypto, freshness, paths
 from ombuds_desktop.vault.errors import (
     CorruptVaultError,
     DiskFullError,
+    FreshnessError,
     ReadOnlyError,
     StorageError,
     VaultBusyError,
@@ -207,7 +209,7 @@ class Store:
     def __init__(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         if create:
             os.close(paths.create_private_file(path))  # 0600 before SQLite writes a byte
         if not create and not _writable(path.parent) and not read_only:
@@ -372,7 +374,7 @@ class Store:
     @contextlib.contextmanager
     def write(self, action: str = "saving") -> Iterator[sqlite3.Connection]:
         """One atomic write transaction (BEGIN IMMEDIATE: take the write lock up front)."""
-        with self._lock:
+        with self.lock:
             if self.guard is not None:
                 self.guard(action)
             conn = self.conn
@@ -397,7 +399,7 @@ class Store:
     @contextlib.contextmanager
     def read(self, action: str = "reading the vault") -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for several SELECTs."""
-        with self._lock:
+        with self.lock:
             conn = self.conn
             nested = conn.in_transaction
             try:
@@ -413,7 +415,7 @@ class Store:
 
     def run(self, sql: str, action: str) -> list[tuple[Any, ...]]:
         """A single statement outside any transaction (PRAGMAs, VACUUM)."""
-        with self._lock:
+        with self.lock:
             try:
                 return self.conn.execute(sql).fetchall()
             except sqlite3.Error as exc:
@@ -425,5 +427,120 @@ class Store:
         return row[0] if row else None
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(sqlite3.Error):
+        with self.lock, contextlib.suppress(sqlite3.Error):
             self.conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class KeySet:
+    """The vault key and the sub-keys derived from it; a key rotation replaces all at once."""
+
+    vault: bytes
+    draft_wrap: bytes
+    profiles: bytes
+    audit: bytes
+    freshness: bytes
+
+    @classmethod
+    def derive(cls, vault_key: bytes) -> KeySet:
+        return cls(
+            vault_key,
+            crypto.derive_key(vault_key, "draft-key-wrap"),
+            crypto.derive_key(vault_key, "profiles"),
+            crypto.derive_key(vault_key, "audit-mac"),
+            freshness.derive(vault_key),
+        )
+
+
+class Session:
+    """The unit of work every part of an unlocked vault shares (passed to each explicitly).
+
+    One SQLite connection, so one transaction at a time: a part's write
+    transaction holds the whole change, its audit entry included.  The lock
+    serialises the threads of this process; the keys are the ones in use (a
+    rotation replaces them); ``freshness_problems`` pause every write.
+    """
+
+    def __init__(self, data_dir: Path, store: Store, vault_id: str, keys: KeySet) -> None:
+        self.data_dir = data_dir
+        self.store = store
+        self.vault_id = vault_id
+        self.lock: threading.RLock = store.lock
+        self._keys: KeySet | None = keys
+        #: Problems found by the freshness check at unlock (rollback, truncation);
+        #: while any is unaccepted the vault reads and exports but does not write.
+        self.freshness_problems: list[str] = []
+        #: A purge's WAL truncation was blocked by a reader: retried at close.
+        self.wal_pending = False
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def is_open(self) -> bool:
+        return self._keys is not None
+
+    @property
+    def keys(self) -> KeySet:
+        """The keys in use; a locked vault says so instead."""
+        if self._keys is None:
+            raise VaultError("the vault is locked; unlock it again")
+        return self._keys
+
+    def check_open(self) -> None:
+        self.keys  # noqa: B018 - raises when locked
+
+    def replace_keys(self, keys: KeySet) -> None:
+        self._keys = keys
+
+    def forget_keys(self) -> None:
+        self._keys = None
+
+    def read(
+        self, action: str = "reading the vault"
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.store.read(action)
+
+    def write(
+        self, action: str = "saving"
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.store.write(action)
+
+    def writes_blocked(self) -> bool:
+        return bool(self.freshness_problems)
+
+    def check_writable(self) -> None:
+        if self.store.read_only:
+            raise ReadOnlyError(
+                "the vault is open read-only (rescue mode): reading and exporting work, "
+                "changes do not. Free disk space or close the other program, then try again."
+            )
+        if self.writes_blocked():
+            raise FreshnessError(
+                "this vault is older than the last one this computer saw, so changes are "
+                "paused to keep the newer data safe: "
+                + "; ".join(self.freshness_problems)
+                + ". You can still read and export. Restore the newer copy, or run "
+                "`ombuds-desktop vault accept-state` to continue with this one."
+            )
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it; False if another reader kept it."""
+        rows = self.store.run("PRAGMA wal_checkpoint(TRUNCATE)", "compacting the vault")
+        return bool(rows) and rows[0][0] == 0
+
+    def compact(self) -> bool:
+        """Checkpoint, VACUUM, checkpoint; False if another window kept old pages in use.
+
+        The deletion itself is already committed (and its pages zeroed by
+        secure_delete); a busy vault only postpones the WAL truncation.
+        """
+        try:
+            self.checkpoint()
+            self.store.run("VACUUM", "compacting the vault")
+            done = self.checkpoint()
+        except VaultBusyError:
+            done = False
+        self.store.tighten()
+        return done

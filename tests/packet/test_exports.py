@@ -136,10 +136,12 @@ def test_single_eml_is_a_valid_unsent_draft(case, tmp_path, definition):
     msg = BytesParser(policy=default).parsebytes(raw)
     assert msg["X-Unsent"] == "1"
     assert msg["To"] == definition.channels["email_to"] == "cisombudsman@hq.dhs.gov"
-    assert "Łukasz Żółć" in msg["Subject"] and "MSC2490077701" in msg["Subject"]
+    # issue 14: initials and the receipt number, never the full name (e-mail crosses servers)
+    assert "Ł.Ż." in msg["Subject"] and "MSC2490077701" in msg["Subject"]
+    assert "Żółć" not in msg["Subject"]
     assert "soren@odegard-immigration.example" in msg["From"]
     body = msg.get_body(("plain",)).get_content()
-    assert "A208-555-031" in body and "Form I-485, receipt number MSC2490077701" in body
+    assert "A208-555-031" not in body and "Form I-485, receipt number MSC2490077701" in body
     ((name, pdf),) = eml_attachments(raw)
     assert name == "DHS-7001-packet.pdf"
     assert pdf == result.packet.pdf
@@ -191,10 +193,12 @@ def test_family_group_email_lists_request_numbers():
     msg, notes = family_group_email(drafts, options=_opts())
     body = msg.get_content()
     assert msg["X-Unsent"] == "1" and msg["To"] == "cisombudsman@hq.dhs.gov"
-    assert "Amina Haddad: CIS Ombudsman request number OMB-2026-1001" in body
-    assert "Yusuf Haddad: CIS Ombudsman request number OMB-2026-1002" in body
-    assert "Leila Haddad: CIS Ombudsman request number [not yet received]" in body
-    assert len(notes) == 1 and "Leila Haddad" in notes[0]
+    # initials beside the request numbers, which identify the requests (issue 14)
+    assert "A.H.: CIS Ombudsman request number OMB-2026-1001" in body
+    assert "Y.H.: CIS Ombudsman request number OMB-2026-1002" in body
+    assert "L.H.: CIS Ombudsman request number [not yet received]" in body
+    assert "Haddad" not in body and "Haddad" not in msg["Subject"]
+    assert len(notes) == 1 and "Leila Haddad" in notes[0]  # the notes stay on this computer
     for d in drafts:  # never the family members' receipt numbers (R24)
         for f in d.values.get("s3.filings", []):
             assert f["receipt_number"] not in body
@@ -233,7 +237,7 @@ def test_signature_page_alone(case, definition):
         "Form I-485",
         "Receipt number MSC2490077701",
         definition.consent["section9"][:60],
-        "Signature, in ink",
+        "Signature of applicant or petitioner, in ink",
         "Date (mm/dd/yyyy), written by hand",
         page_id(case.draft, BUILD_DATE),
     ):

@@ -131,8 +131,10 @@ def test_long_explanation_continues_on_addendum_and_nothing_is_lost(case, defini
     rendered = render_form(case.draft, definition)
     qpdf_check(rendered.pdf)
     text = pdftotext(rendered.pdf)
-    assert "Section 2, explanation, continued" in " ".join(text.split())
-    assert "(continued on the addendum: Section 2, explanation, continued)" in text
+    flat = " ".join(text.split())
+    assert "Section 2, Item 6" in flat  # the addendum names the item as on USCIS forms
+    assert "(continued on the addendum: Section 2, Item 6)" in text
+    assert "continued (continued)" not in flat
     assert any(m.title.startswith("Addendum") for m in rendered.outline)
     found = [w for w in words(text) if re.fullmatch(r"(alpha|bravo|Żółć)\d{3}", w)]
     assert found == tokens  # every word, once, in order
@@ -157,7 +159,7 @@ def test_group_rows_beyond_the_form_continue_on_addendum(case, definition):
     ]
     case.draft.values["s3.filings"] = rows
     text = " ".join(pdftotext(render_form(case.draft, definition).pdf).split())
-    assert "Section 3, filings, continued" in text
+    assert "Rows 4–6 continue on the addendum: Section 3, Item 1." in text
     assert "Rows 4–6 continue on the addendum" in text
     for row in rows:
         assert row["receipt_number"] in text
@@ -167,7 +169,7 @@ def test_group_cell_overflow(case, definition):
     long = " ".join(f"reply{i:03d}" for i in range(400))
     case.draft.values["s1a.actions"][0]["result"] = long
     text = pdftotext(render_form(case.draft, definition).pdf)
-    assert "Section 1A, actions, row 1, result, continued" in " ".join(text.split())
+    assert "Section 1A, Item 1, row 1, What USCIS said or did" in " ".join(text.split())
     assert [w for w in words(text) if w.startswith("reply")] == long.split()
 
 

@@ -380,7 +380,18 @@ def test_signature_page_and_mail_export_are_tagged(tmp_path):
     qpdf_check(data)
     assert pdfinfo(data)["Tagged"] == "yes"
     tagged = check_parent_tree(data)
-    assert check_parent_tree(packet.pdf) == {i - 1 for i in tagged if i}
+    # The mail packet is built for mail (the original Section 9); a signed scan's pages
+    # are left out of the printout, and every other page keeps its structure.
+    used = mail.packet
+    assert used is not None and used.signature_original
+    slot = used.part("signature")
+    left_out = (
+        set(range(slot.start, slot.start + slot.count))
+        if slot is not None and used.plan is not None and used.plan.signed_scans
+        else set()
+    )
+    printed = [i for i in range(used.pages) if i not in left_out]
+    assert check_parent_tree(used.pdf) - left_out == {printed[i - 1] for i in tagged if i}
     h1 = [norm(n.text) for n in structure(data) if n.role == "H1"]
     assert h1[0] == "Mailing sheet"
     assert f"{definition.number} {definition.title}" in h1, "the packet's structure came along"
@@ -523,3 +534,96 @@ def test_an_input_page_posing_as_a_drawn_page_is_not_believed(case, definition, 
     assert forged and not set(forged) & tagged
     with pikepdf.open(BytesIO(data)) as pdf:
         assert not any(tagging.MARKER in pg.obj for pg in pdf.pages), "no marker is written out"
+
+
+# -- with the paper work (keep-together, DRAFT mark, continued letters) -------------------------
+def _finished(rendered_pdf: bytes) -> bytes:
+    """One drawn part as the app writes it (the structure joined, as clean_pdf does)."""
+    w = pikepdf.new()
+    source = pikepdf.open(BytesIO(rendered_pdf))
+    w.pages.extend(source.pages)
+    tagging.finish(w)
+    out = BytesIO()
+    w.save(out)
+    return out.getvalue()
+
+
+def test_measuring_and_probe_sheets_write_no_marks_and_add_nothing_to_the_structure():
+    """Keep-together draws blocks on a measuring sheet first: no marked content there, and an
+    element of the real sheet handed to it gains no kids (else empty elements in the tree)."""
+    real = Sheet(title="Real")
+    with real.group("L") as lst:
+        pass
+    for other in (Sheet(title="", measuring=True), Sheet(title="", probe=True)):
+        assert not other.tags.enabled
+        with other.group("LI", parent=lst), other.tag("LBody"):
+            other.text(LEFT, 500, "measured only")
+        other.paragraph("measured too")
+        assert b"BDC" not in other.c.getpdfdata() and b"BMC" not in other.c.getpdfdata()
+    assert lst.kids == [], "nothing measured is in the real sheet's tree"
+    # positive case: the real sheet records and marks what it draws
+    with real.group("LI", parent=lst), real.tag("LBody"):
+        real.text(LEFT, 500, "drawn")
+    assert [k.role for k in lst.kids if isinstance(k, tagging.Elem)] == ["LI"]
+    data = _finished(real.finish().pdf)
+    assert [n.role for n in structure(data)] == ["Document", "L", "LI", "LBody"]
+
+
+def test_continued_cover_letter_header_is_an_artifact_and_the_list_reads_on(case, definition):
+    """A letter over two pages: its continuation header and "Enclosures (continued)" are
+    decoration, the enclosures one list in order across the break."""
+    from ombuds_desktop.packet.cover_letter import build_letter, render_letter
+
+    items = [f"Exhibit {k}: Made-up notice Encl{k:03d}x" for k in range(1, 61)]
+    letter = build_letter(
+        case.draft, definition, today=BUILD_DATE, enclosures=items, signature_enclosed="page"
+    )
+    rendered = render_letter(letter, case.draft)
+    assert rendered.pages >= 2
+    data = _finished(rendered.pdf)
+    check_parent_tree(data)
+    assert not unmarked_painting(data, 1)
+    _, artifacts, _ = marked_texts(data)
+    assert "Letter to the CIS Ombudsman, continued, page 2" in artifacts[1]
+    assert "Enclosures (continued)" in artifacts[1]
+    nodes = structure(data)
+    assert not any("continued, page" in n.text for n in nodes)
+    lists = [n for n in nodes if n.role == "L"]
+    assert len(lists) == 1
+    entries = [k for k in lists[0].kids if k.role == "LI"]
+    bodies = [norm(" ".join(b.text for b in e.kids if b.role == "LBody")) for e in entries]
+    assert bodies == items, "one list, in order, across the page break"
+    assert {p for e in entries for b in e.kids for p, _ in b.mcrs} == {0, 1}
+
+
+def test_draft_signature_page_watermark_is_an_artifact_and_its_warning_is_read(case, definition):
+    """The DRAFT watermark is decoration; the words saying not to sign are in the structure.
+    The signature and date labels are one block (Div of two Lbl)."""
+    from ombuds_desktop.packet.signature_page import DRAFT_MARK, render_signature_page
+
+    for marked in (True, False):
+        rendered = render_signature_page(
+            case.draft, definition, printed_on=BUILD_DATE, draft_mark=marked
+        )
+        data = _finished(rendered.pdf)
+        check_parent_tree(data)
+        assert not unmarked_painting(data, 0)
+        _, artifacts, _ = marked_texts(data)
+        nodes = structure(data)
+        texts = [norm(n.text) for n in nodes]
+        assert any(n.role == "H1" and "signature page" in n.text for n in nodes)
+        assert (norm(DRAFT_MARK) in norm(artifacts.get(0, ""))) is marked, "the watermark"
+        assert any(t.startswith(f"{DRAFT_MARK}: this draft") for t in texts) is marked
+        assert any("Do not sign: draft with validation errors" in t for t in texts) is marked
+        divs = [n for n in nodes if n.role == "Div" and [k.role for k in n.kids] == ["Lbl"] * 2]
+        assert len(divs) == 1 and "written by hand" in divs[0].kids[1].text
+
+
+def test_item_numbers_are_part_of_the_form_labels(tmp_path):
+    """USCIS item numbers ("2.a Family name") are read with their caption, in one Lbl."""
+    packet, _, _, _ = sample_packet("attorney-employer", tmp_path)
+    nodes = structure(packet.pdf)
+    labels = [norm(n.text) for n in nodes if n.role == "Lbl"]
+    assert any(re.match(r"\d+\.a Family name", t) for t in labels), labels[:20]
+    signature = [t for t in labels if "Signature of" in t]
+    assert signature and all(re.match(r"\d+\. Signature of", t) for t in signature)

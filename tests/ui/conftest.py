@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from ombuds_desktop.draft import read_draft_file
 from ombuds_desktop.formdef import load_edition
 from ombuds_desktop.samples import write_sample
+from ombuds_desktop.validation.status import prepare_import
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -31,7 +32,7 @@ def type_text(qtbot, widget, text: str) -> None:
 
 @pytest.fixture
 def state(qapp, tmp_path: Path):
-    from ombuds_desktop.ui.app import AppState, Settings
+    from ombuds_desktop.ui.app import AppState, Settings, list_status
     from ombuds_desktop.ui.style import style_sheet
     from ombuds_desktop.vault import Vault
 
@@ -41,7 +42,7 @@ def state(qapp, tmp_path: Path):
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     app_state = AppState(tmp_path / "data", settings)
     app_state.vault, app_state.recovery_code = Vault.create(
-        app_state.data_dir, passphrase=PASSPHRASE
+        app_state.data_dir, passphrase=PASSPHRASE, status_of=list_status
     )
     app_state.passphrase_protected = True
     yield app_state
@@ -54,7 +55,7 @@ def state(qapp, tmp_path: Path):
 def import_sample(state, tmp_path: Path):
     def load(name: str):
         path = write_sample(name, tmp_path / "samples" / name)
-        return state.vault.import_draft(read_draft_file(path), path.parent)
+        return state.vault.import_draft(prepare_import(read_draft_file(path)), path.parent)
 
     return load
 

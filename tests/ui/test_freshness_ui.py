@@ -79,9 +79,13 @@ def test_a_fresh_vault_asks_nothing(qtbot, state, import_sample, monkeypatch):
     assert state.vault.freshness_problems == []
 
 
-def test_a_window_on_a_paused_vault_says_so_once(
+def test_a_window_on_a_paused_vault_opens_read_only(
     qtbot, state, import_sample, tmp_path, monkeypatch, open_window
 ):
+    """Reading, printing and exporting work; typing is disabled and a banner says why, so
+    nothing typed is lost to a save that cannot happen."""
+    from PySide6.QtWidgets import QLineEdit
+
     from ombuds_desktop.ui import draft_window as dw
 
     draft_id = _roll_back(state, import_sample, tmp_path)
@@ -91,11 +95,35 @@ def test_a_window_on_a_paused_vault_says_so_once(
     told: list[str] = []
     monkeypatch.setattr(dw, "show_error", lambda _p, title, *_a: told.append(title))
     window = open_window(state.vault.load_draft(draft_id))
-    for text in ("first", "second"):
-        window.draft.values["s2.explanation"] = text
-        window.dirty = True
-        assert not window.save_now()
-    assert told == ["Saving is paused"]
-    assert "paused" in window.save_state.text()
-    monkeypatch.setattr(dw, "confirm", lambda *a, **k: True)  # close without saving: yes
-    window.close()
+    assert window.paused and window.submitted_box.isVisible()
+    assert "paused" in window.submitted_notice.text() and "export" in window.submitted_notice.text()
+    assert "read-only" in window.windowTitle()
+    assert not window.correction_button.isVisible() and not window.act_correction.isEnabled()
+    assert window.act_build.isEnabled() and window.act_signature.isEnabled()
+    window.nav.setCurrentRow(window.page_ids.index("s5"))
+    page = window.pages[window.page_ids.index("s5")]
+    edits = [e for e in page.findChildren(QLineEdit) if e.isVisible()]
+    assert edits and not any(e.isEnabled() for e in edits)
+    before, revision = edits[0].text(), state.vault.current_revision(draft_id)
+    qtbot.keyClicks(edits[0], "typed into a paused vault")
+    assert edits[0].text() == before
+    assert window.save_now() and told == [] and not window.dirty
+    assert state.vault.current_revision(draft_id) == revision
+    window.close()  # nothing unsaved: no question
+    assert not window.isVisible()
+
+
+def test_a_window_on_an_accepted_vault_is_editable(
+    qtbot, state, import_sample, tmp_path, monkeypatch, open_window
+):
+    draft_id = _roll_back(state, import_sample, tmp_path)
+    monkeypatch.setattr(app_module, "ask_passphrase", lambda *a, **k: PASSPHRASE)
+    monkeypatch.setattr(app_module, "confirm", lambda *a, **k: True)  # a backup, restored
+    assert state.unlock(None)
+    window = open_window(state.vault.load_draft(draft_id))
+    assert not window.paused and not window.submitted_box.isVisible()
+    assert "read-only" not in window.windowTitle()
+    window.draft.values["s2.explanation"] = "saved again"
+    window.dirty = True
+    assert window.save_now()
+    assert state.vault.load_draft(draft_id).values["s2.explanation"] == "saved again"

@@ -169,3 +169,25 @@ def test_final_packet_email_opens_without_warning(qtbot, state, vawa, tmp_path, 
     view.act_email.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=60000)
     assert "handed to your mail program" in told[0]
+    # the VAWA self-petitioner entered no e-mail address: the message says why From is empty
+    assert "no From address" in told[0] and "Section 5" in told[0]
+
+
+def test_mail_packet_of_a_vault_draft_carries_the_original_section_9(
+    qtbot, state, vawa, tmp_path, monkeypatch
+):
+    """Issue 14: the mail export is built again for mail, reading the files from the vault."""
+    view = make_view(qtbot, state, vawa)
+    mail = tmp_path / "mail.pdf"
+    save_to(monkeypatch, mail)
+    told: list[str] = []
+    answer(qtbot, "Done", "OK", told)
+    qtbot.keyClick(view, Qt.Key.Key_L, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool(told), timeout=60000)
+    assert "mail packet" in told[0], told
+    text = " ".join(
+        subprocess.run(["pdftotext", str(mail), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "Enclose the ORIGINAL Section 9 page signed by hand, in ink" in text
+    assert "The original Section 9 consent, signed by hand in ink, is enclosed" in text
+    assert "(scan of the page signed in ink)" not in text  # the scan itself is left out

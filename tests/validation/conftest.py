@@ -219,10 +219,11 @@ VAULT_PASSPHRASE = "correct horse battery staple for tests"
 @pytest.fixture
 def vault_env(tmp_path: Any, monkeypatch: Any) -> Any:
     """A passphrase vault in tmp_path, named by OMBUDS_DATA_DIR for the command line."""
+    from ombuds_desktop.validation.status import draft_status
     from ombuds_desktop.vault import Vault
 
     data = tmp_path / "data"
-    vault, _ = Vault.create(data, passphrase=VAULT_PASSPHRASE)
+    vault, _ = Vault.create(data, passphrase=VAULT_PASSPHRASE, status_of=draft_status)
     secret = tmp_path / "passphrase.txt"
     secret.write_text(VAULT_PASSPHRASE, encoding="utf-8")
     monkeypatch.setenv("OMBUDS_DATA_DIR", str(data))
@@ -234,6 +235,7 @@ def vault_env(tmp_path: Any, monkeypatch: Any) -> Any:
 def import_into(vault: Any, draft: Draft, folder: Any, name: str) -> Draft:
     """Import ``draft`` into the vault with stand-in files for its attachments."""
     from ombuds_desktop.draft import read_draft_file
+    from ombuds_desktop.validation.status import prepare_import
 
     path = write_draft(folder, draft, name)
-    return vault.import_draft(read_draft_file(path), folder)
+    return vault.import_draft(prepare_import(read_draft_file(path)), folder)

@@ -63,9 +63,10 @@ def test_mistakes_sample_has_many_errors_all_in_full_sentences():
 
 
 def test_every_rule_r1_to_r45_is_registered_each_with_its_own_function():
-    """R27 has a rule of its own (R3 emitted it before); R44 statutory time; R45 signer."""
+    """R27 has a rule of its own (R3 emitted it before); R44 statutory time; R45 signer;
+    R46 reconstructed wording."""
     ids = [r.id for r in RULES]
-    assert sorted(ids, key=lambda i: int(i[1:])) == [f"R{n}" for n in range(1, 46)]
+    assert sorted(ids, key=lambda i: int(i[1:])) == [f"R{n}" for n in range(1, 47)]
     assert len({r.check for r in RULES}) == len(RULES)
     active, skipped = applicable_rules(load_form_key(EDITION))
     assert active == ids and skipped == []
@@ -1202,6 +1203,28 @@ def test_r40_edition_expired(vawa, today):
 
 def test_r40_quiet_on_the_expiration_date(vawa):
     assert not rule_codes(validate(vawa, today=date(2025, 9, 30)), "R40")
+
+
+# -------------------------------------------------------------------- R46
+
+
+def test_r46_reconstructed_wording_is_an_app_note(vawa):
+    """The filed pages no longer say it (issue 14), so the validation notes must."""
+    expect(validate(vawa), "R46-reconstructed-wording", "info", None, "reconstructed", "consent")
+
+
+def test_r46_quiet_for_an_official_edition(vawa):
+    import tomllib
+
+    from ombuds_desktop import paths
+    from ombuds_desktop.formdef.loader import parse_definition
+
+    source = paths.forms_dir() / "dhs-7001" / "2022-11.toml"
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    del data["form"]["reconstructed_note"]
+    data["consent"]["provenance"] = "official"
+    official = parse_definition(data, "official.toml")
+    assert not rule_codes(validate(vawa, definition=official), "R46")
 
 
 # -------------------------------------------------------------------- R41

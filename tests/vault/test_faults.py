@@ -115,7 +115,7 @@ def test_tampered_attachment_fails_and_leaves_no_partial_export(
     vault.save_draft(draft)
     blob = blob_id_of(draft.attachments[0])
     assert blob is not None
-    path = vault._blob_path(blob)
+    path = vault._documents.path(blob)
     raw = bytearray(path.read_bytes())
     raw[len(raw) - 50] ^= 0x10  # in the last chunk
     path.write_bytes(bytes(raw))

@@ -108,7 +108,7 @@ def test_trash_restore_purge(vault: Vault, tmp_path: Path) -> None:
     assert {s.id for s in vault.list_drafts()} == {draft.id, keep.id}
     blob = blob_id_of(draft.attachments[0])
     assert blob is not None
-    blob_file = vault._blob_path(blob)
+    blob_file = vault._documents.path(blob)
     assert blob_file.exists()
     with vault._store.read() as c:
         ciphertext = bytes(
@@ -197,14 +197,14 @@ def test_removed_attachment_blob_is_collected_after_its_revisions_expire(
     blob = blob_id_of(draft.attachments[0])
     draft.attachments.clear()
     vault.save_draft(draft)
-    assert vault._blob_path(blob).exists()  # revision 1 still needs it
+    assert vault._documents.path(blob).exists()  # revision 1 still needs it
     vault.restore_revision(draft.id, 1)
     assert vault.read_attachment(blob) == b"abc"
     draft = vault.load_draft(draft.id)
     draft.attachments.clear()
     for _ in range(KEEP_REVISIONS + 1):
         vault.save_draft(draft)
-    assert not vault._blob_path(blob).exists()
+    assert not vault._documents.path(blob).exists()
 
 
 def test_import_interchange_with_attachments(vault: Vault, tmp_path: Path) -> None:
@@ -417,8 +417,8 @@ def test_status_has_no_client_data(vault: Vault) -> None:
 
 def test_sqlite_file_holds_no_plaintext_key(created: tuple[Vault, str]) -> None:
     vault, code = created
-    assert vault._vault_key is not None
-    key = vault._vault_key
+    assert vault._session.is_open
+    key = vault._session.keys.vault
     vault.save_draft(make_draft())
     vault.close()
     for f in vault.data_dir.rglob("*"):
