@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from io import BytesIO
@@ -43,7 +43,7 @@ from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
 from ombuds_desktop.official.packet import TYPESET, official_parts, wet_ink_page
 from ombuds_desktop.official.target import packet_target
-from ombuds_desktop.packet import stamps
+from ombuds_desktop.packet import stamps, tagging
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
 from ombuds_desktop.packet.errors import EvidenceProblems, NotReadyError, PacketInputError
 from ombuds_desktop.packet.exhibits import Evidence, add_evidence, load_evidence, read_attachment
@@ -239,8 +239,12 @@ def finish_writer(
     built: date,
     seed: bytes,
     outline_visible: bool = True,
+    figures: Mapping[int, str] | None = None,
 ) -> bytes:
-    """Metadata, deterministic file id, duplicate objects merged; the bytes of the PDF."""
+    """Metadata, deterministic file id, duplicate objects merged; the bytes of the PDF.
+
+    ``figures``: alternate text of pages that are one picture (see ``tagging.finish``).
+    """
     writer.add_metadata(
         {
             "/Title": title,
@@ -263,14 +267,14 @@ def finish_writer(
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
     out = BytesIO()
     writer.write(out)
-    return clean_pdf(out.getvalue())
+    return clean_pdf(out.getvalue(), figures=figures)
 
 
 #: Keys that carry scripts, private application data or metadata of an input.
 _SCRUB_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/JS", "/JavaScript", "/Launch")
 
 
-def clean_pdf(data: bytes) -> bytes:
+def clean_pdf(data: bytes, *, figures: Mapping[int, str] | None = None) -> bytes:
     """The final bytes of every PDF the app writes: only what is shown, compact, valid.
 
     qpdf (through pikepdf) writes only the objects reachable from the
@@ -303,6 +307,8 @@ def clean_pdf(data: bytes) -> bytes:
                 if obj.get("/Type") == "/Font" and "/BaseFont" in obj:
                     fonts.append(obj)
         _retag_subsets(fonts)
+        # The structure of the drawn pages (tagging.py), joined in page order.
+        tagging.finish(pdf, figures=figures)
         out = BytesIO()
         pdf.save(
             out,
@@ -532,6 +538,7 @@ def build_packet(
     steps.step("Assembling the packet")
     writer = PdfWriter()
     page_labels: list[str] = []  # left stamp per page
+    placed: list[tuple[int, Evidence]] = []  # (first page, document) of each evidence file
     docs = {"cover_letter": cover, "form": form, "index": index}
     tab_reader = PdfReader(BytesIO(tabs.pdf)) if tabs is not None else None
     for part in options.part_order:
@@ -544,12 +551,12 @@ def build_packet(
                 _append(writer, signature)
                 page_labels.append("")
             for att in plan.signed_scans:
-                _evidence_pages(writer, evidence[att.id], "Signed Section 9", page_labels)
+                _evidence_pages(writer, evidence[att.id], "Signed Section 9", page_labels, placed)
         elif part in ("g28", "consents"):
             group = plan.g28 if part == "g28" else plan.consents
             label = "Form G-28" if part == "g28" else "Consent"
             for att in group:
-                _evidence_pages(writer, evidence[att.id], label, page_labels)
+                _evidence_pages(writer, evidence[att.id], label, page_labels, placed)
         elif part == "exhibits":
             for i, ex in enumerate(plan.exhibits):
                 steps.check()
@@ -560,6 +567,7 @@ def build_packet(
                 k = 0
                 for att in ex.attachments:
                     ev = evidence[att.id]
+                    placed.append((len(writer.pages), ev))
                     add_evidence(writer, ev)
                     for _ in range(ev.pages):
                         k += 1
@@ -612,6 +620,7 @@ def build_packet(
         subject=f"{definition.title}; {facts.forms_and_receipts(draft)}".rstrip("; "),
         built=today,
         seed=seed,
+        figures=_image_alts(placed, page_labels),
     )
     sha = hashlib.sha256(pdf).hexdigest()
     manifest = _manifest(
@@ -663,9 +672,27 @@ def signature_enclosed(plan: PacketPlan, page: bool, original: bool) -> str | No
     return "page" if page else None
 
 
-def _evidence_pages(writer: PdfWriter, ev: Evidence, label: str, labels: list[str]) -> None:
+def _evidence_pages(
+    writer: PdfWriter,
+    ev: Evidence,
+    label: str,
+    labels: list[str],
+    placed: list[tuple[int, Evidence]],
+) -> None:
+    placed.append((len(writer.pages), ev))
     add_evidence(writer, ev)
     labels.extend(f"{label} · p. {k} of {ev.pages}" for k in range(1, ev.pages + 1))
+
+
+def _image_alts(placed: Sequence[tuple[int, Evidence]], labels: Sequence[str]) -> dict[int, str]:
+    """Alternate text of each page made from a photo or scan (a Figure in the structure):
+    the page's stamp ("Exhibit C · p. 1 of 2") and the document's description."""
+    alts: dict[int, str] = {}
+    for start, ev in placed:
+        if ev.reader is None:  # an image document: one picture per page
+            for k in range(start, start + ev.pages):
+                alts[k] = f"{labels[k]}: {ev.attachment.description} (scanned image)"
+    return alts
 
 
 def at_top(writer: PdfWriter, page: int) -> Fit:

@@ -254,32 +254,37 @@ def build_letter(
 def render_letter(letter: Letter, draft: Draft) -> Rendered:
     def draw(s: Sheet) -> None:
         y = TOP
-        if letter.sender_org:
-            y = s.lines_at(LEFT, y, letter.sender_org, font=BOLD, size=13, leading=15, color=BAR)
-        y = s.lines_at(
-            LEFT,
-            y,
-            letter.sender_name,
-            font=REGULAR if letter.sender_org else BOLD,
-            size=10 if letter.sender_org else 13,
-            leading=12 if letter.sender_org else 15,
-        )
-        for line in letter.sender_lines:
-            y = s.lines_at(LEFT, y, line, size=8.5, leading=10.5, color=MUTED)
+        with s.tag("P"):  # the letterhead
+            if letter.sender_org:
+                y = s.lines_at(
+                    LEFT, y, letter.sender_org, font=BOLD, size=13, leading=15, color=BAR
+                )
+            y = s.lines_at(
+                LEFT,
+                y,
+                letter.sender_name,
+                font=REGULAR if letter.sender_org else BOLD,
+                size=10 if letter.sender_org else 13,
+                leading=12 if letter.sender_org else 15,
+            )
+            for line in letter.sender_lines:
+                y = s.lines_at(LEFT, y, line, size=8.5, leading=10.5, color=MUTED)
         s.hline(LEFT, RIGHT, y - 2, color=BAR, width=1.2)
         s.y = y - 26
         s.text(LEFT, s.y, letter.date_text, size=10)
         s.y -= 26
-        for line in letter.addressee:
-            s.text(LEFT, s.y, line, size=10)
-            s.y -= 12.5
+        with s.tag("P"):  # the address, one block
+            for line in letter.addressee:
+                s.text(LEFT, s.y, line, size=10)
+                s.y -= 12.5
         s.y -= 14
         for label, value in letter.re_lines:
-            s.text(LEFT, s.y, f"{label}:", font=BOLD, size=9.5)
-            lines = s.wrap(value, WIDTH - 140, size=9.5)
-            for line in lines:
-                s.text(LEFT + 140, s.y, line, size=9.5)
-                s.y -= 12.5
+            with s.tag("P"):  # "Re: …", one line of the reference block
+                s.text(LEFT, s.y, f"{label}:", font=BOLD, size=9.5)
+                lines = s.wrap(value, WIDTH - 140, size=9.5)
+                for line in lines:
+                    s.text(LEFT + 140, s.y, line, size=9.5)
+                    s.y -= 12.5
         s.y -= 12
         s.paragraph(letter.salutation, size=10, after=6)
         for p in letter.paragraphs:
@@ -307,10 +312,11 @@ def render_letter(letter: Letter, draft: Draft) -> Rendered:
         """Every page after the first says whose letter it continues, and which page it is."""
         if s.page == 1:
             return
-        s.text(LEFT, TOP, f"Letter to the CIS Ombudsman, continued, page {s.page}", font=BOLD)
-        for i, line in enumerate(re_lines, 1):
-            s.text(LEFT, TOP - 12 * i, line, size=8.5, color=MUTED)
-        s.hline(LEFT, RIGHT, TOP - 12 * len(re_lines) - 6, color=BAR, width=0.8)
+        with s.artifact():  # a running header (pagination): the letter reads on without it
+            s.text(LEFT, TOP, f"Letter to the CIS Ombudsman, continued, page {s.page}", font=BOLD)
+            for i, line in enumerate(re_lines, 1):
+                s.text(LEFT, TOP - 12 * i, line, size=8.5, color=MUTED)
+            s.hline(LEFT, RIGHT, TOP - 12 * len(re_lines) - 6, color=BAR, width=0.8)
         s.y = continued_top
 
     def footer(page: int, total: int | None) -> str:
@@ -359,10 +365,22 @@ def enclosure_list(s: Sheet, items: list[str], continued_top: float) -> None:
         plan = chunks(s.y - BOTTOM - heading)
     s.paragraph("Enclosures:", font=BOLD, size=9.5, after=2)
     breaks = {sum(plan[:k]) for k in range(1, len(plan))}
-    for i, (e, h) in enumerate(zip(items, heights, strict=True)):
-        if i in breaks:
-            s.new_page()
-            s.paragraph("Enclosures (continued):", font=BOLD, size=9.5, after=2)
-        s.ensure(h)
-        s.text(LEFT + 4, s.y - 8.6, f"{i + 1}.", size=_ITEM_SIZE)
-        s.paragraph(e, x=LEFT + 20, width=width, size=_ITEM_SIZE, leading=_ITEM_LEADING, after=0.5)
+    with s.group("L"):
+        for i, (e, h) in enumerate(zip(items, heights, strict=True)):
+            if i in breaks:
+                s.new_page()
+                with s.artifact():  # repeats the heading: the list reads on as one
+                    s.paragraph("Enclosures (continued):", font=BOLD, size=9.5, after=2)
+            s.ensure(h)
+            with s.group("LI"):
+                with s.tag("Lbl"):
+                    s.text(LEFT + 4, s.y - 8.6, f"{i + 1}.", size=_ITEM_SIZE)
+                s.paragraph(
+                    e,
+                    x=LEFT + 20,
+                    width=width,
+                    size=_ITEM_SIZE,
+                    leading=_ITEM_LEADING,
+                    after=0.5,
+                    role="LBody",
+                )

@@ -1220,7 +1220,8 @@ def _render_appendix(name: str, comments: list[ap.Comment]) -> bytes:
     from ombuds_desktop.packet.layout import LEFT, MUTED, TOP, WIDTH, Sheet, render_paged
 
     def draw(s: Sheet) -> None:
-        s.text(LEFT, TOP, "Notes written on this document", font=BOLD, size=13)
+        with s.tag("H1"):
+            s.text(LEFT, TOP, "Notes written on this document", font=BOLD, size=13)
         s.y = TOP - 14
         s.paragraph(
             "The comments of the document's annotations (sticky notes and comments on "

@@ -31,7 +31,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.formdef import FieldDef, FormDefinition, load_form_key
-from ombuds_desktop.packet import fonts, stamps
+from ombuds_desktop.packet import fonts, stamps, tagging
 from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
@@ -376,7 +376,8 @@ def render_copy_sheet(
     url = str(definition.channels.get("online_url", ""))
 
     def draw(s: Sheet) -> None:
-        s.text(LEFT, TOP, "Copy sheet for the online form", font=BOLD, size=16, color=BAR)
+        with s.tag("H1"):
+            s.text(LEFT, TOP, "Copy sheet for the online form", font=BOLD, size=16, color=BAR)
         s.y = TOP - 12
         s.paragraph(
             f"{definition.number}, {definition.title} · {definition.edition_label}",
@@ -780,7 +781,8 @@ def render_address_sheet(
     ]
 
     def draw(s: Sheet) -> None:
-        s.text(LEFT, TOP, "Mailing sheet", font=BOLD, size=16, color=BAR)
+        with s.tag("H1"):
+            s.text(LEFT, TOP, "Mailing sheet", font=BOLD, size=16, color=BAR)
         s.y = TOP - 14
         s.paragraph(
             f"{definition.number}, {definition.title}: for mailing only, not part of the packet.",
@@ -791,31 +793,39 @@ def render_address_sheet(
         box_h = 230.0
         s.box(LEFT, s.y, WIDTH, box_h, stroke=BAR, width=1.2)
         y = s.y - 18
-        for line in return_address:
-            s.text(LEFT + 14, y, line, size=9)
-            y -= 11.5
+        with s.tag("P"):  # the return address, one block
+            for line in return_address:
+                s.text(LEFT + 14, y, line, size=9)
+                y -= 11.5
         y = s.y - 108
         widest = max((fonts.width(line, BOLD, 12) for line in address), default=0)
         x = max(LEFT + 14, min(LEFT + WIDTH * 0.3, RIGHT - 14 - widest))
-        for i, line in enumerate(address):
-            s.text(x, y, line, font=BOLD if i == 0 else REGULAR, size=12)
-            y -= 16
+        with s.tag("P"):  # the mailing address, one block
+            for i, line in enumerate(address):
+                s.text(x, y, line, font=BOLD if i == 0 else REGULAR, size=12)
+                y -= 16
         s.y -= box_h + 18
         if note:
             note_lines = s.wrap(note, WIDTH - 16, font=BOLD, size=9.5)
             h = len(note_lines) * 12.5 + 10
             s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
             y = s.y - 14
-            for line in note_lines:
-                s.text(LEFT + 8, y, line, font=BOLD, size=9.5)
-                y -= 12.5
+            with s.tag("P"):
+                for line in note_lines:
+                    s.text(LEFT + 8, y, line, font=BOLD, size=9.5)
+                    y -= 12.5
             s.y -= h + 18
-        s.text(LEFT, s.y, "Before you mail", font=BOLD, size=11)
+        with s.tag("H2"):
+            s.text(LEFT, s.y, "Before you mail", font=BOLD, size=11)
         s.y -= 6
-        for item in checklist:
-            s.ensure(14)
-            s.checkbox(LEFT + 2, s.y - 11, False)
-            s.paragraph(item, x=LEFT + 18, width=WIDTH - 18, size=9.5, after=3)
+        with s.group("L"):
+            for item in checklist:
+                s.ensure(14)
+                with s.group("LI"):
+                    s.checkbox(LEFT + 2, s.y - 11, False)
+                    s.paragraph(
+                        item, x=LEFT + 18, width=WIDTH - 18, size=9.5, after=3, role="LBody"
+                    )
         s.hline(LEFT, RIGHT, s.y - 4, color=MUTED, width=0.4)
 
     return render_paged("Mailing sheet", draw)
@@ -887,7 +897,8 @@ def export_mail(
     printed = list(range(packet.pages))
     if scan_left_out and slot is not None:
         printed = [i for i in printed if not slot.start <= i < slot.start + slot.count]
-    w.append(PdfReader(BytesIO(packet.pdf)), pages=printed, import_outline=True)
+    # The packet's structure goes back on its pages, to be joined with the sheet's.
+    w.append(PdfReader(BytesIO(tagging.reopen(packet.pdf))), pages=printed, import_outline=True)
     client = facts.client_name(draft) or ""
     data = finish_writer(
         w,

@@ -133,9 +133,10 @@ class _FormWriter:
         if s.page == 1:
             self._first_header(s)
             return
-        s.text(LEFT, TOP, f"{self.d.number} · {self.d.title}", font=BOLD, size=8, color=MUTED)
-        s.text(RIGHT, TOP, self._identity(), size=7.5, color=MUTED, align="right")
-        s.hline(LEFT, RIGHT, TOP - 5, color=FAINT, width=0.5)
+        with s.artifact():  # a running header, read once on page 1
+            s.text(LEFT, TOP, f"{self.d.number} · {self.d.title}", font=BOLD, size=8, color=MUTED)
+            s.text(RIGHT, TOP, self._identity(), size=7.5, color=MUTED, align="right")
+            s.hline(LEFT, RIGHT, TOP - 5, color=FAINT, width=0.5)
         s.y = TOP - 16
 
     def _identity(self) -> str:
@@ -147,12 +148,14 @@ class _FormWriter:
     def _first_header(self, s: Sheet) -> None:
         d = self.d
         top = TOP + 6
-        s.text(LEFT, top - 14, d.number, font=BOLD, size=17)
-        s.text(LEFT, top - 31, d.title, font=BOLD, size=12.5, color=BAR)
+        with s.tag("H1"):
+            s.text(LEFT, top - 14, d.number, font=BOLD, size=17)
+            s.text(LEFT, top - 31, d.title, font=BOLD, size=12.5, color=BAR)
         y = top - 43
-        for line in s.wrap(d.agency, 300, size=7.5):
-            s.text(LEFT, y, line, size=7.5, color=MUTED)
-            y -= 9.5
+        with s.tag("P"):
+            for line in s.wrap(d.agency, 300, size=7.5):
+                s.text(LEFT, y, line, size=7.5, color=MUTED)
+                y -= 9.5
         box_w, box_x = 168.0, RIGHT - 168.0
         lines = [f"OMB No. {d.omb}"]
         if d.edition_label:
@@ -161,7 +164,7 @@ class _FormWriter:
             lines.append(f"Expires {format_us(d.expires)}")
         box_h = 8 + 11 * len(lines)
         s.box(box_x, top - 4, box_w, box_h, stroke=BAR, width=0.8)
-        for i, line in enumerate(lines):
+        for i, line in enumerate(lines):  # one paragraph each: OMB number, edition, expiry
             s.text(
                 box_x + box_w / 2,
                 top - 15 - 11 * i,
@@ -316,9 +319,10 @@ class _FormWriter:
             s.ensure(h + 4)
             s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
             s.y -= 6
-            for line in lines:
-                s.y -= 11.5
-                s.text(LEFT + 8, s.y + 3, line, size=9)
+            with s.tag("P"):
+                for line in lines:
+                    s.y -= 11.5
+                    s.text(LEFT + 8, s.y + 3, line, size=9)
             s.y -= 10
         else:
             s.paragraph(text, size=9, after=6)
@@ -332,9 +336,10 @@ class _FormWriter:
         s.c.setFillColor(BAR)
         s.c.rect(LEFT, s.y - h, 3.5, h, stroke=0, fill=1)
         y = s.y - 4
-        for line in lines:
-            y -= 11
-            s.text(LEFT + 10, y + 2.5, line, size=8.5)
+        with s.tag("P"):
+            for line in lines:
+                y -= 11
+                s.text(LEFT + 10, y + 2.5, line, size=8.5)
         s.y -= h + 6
 
     # -- fields ----------------------------------------------------------------
@@ -404,29 +409,39 @@ class _FormWriter:
         s.box(x, top, w, h)
         caps = s.wrap(caption, w - 6, size=CAPTION)
         y = top - 7.5
-        for cap in caps:
-            s.text(x + 3, y, cap, size=CAPTION, color=MUTED)
-            y -= 8
+        div = s.tags.element("Div")  # a printed field: its caption, then its answer
+        with s.group(div), s.tag("Lbl"):
+            for cap in caps:
+                s.text(x + 3, y, cap, size=CAPTION, color=MUTED)
+                y -= 8
         y = y + 8 - LEADING + 0.5
-        for line in lines:
-            s.text(
-                x + 4,
-                y,
-                line,
-                font=BOLD if line.startswith("(continued on") else REGULAR,
-                size=VALUE if not line.startswith("(continued on") else 7.5,
-            )
-            y -= LEADING
+        with s.group(div), s.tag("P") if lines else s.artifact():  # no empty answers
+            for line in lines:
+                s.text(
+                    x + 4,
+                    y,
+                    line,
+                    font=BOLD if line.startswith("(continued on") else REGULAR,
+                    size=VALUE if not line.startswith("(continued on") else 7.5,
+                )
+                y -= LEADING
 
     def label_line(
-        self, text: str, *, size: float = 8.5, indent: float = 0.0, keep: float = 0.0
+        self,
+        text: str,
+        *,
+        size: float = 8.5,
+        indent: float = 0.0,
+        keep: float = 0.0,
+        role: str = "P",
     ) -> None:
         s = self.s
         lines = s.wrap(text, WIDTH - indent, font=BOLD, size=size)
         s.ensure(len(lines) * (size + 2.5) + keep)
-        for line in lines:
-            s.y -= size + 2.5
-            s.text(LEFT + indent, s.y + 1.5, line, font=BOLD, size=size)
+        with s.tag(role):
+            for line in lines:
+                s.y -= size + 2.5
+                s.text(LEFT + indent, s.y + 1.5, line, font=BOLD, size=size)
         s.y -= 2
 
     def composite(self, f: FieldDef, *rows: tuple[tuple[str, float], ...]) -> None:
@@ -461,15 +476,21 @@ class _FormWriter:
         s.ensure(h + 3)
         s.box(LEFT, s.y, WIDTH, h)
         y = s.y - 12
-        for line in lines:
-            s.text(LEFT + 5, y, line, size=9)
-            y -= 11.5
+        with s.tag("P"):
+            for line in lines:
+                s.text(LEFT + 5, y, line, size=9)
+                y -= 11.5
         bx = RIGHT - 104
         by = s.y - 13.5
-        s.checkbox(bx, by, value is True)
-        s.text(bx + 12, by + 1, "Yes", size=9)
-        s.checkbox(bx + 52, by, value is False)
-        s.text(bx + 64, by + 1, "No", size=9)
+        with s.group("L"):
+            with s.group("LI"):
+                s.checkbox(bx, by, value is True)
+                with s.tag("LBody"):
+                    s.text(bx + 12, by + 1, "Yes", size=9)
+            with s.group("LI"):
+                s.checkbox(bx + 52, by, value is False)
+                with s.tag("LBody"):
+                    s.text(bx + 64, by + 1, "No", size=9)
         s.y -= h + 4
 
     def choices(self, f: FieldDef) -> None:
@@ -489,6 +510,9 @@ class _FormWriter:
             else 0
         )
         self.label_line(f.numbered_label, keep=first_h)
+        # A list in the options' order (down the first column, then the second).
+        with s.group("L"):
+            items = [s.tags.element("LI") for _ in options]
         if two:
             per_col = (len(options) + 1) // 2
             for r in range(per_col):
@@ -498,18 +522,22 @@ class _FormWriter:
                     if k < len(options):
                         opt = options[k]
                         x = LEFT + 6 + c * (col_w + 6)
-                        s.checkbox(x, s.y - 10, opt.id in chosen)
-                        s.text(x + 13, s.y - 9, opt.label, size=9)
+                        with s.group(items[k]):
+                            s.checkbox(x, s.y - 10, opt.id in chosen)
+                            with s.tag("LBody"):
+                                s.text(x + 13, s.y - 9, opt.label, size=9)
                 s.y -= 13.5
         else:
-            for opt in options:
+            for k, opt in enumerate(options):
                 lines = s.wrap(opt.label, WIDTH - 30, size=9)
                 s.ensure(11.5 * len(lines) + 3)
-                s.checkbox(LEFT + 6, s.y - 10, opt.id in chosen)
                 y = s.y - 9
-                for line in lines:
-                    s.text(LEFT + 19, y, line, size=9)
-                    y -= 11.5
+                with s.group(items[k]):
+                    s.checkbox(LEFT + 6, s.y - 10, opt.id in chosen)
+                    with s.tag("LBody"):
+                        for line in lines:
+                            s.text(LEFT + 19, y, line, size=9)
+                            y -= 11.5
                 s.y -= 11.5 * len(lines) + 2
         unknown = [v for v in chosen if v not in {o.id for o in options}]
         if unknown:
@@ -553,12 +581,13 @@ class _FormWriter:
             h = len(part) * LEADING + 8
             s.box(LEFT, s.y, WIDTH, h)
             y = s.y - LEADING + 1
-            for line, is_tail in part:
-                if is_tail:
-                    s.text(LEFT + 5, y, line, font=BOLD, size=7.8, color=BAR)
-                else:
-                    s.text(LEFT + 5, y, line, size=VALUE)
-                y -= LEADING
+            with s.tag("P") if any(line for line, _ in part) else s.artifact():
+                for line, is_tail in part:
+                    if is_tail:
+                        s.text(LEFT + 5, y, line, font=BOLD, size=7.8, color=BAR)
+                    else:
+                        s.text(LEFT + 5, y, line, size=VALUE)
+                    y -= LEADING
             s.y -= h + (6 if not lines else 0)
             first = False
 
@@ -571,13 +600,22 @@ class _FormWriter:
         label = s.wrap(f"{f.item}. " * bool(f.item) + f.label_for(self.values), sig_w, size=7.5)
         s.ensure(38 + 9 * len(label))
         s.y -= 30
-        s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
-        for n, line in enumerate(label):
-            s.text(LEFT, s.y - 9 - 9 * n, line, size=7.5, color=MUTED)
-        if date_field is not None:
-            x = LEFT + sig_w + 24
-            s.hline(x, RIGHT, s.y, width=0.9)
-            s.text(x, s.y - 9, f"{date_field.numbered_label} (mm/dd/yyyy)", size=7.5, color=MUTED)
+        with s.group("Div"):  # one block: the line's label (with its item number), the date's
+            s.hline(LEFT, LEFT + sig_w, s.y, width=0.9)
+            with s.tag("Lbl"):
+                for n, line in enumerate(label):
+                    s.text(LEFT, s.y - 9 - 9 * n, line, size=7.5, color=MUTED)
+            if date_field is not None:
+                x = LEFT + sig_w + 24
+                s.hline(x, RIGHT, s.y, width=0.9)
+                with s.tag("Lbl"):  # the date is written by hand: no answer to read
+                    s.text(
+                        x,
+                        s.y - 9,
+                        f"{date_field.numbered_label} (mm/dd/yyyy)",
+                        size=7.5,
+                        color=MUTED,
+                    )
         s.y -= 18 + 9 * (len(label) - 1)
 
     # -- tables -----------------------------------------------------------------
@@ -610,16 +648,20 @@ class _FormWriter:
         ]
         h = max(len(c) for c in caps) * 8.5 + 6
         s.box(LEFT, s.y, WIDTH, h, fill=SHADE)
-        s.text(LEFT + 4, s.y - 9, "#", font=BOLD, size=7)
-        x = LEFT + ROW_NUMBER_W
-        for cap, w in zip(caps, widths, strict=True):
-            s.hline(x, x, s.y, color=FAINT, width=0.5)
-            s.c.line(x, s.y, x, s.y - h)
-            y = s.y - 9
-            for line in cap:
-                s.text(x + 3, y, line, font=BOLD, size=7)
-                y -= 8.5
-            x += w
+        th = {"O": "Table", "Scope": "Column"}
+        with s.group("TR"):
+            with s.tag("TH", attrs=th):
+                s.text(LEFT + 4, s.y - 9, "#", font=BOLD, size=7)
+            x = LEFT + ROW_NUMBER_W
+            for cap, w in zip(caps, widths, strict=True):
+                s.hline(x, x, s.y, color=FAINT, width=0.5)
+                s.c.line(x, s.y, x, s.y - h)
+                y = s.y - 9
+                with s.tag("TH", attrs=th):
+                    for line in cap:
+                        s.text(x + 3, y, line, font=BOLD, size=7)
+                        y -= 8.5
+                x += w
         s.y -= h
         return h
 
@@ -667,7 +709,8 @@ class _FormWriter:
         cols = self._columns(g)
         widths = self._widths(cols)
         s.ensure(40)
-        self._table_header(cols, widths)
+        with s.group("Table") as tbl:
+            self._table_header(cols, widths)
         entries: list[tuple[int, Mapping[str, Any]] | None] = list(rows) + [None] * blank_rows
         for entry in entries:
             if entry is None:
@@ -685,28 +728,37 @@ class _FormWriter:
             h = max(h, 16.5)
             dh = len(detail_lines) * 9.5 + (3 if detail_lines else 0)
             if s.ensure(h + dh):
-                self.label_line(f"{g.label} (continued)", size=7.5)
-                self._table_header(cols, widths)
+                with s.artifact():  # repeated on the new page: read once
+                    self.label_line(f"{g.label} (continued)", size=7.5)
+                    self._table_header(cols, widths)
             s.box(LEFT, s.y, WIDTH, h + dh)
-            s.text(LEFT + 4, s.y - 10.5, number, size=8, color=MUTED)
+            tr = s.tags.element("TR", parent=tbl)
+            with s.tag("TD", parent=tr):
+                s.text(LEFT + 4, s.y - 10.5, number, size=8, color=MUTED)
             x = LEFT + ROW_NUMBER_W
             for (lines, check), w in zip(cells, widths, strict=True):
                 s.hline(x, x, s.y, color=FAINT, width=0.5)
                 s.c.line(x, s.y, x, s.y - h)
-                if check is not None:
-                    s.checkbox(x + w / 2 - 4.25, s.y - 12.5, check)
-                y = s.y - 10.5
-                for line in lines:
-                    bold = line == "(continued on the addendum)"
-                    s.text(x + 3, y, line, font=BOLD if bold else REGULAR, size=7 if bold else 8.5)
-                    y -= 10.5
+                with s.tag("TD", parent=tr):
+                    if check is not None:
+                        s.checkbox(x + w / 2 - 4.25, s.y - 12.5, check)
+                    y = s.y - 10.5
+                    for line in lines:
+                        bold = line == "(continued on the addendum)"
+                        s.text(
+                            x + 3, y, line, font=BOLD if bold else REGULAR, size=7 if bold else 8.5
+                        )
+                        y -= 10.5
                 x += w
             if detail_lines:
                 s.hline(LEFT + ROW_NUMBER_W, RIGHT, s.y - h, color=FAINT, width=0.4)
                 y = s.y - h - 9
-                for line in detail_lines:
-                    s.text(LEFT + ROW_NUMBER_W + 3, y, line, size=7.5, color=MUTED)
-                    y -= 9.5
+                span = {"O": "Table", "ColSpan": len(cols) + 1}
+                tr = s.tags.element("TR", parent=tbl)
+                with s.tag("TD", parent=tr, attrs=span):
+                    for line in detail_lines:
+                        s.text(LEFT + ROW_NUMBER_W + 3, y, line, size=7.5, color=MUTED)
+                        y -= 9.5
             s.y -= h + dh
         s.y -= 6
 
@@ -757,15 +809,21 @@ class _FormWriter:
         def head() -> None:
             s.box(LEFT, s.y, WIDTH, h, fill=SHADE)
             x = LEFT
-            for (title, _), w in zip(cols, widths, strict=True):
-                s.text(x + 3, s.y - 10, title, font=BOLD, size=7)
-                x += w
+            with s.group("TR", parent=tbl):
+                for (title, _), w in zip(cols, widths, strict=True):
+                    with s.tag("TH", attrs={"O": "Table", "Scope": "Column"}):
+                        s.text(x + 3, s.y - 10, title, font=BOLD, size=7)
+                    x += w
             s.y -= h
 
+        tbl = s.tags.element("Table")
         head()
         if not items:
             s.box(LEFT, s.y, WIDTH, 16)
-            s.text(LEFT + 4, s.y - 11, "No supporting documents attached.", size=8.5, color=MUTED)
+            with s.group("TR", parent=tbl), s.tag("TD", attrs={"O": "Table", "ColSpan": 4}):
+                s.text(
+                    LEFT + 4, s.y - 11, "No supporting documents attached.", size=8.5, color=MUTED
+                )
             s.y -= 22
             return
         for att in items:
@@ -779,15 +837,18 @@ class _FormWriter:
             wrapped = [s.wrap(c, w - 6, size=8) for c, w in zip(cells, widths, strict=True)]
             rh = max(max(len(x), 1) for x in wrapped) * 10 + 6
             if s.ensure(rh):
-                self.label_line(f"{f.label} (continued)", size=7.5)
-                head()
+                with s.artifact():  # repeated on the new page: read once
+                    self.label_line(f"{f.label} (continued)", size=7.5)
+                    head()
             s.box(LEFT, s.y, WIDTH, rh)
             x = LEFT
+            tr = s.tags.element("TR", parent=tbl)
             for lines, w in zip(wrapped, widths, strict=True):
                 y = s.y - 10
-                for line in lines:
-                    s.text(x + 3, y, line, size=8)
-                    y -= 10
+                with s.tag("TD", parent=tr):
+                    for line in lines:
+                        s.text(x + 3, y, line, size=8)
+                        y -= 10
                 x += w
             s.y -= rh
         s.y -= 8
@@ -802,7 +863,7 @@ class _FormWriter:
         for item in self.pending:  # may grow while printing (a long cell in a continued row)
             s.ensure(50)
             s.y -= 4
-            self.label_line(item.heading, size=10)
+            self.label_line(item.heading, size=10, role="H3")
             s.paragraph(item.label, size=7.8, color=MUTED, after=4)
             if item.group is not None:
                 sec = sections.get(item.heading.split(",")[0])

@@ -63,22 +63,27 @@ def render_index(
     receipts = facts.forms_and_receipts(draft)
 
     def draw(s: Sheet) -> None:
-        s.text(LEFT, TOP, "Exhibit Index", font=BOLD, size=17, color=BAR)
+        with s.tag("H1"):
+            s.text(LEFT, TOP, "Exhibit Index", font=BOLD, size=17, color=BAR)
         s.text(LEFT, TOP - 17, f"{definition.number}, {definition.title}", font=BOLD, size=10)
         s.y = TOP - 30
         s.paragraph(" · ".join(p for p in (client, receipts) if p), size=9.5, color=MUTED, after=10)
-        s.text(LEFT, s.y - 2, "Contents of this packet", font=BOLD, size=10)
+        with s.tag("H2"):
+            s.text(LEFT, s.y - 2, "Contents of this packet", font=BOLD, size=10)
         s.y -= 10
+        toc = s.tags.element("TOC")
         for part in parts:
             s.ensure(15)
             s.y -= 13.5
-            s.text(LEFT + 6, s.y + 3.5, part.title, size=9.5)
-            s.text(RIGHT - 4, s.y + 3.5, part.pages, size=9.5, align="right")
+            with s.tag("TOCI", parent=toc):
+                s.text(LEFT + 6, s.y + 3.5, part.title, size=9.5)
+                s.text(RIGHT - 4, s.y + 3.5, part.pages, size=9.5, align="right")
             s.c.setDash(1, 2)
             s.hline(LEFT + 6, RIGHT - 4, s.y, color=MUTED, width=0.4)
             s.c.setDash()
         s.y -= 18
-        s.text(LEFT, s.y, "Exhibits", font=BOLD, size=10)
+        with s.tag("H2"):
+            s.text(LEFT, s.y, "Exhibits", font=BOLD, size=10)
         s.y -= 6
         cols = [("Exhibit", 50.0), ("Description", 0.0), ("Date", 62.0), ("Pages", 78.0)]
         if show_sha:
@@ -86,47 +91,56 @@ def render_index(
         fixed = sum(w for _, w in cols)
         widths = [w or WIDTH - fixed for _, w in cols]
 
+        table = s.tags.element("Table")
+
         def head() -> None:
             s.box(LEFT, s.y, WIDTH, 16, fill=BAR, stroke=BAR)
             x = LEFT
-            for (title, _), w in zip(cols, widths, strict=True):
-                s.text(x + 4, s.y - 11, title, font=BOLD, size=8, color=WHITE)
-                x += w
+            with s.group("TR", parent=table):
+                for (title, _), w in zip(cols, widths, strict=True):
+                    with s.tag("TH", attrs={"O": "Table", "Scope": "Column"}):
+                        s.text(x + 4, s.y - 11, title, font=BOLD, size=8, color=WHITE)
+                    x += w
             s.y -= 16
 
         head()
         if not rows:
             s.box(LEFT, s.y, WIDTH, 18)
-            s.text(LEFT + 4, s.y - 12, "No exhibits.", size=9, color=MUTED)
+            span = {"O": "Table", "ColSpan": len(cols)}
+            with s.group("TR", parent=table), s.tag("TD", attrs=span):
+                s.text(LEFT + 4, s.y - 12, "No exhibits.", size=9, color=MUTED)
             s.y -= 18
         for n, row in enumerate(rows):
             desc = s.wrap(row.description, widths[1] - 8, size=9)
             cat = s.wrap(row.category, widths[1] - 8, size=7.5) if row.category else []
             h = len(desc) * 11.5 + len(cat) * 9.5 + 8
             if s.ensure(h):
-                head()
+                with s.artifact():  # the header again on the new page: read once
+                    head()
             s.box(LEFT, s.y, WIDTH, h, fill=SHADE if n % 2 else None)
             cells = [row.label, "", format_us(row.date) if row.date else "", row.pages]
             if show_sha:
                 cells.append(row.sha256[:12])
             x = LEFT
+            tr = s.tags.element("TR", parent=table)
             for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
-                if i == 1:
-                    y = s.y - 12
-                    for line in desc:
-                        s.text(x + 4, y, line, size=9)
-                        y -= 11.5
-                    for line in cat:
-                        s.text(x + 4, y + 1.5, line, size=7.5, color=MUTED)
-                        y -= 9.5
-                else:
-                    s.text(
-                        x + 4,
-                        s.y - 12,
-                        cell,
-                        font=BOLD if i == 0 else REGULAR,
-                        size=9 if i < 4 else 7.5,
-                    )
+                with s.tag("TD", parent=tr):
+                    if i == 1:
+                        y = s.y - 12
+                        for line in desc:
+                            s.text(x + 4, y, line, size=9)
+                            y -= 11.5
+                        for line in cat:
+                            s.text(x + 4, y + 1.5, line, size=7.5, color=MUTED)
+                            y -= 9.5
+                    else:
+                        s.text(
+                            x + 4,
+                            s.y - 12,
+                            cell,
+                            font=BOLD if i == 0 else REGULAR,
+                            size=9 if i < 4 else 7.5,
+                        )
                 x += w
             s.y -= h
         s.y -= 10
@@ -152,19 +166,21 @@ def render_tabs(tabs: Sequence[tuple[str, str, str | None]]) -> Rendered:
             if n:
                 s.new_page()
             mid = PAGE_H * 0.58
-            s.text(
-                PAGE_W / 2,
-                mid + 20,
-                f"EXHIBIT {label}",
-                font=BOLD,
-                size=46,
-                color=BAR,
-                align="center",
-            )
+            with s.tag("H1"):
+                s.text(
+                    PAGE_W / 2,
+                    mid + 20,
+                    f"EXHIBIT {label}",
+                    font=BOLD,
+                    size=46,
+                    color=BAR,
+                    align="center",
+                )
             s.y = mid - 6
-            for line in s.wrap(title, WIDTH - 80, size=14):
-                s.text(PAGE_W / 2, s.y, line, size=14, align="center")
-                s.y -= 18
+            with s.tag("P"):
+                for line in s.wrap(title, WIDTH - 80, size=14):
+                    s.text(PAGE_W / 2, s.y, line, size=14, align="center")
+                    s.y -= 18
             if when:
                 s.text(
                     PAGE_W / 2,
@@ -177,16 +193,17 @@ def render_tabs(tabs: Sequence[tuple[str, str, str | None]]) -> Rendered:
             tab_w, slots = 96.0, 5
             x = LEFT + (n % slots) * ((WIDTH - tab_w) / (slots - 1))
             y = STAMP_BAND + 10
-            s.c.setFillColor(BAR)
-            s.c.roundRect(x, y, tab_w, 34, 6, stroke=0, fill=1)
-            s.text(
-                x + tab_w / 2,
-                y + 12,
-                f"Exhibit {label}",
-                font=BOLD,
-                size=12,
-                color=WHITE,
-                align="center",
-            )
+            with s.artifact():  # the paper tab repeats the heading
+                s.c.setFillColor(BAR)
+                s.c.roundRect(x, y, tab_w, 34, 6, stroke=0, fill=1)
+                s.text(
+                    x + tab_w / 2,
+                    y + 12,
+                    f"Exhibit {label}",
+                    font=BOLD,
+                    size=12,
+                    color=WHITE,
+                    align="center",
+                )
 
     return render_paged("Exhibit tabs", draw)

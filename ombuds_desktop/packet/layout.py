@@ -15,14 +15,16 @@ Footers fit one line (smaller type, then a shortened name), never the margin.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
-from ombuds_desktop.packet import fonts
+from ombuds_desktop.packet import fonts, tagging
 from ombuds_desktop.packet.fonts import BOLD, REGULAR
 
 PAGE_W, PAGE_H = letter
@@ -142,6 +144,9 @@ class Sheet:
         self.c.setTitle(title)
         self.c.setCreator("Ombuds Desktop")
         self.c.setAuthor("")
+        #: Marks what is drawn for the structure tree (tagging.py): text drawn outside any
+        #: element becomes a paragraph, everything else not in an element an artifact.
+        self.tags = tagging.Tagger(self.c, enabled=not self.probe)
         self.total_pages = total_pages
         self._footer = footer
         self._header = header
@@ -159,20 +164,28 @@ class Sheet:
         if self.measuring:
             self.y = MEASURE_TOP
             return
-        if self._header is not None:
-            self._header(self)
+        self.tags.begin_page()
+        with self.tags.detached():
+            if self._header is not None:
+                self._header(self)
 
     def _finish_page(self) -> None:
-        if self._overlay is not None and not self.probe:
-            self._overlay(self)
-        if self._footer is not None:
-            line = self._footer(self.page, self.total_pages)
-            self.c.setStrokeColor(RULE)
-            self.c.setLineWidth(0.5)
-            self.c.line(LEFT, FOOTER_Y + 11, RIGHT, FOOTER_Y + 11)
-            if not self.probe:  # within the content width, whatever the name's length
-                line, size = fit_line(line, WIDTH, size=FOOTER_SIZE, least=FOOTER_MIN)
-                self.text(PAGE_W / 2, FOOTER_Y, line, size=size, color=MUTED, align="center")
+        with self.tags.detached():
+            if self._overlay is not None and not self.probe:
+                with self.tags.artifact():  # a DRAFT mark is decoration, said in the text
+                    self._overlay(self)
+            with self.tags.artifact():
+                if self._footer is not None:
+                    line = self._footer(self.page, self.total_pages)
+                    self.c.setStrokeColor(RULE)
+                    self.c.setLineWidth(0.5)
+                    self.c.line(LEFT, FOOTER_Y + 11, RIGHT, FOOTER_Y + 11)
+                    if not self.probe:  # within the content width, whatever the name's length
+                        line, size = fit_line(line, WIDTH, size=FOOTER_SIZE, least=FOOTER_MIN)
+                        self.text(
+                            PAGE_W / 2, FOOTER_Y, line, size=size, color=MUTED, align="center"
+                        )
+            self.tags.end_page()  # the open element goes on on the next page
 
     def new_page(self) -> None:
         if self.measuring:
@@ -235,7 +248,38 @@ class Sheet:
         self._finish_page()
         self.c.showPage()
         self.c.save()
-        return Rendered(self._buf.getvalue(), self.page, list(self.marks), set(self.missing))
+        pdf = tagging.embed(self._buf.getvalue(), self.tags)
+        return Rendered(pdf, self.page, list(self.marks), set(self.missing))
+
+    # -- structure (tagging.py) ------------------------------------------------------
+    def tag(
+        self,
+        role: str | tagging.Elem,
+        *,
+        actual_text: str | None = None,
+        attrs: dict[str, Any] | None = None,
+        parent: tagging.Elem | None = None,
+    ) -> AbstractContextManager[tagging.Elem]:
+        """Drawing inside belongs to a structure element (``with s.tag("H1"): ...``)."""
+        return self.tags.tag(role, actual_text=actual_text, attrs=attrs, parent=parent)
+
+    def group(
+        self,
+        role: str | tagging.Elem,
+        *,
+        attrs: dict[str, Any] | None = None,
+        parent: tagging.Elem | None = None,
+    ) -> AbstractContextManager[tagging.Elem]:
+        """An element of elements (Table, TR, L, LI): its own drawing is decoration."""
+        return self.tags.group(role, attrs=attrs, parent=parent)
+
+    def artifact(self) -> AbstractContextManager[None]:
+        """Decoration or a running header: left out of the structure."""
+        return self.tags.artifact()
+
+    def _own(self, role: str) -> AbstractContextManager[object]:
+        """``role`` unless drawing already lands in an element or artifact."""
+        return nullcontext() if self.tags.in_content else self.tags.tag(role)
 
     # -- drawing -------------------------------------------------------------
     def text(
@@ -253,8 +297,9 @@ class Sheet:
             return
         s = fonts.clean(s).replace("\n", " ")
         self.missing |= fonts.missing_glyphs(s, font)
-        self.c.setFillColor(color)
-        fonts.draw(self.c, x, y, s, font, size, align)
+        with self._own("P"):
+            self.c.setFillColor(color)
+            fonts.draw(self.c, x, y, s, font, size, align)
 
     def wrap(self, s: str, width: float, *, font: str = REGULAR, size: float = 9.5) -> list[str]:
         return fonts.wrap(s, font, size, width)
@@ -291,26 +336,33 @@ class Sheet:
         color: Color = INK,
         after: float = 4.0,
         on_break: Callable[[], None] | None = None,
+        role: str = "P",
     ) -> None:
-        """Wrapped text at the cursor, continuing on new pages as needed."""
+        """Wrapped text at the cursor, continuing on new pages as needed (one element)."""
         leading = leading or size * 1.3
-        for line in self.wrap(s, width, font=font, size=size):
-            if self.ensure(leading) and on_break is not None:
-                on_break()
-            self.y -= leading
-            self.text(x, self.y + leading * 0.25, line, font=font, size=size, color=color)
+        with self._own(role):
+            for line in self.wrap(s, width, font=font, size=size):
+                if self.ensure(leading) and on_break is not None:
+                    with self.tags.detached(), self.tags.artifact():
+                        on_break()
+                self.y -= leading
+                self.text(x, self.y + leading * 0.25, line, font=font, size=size, color=color)
         self.y -= after
 
     def checkbox(self, x: float, y: float, checked: bool, size: float = 8.5) -> None:
-        """A square box (lower-left at x, y); checked boxes hold a bold X from the font."""
-        self.c.setStrokeColor(INK)
-        self.c.setLineWidth(0.7)
-        self.c.setFillColor(WHITE)
-        self.c.rect(x, y, size, size, stroke=1, fill=1)
-        if checked:
-            self.text(
-                x + size / 2, y + size * 0.14, "X", font=BOLD, size=size * 1.05, align="center"
-            )
+        """A square box (lower-left at x, y); checked boxes hold a bold X from the font.
+
+        Tagged as a label read "checked" or "not checked" (the X alone says nothing).
+        """
+        with self.tags.tag("Lbl", actual_text="checked" if checked else "not checked"):
+            self.c.setStrokeColor(INK)
+            self.c.setLineWidth(0.7)
+            self.c.setFillColor(WHITE)
+            self.c.rect(x, y, size, size, stroke=1, fill=1)
+            if checked:
+                self.text(
+                    x + size / 2, y + size * 0.14, "X", font=BOLD, size=size * 1.05, align="center"
+                )
 
     def box(
         self,
@@ -336,12 +388,14 @@ class Sheet:
         self.c.setLineWidth(width)
         self.c.line(x1, y, x2, y)
 
-    def bar(self, title: str, *, size: float = 10.5) -> None:
+    def bar(self, title: str, *, size: float = 10.5, role: str = "H2") -> None:
         """A dark heading bar across the content width (section headings)."""
         h = size + 9
-        self.c.setFillColor(BAR)
-        self.c.rect(LEFT, self.y - h, WIDTH, h, stroke=0, fill=1)
-        self.text(LEFT + 6, self.y - h + 5.5, title, font=BOLD, size=size, color=WHITE)
+        with self.artifact():
+            self.c.setFillColor(BAR)
+            self.c.rect(LEFT, self.y - h, WIDTH, h, stroke=0, fill=1)
+        with self.tag(role):
+            self.text(LEFT + 6, self.y - h + 5.5, title, font=BOLD, size=size, color=WHITE)
         self.y -= h + 6
 
 

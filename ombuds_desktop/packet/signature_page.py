@@ -198,7 +198,7 @@ def render_signature_page(
             align="right",
         )
         s.y = TOP - 8
-        if draft_mark:
+        if draft_mark:  # said in words too (the watermark is decoration, an artifact)
             s.paragraph(
                 f"{DRAFT_MARK}: this draft still has validation errors",
                 font=BOLD,
@@ -214,7 +214,7 @@ def render_signature_page(
                 color=ALERT,
                 after=4,
             )
-        s.paragraph(f"{heading}: signature page", font=BOLD, size=15, color=BAR, after=0)
+        s.paragraph(f"{heading}: signature page", font=BOLD, size=15, color=BAR, after=0, role="H1")
         s.paragraph(
             "To be signed by hand, in ink. No typed, stamped, pasted or electronic signature.",
             font=BOLD,
@@ -241,19 +241,41 @@ def render_signature_page(
         h = sum(max(1, len(lines)) * 12.5 + 2 for _, lines in wrapped) + 10
         s.box(LEFT, s.y, WIDTH, h, fill=SHADE, stroke=SHADE)
         y = s.y - 14
-        for i, (label, lines) in enumerate(wrapped):
-            s.text(LEFT + 8, y, label, size=8, color=MUTED)
-            for line in lines:
-                s.text(LEFT + 8 + ROW_LABEL_W, y, line, font=BOLD if i == 0 else REGULAR, size=9.5)
-                y -= 12.5
-            y -= 2
+        with s.group("Table"):  # who and what the page is for: a label, then its value
+            for i, (label, lines) in enumerate(wrapped):
+                with s.group("TR"):
+                    with s.tag("TH", attrs={"O": "Table", "Scope": "Row"}):
+                        s.text(LEFT + 8, y, label, size=8, color=MUTED)
+                    with s.tag("TD"):
+                        for line in lines:
+                            s.text(
+                                LEFT + 8 + ROW_LABEL_W,
+                                y,
+                                line,
+                                font=BOLD if i == 0 else REGULAR,
+                                size=9.5,
+                            )
+                            y -= 12.5
+                y -= 2
         s.y -= h + 12
         if instructions:
-            s.text(LEFT, s.y, "Instructions", font=BOLD, size=10)
+            with s.tag("H2"):
+                s.text(LEFT, s.y, "Instructions", font=BOLD, size=10)
             s.y -= 6
-            for n, item in enumerate(instructions, 1):
-                s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
-                s.paragraph(item, x=LEFT + 16, width=WIDTH - 16, size=9, leading=11.5, after=2)
+            with s.group("L"):
+                for n, item in enumerate(instructions, 1):
+                    with s.group("LI"):
+                        with s.tag("Lbl"):
+                            s.text(LEFT + 2, s.y - 8.6, f"{n}.", font=BOLD, size=9)
+                        s.paragraph(
+                            item,
+                            x=LEFT + 16,
+                            width=WIDTH - 16,
+                            size=9,
+                            leading=11.5,
+                            after=2,
+                            role="LBody",
+                        )
             s.y -= 6
         if facts.value(draft, "signer_capacity") == facts.meaning(
             draft, "representative_signer"
@@ -275,35 +297,44 @@ def render_signature_page(
             name_lines, size = [""], 14.0
         s.ensure(20 + len(name_lines) * (size + 3) + len(for_client) * 12 + 90)
         s.y -= 10
-        s.text(LEFT, s.y, "Printed name of the person signing", size=8, color=MUTED)
+        with s.tag("Lbl"):
+            s.text(LEFT, s.y, "Printed name of the person signing", size=8, color=MUTED)
         s.y -= 4
-        for line in name_lines:
-            s.y -= size + 3
-            s.text(LEFT, s.y, line, font=BOLD, size=size)
-        for line in for_client:
-            s.y -= 12
-            s.text(LEFT, s.y, line, size=9.5)
+        with s.tag("P") if signer else s.artifact():  # a blank line is not an answer
+            for line in name_lines:
+                s.y -= size + 3
+                s.text(LEFT, s.y, line, font=BOLD, size=size)
+            for line in for_client:
+                s.y -= 12
+                s.text(LEFT, s.y, line, size=9.5)
         s.hline(LEFT, RIGHT, s.y - 4, width=0.6)
         s.y -= 55
         sig_w = WIDTH * 0.64
-        s.hline(LEFT, LEFT + sig_w, s.y, width=1.1)
-        s.hline(LEFT + sig_w + 24, RIGHT, s.y, width=1.1)
         label = "Do not sign: draft with validation errors" if draft_mark else line_label
         label_lines = s.wrap(
             f"{label}, in ink" if not draft_mark else label, sig_w, font=BOLD, size=8.5
         )
-        for n, line in enumerate(label_lines):
-            s.text(
-                LEFT,
-                s.y - 11 - 10 * n,
-                line,
-                font=BOLD,
-                size=8.5,
-                color=ALERT if draft_mark else INK,
-            )
-        s.text(
-            LEFT + sig_w + 24, s.y - 11, "Date (mm/dd/yyyy), written by hand", font=BOLD, size=8.5
-        )
+        with s.group("Div"):  # one block: the signature line's label, the date line's
+            s.hline(LEFT, LEFT + sig_w, s.y, width=1.1)
+            s.hline(LEFT + sig_w + 24, RIGHT, s.y, width=1.1)
+            with s.tag("Lbl"):
+                for n, line in enumerate(label_lines):
+                    s.text(
+                        LEFT,
+                        s.y - 11 - 10 * n,
+                        line,
+                        font=BOLD,
+                        size=8.5,
+                        color=ALERT if draft_mark else INK,
+                    )
+            with s.tag("Lbl"):
+                s.text(
+                    LEFT + sig_w + 24,
+                    s.y - 11,
+                    "Date (mm/dd/yyyy), written by hand",
+                    font=BOLD,
+                    size=8.5,
+                )
         s.y -= 24 + 10 * len(label_lines)
         s.paragraph(
             f"This page belongs only to the filing identified above (signature page "

@@ -73,3 +73,23 @@ def test_same_inputs_same_packet_bytes(tmp_path, data_dir, definition) -> None:
     first, second = _build(case), _build(case)
     assert first.manifest["form_source"]["kind"] == "official"
     assert first.pdf == second.pdf
+
+
+def test_official_pages_are_left_untagged_and_the_drawn_pages_tagged(
+    tmp_path, data_dir, definition
+) -> None:
+    """The filled official form is not drawn by the layout engine: its pages carry no
+    structure (nor left-over StructParents of the blank form); the cover letter and index do."""
+    from tests.packet.support import pdfinfo
+    from tests.packet.test_tagged import check_parent_tree, structure
+
+    import_official(form_a(), definition, data_dir, accept=True)
+    packet = _build(Case(tmp_path / "case"))
+    assert packet.manifest["form_source"]["kind"] == "official"
+    assert pdfinfo(packet.pdf)["Tagged"] == "yes"
+    tagged = check_parent_tree(packet.pdf)
+    form = packet.part("form")
+    assert not tagged & set(range(form.start, form.start + form.count))
+    letter = packet.part("cover_letter")
+    assert letter is not None and letter.start in tagged
+    assert any(n.role == "TOC" for n in structure(packet.pdf)), "the index is tagged"
