@@ -35,16 +35,18 @@ from ombuds_desktop.ui.style import style_sheet
 
 if TYPE_CHECKING:
     from ombuds_desktop.draft.model import Draft
+    from ombuds_desktop.vault.records import Listing
 
 ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
 
 
-def list_status(draft: Draft) -> str:
-    """The status the drafts list shows: validation's, handed to the vault at unlock
-    (storage does not read the form's rules).  Imported at the first save, not at start-up."""
-    from ombuds_desktop.validation.status import draft_status
+def describe_for_list(draft: Draft) -> Listing:
+    """What the drafts list shows (status, client, forms, receipts): validation's, handed
+    to the vault at unlock (storage does not read the form's rules).  Imported at the
+    first save, not at start-up."""
+    from ombuds_desktop.validation.status import describe_draft
 
-    return draft_status(draft)
+    return describe_draft(draft)
 
 
 class Settings:
@@ -224,7 +226,9 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
             try:
-                self.vault = Vault.open(self.data_dir, passphrase=passphrase, status_of=list_status)
+                self.vault = Vault.open(
+                    self.data_dir, passphrase=passphrase, describe=describe_for_list
+                )
                 self.locked = False
                 self.check_freshness(parent)
                 return True
@@ -287,7 +291,7 @@ class AppState(QObject):
             return False
         try:
             try:
-                self.vault = Vault.recover(self.data_dir, code, status_of=list_status)
+                self.vault = Vault.recover(self.data_dir, code, describe=describe_for_list)
             except KeyringUnavailableError:
                 passphrase = ask_passphrase(
                     parent,
@@ -299,7 +303,7 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
                 self.vault = Vault.recover(
-                    self.data_dir, code, new_passphrase=passphrase, status_of=list_status
+                    self.data_dir, code, new_passphrase=passphrase, describe=describe_for_list
                 )
                 self.passphrase_protected = True
         except VaultError as exc:
@@ -320,7 +324,7 @@ class AppState(QObject):
         )
         try:
             try:
-                self.vault, code = Vault.create(self.data_dir, status_of=list_status)
+                self.vault, code = Vault.create(self.data_dir, describe=describe_for_list)
             except KeyringUnavailableError as exc:
                 passphrase = ask_passphrase(
                     parent,
@@ -332,7 +336,7 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
                 self.vault, code = Vault.create(
-                    self.data_dir, passphrase=passphrase, status_of=list_status
+                    self.data_dir, passphrase=passphrase, describe=describe_for_list
                 )
                 self.passphrase_protected = True
         except VaultError as exc:
