@@ -16,7 +16,7 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -569,7 +569,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simple(action: str) -> Any:
+def _simple(action: str) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         with vault_session(args) as vault:
             if action == "delete":

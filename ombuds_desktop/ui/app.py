@@ -35,7 +35,9 @@ from ombuds_desktop.ui.style import style_sheet
 
 if TYPE_CHECKING:
     from ombuds_desktop.draft.model import Draft
-    from ombuds_desktop.vault.records import Listing
+    from ombuds_desktop.ui.home import HomeWindow
+    from ombuds_desktop.vault import Vault
+    from ombuds_desktop.vault.records import Listing, RepresentativeProfile, VaultInfo
 
 ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
 
@@ -51,6 +53,16 @@ def describe_for_list(draft: Draft) -> Listing:
 
 class Settings:
     """Preferences (never client data), namespaced in QSettings."""
+
+    # What reading each preference gives (``__getattr__``, the type of its default), for
+    # type checkers: annotations only, so reading still goes through QSettings.
+    idle_lock_minutes: int
+    label_style: str
+    email_budget_mb: float
+    output_folder: str
+    default_profile: str
+    clipboard_clear_seconds: int
+    tab_pages: bool
 
     DEFAULTS: dict[str, Any] = {
         "idle_lock_minutes": 10,
@@ -185,9 +197,9 @@ class AppState(QObject):
 
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.settings = settings or Settings()
-        self.vault: Any = None
+        self.vault: Vault | None = None
         self.passphrase_protected = False
-        self.home: Any = None
+        self.home: HomeWindow | None = None
         self.locked = False
         self.activity = ActivityWatcher()
         self._clip_timer = QTimer(self, singleShot=True)
@@ -253,6 +265,15 @@ class AppState(QObject):
                 show_error(parent, "The vault cannot be opened", exc)
                 return False
         return False
+
+    def unlocked_vault(self) -> Vault:
+        """The vault, for the windows and actions that exist only while it is unlocked (the
+        lock closes them first); if one outlives it, a :class:`VaultError` saying so."""
+        if self.vault is None:
+            from ombuds_desktop.vault import VaultError
+
+            raise VaultError("the vault is locked; unlock it again")
+        return self.vault
 
     def check_freshness(self, parent: QWidget | None) -> None:
         """Say so when the vault is older than the one this computer last saw (a rollback).
@@ -358,7 +379,7 @@ class AppState(QObject):
                 self.settings.set("default_profile", profile.id)
         return True
 
-    def default_profile(self) -> Any:
+    def default_profile(self) -> RepresentativeProfile | None:
         profile_id = self.settings.default_profile
         if not profile_id or self.vault is None:
             return None
@@ -367,11 +388,11 @@ class AppState(QObject):
         except Exception:
             return None
 
-    def describe_status(self, info: Any) -> str:
+    def describe_status(self, info: VaultInfo) -> str:
         protection = {
             "keyring": "key kept in the system keyring",
             "passphrase": "key protected by your passphrase",
-        }.get(info.protection, str(info.protection))
+        }.get(info.protection or "", str(info.protection))
         return (
             f"Location: {info.data_dir}\nProtection: AES-256-GCM, {protection}\n"
             f"Recovery code set: {'yes' if info.recovery_code_set else 'no'}\n"

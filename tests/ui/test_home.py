@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from ombuds_desktop.ui import home as home_module
 from ombuds_desktop.ui.home import HomeWindow
+from ombuds_desktop.vault import VaultError
 
 from .conftest import PASSPHRASE
 
@@ -102,6 +103,8 @@ def test_lock_hides_everything_and_passphrase_unlocks(qtbot, state, home):
     state.lock()
     assert state.vault is None and state.locked
     assert not home.isVisible() and home.model.rowCount() == 0 and not home.windows
+    with pytest.raises(VaultError, match="locked"):  # an action outliving the lock says so
+        state.unlocked_vault()
     screen = state.lock_screen
     qtbot.addWidget(screen)
     screen.passphrase.setText("not the passphrase")

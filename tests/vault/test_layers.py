@@ -170,6 +170,47 @@ def test_no_part_reaches_into_another_parts_private_members() -> None:
     assert _reaching(bad) == ["b.py:2 a._secret"]
 
 
+APP_OBJECTS = {"vault", "state", "app_state", "settings", "home"}
+
+
+def _any_for_app_objects(source: str) -> list[str]:
+    """Annotations typing the vault, the app state, settings or the home window as ``Any``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        named: list[tuple[str, ast.expr | None]] = []
+        if isinstance(node, ast.AnnAssign):
+            target = node.target
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            named.append((name, node.annotation))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            named += [(a.arg, a.annotation) for a in (*args.posonlyargs, *args.args)]
+            named += [(a.arg, a.annotation) for a in args.kwonlyargs]
+            named.append((node.name, node.returns))
+        for name, annotation in named:
+            if name in APP_OBJECTS and annotation is not None and "Any" in ast.unparse(annotation):
+                found.append(f"{node.lineno}: {name}: {ast.unparse(annotation)}")
+    return found
+
+
+def test_the_ui_and_the_cli_give_the_vault_a_type_a_checker_sees() -> None:
+    """No ``Any`` standing for the vault, the app state or settings (issue 10, item 11)."""
+    package = REPO / "ombuds_desktop"
+    found = {
+        str(p.relative_to(package)): _any_for_app_objects(p.read_text(encoding="utf-8"))
+        for folder in ("ui", "cli")
+        for p in sorted((package / folder).glob("*.py"))
+    }
+    assert {k: v for k, v in found.items() if v} == {}
+    assert sorted(
+        _any_for_app_objects(
+            "class S:\n    def __init__(self):\n        self.vault: Any = None\n"
+            "    @property\n    def home(self) -> Any: ...\n"
+            "def f(state: Any, vault: Vault | None, value: Any) -> None: ...\n"
+        )
+    ) == ["3: vault: Any", "5: home: Any", "6: state: Any"]
+
+
 # ---------------------------------------------------------------- the moved behaviour
 
 
