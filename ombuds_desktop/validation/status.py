@@ -39,15 +39,15 @@ def draft_status(
     related: Sequence[Draft] = (),
 ) -> str:
     """The status to show for ``draft``; "draft" when its edition cannot be loaded."""
-    from ombuds_desktop.validation.engine import validate_draft
+    from ombuds_desktop.validation.engine import has_error
 
     if draft.status in RECORDED:
         return draft.status
-    try:
-        findings = validate_draft(draft, definition, today=today, related=related)
+    try:  # only whether an error remains: stops at the first (computed at every save)
+        errors = has_error(draft, definition, today=today, related=related)
     except FormDefinitionError:
         return "draft"
-    return derived_status(draft, findings)
+    return "draft" if errors else "ready"
 
 
 def describe_draft(draft: Draft) -> Listing:
