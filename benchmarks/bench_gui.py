@@ -36,7 +36,7 @@ import time, sys
 t0 = time.perf_counter()
 from pathlib import Path
 from PySide6.QtCore import QSettings
-from ombuds_desktop.ui.app import AppState, Settings, make_application
+from ombuds_desktop.ui.app import AppState, Settings, describe_for_list, make_application
 from ombuds_desktop.ui.home import HomeWindow
 app = make_application()
 state = AppState(Path(sys.argv[1]), Settings(QSettings(sys.argv[2], QSettings.Format.IniFormat)))
@@ -44,7 +44,9 @@ home = HomeWindow(state); state.home = home; home.show(); app.processEvents()
 shown = time.perf_counter() - t0            # what run_app does: the window first ...
 from ombuds_desktop.vault import Vault
 t_unlock = time.perf_counter()
-state.vault = Vault.open(state.data_dir, passphrase="benchmark passphrase 1")
+state.vault = Vault.open(
+    state.data_dir, passphrase="benchmark passphrase 1", describe=describe_for_list
+)
 unlock = time.perf_counter() - t_unlock     # ... then the unlock (scrypt here, the keyring in use)
 home.refresh(); app.processEvents()
 filled = time.perf_counter() - t0 - unlock  # ... then the list, decrypted
@@ -70,10 +72,14 @@ def main() -> None:
     from ombuds_desktop.vault import Vault
 
     work = Path(tempfile.mkdtemp(prefix="bench-gui-"))
-    vault, _ = Vault.create(work / "vault", passphrase="benchmark passphrase 1")
+    from ombuds_desktop.validation.status import describe_draft, prepare_import
+
+    vault, _ = Vault.create(
+        work / "vault", passphrase="benchmark passphrase 1", describe=describe_draft
+    )
     for name in sample_names():
         p = write_sample(name, work / "in" / name)
-        vault.import_draft(read_draft_file(p), p.parent)
+        vault.import_draft(prepare_import(read_draft_file(p)), p.parent)
     vault.close()
 
     bare = [float(run(BARE)[0]) for _ in range(5)]
@@ -102,7 +108,7 @@ def main() -> None:
     from ombuds_desktop.ui.draft_window import DraftWindow
 
     app = QApplication.instance() or QApplication([])
-    vault = Vault.open(work / "vault", passphrase="benchmark passphrase 1")
+    vault = Vault.open(work / "vault", passphrase="benchmark passphrase 1", describe=describe_draft)
     draft_id = next(s.id for s in vault.list_drafts() if s.client.endswith("Nguyễn"))
     window = DraftWindow(vault, vault.load_draft(draft_id), load_edition())
     window.show()

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
 from ombuds_desktop.draft import Draft  # noqa: E402
 from ombuds_desktop.draft.interchange import draft_to_dict  # noqa: E402
-from ombuds_desktop.validation.status import draft_status  # noqa: E402
+from ombuds_desktop.validation.status import describe_draft  # noqa: E402
 from ombuds_desktop.vault import Vault, crypto  # noqa: E402
 
 
@@ -148,7 +148,7 @@ def bench_save(vault: Vault, work: Path, rounds: int) -> None:
 
 def bench_open_list(data_dir: Path, count: int) -> None:
     t0 = time.perf_counter()
-    with Vault.open(data_dir, status_of=draft_status) as vault:
+    with Vault.open(data_dir, describe=describe_draft) as vault:
         existing = len(vault.list_drafts())
         for i in range(existing, count):
             d = full_draft(i)
@@ -158,7 +158,7 @@ def bench_open_list(data_dir: Path, count: int) -> None:
     opens, lists, searches = [], [], []
     for _ in range(7):
         t = time.perf_counter()
-        vault = Vault.open(data_dir, status_of=draft_status)
+        vault = Vault.open(data_dir, describe=describe_draft)
         opens.append(time.perf_counter() - t)
         t = time.perf_counter()
         rows = vault.list_drafts()
@@ -399,7 +399,7 @@ def main() -> None:
         f"Ombuds Desktop vault benchmark ({work}; Python {sys.version.split()[0]}, "
         f"SQLite {sqlite3.sqlite_version})"
     )
-    vault, _ = Vault.create(work / "data", status_of=draft_status)  # as the app saves
+    vault, _ = Vault.create(work / "data", describe=describe_draft)  # as the app saves
     bench_save(vault, work, args.saves)
     vault.close()
     bench_open_list(work / "data", args.drafts)

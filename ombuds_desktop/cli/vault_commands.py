@@ -16,7 +16,7 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,21 +114,22 @@ def open_vault(args: argparse.Namespace, *, read_only: bool = False, rescue: boo
     falls back to read-only when the disk is full or read-only or another
     process holds the write lock, and says so on stderr.
     """
-    from ombuds_desktop.validation.status import draft_status  # the list's status (not storage's)
+    # what the list shows (status, client, forms, receipts) is the rules', not storage's
+    from ombuds_desktop.validation.status import describe_draft
 
     passphrase = _passphrase_arg(args)
 
     def attempt(pp: str | None) -> Vault:
         if read_only:
-            return Vault.open(_data_dir(), passphrase=pp, read_only=True, status_of=draft_status)
+            return Vault.open(_data_dir(), passphrase=pp, read_only=True, describe=describe_draft)
         if not rescue:
-            return Vault.open(_data_dir(), passphrase=pp, status_of=draft_status)
+            return Vault.open(_data_dir(), passphrase=pp, describe=describe_draft)
         try:
             return Vault.open(
-                _data_dir(), passphrase=pp, busy_timeout_ms=2000, status_of=draft_status
+                _data_dir(), passphrase=pp, busy_timeout_ms=2000, describe=describe_draft
             )
         except RESCUE_ERRORS as exc:
-            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True, status_of=draft_status)
+            vault = Vault.open(_data_dir(), passphrase=pp, read_only=True, describe=describe_draft)
             sys.stderr.write(
                 f"ombuds-desktop: note: opened the vault read-only ({str(exc).split(':')[0]}"
                 "); nothing is written, so this export is not recorded in the audit log.\n"
@@ -568,7 +569,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simple(action: str) -> Any:
+def _simple(action: str) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         with vault_session(args) as vault:
             if action == "delete":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from ombuds_desktop.dates import try_iso
@@ -20,14 +21,22 @@ class EditionFactError(LookupError):
     """The draft's edition does not say what code needs to know (a [meanings] entry)."""
 
 
+@cache
+def _formdef() -> Any:
+    """The form-definition package, imported at first use (not with the draft package:
+    storage reads drafts without the form definition) and then kept: every fact asks."""
+    from ombuds_desktop import formdef
+
+    return formdef
+
+
 def edition_of(draft: Draft) -> Any:
     """The draft's edition; the newest installed one when that edition is not installed."""
-    from ombuds_desktop.formdef import FormDefinitionError, load_edition, load_form_key
-
+    formdef = _formdef()
     try:
-        return load_form_key(draft.form)
-    except FormDefinitionError:
-        return load_edition(draft.form.partition("/")[0] or "dhs-7001")
+        return formdef.load_form_key(draft.form)
+    except formdef.FormDefinitionError:
+        return formdef.load_edition(draft.form.partition("/")[0] or "dhs-7001")
 
 
 def meaning(draft: Draft, key: str) -> Any:
@@ -55,11 +64,13 @@ def value(draft: Draft, role: str, default: Any = None) -> Any:
     return draft.get(field_id(draft, role), default)
 
 
-def _part(draft: Draft, table: str, part: str) -> str:
+def _parts(draft: Draft, table: str, names: tuple[str, ...]) -> dict[str, str]:
+    """The keys ``table`` names for each of ``names`` (one look at the edition for all)."""
     parts = meaning(draft, table)
-    if part not in parts:
-        raise EditionFactError(f"the form edition {draft.form} has no {table}.{part}")
-    return str(parts[part])
+    for part in names:
+        if part not in parts:
+            raise EditionFactError(f"the form edition {draft.form} has no {table}.{part}")
+    return {part: str(parts[part]) for part in names}
 
 
 def protected_categories(draft: Draft) -> tuple[str, ...]:
@@ -92,9 +103,12 @@ class Filing:
     delivered_on: str | None
 
 
+_FILING_PARTS = tuple(p for p in Filing.__slots__ if p != "index")
+
+
 def filings(draft: Draft) -> list[Filing]:
     rows = value(draft, "filings") or []
-    k = {p: _part(draft, "filing_parts", p) for p in Filing.__slots__ if p != "index"}
+    k = _parts(draft, "filing_parts", _FILING_PARTS)
     out = []
     for i, row in enumerate(rows if isinstance(rows, list) else []):
         if not isinstance(row, dict):

@@ -34,20 +34,34 @@ from ombuds_desktop.ui.style import style_sheet
 
 if TYPE_CHECKING:
     from ombuds_desktop.draft.model import Draft
+    from ombuds_desktop.ui.home import HomeWindow
+    from ombuds_desktop.vault import Vault
+    from ombuds_desktop.vault.records import Listing, RepresentativeProfile, VaultInfo
 
 ORG, APP = "OmbudsDesktop", "Ombuds Desktop"
 
 
-def list_status(draft: Draft) -> str:
-    """The status the drafts list shows: validation's, handed to the vault at unlock
-    (storage does not read the form's rules).  Imported at the first save, not at start-up."""
-    from ombuds_desktop.validation.status import draft_status
+def describe_for_list(draft: Draft) -> Listing:
+    """What the drafts list shows (status, client, forms, receipts): validation's, handed
+    to the vault at unlock (storage does not read the form's rules).  Imported at the
+    first save, not at start-up."""
+    from ombuds_desktop.validation.status import describe_draft
 
-    return draft_status(draft)
+    return describe_draft(draft)
 
 
 class Settings:
     """Preferences (never client data), namespaced in QSettings."""
+
+    # What reading each preference gives (``__getattr__``, the type of its default), for
+    # type checkers: annotations only, so reading still goes through QSettings.
+    idle_lock_minutes: int
+    label_style: str
+    email_budget_mb: float
+    output_folder: str
+    default_profile: str
+    clipboard_clear_seconds: int
+    tab_pages: bool
 
     DEFAULTS: dict[str, Any] = {
         "idle_lock_minutes": 10,
@@ -182,9 +196,9 @@ class AppState(QObject):
 
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.settings = settings or Settings()
-        self.vault: Any = None
+        self.vault: Vault | None = None
         self.passphrase_protected = False
-        self.home: Any = None
+        self.home: HomeWindow | None = None
         self.locked = False
         self.activity = ActivityWatcher()
         self._clip_timer = QTimer(self, singleShot=True)
@@ -223,7 +237,9 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
             try:
-                self.vault = Vault.open(self.data_dir, passphrase=passphrase, status_of=list_status)
+                self.vault = Vault.open(
+                    self.data_dir, passphrase=passphrase, describe=describe_for_list
+                )
                 self.locked = False
                 self.check_freshness(parent)
                 return True
@@ -248,6 +264,15 @@ class AppState(QObject):
                 show_error(parent, "The vault cannot be opened", exc)
                 return False
         return False
+
+    def unlocked_vault(self) -> Vault:
+        """The vault, for the windows and actions that exist only while it is unlocked (the
+        lock closes them first); if one outlives it, a :class:`VaultError` saying so."""
+        if self.vault is None:
+            from ombuds_desktop.vault import VaultError
+
+            raise VaultError("the vault is locked; unlock it again")
+        return self.vault
 
     def check_freshness(self, parent: QWidget | None) -> None:
         """Say so when the vault is older than the one this computer last saw (a rollback).
@@ -286,7 +311,7 @@ class AppState(QObject):
             return False
         try:
             try:
-                self.vault = Vault.recover(self.data_dir, code, status_of=list_status)
+                self.vault = Vault.recover(self.data_dir, code, describe=describe_for_list)
             except KeyringUnavailableError:
                 passphrase = ask_passphrase(
                     parent,
@@ -298,7 +323,7 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
                 self.vault = Vault.recover(
-                    self.data_dir, code, new_passphrase=passphrase, status_of=list_status
+                    self.data_dir, code, new_passphrase=passphrase, describe=describe_for_list
                 )
                 self.passphrase_protected = True
         except VaultError as exc:
@@ -319,7 +344,7 @@ class AppState(QObject):
         )
         try:
             try:
-                self.vault, code = Vault.create(self.data_dir, status_of=list_status)
+                self.vault, code = Vault.create(self.data_dir, describe=describe_for_list)
             except KeyringUnavailableError as exc:
                 passphrase = ask_passphrase(
                     parent,
@@ -331,7 +356,7 @@ class AppState(QObject):
                 if passphrase is None:
                     return False
                 self.vault, code = Vault.create(
-                    self.data_dir, passphrase=passphrase, status_of=list_status
+                    self.data_dir, passphrase=passphrase, describe=describe_for_list
                 )
                 self.passphrase_protected = True
         except VaultError as exc:
@@ -353,7 +378,7 @@ class AppState(QObject):
                 self.settings.set("default_profile", profile.id)
         return True
 
-    def default_profile(self) -> Any:
+    def default_profile(self) -> RepresentativeProfile | None:
         profile_id = self.settings.default_profile
         if not profile_id or self.vault is None:
             return None
@@ -362,11 +387,11 @@ class AppState(QObject):
         except Exception:
             return None
 
-    def describe_status(self, info: Any) -> str:
+    def describe_status(self, info: VaultInfo) -> str:
         protection = {
             "keyring": "key kept in the system keyring",
             "passphrase": "key protected by your passphrase",
-        }.get(info.protection, str(info.protection))
+        }.get(info.protection or "", str(info.protection))
         return (
             f"Location: {info.data_dir}\nProtection: AES-256-GCM, {protection}\n"
             f"Recovery code set: {'yes' if info.recovery_code_set else 'no'}\n"

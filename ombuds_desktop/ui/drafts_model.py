@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+if TYPE_CHECKING:
+    from ombuds_desktop.vault import DraftSummary
 
 COLUMNS = (
     "Client",
@@ -38,10 +41,10 @@ def local_time(iso: str) -> str:
 class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Any] = []
+        self.rows: list[DraftSummary] = []
         self.family_names: dict[str, str] = {}
 
-    def set_rows(self, rows: list[Any]) -> None:
+    def set_rows(self, rows: list[DraftSummary]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         groups: dict[str, list[str]] = {}

@@ -26,7 +26,7 @@ PLAIN_WARNING = (
 
 
 def export_drafts(parent: QWidget, state: AppState, draft_id: str) -> Operation | None:
-    vault = state.vault
+    vault = state.unlocked_vault()
     ids = vault.family_ids(draft_id) if vault.summary(draft_id).family_group else [draft_id]
     if len(ids) > 1:
         whole = QMessageBox.question(

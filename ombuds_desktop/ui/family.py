@@ -44,7 +44,7 @@ class FamilyDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        vault = state.vault
+        vault = state.unlocked_vault()
         self.drafts = [vault.load_draft(s.id) for s in vault.family(group_id)]
         self.table = QTableWidget(len(ROWS), len(self.drafts))
         self.table.setVerticalHeaderLabels(list(ROWS))
@@ -86,7 +86,7 @@ class FamilyDialog(QDialog):
             show_error(self, "Could not create the e-mail", exc)
             return None
         for d in self.drafts:
-            self.state.vault.record_event("export", d.id)
+            self.state.unlocked_vault().record_event("export", d.id)
         if notes:
             QMessageBox.information(self, "Before you send it", "\n".join(notes))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

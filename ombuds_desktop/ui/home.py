@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ombuds_desktop.formdef import FormDefinition
     from ombuds_desktop.ui.app import AppState
     from ombuds_desktop.ui.draft_window import DraftWindow
+    from ombuds_desktop.vault import Vault
 
 # The drafts, forms and vault layers are imported when first used, not at launch:
 # the window shows first, then the vault is unlocked behind it.
@@ -215,7 +216,7 @@ class HomeWindow(QMainWindow):
     # ------------------------------------------------------------------ list
 
     @property
-    def vault(self) -> Any:
+    def vault(self) -> Vault | None:
         return self.state.vault
 
     def refresh_if_changed(self) -> bool:
@@ -333,7 +334,7 @@ class HomeWindow(QMainWindow):
         if profile is not None:
             apply_profile(draft, profile)
         try:
-            self.vault.save_draft(draft)
+            self.state.unlocked_vault().save_draft(draft)
         except Exception as exc:
             show_error(self, "Could not create the draft", exc)
             return
@@ -356,14 +357,13 @@ class HomeWindow(QMainWindow):
         from ombuds_desktop.formdef import load_form_key
 
         try:
-            draft = self.vault.load_draft(draft_id)
+            vault = self.state.unlocked_vault()
+            draft = vault.load_draft(draft_id)
             definition = load_form_key(draft.form)
         except Exception as exc:
             show_error(self, "Could not open the draft", exc)
             return None
-        window = DraftWindow(
-            self.vault, draft, definition, self.state.settings, app_state=self.state
-        )
+        window = DraftWindow(vault, draft, definition, self.state.settings, app_state=self.state)
         window.saved.connect(lambda _id: self.refresh())
         window.closed.connect(self._window_closed)
         window.open_requested.connect(self.open_draft)
@@ -384,9 +384,9 @@ class HomeWindow(QMainWindow):
         try:
             from ombuds_desktop.formdef import load_form_key
 
-            source = self.vault.load_draft(draft_id)
+            source = self.state.unlocked_vault().load_draft(draft_id)
             shared = load_form_key(source.form).family_shared_fields()
-            twin = self.vault.duplicate_for_family(draft_id, shared)
+            twin = self.state.unlocked_vault().duplicate_for_family(draft_id, shared)
         except Exception as exc:
             show_error(self, "Could not duplicate the draft", exc)
             return
@@ -397,7 +397,7 @@ class HomeWindow(QMainWindow):
         draft_id = self.selected_id()
         if not draft_id:
             return
-        summary = self.vault.summary(draft_id)
+        summary = self.state.unlocked_vault().summary(draft_id)
         if not confirm(
             self,
             "Move to the trash?",
@@ -411,7 +411,7 @@ class HomeWindow(QMainWindow):
             window.save_now()
             window.close()
         try:
-            self.vault.delete_draft(draft_id)
+            self.state.unlocked_vault().delete_draft(draft_id)
         except Exception as exc:
             show_error(self, "Could not delete the draft", exc)
         self.refresh()
@@ -424,7 +424,7 @@ class HomeWindow(QMainWindow):
         draft_id = self.selected_id()
         if draft_id:
             try:
-                self.vault.restore_draft(draft_id)
+                self.state.unlocked_vault().restore_draft(draft_id)
             except Exception as exc:
                 show_error(self, "Could not restore the draft", exc)
             self.refresh()
@@ -441,7 +441,7 @@ class HomeWindow(QMainWindow):
         ):
             return
         try:
-            self.vault.purge_draft(draft_id)
+            self.state.unlocked_vault().purge_draft(draft_id)
         except Exception as exc:
             show_error(self, "Could not purge the draft", exc)
         self.refresh()
@@ -452,7 +452,7 @@ class HomeWindow(QMainWindow):
         draft_id = self.selected_id()
         if not draft_id:
             return
-        summary = self.vault.summary(draft_id)
+        summary = self.state.unlocked_vault().summary(draft_id)
         if not summary.family_group:
             QMessageBox.information(
                 self,
@@ -479,7 +479,7 @@ class HomeWindow(QMainWindow):
     def import_path(self, path: Path) -> Operation | None:
         from ombuds_desktop.draft import DraftFormatError, read_draft_file
 
-        vault = self.vault
+        vault = self.state.unlocked_vault()
         if path.suffix.lower() == ".json":
             try:
                 draft = read_draft_file(path)
@@ -574,7 +574,7 @@ class HomeWindow(QMainWindow):
 
     def show_vault_status(self) -> None:
         try:
-            info = self.vault.status()
+            info = self.state.unlocked_vault().status()
         except Exception as exc:
             show_error(self, "Vault status", exc)
             return

@@ -53,13 +53,13 @@ class LockScreen(QWidget):
         layout.addWidget(self.problem)
 
     def unlock(self) -> bool:
-        from ombuds_desktop.ui.app import list_status
+        from ombuds_desktop.ui.app import describe_for_list
         from ombuds_desktop.vault import Vault, VaultError, WrongPassphraseError
 
         passphrase = self.passphrase.text() if self.passphrase is not None else None
         try:
             self.state.vault = Vault.open(
-                self.state.data_dir, passphrase=passphrase, status_of=list_status
+                self.state.data_dir, passphrase=passphrase, describe=describe_for_list
             )
         except WrongPassphraseError:
             self.problem.setText("That passphrase does not open the vault. Try again.")

@@ -171,7 +171,7 @@ def edit_profile(
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     try:
-        return state.vault.save_profile(dialog.result_profile())
+        return state.unlocked_vault().save_profile(dialog.result_profile())
     except Exception as exc:
         show_error(parent, "Could not save the profile", exc)
         return None
@@ -256,7 +256,7 @@ class SettingsDialog(QDialog):
         self.profiles.clear()
         default = self.state.settings.default_profile
         try:
-            profiles = self.state.vault.list_profiles()
+            profiles = self.state.unlocked_vault().list_profiles()
         except Exception as exc:
             show_error(self, "Could not read the profiles", exc)
             profiles = []
@@ -279,7 +279,7 @@ class SettingsDialog(QDialog):
     def edit_selected(self) -> None:
         pid = self._selected()
         if pid:
-            edit_profile(self, self.state, self.state.vault.get_profile(pid))
+            edit_profile(self, self.state, self.state.unlocked_vault().get_profile(pid))
             self.reload()
 
     def delete_selected(self) -> None:
@@ -291,7 +291,7 @@ class SettingsDialog(QDialog):
             "Drafts that used it keep their Section 10 answers.",
             yes="Delete",
         ):
-            self.state.vault.delete_profile(pid)
+            self.state.unlocked_vault().delete_profile(pid)
             if self.state.settings.default_profile == pid:
                 self.state.settings.set("default_profile", "")
             self.reload()

@@ -21,7 +21,7 @@ def run_smoke(verbose: bool = False) -> int:
 
     from ombuds_desktop.draft import read_draft_file
     from ombuds_desktop.samples import write_sample
-    from ombuds_desktop.ui.app import AppState, Settings, list_status, make_application
+    from ombuds_desktop.ui.app import AppState, Settings, describe_for_list, make_application
     from ombuds_desktop.ui.home import HomeWindow
     from ombuds_desktop.validation.status import prepare_import
     from ombuds_desktop.vault import Vault
@@ -38,7 +38,7 @@ def run_smoke(verbose: bool = False) -> int:
         settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
         state = AppState(work / "vault", settings)
         state.vault, _code = Vault.create(
-            state.data_dir, passphrase=secrets.token_urlsafe(24), status_of=list_status
+            state.data_dir, passphrase=secrets.token_urlsafe(24), describe=describe_for_list
         )
         sample = write_sample("vawa-self", work / "sample")
         draft = state.vault.import_draft(prepare_import(read_draft_file(sample)), sample.parent)

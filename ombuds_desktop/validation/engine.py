@@ -43,16 +43,26 @@ class SkippedRule:
     missing: tuple[str, ...]
 
 
+#: applicable_rules per edition, by identity (definitions are frozen; hashing one would cost
+#: more than the lookup saves).  Each save validates for the list's status: asked every time.
+_APPLICABLE: dict[int, tuple[FormDefinition, tuple[str, ...], tuple[SkippedRule, ...]]] = {}
+
+
 def applicable_rules(definition: FormDefinition) -> tuple[list[str], list[SkippedRule]]:
     """Which rules this edition supports, and which it cannot (fields missing)."""
-    active, skipped = [], []
-    for spec in RULES:
-        missing = tuple(f for f in spec.needs if not definition.has_field(f))
-        if missing:
-            skipped.append(SkippedRule(spec.id, missing))
-        else:
-            active.append(spec.id)
-    return active, skipped
+    known = _APPLICABLE.get(id(definition))
+    if known is None or known[0] is not definition:
+        active, skipped = [], []
+        for spec in RULES:
+            missing = tuple(f for f in spec.needs if not definition.has_field(f))
+            if missing:
+                skipped.append(SkippedRule(spec.id, missing))
+            else:
+                active.append(spec.id)
+        if len(_APPLICABLE) >= 16:
+            _APPLICABLE.clear()
+        known = _APPLICABLE[id(definition)] = (definition, tuple(active), tuple(skipped))
+    return list(known[1]), list(known[2])
 
 
 def _definition_for(draft: Draft, definition: FormDefinition | None) -> FormDefinition:
@@ -176,31 +186,62 @@ def validate_draft(
     its ``official-*`` warnings are acknowledged like any other.
     """
     definition = _definition_for(draft, definition)
-    today = today or date.today()
-    draft = facts.with_forced_answers(draft)
-    values = draft.values
-    findings: list[Finding] = []
-    for section in definition.sections:
-        if not section_shown(section, values):
-            continue
-        checker = FieldChecker(section.id, values, today)
-        for f in section.fields:
-            findings.extend(checker.check_field(f, values.get(f.id), f.id))
-    findings.extend(_unknown_fields(draft, definition))
-    findings.extend(_attachment_findings(draft, definition, base_dir, allow_files_from))
-    findings.extend(unprintable_findings(draft, definition))
-    ctx = Context(draft, definition, today, tuple(related), base_dir)
-    active, _ = applicable_rules(definition)
-    for spec in RULES:
-        if spec.id in active:
-            findings.extend(spec.check(ctx))
+    findings = list(
+        _raw_findings(draft, definition, today or date.today(), related, base_dir, allow_files_from)
+    )
     if official is not None:
-        findings.extend(official.findings(draft, definition))
+        findings.extend(official.findings(facts.with_forced_answers(draft), definition))
     findings = _explained_requirements(findings)
     if sections is not None:
         wanted = set(sections)
         findings = [f for f in findings if f.section in wanted]
     return sort_findings(_dedupe(findings), [s.id for s in definition.sections])
+
+
+def has_error(
+    draft: Draft,
+    definition: FormDefinition | None = None,
+    *,
+    today: date | None = None,
+    related: Sequence[Draft] = (),
+) -> bool:
+    """Whether :func:`validate_draft` would report an error, stopping at the first one.
+
+    What the drafts list's status needs, computed at every save: an unfinished draft
+    stops early.  The same answer as ``has_errors(validate_draft(...))``: what
+    validate_draft does after collecting (dropping a bare "required" that a rule
+    explains, duplicates) always leaves an error where there was one.
+    """
+    definition = _definition_for(draft, definition)
+    found = _raw_findings(draft, definition, today or date.today(), related, None, ())
+    return any(f.severity == "error" for f in found)
+
+
+def _raw_findings(
+    draft: Draft,
+    definition: FormDefinition,
+    today: date,
+    related: Sequence[Draft],
+    base_dir: Path | None,
+    allow_files_from: Sequence[str | os.PathLike[str]],
+) -> Iterator[Finding]:
+    """Every finding in the order checked, as they are found (not sorted or de-duplicated)."""
+    draft = facts.with_forced_answers(draft)
+    values = draft.values
+    for section in definition.sections:
+        if not section_shown(section, values):
+            continue
+        checker = FieldChecker(section.id, values, today)
+        for f in section.fields:
+            yield from checker.check_field(f, values.get(f.id), f.id)
+    yield from _unknown_fields(draft, definition)
+    yield from _attachment_findings(draft, definition, base_dir, allow_files_from)
+    yield from unprintable_findings(draft, definition)
+    ctx = Context(draft, definition, today, tuple(related), base_dir)
+    active = set(applicable_rules(definition)[0])
+    for spec in RULES:
+        if spec.id in active:
+            yield from spec.check(ctx)
 
 
 def validate_section(

@@ -10,6 +10,7 @@ Pure: the same fonts decide as in the packet; nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -31,8 +32,16 @@ QUICK_RANGES = (
 )
 
 
+#: A character outside every quick range (one C-level scan instead of a Python loop per
+#: character: this runs on every field at every save, for the drafts list's status).
+_OUTSIDE_QUICK = re.compile(
+    "[^" + "".join(f"\\U{a:08x}-\\U{b - 1:08x}" for a, b in QUICK_RANGES) + "]"
+)
+
+
 def _quick(text: str) -> bool:
-    return all(any(a <= ord(ch) < b for a, b in QUICK_RANGES) for ch in text)
+    """True when every character of ``text`` lies in :data:`QUICK_RANGES`."""
+    return text.isascii() or _OUTSIDE_QUICK.search(text) is None
 
 
 def _unprintable(text: str) -> list[str]:

@@ -5,9 +5,10 @@ left) and "draft" are computed, so an imported file that says "ready" while
 errors remain is listed as a draft.
 
 Storage does not read the form's rules: the CLI and the GUI hand
-:func:`draft_status` to the vault (``Vault.open(..., status_of=draft_status)``)
-for the status its drafts list shows, and pass every received draft file
-through :func:`prepare_import` before ``Vault.import_draft``.
+:func:`describe_draft` to the vault (``Vault.open(..., describe=describe_draft)``)
+for what its drafts list shows (status, client, forms and receipts), and pass
+every received draft file through :func:`prepare_import` before
+``Vault.import_draft``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import FormDefinition, FormDefinitionError
 from ombuds_desktop.validation.findings import Finding, has_errors
+from ombuds_desktop.vault.records import Listing
 
 RECORDED = ("submitted", "resolved")
 
@@ -37,15 +39,25 @@ def draft_status(
     related: Sequence[Draft] = (),
 ) -> str:
     """The status to show for ``draft``; "draft" when its edition cannot be loaded."""
-    from ombuds_desktop.validation.engine import validate_draft
+    from ombuds_desktop.validation.engine import has_error
 
     if draft.status in RECORDED:
         return draft.status
-    try:
-        findings = validate_draft(draft, definition, today=today, related=related)
+    try:  # only whether an error remains: stops at the first (computed at every save)
+        errors = has_error(draft, definition, today=today, related=related)
     except FormDefinitionError:
         return "draft"
-    return derived_status(draft, findings)
+    return "draft" if errors else "ready"
+
+
+def describe_draft(draft: Draft) -> Listing:
+    """What the drafts list shows of ``draft``, computed at each save (see ``Vault.open``)."""
+    return Listing(
+        status=draft_status(draft),
+        client=facts.client_name(draft),
+        forms_and_receipts=facts.forms_and_receipts(draft),
+        receipts=tuple(facts.receipt_numbers(draft)),
+    )
 
 
 def prepare_import(draft: Draft) -> Draft:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the re
         AuditCheck,
         AuditEntry,
         DraftSummary,
+        Listing,
         PurgeReport,
         RepresentativeProfile,
         RevisionInfo,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, so type checkers see the re
         VaultInfo,
         blob_id_of,
     )
-    from ombuds_desktop.vault.summaries import StatusOf
+    from ombuds_desktop.vault.summaries import Describe
     from ombuds_desktop.vault.vault import Vault
 
 # The storage and crypto layers load on first use, so that merely naming the
@@ -59,6 +60,7 @@ _LAZY = {
             "AuditEntry",
             "DraftSummary",
             "FileCheck",
+            "Listing",
             "PurgeReport",
             "RepresentativeProfile",
             "RevisionInfo",
@@ -71,7 +73,7 @@ _LAZY = {
         "records",
     ),
     "KEEP_REVISIONS": "drafts",
-    "StatusOf": "summaries",
+    "Describe": "summaries",
     "Vault": "vault",
     **dict.fromkeys(("AttachmentProblem", "check_attachment_paths"), "intake"),
 }
@@ -95,6 +97,7 @@ __all__ = [
     "AuditCheck",
     "AuditEntry",
     "CorruptVaultError",
+    "Describe",
     "DiskFullError",
     "DraftSummary",
     "FileCheck",
@@ -102,6 +105,7 @@ __all__ = [
     "InvalidDraftError",
     "KeyMissingError",
     "KeyringUnavailableError",
+    "Listing",
     "NotFoundError",
     "PassphraseRequiredError",
     "PurgeReport",
@@ -111,7 +115,6 @@ __all__ = [
     "RevisionConflictError",
     "RevisionInfo",
     "RotationReport",
-    "StatusOf",
     "StorageError",
     "StoredAttachment",
     "SubmissionRecord",

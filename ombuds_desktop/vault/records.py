@@ -43,6 +43,18 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Listing:
+    """What the drafts list shows of a draft that only the form's rules can tell: its status
+    and who and what it is about.  Computed by the layer above at each save (storage does
+    not read the form definition) and sealed with the revision's summary."""
+
+    status: str
+    client: str = ""
+    forms_and_receipts: str = ""
+    receipts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DraftSummary:
     """One line of the draft list; decrypted in memory only."""
 

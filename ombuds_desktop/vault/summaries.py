@@ -2,9 +2,10 @@
 
 A summary is written with each save (same transaction, sealed with the
 draft's key); the list decrypts only the summaries that changed since it
-last looked, so listing thousands of drafts stays fast.  The status shown is
-computed by the layer above (validation), handed in as ``status_of``:
-storage does not read the form definition's rules.
+last looked, so listing thousands of drafts stays fast.  What only the form's
+rules can tell (the status, the client's name, the forms and receipt numbers)
+is computed by the layer above and handed in as ``describe``
+(``validation.status.describe_draft``): storage does not read the form definition.
 """
 
 from __future__ import annotations
@@ -13,21 +14,20 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-from ombuds_desktop.draft import facts
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.vault import crypto
 from ombuds_desktop.vault.draftkeys import DraftKeys
 from ombuds_desktop.vault.errors import NotFoundError, TamperedDataError
-from ombuds_desktop.vault.records import DraftSummary, fold
+from ombuds_desktop.vault.records import DraftSummary, Listing, fold
 from ombuds_desktop.vault.store import AAD_VERSION, Session
 
-#: The status a list shows for a draft, from its answers (see ``validation.status``).
-StatusOf = Callable[[Draft], str]
+#: What the list shows of a draft, from its answers (see ``validation.status.describe_draft``).
+Describe = Callable[[Draft], Listing]
 
 
-def recorded_status(draft: Draft) -> str:
-    """Without a status function: the status the draft itself records."""
-    return draft.status
+def undescribed(draft: Draft) -> Listing:
+    """Without a ``describe``: the status the draft itself records, and nothing derived."""
+    return Listing(status=draft.status)
 
 
 def summary_aad(draft_id: str, revision: int) -> bytes:
@@ -36,20 +36,21 @@ def summary_aad(draft_id: str, revision: int) -> bytes:
 
 class Summaries:
     def __init__(
-        self, session: Session, draft_keys: DraftKeys, status_of: StatusOf | None = None
+        self, session: Session, draft_keys: DraftKeys, describe: Describe | None = None
     ) -> None:
         self._session = session
         self._draft_keys = draft_keys
-        self._status_of = status_of or recorded_status
+        self._describe = describe or undescribed
         self._cache: dict[str, tuple[int, str, DraftSummary]] = {}
 
     def make(self, draft: Draft, updated: str, revision: int) -> dict[str, object]:
         """The summary of a revision being saved (sealed by the caller)."""
+        listing = self._describe(draft)
         return {
-            "client": facts.client_name(draft),
-            "forms_and_receipts": facts.forms_and_receipts(draft),
-            "receipts": facts.receipt_numbers(draft),
-            "status": self._status_of(draft),
+            "client": listing.client,
+            "forms_and_receipts": listing.forms_and_receipts,
+            "receipts": list(listing.receipts),
+            "status": listing.status,
             "family_group": draft.family_group,
             "form": draft.form,
             "updated": updated,

@@ -50,9 +50,9 @@ from ombuds_desktop.vault.records import (
 from ombuds_desktop.vault.rotation import KeyManager, StageProgress
 from ombuds_desktop.vault.store import Session, Store
 from ombuds_desktop.vault.submissions import Submissions
-from ombuds_desktop.vault.summaries import StatusOf, Summaries
+from ombuds_desktop.vault.summaries import Describe, Summaries
 
-__all__ = ["KEEP_REVISIONS", "StatusOf", "Vault", "blob_id_of"]
+__all__ = ["KEEP_REVISIONS", "Describe", "Vault", "blob_id_of"]
 
 PathArg = str | os.PathLike[str]
 
@@ -60,11 +60,12 @@ PathArg = str | os.PathLike[str]
 class Vault:
     """An unlocked vault.  Create with :meth:`create`, :meth:`open` or :meth:`recover`.
 
-    ``status_of`` computes the status the drafts list shows (the app passes
-    ``validation.status.draft_status``); without it the draft's own is shown.
+    ``describe`` computes what the drafts list shows of a draft: its status, client,
+    forms and receipts (the app passes ``validation.status.describe_draft``); without
+    it the list shows the draft's recorded status and no client, forms or receipts.
     """
 
-    def __init__(self, session: Session, protection: str, *, status_of: StatusOf | None = None):
+    def __init__(self, session: Session, protection: str, *, describe: Describe | None = None):
         s = self._session = session
         self._store: Store = s.store
         self.data_dir, self.vault_id = s.data_dir, s.vault_id
@@ -72,7 +73,7 @@ class Vault:
         guard = self._guard = FreshnessGuard(s, trail)
         dkeys = self._draft_keys = DraftKeys(s)
         docs = self._documents = Documents(s, dkeys, trail)
-        lists = self._summaries = Summaries(s, dkeys, status_of)
+        lists = self._summaries = Summaries(s, dkeys, describe)
         drafts = self._drafts = Drafts(s, dkeys, docs, lists, trail)
         self._exchange = Exchange(drafts, docs)
         self._profiles = Profiles(s, trail)
@@ -92,7 +93,7 @@ class Vault:
         data_dir: PathArg | None = None,
         *,
         passphrase: str | None = None,
-        status_of: StatusOf | None = None,
+        describe: Describe | None = None,
     ) -> tuple[Vault, str]:
         """A new vault and its recovery code (show it once, never store it).
 
@@ -100,15 +101,15 @@ class Vault:
         this raises :class:`KeyringUnavailableError` and the caller asks for a passphrase.
         """
         session, method, code = unlock.create(data_dir, passphrase)
-        vault = cls._wrap(session, method, status_of)
+        vault = cls._wrap(session, method, describe)
         vault._guard.after_write()  # the first freshness record
         vault._guard.save_anchor()
         return vault, code
 
     @classmethod
-    def _wrap(cls, session: Session, method: str, status_of: StatusOf | None) -> Vault:
+    def _wrap(cls, session: Session, method: str, describe: Describe | None) -> Vault:
         try:
-            return cls(session, method, status_of=status_of)
+            return cls(session, method, describe=describe)
         except BaseException:
             session.store.close()
             raise
@@ -121,7 +122,7 @@ class Vault:
         passphrase: str | None = None,
         read_only: bool = False,
         busy_timeout_ms: int | None = None,
-        status_of: StatusOf | None = None,
+        describe: Describe | None = None,
     ) -> Vault:
         """Unlock with the OS keyring or the passphrase (never creates a key).
 
@@ -132,7 +133,7 @@ class Vault:
         session, method = unlock.open_session(
             data_dir, passphrase, read_only=read_only, busy_timeout_ms=busy_timeout_ms
         )
-        vault = cls._wrap(session, method, status_of)
+        vault = cls._wrap(session, method, describe)
         try:
             vault._after_unlock("unlock")
             if busy_timeout_ms is not None:
@@ -151,10 +152,10 @@ class Vault:
         recovery_code: str,
         *,
         new_passphrase: str | None = None,
-        status_of: StatusOf | None = None,
+        describe: Describe | None = None,
     ) -> Vault:
         """Unlock with the recovery code, then protect the key again (it stays valid)."""
-        vault = cls._wrap(unlock.recover_session(data_dir, recovery_code), "recovery", status_of)
+        vault = cls._wrap(unlock.recover_session(data_dir, recovery_code), "recovery", describe)
         try:
             vault._after_unlock("recover")
             vault.change_protection(

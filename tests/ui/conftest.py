@@ -32,7 +32,7 @@ def type_text(qtbot, widget, text: str) -> None:
 
 @pytest.fixture
 def state(qapp, tmp_path: Path):
-    from ombuds_desktop.ui.app import AppState, Settings, list_status
+    from ombuds_desktop.ui.app import AppState, Settings, describe_for_list
     from ombuds_desktop.ui.style import style_sheet
     from ombuds_desktop.vault import Vault
 
@@ -42,7 +42,7 @@ def state(qapp, tmp_path: Path):
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     app_state = AppState(tmp_path / "data", settings)
     app_state.vault, app_state.recovery_code = Vault.create(
-        app_state.data_dir, passphrase=PASSPHRASE, status_of=list_status
+        app_state.data_dir, passphrase=PASSPHRASE, describe=describe_for_list
     )
     app_state.passphrase_protected = True
     yield app_state

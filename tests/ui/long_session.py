@@ -145,7 +145,7 @@ def visible(w: QWidget) -> bool:
 
 class Session:
     def __init__(self, folder: Path, chars: int) -> None:
-        from ombuds_desktop.ui.app import AppState, Settings, make_application
+        from ombuds_desktop.ui.app import AppState, Settings, describe_for_list, make_application
         from ombuds_desktop.vault import Vault
 
         self.app = make_application([sys.argv[0]])
@@ -153,7 +153,9 @@ class Session:
         self.chars = chars
         settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
         self.state = AppState(folder / "data", settings)
-        self.state.vault, _code = Vault.create(self.state.data_dir, passphrase=PASSPHRASE)
+        self.state.vault, _code = Vault.create(
+            self.state.data_dir, passphrase=PASSPHRASE, describe=describe_for_list
+        )
         self.state.passphrase_protected = True
         self.expected: dict[str, object] = {}
         self.driver = ModalDriver(

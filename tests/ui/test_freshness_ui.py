@@ -40,9 +40,10 @@ def _roll_back(state, import_sample, tmp_path: Path) -> str:
 
 
 def _open(data: Path):
+    from ombuds_desktop.ui.app import describe_for_list
     from ombuds_desktop.vault import Vault
 
-    return Vault.open(data, passphrase=PASSPHRASE)
+    return Vault.open(data, passphrase=PASSPHRASE, describe=describe_for_list)
 
 
 @pytest.mark.parametrize("accept", [False, True])

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from ombuds_desktop.ui import home as home_module
 from ombuds_desktop.ui.home import HomeWindow
+from ombuds_desktop.vault import VaultError
 
 from .conftest import PASSPHRASE
 
@@ -102,6 +103,8 @@ def test_lock_hides_everything_and_passphrase_unlocks(qtbot, state, home):
     state.lock()
     assert state.vault is None and state.locked
     assert not home.isVisible() and home.model.rowCount() == 0 and not home.windows
+    with pytest.raises(VaultError, match="locked"):  # an action outliving the lock says so
+        state.unlocked_vault()
     screen = state.lock_screen
     qtbot.addWidget(screen)
     screen.passphrase.setText("not the passphrase")
@@ -112,6 +115,34 @@ def test_lock_hides_everything_and_passphrase_unlocks(qtbot, state, home):
     assert state.vault is not None and home.isVisible() and home.model.rowCount() == 4
     saved = state.vault.load_draft(window.draft.id)
     assert saved.values["s5.phone"] == "(217) 555-0199"  # saved before locking
+
+
+def test_the_list_shows_client_forms_and_receipts_computed_at_each_save(qtbot, state, home):
+    """Storage stores what the app describes at each save (it reads no form definition):
+    after unlocking as the lock screen does, a saved change shows in the list."""
+    state.lock()
+    screen = state.lock_screen
+    qtbot.addWidget(screen)
+    screen.passphrase.setText(PASSPHRASE)
+    assert screen.unlock()
+    home.search.setText("Nguyễn")
+    home.refresh()
+    assert [home.proxy.index(0, c).data() for c in range(3)] == [
+        "Thị Ánh Nguyễn",
+        "I-360 EAC2490012345",
+        "Ready",
+    ]
+    draft = state.vault.load_draft(home.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole))
+    draft.values["s5.name"] = {"family": "Nguyễn", "given": "Lan", "middle": ""}
+    draft.values["s3.filings"][0]["receipt_number"] = "EAC2490054321"
+    state.vault.save_draft(draft)
+    home.search.setText("EAC2490054321")
+    home.refresh()
+    assert [home.proxy.index(0, c).data() for c in range(2)] == [
+        "Lan Nguyễn",
+        "I-360 EAC2490054321",
+    ]
+    assert state.vault.summary(draft.id).receipts == ("EAC2490054321",)
 
 
 def test_idle_lock_uses_the_wall_clock(qtbot, state, home):

@@ -102,14 +102,15 @@ def private_keyring(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_stopping_the_keyring_while_a_draft_is_open(qtbot, tmp_path, private_keyring):
     from ombuds_desktop.draft.model import Draft
-    from ombuds_desktop.ui.app import AppState, Settings
+    from ombuds_desktop.ui.app import AppState, Settings, describe_for_list
     from ombuds_desktop.ui.draft_window import DraftWindow
     from ombuds_desktop.ui.home import HomeWindow
     from ombuds_desktop.vault import Vault
 
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     state = AppState(tmp_path / "data", settings)
-    state.vault, _code = Vault.create(state.data_dir)  # the key goes into our keyring
+    # the key goes into our keyring
+    state.vault, _code = Vault.create(state.data_dir, describe=describe_for_list)
     assert state.vault.protection == "keyring"
     home = HomeWindow(state)
     state.home = home

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLineEdit
 from ombuds_desktop.draft import Submission
 from ombuds_desktop.draft.model import Draft
 from ombuds_desktop.formdef import load_edition
+from ombuds_desktop.ui.app import describe_for_list
 from ombuds_desktop.ui.home import HomeWindow
 from ombuds_desktop.vault import Vault
 
@@ -115,7 +116,7 @@ def test_drafts_list_shows_submission_columns(qtbot, state, import_sample, home)
 def test_drafts_list_follows_a_second_vault_instance(qtbot, state, import_sample, home):
     assert home.proxy.rowCount() == 0
     assert not home.refresh_if_changed()  # nothing changed: no refresh
-    other = Vault.open(state.data_dir, passphrase=PASSPHRASE)
+    other = Vault.open(state.data_dir, passphrase=PASSPHRASE, describe=describe_for_list)
     try:
         other.save_draft(Draft(form=load_edition().key))
     finally:

@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ombuds_desktop.formdef import load_edition  # noqa: E402
+from ombuds_desktop.ui.app import describe_for_list  # noqa: E402
 from ombuds_desktop.ui.draft_window import DraftWindow  # noqa: E402
 from ombuds_desktop.vault import Vault  # noqa: E402
 
@@ -29,7 +30,11 @@ TEXT = "The receipt notice was mailed to an old address and never arrived. "
 def main() -> int:
     data_dir, draft_id, field_id, interval = sys.argv[1:5]
     app = QApplication([])
-    vault = Vault.open(Path(data_dir), passphrase=os.environ["OMBUDS_TEST_PASSPHRASE"])
+    vault = Vault.open(
+        Path(data_dir),
+        passphrase=os.environ["OMBUDS_TEST_PASSPHRASE"],
+        describe=describe_for_list,
+    )
     definition = load_edition()
     window = DraftWindow(vault, vault.load_draft(draft_id), definition)
     window.show()

@@ -219,11 +219,11 @@ VAULT_PASSPHRASE = "correct horse battery staple for tests"
 @pytest.fixture
 def vault_env(tmp_path: Any, monkeypatch: Any) -> Any:
     """A passphrase vault in tmp_path, named by OMBUDS_DATA_DIR for the command line."""
-    from ombuds_desktop.validation.status import draft_status
+    from ombuds_desktop.validation.status import describe_draft
     from ombuds_desktop.vault import Vault
 
     data = tmp_path / "data"
-    vault, _ = Vault.create(data, passphrase=VAULT_PASSPHRASE, status_of=draft_status)
+    vault, _ = Vault.create(data, passphrase=VAULT_PASSPHRASE, describe=describe_draft)
     secret = tmp_path / "passphrase.txt"
     secret.write_text(VAULT_PASSPHRASE, encoding="utf-8")
     monkeypatch.setenv("OMBUDS_DATA_DIR", str(data))

@@ -10,6 +10,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from ombuds_desktop.validation.status import describe_draft
 from ombuds_desktop.vault import Vault, keys
 
 from .support import HERE, REPO, MemoryKeyring
@@ -58,7 +59,7 @@ def data_dir(tmp_path: Path) -> Path:
 def created(
     mem_keyring: MemoryKeyring, data_dir: Path, fast_kdf: None
 ) -> Iterator[tuple[Vault, str]]:
-    vault, code = Vault.create(data_dir)
+    vault, code = Vault.create(data_dir, describe=describe_draft)  # as the CLI and the GUI
     try:
         yield vault, code
     finally:

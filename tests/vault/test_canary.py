@@ -18,6 +18,7 @@ import pytest
 
 from ombuds_desktop.draft import Attachment, Submission, dumps, read_draft_file
 from ombuds_desktop.formdef import load_edition
+from ombuds_desktop.validation.status import describe_draft
 from ombuds_desktop.vault import RepresentativeProfile, Vault, blob_id_of
 
 from .support import make_draft, run_cli
@@ -164,7 +165,7 @@ def test_canaries_never_reach_data_or_temp(
     assert run_cli(env, "vault", "status").returncode == 0
 
     # API: everything the GUI does.
-    with Vault.open(data_dir) as vault:
+    with Vault.open(data_dir, describe=describe_draft) as vault:
         draft = read_draft_file(draft_file)
         stored = vault.import_draft(draft, draft_file.parent)
         loaded = vault.load_draft(stored.id)

@@ -9,6 +9,7 @@ import pytest
 
 from ombuds_desktop.draft import Attachment, read_draft_file
 from ombuds_desktop.draft.interchange import dumps
+from ombuds_desktop.validation.status import describe_draft
 from ombuds_desktop.vault import Vault, VaultError, blob_id_of
 
 from .support import make_draft
@@ -38,7 +39,7 @@ def test_failed_import_then_another_instance_imports_the_same_draft(
     with pytest.raises(VaultError, match="SHA-256"):
         vault.import_draft(read_draft_file(bad), bad.parent)
     assert vault.list_drafts() == []
-    other = Vault.open(data_dir)  # the CLI, in its own process
+    other = Vault.open(data_dir, describe=describe_draft)  # the CLI, in its own process
     try:
         stored = other.import_draft(read_draft_file(good), good.parent)
     finally:

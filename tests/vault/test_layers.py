@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from ombuds_desktop.draft import dumps, read_draft_file
+from ombuds_desktop.draft import dumps, facts, read_draft_file
 from ombuds_desktop.samples import write_sample
-from ombuds_desktop.validation.status import draft_status, prepare_import
-from ombuds_desktop.vault import InvalidDraftError, Vault
+from ombuds_desktop.validation.status import describe_draft, draft_status, prepare_import
+from ombuds_desktop.vault import InvalidDraftError, Listing, Vault
 
 from .support import REPO, cli_env, make_draft, run_cli
 
 VAULT = REPO / "ombuds_desktop" / "vault"
-RULES = ("ombuds_desktop.validation", "ombuds_desktop.formdef")
+RULES = ("ombuds_desktop.validation", "ombuds_desktop.formdef", "ombuds_desktop.draft.facts")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -46,6 +46,30 @@ def test_the_probe_sees_rules_when_they_are_loaded() -> None:
     assert "ombuds_desktop.validation.status" in _loaded_after(
         "import ombuds_desktop.validation.status"
     )
+    assert "ombuds_desktop.draft.facts" in _loaded_after("import ombuds_desktop.draft.facts")
+
+
+def test_saving_and_listing_through_the_vault_alone_reads_no_form_definition(
+    tmp_path: Path,
+) -> None:
+    """Storage stores the list summary it is given: a save does not load the edition file."""
+    draft_file = tmp_path / "draft.json"
+    draft_file.write_text(dumps(make_draft(receipt="IOE0912345678")), encoding="utf-8")
+    loaded = _loaded_after(
+        "from ombuds_desktop.draft.interchange import loads\n"
+        "from ombuds_desktop.vault import Vault, keys\n"
+        "keys.PASSPHRASE_SCRYPT = keys.RECOVERY_SCRYPT = {'n': 2**14, 'r': 8, 'p': 1}\n"
+        f"vault, _ = Vault.create({str(tmp_path / 'data')!r}, passphrase='a long test phrase 1')\n"
+        f"draft = loads(open({str(draft_file)!r}, encoding='utf-8').read())\n"
+        "vault.save_draft(draft)\n"
+        "draft.values['s5.phone'] = '+1 217 555 0199'\n"
+        "vault.save_draft(draft)\n"
+        "(row,) = vault.list_drafts()\n"
+        "assert row.revision == 2 and row.status == 'draft', row\n"
+        "assert row.client == '' and row.receipts == (), row  # nothing given, nothing derived\n"
+        "vault.close()"
+    )
+    assert loaded == []
 
 
 def _imports(path: Path) -> set[str]:
@@ -146,6 +170,47 @@ def test_no_part_reaches_into_another_parts_private_members() -> None:
     assert _reaching(bad) == ["b.py:2 a._secret"]
 
 
+APP_OBJECTS = {"vault", "state", "app_state", "settings", "home"}
+
+
+def _any_for_app_objects(source: str) -> list[str]:
+    """Annotations typing the vault, the app state, settings or the home window as ``Any``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        named: list[tuple[str, ast.expr | None]] = []
+        if isinstance(node, ast.AnnAssign):
+            target = node.target
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            named.append((name, node.annotation))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            named += [(a.arg, a.annotation) for a in (*args.posonlyargs, *args.args)]
+            named += [(a.arg, a.annotation) for a in args.kwonlyargs]
+            named.append((node.name, node.returns))
+        for name, annotation in named:
+            if name in APP_OBJECTS and annotation is not None and "Any" in ast.unparse(annotation):
+                found.append(f"{node.lineno}: {name}: {ast.unparse(annotation)}")
+    return found
+
+
+def test_the_ui_and_the_cli_give_the_vault_a_type_a_checker_sees() -> None:
+    """No ``Any`` standing for the vault, the app state or settings (issue 10, item 11)."""
+    package = REPO / "ombuds_desktop"
+    found = {
+        str(p.relative_to(package)): _any_for_app_objects(p.read_text(encoding="utf-8"))
+        for folder in ("ui", "cli")
+        for p in sorted((package / folder).glob("*.py"))
+    }
+    assert {k: v for k, v in found.items() if v} == {}
+    assert sorted(
+        _any_for_app_objects(
+            "class S:\n    def __init__(self):\n        self.vault: Any = None\n"
+            "    @property\n    def home(self) -> Any: ...\n"
+            "def f(state: Any, vault: Vault | None, value: Any) -> None: ...\n"
+        )
+    ) == ["3: vault: Any", "5: home: Any", "6: state: Any"]
+
+
 # ---------------------------------------------------------------- the moved behaviour
 
 
@@ -179,15 +244,76 @@ def test_prepare_import_refuses_an_unstorable_draft_in_one_line() -> None:
         prepare_import(draft)
 
 
-def test_the_list_shows_the_status_the_layer_above_computes(vault: Vault, data_dir: Path) -> None:
-    draft = make_draft()
-    vault.save_draft(draft)
-    assert vault.summary(draft.id).status == "draft"  # no status function: the recorded one
+def test_the_list_shows_what_the_layer_above_describes(vault: Vault, data_dir: Path) -> None:
     vault.close()
-    with Vault.open(data_dir, status_of=lambda d: "ready") as checked:
-        assert checked.summary(draft.id).status == "draft"  # written before: unchanged
+    draft = make_draft("Ánh", "Nguyễn Thị", receipt="IOE0912345678", form_number="I-765")
+    with Vault.open(data_dir) as plain:  # nothing given: the recorded status, nothing derived
+        plain.save_draft(draft)
+        row = plain.summary(draft.id)
+        assert (row.status, row.client, row.forms_and_receipts, row.receipts) == (
+            "draft",
+            "",
+            "",
+            (),
+        )
+    given = Listing("ready", "Someone Given", "I-1 GIVEN0000001", ("GIVEN0000001",))
+    with Vault.open(data_dir, describe=lambda d: given) as checked:
+        assert checked.summary(draft.id).client == ""  # written before: unchanged
         checked.save_draft(checked.load_draft(draft.id))
-        assert checked.summary(draft.id).status == "ready"
+        row = checked.summary(draft.id)
+        assert (row.status, row.client, row.forms_and_receipts, row.receipts) == (
+            "ready",
+            "Someone Given",
+            "I-1 GIVEN0000001",
+            ("GIVEN0000001",),
+        )
+        assert [r.id for r in checked.search("given0000001")] == [draft.id]
+    with Vault.open(data_dir, describe=describe_draft) as app:  # as the CLI and the GUI
+        app.save_draft(app.load_draft(draft.id))
+        row = app.summary(draft.id)
+        assert (row.status, row.client, row.forms_and_receipts, row.receipts) == (
+            draft_status(draft),
+            "Ánh Nguyễn Thị",
+            "I-765 IOE0912345678",
+            ("IOE0912345678",),
+        )
+        assert [r.id for r in app.search("nguyen anh")] == [draft.id]
+
+
+def test_describe_draft_is_what_the_list_showed_before(tmp_path: Path) -> None:
+    """Status from the rules, client, forms and receipts from the edition's meanings."""
+    draft = read_draft_file(write_sample("family-parent", tmp_path))
+    listing = describe_draft(draft)
+    assert listing == Listing(
+        status=draft_status(draft),
+        client=facts.client_name(draft),
+        forms_and_receipts=facts.forms_and_receipts(draft),
+        receipts=tuple(facts.receipt_numbers(draft)),
+    )
+    assert listing.client and listing.receipts and listing.receipts[0] in listing.forms_and_receipts
+
+
+def test_cli_drafts_list_shows_client_forms_and_receipts(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, tmp_path / "data")
+    assert run_cli(env, "vault", "init").returncode == 0
+    path = tmp_path / "in" / "draft.json"
+    path.parent.mkdir()
+    path.write_text(
+        dumps(make_draft("Ánh", "Nguyễn Thị", receipt="IOE0912345678", form_number="I-765")),
+        encoding="utf-8",
+    )
+    done = run_cli(env, "drafts", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(run_cli(env, "drafts", "list", "--json").stdout)
+    assert (row["client"], row["forms_and_receipts"], row["receipts"]) == (
+        "Ánh Nguyễn Thị",
+        "I-765 IOE0912345678",
+        ["IOE0912345678"],
+    )
+    table = run_cli(env, "drafts", "list").stdout
+    assert "Ánh Nguyễn Thị" in table and "I-765 IOE0912345678" in table
+    found = run_cli(env, "drafts", "list", "--search", "nguyen IOE0912345678", "--json")
+    assert [r["id"] for r in json.loads(found.stdout)] == [row["id"]]
 
 
 def test_cli_import_applies_forced_answers_and_lists_the_computed_status(

@@ -12,6 +12,7 @@ import pytest
 from ombuds_desktop.draft import Attachment, Submission, read_draft_file, resolve_attachment_path
 from ombuds_desktop.draft.interchange import dumps
 from ombuds_desktop.formdef import load_edition
+from ombuds_desktop.validation.status import describe_draft
 from ombuds_desktop.vault import (
     KEEP_REVISIONS,
     ArchiveError,
@@ -393,7 +394,7 @@ def test_recover_after_losing_keyring_and_new_code(
 def test_summary_cache_sees_other_connections(vault: Vault, data_dir: Path) -> None:
     vault.save_draft(make_draft())
     assert len(vault.list_drafts()) == 1
-    with Vault.open(data_dir) as second:
+    with Vault.open(data_dir, describe=describe_draft) as second:
         second.save_draft(make_draft("Second"))
         first_id = second.list_drafts()[-1].id
         second.delete_draft(first_id)
