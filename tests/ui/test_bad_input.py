@@ -120,7 +120,7 @@ def drop(widget, paths: list[Path]) -> None:
     # QApplication delivers drop events only inside a drag the window system runs, so the
     # editor's handlers get the same events a drag from the file manager brings.
     enter = QDragEnterEvent(
-        center.toPoint(),
+        center,  # the QPointF constructor (the QPoint one is deprecated in Qt 6.12)
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

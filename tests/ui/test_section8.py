@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfWriter
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -119,14 +119,14 @@ def test_each_attachment_problem_is_shown_once(qtbot, state, open_window, tmp_pa
 def drop(widget, urls: list[QUrl]) -> None:
     mime = QMimeData()
     mime.setUrls(urls)
-    pos = QPoint(20, 20)
+    pos = QPointF(20, 20)  # the QPointF constructor (the QPoint one is deprecated in Qt 6.12)
     enter = QDragEnterEvent(
         pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
     )
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted()
     event = QDropEvent(
-        QPointF(pos),
+        pos,
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
