@@ -46,9 +46,9 @@ from ombuds_desktop.packet.exports import (
     signature_page_pdf,
     write_atomic,
 )
-from ombuds_desktop.packet.fonts import FontMissingError
 from ombuds_desktop.packet.options import megabytes
 from ombuds_desktop.packet.signature_page import DRAFT_MARK
+from ombuds_desktop.printed.fonts import FontMissingError
 from ombuds_desktop.validation import (
     Finding,
     acknowledge,

@@ -5,7 +5,7 @@ These need the official PDF (its required flags, comb sizes and export values), 
 will fill (``target.packet_target``) and passes it to ``validate_draft(...,
 official=target)``, which adds :func:`plan_findings`.  So the CLI, the window and the
 packet all list them, and their warnings are acknowledged like any other.  They come
-from the same :func:`fill.plan_fill` the filling uses, so a warning here is exactly
+from the same :func:`plan.plan_fill` the filling uses, so a warning here is exactly
 what the packet then does.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ombuds_desktop.draft import Draft
 from ombuds_desktop.formdef.model import FormDefinition
-from ombuds_desktop.official.fill import plan_fill
 from ombuds_desktop.official.mapping import Mapping
+from ombuds_desktop.official.plan import plan_fill
 from ombuds_desktop.official.reader import OfficialForm
 from ombuds_desktop.validation.findings import Finding
 

@@ -137,7 +137,7 @@ def text_of(value: Any) -> str:
 
 
 def _clean(text: str) -> str:
-    from ombuds_desktop.packet import fonts
+    from ombuds_desktop.printed import fonts
 
     return fonts.clean(text)
 
@@ -247,7 +247,7 @@ class Sheets:
     def canvas_for(self, index: int, box: tuple[float, float, float, float]) -> Any:
         from reportlab.pdfgen.canvas import Canvas
 
-        from ombuds_desktop.packet import fonts
+        from ombuds_desktop.printed import fonts
 
         size = (max(box[2], 1.0), max(box[3], 1.0))
         if self._canvas is None:
@@ -502,7 +502,7 @@ def draw_markup(ov: Overlay, a: DictionaryObject, number: int | None) -> bool:
             else:
                 c.ellipse(x0, y0, x1, y1, stroke=stroke, fill=filled)
         elif sub == "/FreeText" and rect is not None:
-            from ombuds_desktop.packet import fonts
+            from ombuds_desktop.printed import fonts
 
             _, size, rgb = _da(text_of(a.get("/DA")))
             size = size or 10.0
@@ -526,7 +526,7 @@ def draw_markup(ov: Overlay, a: DictionaryObject, number: int | None) -> bool:
             x0, y0, x1, y1 = rect
             c.lines([(x0, y0, (x0 + x1) / 2, y1), ((x0 + x1) / 2, y1, x1, y0)])
         elif sub == "/Stamp" and rect is not None:
-            from ombuds_desktop.packet import fonts
+            from ombuds_desktop.printed import fonts
 
             name = text_of(a.get("/Name")) or "Draft"
             label = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).upper()
@@ -568,7 +568,7 @@ def _note_icon(c: Any, x: float, top: float, rgb: tuple[float, ...] | None) -> N
 
 def draw_marker(ov: Overlay, a: DictionaryObject, number: int) -> None:
     """A small numbered tag by an annotation whose comment is in the notes appendix."""
-    from ombuds_desktop.packet import fonts
+    from ombuds_desktop.printed import fonts
 
     try:
         x0, y0, x1, y1 = rect_of(a["/Rect"])
@@ -606,7 +606,7 @@ def _text_block(
     align: int,
     comb: int = 0,
 ) -> None:
-    from ombuds_desktop.packet import fonts
+    from ombuds_desktop.printed import fonts
 
     x0, y0, x1, y1 = rect
     w, h = x1 - x0, y1 - y0
@@ -815,7 +815,7 @@ def draw_widget(
     Returns True when drawn here, False when the stored appearance should be
     used instead, None when there is nothing to draw.
     """
-    from ombuds_desktop.packet import fonts
+    from ombuds_desktop.printed import fonts
 
     kind = inherited(a, "/FT")
     flags = int(num(inherited(a, "/Ff") or 0))

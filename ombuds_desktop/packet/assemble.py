@@ -41,7 +41,6 @@ from ombuds_desktop import __version__
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.draft.interchange import draft_to_dict
 from ombuds_desktop.formdef import FormDefinition, load_form_key
-from ombuds_desktop.official.packet import TYPESET, official_parts, wet_ink_page
 from ombuds_desktop.official.target import packet_target
 from ombuds_desktop.packet import stamps, tagging
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter, sender
@@ -50,6 +49,7 @@ from ombuds_desktop.packet.exhibits import Evidence, add_evidence, load_evidence
 from ombuds_desktop.packet.form_render import render_form
 from ombuds_desktop.packet.index import IndexRow, PartRow, render_index, render_tabs
 from ombuds_desktop.packet.layout import Rendered, missing_glyph_notes
+from ombuds_desktop.packet.official_form import TYPESET, official_parts, wet_ink_page
 from ombuds_desktop.packet.options import CancelToken, PacketOptions, ProgressFn, Steps
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import wet_ink_notes

@@ -14,8 +14,6 @@ from datetime import date
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
-from ombuds_desktop.packet import fonts
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
     BOTTOM,
@@ -29,7 +27,9 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.values import a_number, address_lines
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
+from ombuds_desktop.printed.values import a_number, address_lines
 
 
 @dataclass(slots=True)

@@ -1216,8 +1216,8 @@ def annotation_report(ev: Evidence) -> None:
 
 
 def _render_appendix(name: str, comments: list[ap.Comment]) -> bytes:
-    from ombuds_desktop.packet.fonts import BOLD
     from ombuds_desktop.packet.layout import LEFT, MUTED, TOP, WIDTH, Sheet, render_paged
+    from ombuds_desktop.printed.fonts import BOLD
 
     def draw(s: Sheet) -> None:
         with s.tag("H1"):

@@ -31,7 +31,8 @@ from pypdf import PdfReader, PdfWriter
 
 from ombuds_desktop.draft import Attachment, Draft, facts
 from ombuds_desktop.formdef import FieldDef, FormDefinition, load_form_key
-from ombuds_desktop.packet import fonts, stamps, tagging
+from ombuds_desktop.official.target import packet_target
+from ombuds_desktop.packet import stamps, tagging
 from ombuds_desktop.packet.assemble import (
     PacketResult,
     ReadBytes,
@@ -45,7 +46,6 @@ from ombuds_desktop.packet.assemble import (
 from ombuds_desktop.packet.cover_letter import build_letter, initials, sender, sender_role
 from ombuds_desktop.packet.errors import NotReadyError
 from ombuds_desktop.packet.exhibits import add_evidence
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.form_render import footer_for
 from ombuds_desktop.packet.layout import (
     BAR,
@@ -59,6 +59,7 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
+from ombuds_desktop.packet.official_form import official_parts, wet_ink_page
 from ombuds_desktop.packet.options import (
     CancelToken,
     PacketOptions,
@@ -68,7 +69,9 @@ from ombuds_desktop.packet.options import (
 )
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
 from ombuds_desktop.packet.signature_page import SIGNATURE_SECTION
-from ombuds_desktop.packet.values import (
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
+from ombuds_desktop.printed.values import (
     PART_LABELS,
     display,
     field_shown,
@@ -102,8 +105,6 @@ def _findings(
     base_dir: Path | None,
 ) -> tuple[list[Finding], bool]:
     if findings is None:
-        from ombuds_desktop.official.target import packet_target
-
         findings = validate_draft(
             draft,
             definition,
@@ -928,9 +929,6 @@ def signature_page_pdf(
     With validation errors left (``findings``, else validated here) the page is marked
     DRAFT and says not to sign it.
     """
-    from ombuds_desktop.official.packet import official_parts, wet_ink_page
-    from ombuds_desktop.official.target import packet_target
-
     definition = definition or load_form_key(draft.form)
     options = options or PacketOptions.from_draft(draft.options)
     target = packet_target(definition, options.official_dir)

@@ -22,8 +22,6 @@ from typing import Any
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FieldDef, FormDefinition, Section
-from ombuds_desktop.packet import fonts
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
     BOTTOM,
@@ -40,7 +38,9 @@ from ombuds_desktop.packet.layout import (
     render_paged,
 )
 from ombuds_desktop.packet.plan import PacketPlan, plan_packet
-from ombuds_desktop.packet.values import (
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
+from ombuds_desktop.printed.values import (
     PART_LABELS,
     display,
     field_shown,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from ombuds_desktop.dates import format_us
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
     LEFT,
@@ -33,6 +32,7 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,9 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
-from ombuds_desktop.packet import fonts, tagging
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
+from ombuds_desktop.packet import tagging
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
 
 PAGE_W, PAGE_H = letter
 LEFT = 54.0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ombuds_desktop.draft import Attachment, Draft
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.packet.options import PacketOptions
-from ombuds_desktop.packet.values import exhibit_label
+from ombuds_desktop.printed.values import exhibit_label
 
 #: Attachment categories with a fixed place in the packet (``field-conventions.md``
 #: §1.1).  Like the field ids in ``draft/facts.py``, these category ids are part of

@@ -22,8 +22,6 @@ from reportlab.lib.colors import Color, HexColor
 
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition, Section
-from ombuds_desktop.packet import fonts
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import (
     BAR,
     INK,
@@ -39,7 +37,9 @@ from ombuds_desktop.packet.layout import (
     Sheet,
     render_paged,
 )
-from ombuds_desktop.packet.values import short_id
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
+from ombuds_desktop.printed.values import short_id
 
 ALERT = HexColor("#a61b1b")
 

@@ -30,10 +30,10 @@ from pypdf.generic import (
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from ombuds_desktop.packet import fonts
 from ombuds_desktop.packet.appearances import content_stream
-from ombuds_desktop.packet.fonts import BOLD, REGULAR
 from ombuds_desktop.packet.layout import STAMP_BAND
+from ombuds_desktop.printed import fonts
+from ombuds_desktop.printed.fonts import BOLD, REGULAR
 
 WATERMARK = "DRAFT - NOT READY TO FILE"
 #: The printable margin: nothing of a stamp or of fitted evidence comes closer to the edge.

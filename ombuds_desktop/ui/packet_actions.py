@@ -51,7 +51,7 @@ def packet_options(
 
 def neutral_name(draft: Draft, what: str, suffix: str) -> str:
     """``7001-packet-1a2b3c4d.pdf``: identifies the draft without naming the client."""
-    from ombuds_desktop.packet.values import short_id
+    from ombuds_desktop.printed.values import short_id
 
     return f"7001-{what}-{short_id(draft)}{suffix}"
 

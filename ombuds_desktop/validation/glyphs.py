@@ -1,7 +1,7 @@
 """Characters no packet font can print: named per field before the build, not found on paper.
 
 The packet prints names, answers and document descriptions with the app's
-Noto fonts (``packet/fonts.py``): Latin, Greek, Cyrillic, Arabic, Hebrew,
+Noto fonts (``printed/fonts.py``): Latin, Greek, Cyrillic, Arabic, Hebrew,
 Devanagari, Chinese, Japanese, Korean and a few more scripts.  A character
 outside all of them (an emoji, a rare ideograph) would print as an empty box,
 so ``validate`` says which field holds it and which characters they are.
@@ -47,9 +47,9 @@ def _quick(text: str) -> bool:
 def _unprintable(text: str) -> list[str]:
     if _quick(text):
         return []
-    # Imported here: ombuds_desktop.packet imports validation (its package __init__ builds
-    # packets), so a module-level import would be circular; and most drafts never need it.
-    from ombuds_desktop.packet.fonts import unprintable
+    # Imported here: loading the fonts module pulls in reportlab and HarfBuzz, and most
+    # drafts never need it.
+    from ombuds_desktop.printed.fonts import unprintable
 
     return unprintable(text)
 

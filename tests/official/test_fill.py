@@ -7,9 +7,10 @@ from io import BytesIO
 import pikepdf
 import pytest
 
-from ombuds_desktop.official.fill import fill_official, plan_fill
+from ombuds_desktop.official.plan import plan_fill
 from ombuds_desktop.official.propose import propose
 from ombuds_desktop.official.reader import read_official
+from ombuds_desktop.packet.official_fill import fill_official
 from tests.official import forms, support
 from tests.official.conftest import form_a
 

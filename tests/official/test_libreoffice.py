@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from ombuds_desktop.official.fill import fill_official
 from ombuds_desktop.official.propose import HIGH, propose
 from ombuds_desktop.official.reader import read_official
+from ombuds_desktop.packet.official_fill import fill_official
 from tests.official import support
 from tests.packet.producers import SYSTEM_PYTHON, lo_available
 

@@ -1,6 +1,6 @@
 """The wet-ink Section 9 page on its own is the page the packet holds: the official form's
 Section 9 when an imported, confirmed, fully mapped official form is used, else the
-typeset page.  One core function chooses (``official.packet.wet_ink_page``); the CLI's
+typeset page.  One core function chooses (``packet.official_form.wet_ink_page``); the CLI's
 ``signature-page``, the window's "Print the signature page" and the packet all call it."""
 
 from __future__ import annotations
@@ -93,10 +93,10 @@ def test_a_mapping_without_a_section_9_page_gives_the_typeset_page(draft, defini
     from dataclasses import replace
     from pathlib import Path
 
-    from ombuds_desktop.official.packet import official_parts, wet_ink_page
     from ombuds_desktop.official.propose import propose
     from ombuds_desktop.official.reader import read_official
     from ombuds_desktop.official.target import OfficialTarget
+    from ombuds_desktop.packet.official_form import official_parts, wet_ink_page
 
     o = read_official(form_a())
     m = propose(o, definition)

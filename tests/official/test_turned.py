@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from ombuds_desktop.official.fill import fill_official
-from ombuds_desktop.official.packet import official_parts, wet_ink_page
 from ombuds_desktop.official.propose import propose
 from ombuds_desktop.official.reader import read_official
 from ombuds_desktop.official.target import OfficialTarget
+from ombuds_desktop.packet.official_fill import fill_official
+from ombuds_desktop.packet.official_form import official_parts, wet_ink_page
 from tests.official import forms, support
 from tests.official.conftest import form_a
 from tests.packet.support import BUILD_DATE

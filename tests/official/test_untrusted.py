@@ -8,11 +8,11 @@ import pikepdf
 import pytest
 
 from ombuds_desktop.official.errors import OfficialFormError
-from ombuds_desktop.official.fill import fill_official
 from ombuds_desktop.official.mapping import dumps_mapping
 from ombuds_desktop.official.propose import propose
 from ombuds_desktop.official.reader import read_official
 from ombuds_desktop.official.store import import_official, known_mapping
+from ombuds_desktop.packet.official_fill import fill_official
 from tests.official import support
 from tests.official.conftest import form_a
 

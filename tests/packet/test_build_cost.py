@@ -100,7 +100,8 @@ def test_reportlab_uses_its_c_accelerators():
 
 def test_page_count_pass_measures_but_does_not_draw(monkeypatch):
     """render_paged lays out twice ("Page X of Y"); only the second pass draws the text."""
-    from ombuds_desktop.packet import fonts, layout
+    from ombuds_desktop.packet import layout
+    from ombuds_desktop.printed import fonts
 
     drawn: list[str] = []
     real = fonts.draw

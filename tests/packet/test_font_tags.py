@@ -76,7 +76,7 @@ def test_evidence_fonts_and_unembedded_fonts(tmp_path):
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
-    from ombuds_desktop.packet.fonts import CHAIN, REGULAR, font_dir
+    from ombuds_desktop.printed.fonts import CHAIN, REGULAR, font_dir
 
     pdfmetrics.registerFont(TTFont("TagTest", str(font_dir() / CHAIN[REGULAR][0][1])))
     writer = pikepdf.Pdf.new()

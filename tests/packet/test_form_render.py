@@ -13,7 +13,7 @@ from ombuds_desktop import paths
 from ombuds_desktop.draft import Draft
 from ombuds_desktop.formdef import load_definition_file, parse_definition
 from ombuds_desktop.packet.form_render import render_form
-from ombuds_desktop.packet.values import exhibit_label
+from ombuds_desktop.printed.values import exhibit_label
 
 from .support import NAMES, Case, pdffonts, pdftotext, qpdf_check, words
 

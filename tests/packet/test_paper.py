@@ -25,7 +25,7 @@ from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet.exports import signature_page_pdf
 from ombuds_desktop.packet.form_render import render_form
 from ombuds_desktop.packet.signature_page import page_id, render_signature_page, wet_ink_notes
-from ombuds_desktop.packet.values import field_shown, section_shown
+from ombuds_desktop.printed.values import field_shown, section_shown
 from ombuds_desktop.samples import load_sample, sample_names, write_sample
 from ombuds_desktop.validation import validate_draft
 from ombuds_desktop.validation.acknowledge import acknowledge

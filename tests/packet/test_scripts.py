@@ -21,12 +21,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from ombuds_desktop.packet import PacketOptions, build_packet, fonts
+from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet.cover_letter import build_letter, render_letter
 from ombuds_desktop.packet.form_render import render_form
 from ombuds_desktop.packet.index import IndexRow, PartRow, render_index, render_tabs
 from ombuds_desktop.packet.layout import PAGE_H, PAGE_W, Rendered, Sheet, missing_glyph_notes
 from ombuds_desktop.packet.signature_page import render_signature_page
+from ombuds_desktop.printed import fonts
 from ombuds_desktop.validation import validate_draft
 from ombuds_desktop.validation.glyphs import CODE
 

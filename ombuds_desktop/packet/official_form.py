@@ -1,5 +1,9 @@
 """The packet's form part from the imported official PDF, when there is one to use.
 
+The official PDF as data (reader, mapping, plan, checks, store, target lookup) is
+``ombuds_desktop.official``; filling and drawing its pages is the packet's, here and
+in ``official_fill.py``.
+
 ``packet/assemble.py`` asks :func:`official_parts` once per build, with the
 :class:`~ombuds_desktop.official.target.OfficialTarget` it found.  It answers None (and
 the typeset form is drawn, as always) when there is no target (no imported official
@@ -24,15 +28,18 @@ from typing import Any
 from ombuds_desktop.draft import Draft, facts
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.official.errors import OfficialFormError
-from ombuds_desktop.official.fill import Filled, fill_official, overlay
-from ombuds_desktop.official.mapping import resolve
-from ombuds_desktop.official.reader import OfficialForm
+from ombuds_desktop.official.mapping import Mapping, resolve
+from ombuds_desktop.official.reader import OfficialForm, Widget
 from ombuds_desktop.official.target import OfficialTarget
+from ombuds_desktop.packet.layout import OutlineMark, Rendered
+from ombuds_desktop.packet.official_fill import Filled, fill_official, overlay
+from ombuds_desktop.packet.signature_page import page_id, render_signature_page
+from ombuds_desktop.printed import fonts
 
 
 @dataclass(slots=True)
 class OfficialParts:
-    form: Any  # packet.layout.Rendered
+    form: Rendered
     filled: Filled
     target: OfficialTarget
     manifest: dict[str, Any]
@@ -46,7 +53,7 @@ TYPESET = {"kind": "typeset"}
 class WetInkPage:
     """The Section 9 page the client signs in ink, and which form it comes from."""
 
-    page: Any  # packet.layout.Rendered, one page
+    page: Rendered  # one page
     page_id: str
     source: str  # "official" | "typeset"
 
@@ -99,8 +106,6 @@ def wet_ink_page(
     (``draft_mark``) always gets the typeset page marked DRAFT, so an unfinished filing
     never prints a page that looks ready to sign.
     """
-    from ombuds_desktop.packet.signature_page import page_id, render_signature_page
-
     pid = page_id(draft, printed_on)
     if not draft_mark and parts is not None and parts.target.mapping.signature_page is not None:
         try:
@@ -117,10 +122,8 @@ def wet_ink_page(
 
 
 def _rendered(
-    filled: Filled, official: OfficialForm, mapping: Any, definition: FormDefinition
-) -> Any:
-    from ombuds_desktop.packet.layout import OutlineMark, Rendered
-
+    filled: Filled, official: OfficialForm, mapping: Mapping, definition: FormDefinition
+) -> Rendered:
     first: dict[str, int] = {}
     for e in mapping.fields:
         f = official.field(e.name)
@@ -134,15 +137,11 @@ def _rendered(
     return Rendered(filled.pdf, filled.pages, outline, set(filled.missing_glyphs))
 
 
-def _signature_page(filled: Filled, official: OfficialForm, page: int, page_id: str) -> Any:
+def _signature_page(filled: Filled, official: OfficialForm, page: int, page_id: str) -> Rendered:
     """The official Section 9 page as filled, alone, with the page id in the bottom margin
     of the page as shown (its crop box, upright on a turned page)."""
     import pikepdf
     from reportlab.pdfgen.canvas import Canvas
-
-    from ombuds_desktop.official.reader import Widget
-    from ombuds_desktop.packet import fonts
-    from ombuds_desktop.packet.layout import Rendered
 
     if page >= filled.form_pages or page >= official.pages:
         raise OfficialFormError("the mapping's Section 9 page is not in the official PDF")
