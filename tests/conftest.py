@@ -7,15 +7,18 @@
   parameters opt out with ``@pytest.mark.real_kdf``.
 - ``cli``: the one runner of the command line (``ombuds_desktop.cli.testing.run_cli``):
   in-process by default, ``in_process=False`` for tests about the process boundary.
-- Order and grouping for the parallel run (``./dev test`` uses pytest-xdist on every core):
-  the longest tests start first so they overlap with everything else, and tests sharing the
-  session's real-producer corpus run on one worker, so it is built once.
+- The parallel run (``./dev test`` uses pytest-xdist on every core): the longest tests start
+  first, so they overlap with everything else; ``made_once`` makes an expensive input (the
+  real-producer corpus, the wheel) once a run, shared by every worker.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -31,16 +34,6 @@ LONGEST_FIRST = (
     "tests/packaging/test_wheel.py",
 )
 
-#: Session fixture -> xdist group: its tests run on one worker, so it is made once a run.
-SHARED_FIXTURE_GROUPS = {"corpus": "real-producer-corpus"}
-
-
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Group the users of an expensive session fixture (before xdist reads the groups)."""
-    for fixture, group in SHARED_FIXTURE_GROUPS.items():
-        if fixture in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(group))
-
 
 @pytest.hookimpl(trylast=True)  # after any reordering plugin (pytest-randomly)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -53,6 +46,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
 
     items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``made_once(name, make)``: the folder ``name``, filled by ``make(folder)`` once a run.
+
+    Under pytest-xdist every worker has its own session, so a session fixture alone would make
+    the same thing once per worker: the folder lives in the run's temporary folder, shared by
+    the workers, and a lock makes one of them build it while the others wait for it.  A build
+    that fails leaves no folder behind, so the next caller tries again (and fails the same way).
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is <the run's folder>/popen-gwN
+        base = base.parent
+
+    def get(name: str, make: Callable[[Path], object]) -> Path:
+        folder = base / name
+        with open(base / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (base / f"{name}.made").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                make(folder)
+                (base / f"{name}.made").touch()
+        return folder
+
+    return get
 
 
 #: Cheap scrypt: the vault's floor (keys.MIN_SCRYPT_N), so stored wraps are still accepted.
