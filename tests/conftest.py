@@ -24,10 +24,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: Test files started first, longest first (measured with --durations: the typing session
-#: ~2.5 min, the frozen build ~2 min, the wheel on two Pythons ~2 min).  With two workers they
-#: overlap with each other and with the rest of the suite instead of ending it; every other
-#: ``slow`` test comes next, then the rest in collection order.
+#: Test files started first, longest first (on the 2-core machine, lightly loaded: the typing
+#: session ~75 s, the frozen build ~70 s, the wheel 30-40 s on each of two Pythons; much more
+#: under load).  With two workers they overlap with each other and with the rest of the suite
+#: instead of ending it; every other ``slow`` test comes next, then the rest in collection order.
 LONGEST_FIRST = (
     "tests/ui/test_long_session.py",
     "tests/packaging/test_frozen_build.py",
@@ -55,7 +55,7 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     Under pytest-xdist every worker has its own session, so a session fixture alone would make
     the same thing once per worker: the folder lives in the run's temporary folder, shared by
     the workers, and a lock makes one of them build it while the others wait for it.  A build
-    that fails leaves no folder behind, so the next caller tries again (and fails the same way).
+    that fails is not marked as made: the next caller starts again from an empty folder.
     """
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is <the run's folder>/popen-gwN
