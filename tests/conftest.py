@@ -7,16 +7,73 @@
   parameters opt out with ``@pytest.mark.real_kdf``.
 - ``cli``: the one runner of the command line (``ombuds_desktop.cli.testing.run_cli``):
   in-process by default, ``in_process=False`` for tests about the process boundary.
+- The parallel run (``./dev test`` uses pytest-xdist on every core): the longest tests start
+  first, so they overlap with everything else; ``made_once`` makes an expensive input (the
+  real-producer corpus, the wheel) once a run, shared by every worker.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: Test files started first, longest first (on the 2-core machine, lightly loaded: the typing
+#: session ~75 s, the frozen build ~70 s, the wheel 30-40 s on each of two Pythons; much more
+#: under load).  With two workers they overlap with each other and with the rest of the suite
+#: instead of ending it; every other ``slow`` test comes next, then the rest in collection order.
+LONGEST_FIRST = (
+    "tests/ui/test_long_session.py",
+    "tests/packaging/test_frozen_build.py",
+    "tests/packaging/test_wheel.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after any reordering plugin (pytest-randomly)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest first; a stable sort, so the order is the same on every worker."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in LONGEST_FIRST:
+            return LONGEST_FIRST.index(path)
+        return len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``made_once(name, make)``: the folder ``name``, filled by ``make(folder)`` once a run.
+
+    Under pytest-xdist every worker has its own session, so a session fixture alone would make
+    the same thing once per worker: the folder lives in the run's temporary folder, shared by
+    the workers, and a lock makes one of them build it while the others wait for it.  A build
+    that fails is not marked as made: the next caller starts again from an empty folder.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # basetemp is <the run's folder>/popen-gwN
+        base = base.parent
+
+    def get(name: str, make: Callable[[Path], object]) -> Path:
+        folder = base / name
+        with open(base / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (base / f"{name}.made").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                make(folder)
+                (base / f"{name}.made").touch()
+        return folder
+
+    return get
+
 
 #: Cheap scrypt: the vault's floor (keys.MIN_SCRYPT_N), so stored wraps are still accepted.
 CHEAP_SCRYPT = {"n": 2**14, "r": 8, "p": 1}

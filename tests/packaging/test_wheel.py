@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -111,22 +111,25 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600):
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One wheel, built from a clean copy of the working tree (no stale build/ folder)."""
-    top = tmp_path_factory.mktemp("wheel")
-    src = top / "src"
-    shutil.copytree(ROOT, src, ignore=_COPY_IGNORE)
-    out = top / "dist"
-    env = clean_env(top)
-    env.pop("XDG_CACHE_HOME")  # keep pip's cache: it makes the build and installs fast
-    done = run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
-        cwd=top,
-        env=env,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    (built,) = out.glob("ombuds_desktop-*.whl")
-    yield built
+def wheel(made_once: Callable[..., Path]) -> Path:
+    """One wheel a run (shared by parallel workers), built from a clean copy of the working
+    tree (no stale build/ folder)."""
+
+    def build(top: Path) -> None:
+        src = top / "src"
+        shutil.copytree(ROOT, src, ignore=_COPY_IGNORE)
+        env = clean_env(top)
+        env.pop("XDG_CACHE_HOME")  # keep pip's cache: it makes the build and installs fast
+        done = run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(top / "dist"),
+             str(src)],
+            cwd=top,
+            env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    (built,) = (made_once("wheel", build) / "dist").glob("ombuds_desktop-*.whl")
+    return built
 
 
 def test_wheel_carries_the_data_trees(wheel: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 
@@ -54,8 +55,16 @@ def plain_case(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    """Inputs made by real producers (LibreOffice, Ghostscript, img2pdf, ...), once a session."""
+def corpus(made_once):
+    """Inputs made by real producers (LibreOffice, Ghostscript, img2pdf, ...), once a run (the
+    workers of a parallel run share them: tests/conftest.py, ``made_once``)."""
     from .producers import build_corpus
 
-    return build_corpus(tmp_path_factory.mktemp("real-producers"))
+    def make(folder):
+        made = build_corpus(folder / "files")
+        index = {name: str(path.relative_to(folder)) for name, path in made.items()}
+        (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+
+    folder = made_once("real-producers", make)
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    return {name: folder / rel for name, rel in index.items()}

@@ -275,6 +275,7 @@ def test_archive_needs_its_own_passphrase(
 # --------------------------------------------------------------------- purge and the WAL
 
 
+@pytest.mark.slow  # the blocked checkpoints wait out SQLite's busy timeout: ~20 s
 def test_purge_reports_a_reader_blocking_the_wal_and_clears_it_at_close(
     vault: Vault, data_dir: Path
 ) -> None:
