@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ombuds_desktop.ui.app import AppState
     from ombuds_desktop.ui.draft_window import DraftWindow
     from ombuds_desktop.vault import Vault
+    from ombuds_desktop.vault.records import PurgeReport
 
 # The drafts, forms and vault layers are imported when first used, not at launch:
 # the window shows first, then the vault is unlocked behind it.
@@ -440,11 +441,57 @@ class HomeWindow(QMainWindow):
             yes="Purge for good",
         ):
             return
-        try:
-            self.state.unlocked_vault().purge_draft(draft_id)
-        except Exception as exc:
+        self.purge(draft_id)
+
+    def purge(self, draft_id: str) -> Operation:
+        """Purge off the UI thread, with a busy indicator.
+
+        The deletion commits at once; wiping the journal waits for any other
+        program holding a read snapshot of the vault.  The window must never
+        freeze on that (it used to, ~20 s), so the core only waits briefly and
+        the user is told truthfully what is left to do.
+        """
+        vault = self.state.unlocked_vault()
+
+        def work(_progress, _token):
+            return vault.purge_draft(draft_id, wait_for_readers=False)
+
+        def done(report: PurgeReport) -> None:
+            self.refresh()
+            self.statusBar().showMessage(
+                f"Purged the draft and {report.attachments_removed} attached file(s).", 8000
+            )
+            if not report.wal_truncated:
+                box = QMessageBox(
+                    QMessageBox.Icon.Information,
+                    "Purged; one clean-up step is left",
+                    "Purged the draft: it is gone from the vault and cannot be opened again. "
+                    "Because another program is reading the vault right now (another "
+                    "Ombuds Desktop window or the command line), the vault's journal file "
+                    "still holds its old encrypted pages. They are wiped when you lock or "
+                    "close Ombuds Desktop, or at your next purge, once that program is "
+                    "closed. Nothing else needs doing.",
+                    QMessageBox.StandardButton.Ok,
+                    self,
+                )
+                box.setObjectName("purgeJournalNote")
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.exec()
+
+        def failed(exc: Exception) -> None:
+            self.refresh()
             show_error(self, "Could not purge the draft", exc)
-        self.refresh()
+
+        operation = (
+            Operation(self, work)
+            .success(done)
+            .failure(failed)
+            .cancelled(self.refresh)  # a purge cannot be stopped half-way: it finishes
+            .run("Purging the draft…")
+        )
+        if operation.dialog is not None:
+            operation.dialog.setCancelButton(None)  # nothing to cancel: the purge is one step
+        return operation
 
     def show_family(self) -> None:
         from ombuds_desktop.ui.family import FamilyDialog

@@ -343,12 +343,14 @@ class Drafts:
                 )
                 self._trail.append(c, event, draft_id, now)
 
-    def purge(self, draft_id: str) -> PurgeReport:
+    def purge(self, draft_id: str, *, wait_for_readers: bool = True) -> PurgeReport:
         """Destroy a draft for good: its key, revisions, documents and submission records.
 
         Deletes the rows (secure_delete zeroes their pages), unlinks the
         document files, checkpoints and truncates the WAL and VACUUMs, so no
         trace is left in the live vault files.  Backups made earlier still hold it.
+        ``wait_for_readers=False`` (the desktop app) gives up on the WAL truncation
+        quickly when another connection holds a read snapshot (see ``wal_truncated``).
         """
         s = self._session
         with s.lock:
@@ -367,7 +369,7 @@ class Drafts:
             self._docs.remove_files(blob_ids)
             self._draft_keys.forget(draft_id)
             self._summaries.forget(draft_id)
-            truncated = s.compact()
+            truncated = s.compact(wait_for_readers=wait_for_readers)
             s.wal_pending = not truncated
             return PurgeReport(draft_id, len(blob_ids), truncated)
 

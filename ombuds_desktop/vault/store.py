@@ -37,6 +37,9 @@ SCHEMA_VERSION = 2
 #: schema migration adds tables, it must not make existing ciphertexts unreadable.
 AAD_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+#: How long a purge from the desktop app waits for another reader before it leaves the
+#: WAL truncation to the vault's close (see :meth:`Session.compact`).
+QUICK_COMPACT_WAIT_MS = 100
 
 #: What each schema version adds (index = the version it upgrades from).
 MIGRATIONS = [
@@ -421,6 +424,18 @@ class Store:
             except sqlite3.Error as exc:
                 raise translate(exc, action) from None
 
+    @contextlib.contextmanager
+    def short_wait(self, wait_ms: int) -> Iterator[None]:
+        """Wait at most ``wait_ms`` for another connection's lock or snapshot, then restore
+        the usual busy timeout: for best-effort work that must not hold the app up."""
+        with self.lock:
+            self.run(f"PRAGMA busy_timeout={int(wait_ms)}", "compacting the vault")
+            try:
+                yield
+            finally:
+                with contextlib.suppress(VaultError):
+                    self.run(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}", "compacting the vault")
+
     def get_meta(self, key: str) -> str | None:
         with self.read() as c:
             row = c.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -530,16 +545,26 @@ class Session:
         rows = self.store.run("PRAGMA wal_checkpoint(TRUNCATE)", "compacting the vault")
         return bool(rows) and rows[0][0] == 0
 
-    def compact(self) -> bool:
+    def compact(self, *, wait_for_readers: bool = True) -> bool:
         """Checkpoint, VACUUM, checkpoint; False if another window kept old pages in use.
 
         The deletion itself is already committed (and its pages zeroed by
-        secure_delete); a busy vault only postpones the WAL truncation.
+        secure_delete); a busy vault only postpones the WAL truncation.  With
+        ``wait_for_readers=False`` a reader holding a snapshot (another window,
+        the CLI) is waited for only briefly instead of the busy timeout per
+        checkpoint: the desktop app must not sit ~20 s in a best-effort step
+        that is retried when the vault closes.
         """
+        waiting = (
+            contextlib.nullcontext()
+            if wait_for_readers
+            else self.store.short_wait(QUICK_COMPACT_WAIT_MS)
+        )
         try:
-            self.checkpoint()
-            self.store.run("VACUUM", "compacting the vault")
-            done = self.checkpoint()
+            with waiting:
+                self.checkpoint()
+                self.store.run("VACUUM", "compacting the vault")
+                done = self.checkpoint()
         except VaultBusyError:
             done = False
         self.store.tighten()

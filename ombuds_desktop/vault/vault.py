@@ -326,9 +326,13 @@ class Vault:
     def restore_draft(self, draft_id: str) -> None:
         self._drafts.set_state(draft_id, "live", "restore")
 
-    def purge_draft(self, draft_id: str) -> PurgeReport:
-        """Destroy a draft for good: its key, revisions, attachments and submission records."""
-        return self._drafts.purge(draft_id)
+    def purge_draft(self, draft_id: str, *, wait_for_readers: bool = True) -> PurgeReport:
+        """Destroy a draft for good: its key, revisions, attachments and submission records.
+
+        ``wait_for_readers=False``: do not wait out the busy timeout for another
+        reader before truncating the WAL (retried at close; see ``PurgeReport``).
+        """
+        return self._drafts.purge(draft_id, wait_for_readers=wait_for_readers)
 
     def duplicate_for_family(self, draft_id: str, shared_fields: Iterable[str]) -> Draft:
         """A new draft for a family member (``shared_fields`` from the form definition)."""

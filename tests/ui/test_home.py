@@ -298,3 +298,84 @@ def test_import_refuses_a_fifo_without_asking(qtbot, home, tmp_path, monkeypatch
     _finish(qtbot, home.import_path(src))
     assert asked == [] and "named pipe" in errors[0] and "pipe.pdf" in errors[0]
     assert len(home.state.vault.list_drafts()) == before
+
+
+# ------------------------------------------------------------------ purge with a reader
+
+
+def _all_ids(state) -> list[str]:
+    vault = state.vault
+    return [s.id for s in vault.list_drafts() + vault.list_drafts(trash=True)]
+
+
+def _trash_and_select(qtbot, home, client: str, seen: list[str]) -> str:
+    """Move ``client``'s draft to the trash (confirming as a user does) and select it there."""
+    from .modal import answer
+
+    home.act_trash.setChecked(False)
+    home.toggle_trash()
+    home.search.setText(client)
+    home.refresh()
+    home.table.selectRow(0)
+    draft_id = home.selected_id()
+    answer(qtbot, "Move to the trash?", "Move to trash", seen)
+    home.act_delete.trigger()  # as from the File menu
+    home.search.clear()
+    home.act_trash.setChecked(True)
+    home.toggle_trash()
+    home.table.selectRow(0)
+    assert home.selected_id() == draft_id
+    assert home.act_purge.isEnabled()
+    return draft_id
+
+
+def test_purge_while_another_program_reads_the_vault_never_freezes(qtbot, home, state):
+    """A second connection holding a read snapshot used to make the purge wait out SQLite's
+    busy timeout twice (~20 s) on the UI thread; now the window keeps painting and says
+    truthfully what happened: purged, the journal is wiped later."""
+    import sqlite3
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ombuds_desktop.vault import paths
+
+    from .modal import answer
+
+    seen: list[str] = []
+    gone = _trash_and_select(qtbot, home, "Brightline", seen)
+    reader = sqlite3.connect(paths.db_path(state.vault.data_dir))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM revisions").fetchone()  # holds a snapshot
+
+    ticks: list[float] = [time.monotonic()]
+    timer = QTimer(interval=50)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    notes: list[str] = []
+    try:
+        answer(qtbot, "Purge for good?", "Purge for good", seen)
+        answer(qtbot, "purgeJournalNote", "OK", notes)
+        home.act_purge.trigger()  # as from the File menu
+        qtbot.waitUntil(lambda: bool(notes), timeout=15000)
+        ticks.append(time.monotonic())
+    finally:
+        timer.stop()
+        reader.rollback()
+        reader.close()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 1.0, f"the window froze for {max(gaps):.1f} s"
+    assert "Purged" in notes[0] and "another program" in notes[0]
+    assert gone not in _all_ids(state)
+    assert clients(home) == []  # the trash list no longer shows it
+
+    # The reader is gone: the next purge wipes the journal too, with no note.
+    other = _trash_and_select(qtbot, home, "Amina", seen)
+    home.statusBar().clearMessage()
+    answer(qtbot, "Purge for good?", "Purge for good", seen)
+    home.act_purge.trigger()
+    qtbot.waitUntil(lambda: "Purged" in home.statusBar().currentMessage(), timeout=15000)
+    assert other not in _all_ids(state)
+    assert len(notes) == 1
+    wal = paths.db_path(state.vault.data_dir).with_name("vault.sqlite3-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
