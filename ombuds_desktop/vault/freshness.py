@@ -132,10 +132,14 @@ OLDER = "this vault is older than the last one this computer saw"
 
 
 def compare(
-    c: sqlite3.Connection, key: bytes, vault_id: str, data_dir: Path, expected: bool
+    c: sqlite3.Connection, key: bytes, vault_id: str, doc: dict[str, Any] | None, expected: bool
 ) -> list[str]:
-    """What differs between the database and the last state recorded outside it."""
-    doc = read_sidecar(data_dir)
+    """What differs between the database and the last state recorded outside it.
+
+    ``doc`` is the sidecar as :func:`read_sidecar` returned it, read BEFORE the snapshot
+    ``c`` began: another window commits first and rewrites the record after, so read in
+    that order the record is never newer than the database unless it was rolled back.
+    """
     if doc is None:
         return [f"{OLDER}: its freshness record ({SIDECAR}) is missing"] if expected else []
     if "unreadable" in doc:
@@ -213,7 +217,11 @@ def save_anchor(key: bytes, vault_id: str, seq: int) -> None:
         )
 
 
-def check_anchor(key: bytes, vault_id: str, seq: int) -> str | None:
+def seen_anchor(key: bytes, vault_id: str) -> int | None:
+    """The audit head this computer last saw (keyring), or None when unknown.
+
+    Read it before the database snapshot it is compared with (see :func:`compare`).
+    """
     from ombuds_desktop.vault import keys
 
     backend, _ = keys.usable_keyring()
@@ -231,7 +239,12 @@ def check_anchor(key: bytes, vault_id: str, seq: int) -> str | None:
         return None
     if value != _anchor_value(key, vault_id, seen):
         return None  # not ours (another vault key, e.g. after a rotation elsewhere)
-    if seq < seen:
+    return seen
+
+
+def check_anchor(seen: int | None, seq: int) -> str | None:
+    """A problem when the database's audit head ``seq`` is behind what was ``seen``."""
+    if seen is not None and seq < seen:
         return (
             f"{OLDER} (its history has {seq} changes, {seen} were seen): the whole "
             "folder was replaced by an older copy, or recent changes were lost"

@@ -26,17 +26,22 @@ class FreshnessGuard:
     def check(self) -> list[str]:
         """Compare the database with the state kept outside it; writes nothing."""
         s = self._session
+        # What this computer saw is read first, then the database: a window that commits
+        # meanwhile writes the database before these records, so they can be older than
+        # the snapshot below, never newer, unless the database really went back.
+        doc = freshness.read_sidecar(s.data_dir)
+        seen = freshness.seen_anchor(s.keys.freshness, s.vault_id)
         with s.read("checking the vault") as c:
             expected = (
                 c.execute("SELECT 1 FROM meta WHERE key=?", (freshness.META_FLAG,)).fetchone()
                 is not None
             )
-            problems = freshness.compare(c, s.keys.freshness, s.vault_id, s.data_dir, expected)
+            problems = freshness.compare(c, s.keys.freshness, s.vault_id, doc, expected)
             check = audit.verify(c, s.keys.audit)
             top = c.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
         if not check.ok:
             problems.append(f"the audit log failed its check: {check.problem}")
-        anchor = freshness.check_anchor(s.keys.freshness, s.vault_id, top)
+        anchor = freshness.check_anchor(seen, top)
         if anchor and not any(p.startswith(freshness.OLDER) for p in problems):
             problems.append(anchor)
         return problems

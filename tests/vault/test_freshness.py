@@ -187,3 +187,32 @@ def test_cli_reports_in_words_and_accepts(tmp_path: Path) -> None:
     again = run_cli(env, "drafts", "list")
     assert again.returncode == 0 and "WARNING" not in again.stderr
     assert run_cli(env, "vault", "audit").returncode == 0
+
+
+def test_a_save_by_another_window_while_this_one_opens_is_not_a_rollback(
+    vault: Vault, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two windows (or the app and the CLI) share a vault: while one opens and compares
+    the database with the freshness record, the other commits and rewrites the record.
+    The opening one must not take the newer record for a rollback of its own snapshot."""
+    from ombuds_desktop.vault import freshness
+
+    draft = make_draft()
+    vault.save_draft(draft)
+    real = freshness.read_sidecar
+    interleaved: list[int] = []
+    armed = [True]
+
+    def other_window_saves_first(folder: Path):  # the other window commits right now
+        if armed[0]:
+            armed[0] = False
+            draft.values["s5.phone"] = "(555) 555-0199"
+            interleaved.append(vault.save_draft(draft))
+        return real(folder)
+
+    monkeypatch.setattr(freshness, "read_sidecar", other_window_saves_first)
+    with Vault.open(data_dir) as second:
+        assert interleaved, "the interleaving did not happen"
+        assert second.freshness_problems == []
+        draft.values["s5.phone"] = "(555) 555-0100"
+        assert second.save_draft(draft) == interleaved[0] + 1  # and it can write
