@@ -224,13 +224,8 @@ class Tagger:
         if self.in_artifact:
             yield elem
             return
-        self._stack.append((elem, "content"))
-        self._switch(elem)
-        try:
+        with self._inside(elem, "content", elem):
             yield elem
-        finally:
-            self._stack.pop()
-            self._switch(self._want())
 
     @contextmanager
     def group(
@@ -241,19 +236,21 @@ class Tagger:
         if self.in_artifact:
             yield elem
             return
-        self._stack.append((elem, "group"))
-        self._switch(_ARTIFACT)
-        try:
+        with self._inside(elem, "group", _ARTIFACT):
             yield elem
-        finally:
-            self._stack.pop()
-            self._switch(self._want())
 
     @contextmanager
     def artifact(self) -> Iterator[None]:
         """Decoration or pagination: not read aloud, not in the structure."""
-        self._stack.append((None, "artifact"))
-        self._switch(_ARTIFACT)
+        with self._inside(None, "artifact", _ARTIFACT):
+            yield
+
+    @contextmanager
+    def _inside(self, elem: Elem | None, kind: str, marking: Elem | str) -> Iterator[None]:
+        """Push one level (``kind``), mark what is drawn as ``marking``, and on leaving
+        return to what the enclosing level wants."""
+        self._stack.append((elem, kind))
+        self._switch(marking)
         try:
             yield
         finally:
