@@ -107,6 +107,27 @@ def content_stream(page: Any) -> StreamObject:
     return content
 
 
+def page_as_form(
+    writer: PdfWriter, page: Any, bbox: tuple[float, float, float, float]
+) -> EncodedStreamObject:
+    """A page reportlab drew (overlay, stamp) as a form XObject for ``writer``: its one
+    content stream as it is (not decoded), its resources, and ``bbox``."""
+    content = content_stream(page)
+    form = EncodedStreamObject()
+    form._data = content._data
+    if "/Filter" in content:
+        form[NameObject("/Filter")] = content["/Filter"].clone(writer)
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in bbox),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    return form
+
+
 def rect_of(arr: Any) -> tuple[float, float, float, float]:
     a = [num(v) for v in obj(arr)]
     return min(a[0], a[2]), min(a[1], a[3]), max(a[0], a[2]), max(a[1], a[3])
@@ -275,22 +296,7 @@ class Sheets:
         reader = PdfReader(BytesIO(self._buf.getvalue()))
         out: dict[int, Any] = {}
         for index, (x0, y0, x1, y1) in self.boxes.items():
-            src = reader.pages[index]
-            content = content_stream(src)
-            form = EncodedStreamObject()
-            form._data = content._data
-            if "/Filter" in content:
-                form[NameObject("/Filter")] = content["/Filter"].clone(writer)
-            form.update(
-                {
-                    NameObject("/Type"): NameObject("/XObject"),
-                    NameObject("/Subtype"): NameObject("/Form"),
-                    NameObject("/BBox"): ArrayObject(
-                        FloatObject(v) for v in (x0 - 1, y0 - 1, x1 + 1, y1 + 1)
-                    ),
-                    NameObject("/Resources"): src["/Resources"].clone(writer),
-                }
-            )
+            form = page_as_form(writer, reader.pages[index], (x0 - 1, y0 - 1, x1 + 1, y1 + 1))
             out[index] = writer._add_object(form)
         return out
 

@@ -22,15 +22,13 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
-    EncodedStreamObject,
-    FloatObject,
     IndirectObject,
     NameObject,
 )
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from ombuds_desktop.packet.appearances import content_stream
+from ombuds_desktop.packet.appearances import page_as_form
 from ombuds_desktop.packet.layout import STAMP_BAND
 from ombuds_desktop.printed import fonts
 from ombuds_desktop.printed.fonts import BOLD, REGULAR
@@ -114,21 +112,7 @@ def apply(writer: PdfWriter, stamps: Sequence[Stamp], first: int = 0) -> None:
     over = overlay(sizes, stamps)
     push, pop, draw = (_stream(writer, data) for data in (b"q\n", b"\nQ\n", b"q /OmbStamp Do Q\n"))
     for page, (w, h), stamp_page in zip(pages, sizes, over.pages, strict=True):
-        source = content_stream(stamp_page)
-        form = EncodedStreamObject()
-        form._data = source._data
-        if "/Filter" in source:
-            form[NameObject("/Filter")] = source["/Filter"].clone(writer)
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(
-                    [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
-                ),
-                NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
-            }
-        )
+        form = page_as_form(writer, stamp_page, (0, 0, w, h))
         resources = page.get("/Resources")
         resources = (
             DictionaryObject(resources.get_object().items())
