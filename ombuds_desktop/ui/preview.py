@@ -371,10 +371,16 @@ class PreviewWindow(QMainWindow):
             self.vault.record_event("export", self.draft.id)
             self.statusBar().showMessage(f"Saved the signature page to {path}.", 8000)
 
-    def _run_export(self, label: str, work, done_text) -> Operation:
+    def _run_export(self, label: str, work, done_text=None, report=None) -> Operation:
+        """Run ``work`` in the background; once done, log the export and tell the user:
+        ``done_text(result)`` in a message box, or ``report(result)`` for its own words."""
+
         def done(result: object) -> None:
             self.vault.record_event("export", self.draft.id)
-            QMessageBox.information(self, "Done", done_text(result))
+            if report is not None:
+                report(result)
+            else:
+                QMessageBox.information(self, "Done", done_text(result))
 
         return (
             Operation(self, work)
@@ -440,30 +446,22 @@ class PreviewWindow(QMainWindow):
             draft, self.settings, self.vault, allow_draft=self.result.watermarked
         )
 
-        def done(result) -> None:
-            self.vault.record_event("export", self.draft.id)
-            self.email_saved(
+        return self._run_export(
+            "Preparing the e-mail…",
+            lambda progress, token: export_eml(
+                draft,
+                Path(path),
+                None,
+                definition,
+                options,
+                packet=packet,
+                progress=progress,
+                cancel=token,
+            ),
+            report=lambda result: self.email_saved(
                 list(getattr(result, "paths", None) or [Path(path)]),
                 list(getattr(result, "notes", None) or []),
-            )
-
-        return (
-            Operation(
-                self,
-                lambda progress, token: export_eml(
-                    draft,
-                    Path(path),
-                    None,
-                    definition,
-                    options,
-                    packet=packet,
-                    progress=progress,
-                    cancel=token,
-                ),
-            )
-            .success(done)
-            .failure(lambda exc: show_error(self, "The export failed", exc))
-            .run("Preparing the e-mail…")
+            ),
         )
 
     def email_saved(self, paths: list[Path], notes: list[str] | None = None) -> None:
