@@ -24,14 +24,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: Test files started first, longest first (on the 2-core machine, lightly loaded: the typing
-#: session ~75 s, the frozen build ~70 s, the wheel 30-40 s on each of two Pythons; much more
+#: Test files started first, longest first (on the 2-core machine, lightly loaded: the frozen
+#: build ~65 s, the wheel 30-60 s on each of two Pythons, the typing session ~20 s; much more
 #: under load).  With two workers they overlap with each other and with the rest of the suite
 #: instead of ending it; every other ``slow`` test comes next, then the rest in collection order.
 LONGEST_FIRST = (
-    "tests/ui/test_long_session.py",
     "tests/packaging/test_frozen_build.py",
     "tests/packaging/test_wheel.py",
+    "tests/ui/test_long_session.py",
 )
 
 

@@ -1,6 +1,7 @@
 """The wheel carries everything: built once, installed into a fresh venv outside the checkout on
 every supported CPython present, and used from there as a user would (`pip install`), plus the
-long-session refcount guard of tests/ui/test_refcounts.py on each.
+long-session refcount guard of tests/ui/test_refcounts.py on each, and the long typing session
+(tests/ui/long_session.py) on the Python the rest of the suite does not run on.
 
 Why: an app that works only from the checkout (editable install) is broken for everybody who
 installs it normally.  Each install is a fresh venv in a temporary folder; the commands run with
@@ -23,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.ui.test_long_session import run_long_session
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPPORTED = ("3.12", "3.13")
@@ -234,6 +237,14 @@ def test_installed_wheel_works_outside_the_checkout(
     refcounts = run([str(vpy), "-c", script], cwd=work, env=env)
     assert refcounts.returncode == 0, refcounts.stdout + refcounts.stderr
     assert "refcounts: OK" in refcounts.stdout
+
+    # The long typing session with the installed app (the default Python runs it from the
+    # checkout in tests/ui/test_long_session.py).
+    if which == "other":
+        session = tmp_path / "session"
+        session.mkdir()
+        result = run_long_session(str(vpy), session, env)
+        assert result["python"].startswith(_version(python) + "."), result["python"]
 
 
 def test_python_311_is_refused(wheel: Path, tmp_path: Path) -> None:

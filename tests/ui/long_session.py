@@ -29,7 +29,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QEvent,
+    QEventLoop,
+    QSettings,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -85,7 +93,15 @@ def debug(text: str) -> None:
 
 
 def wait(ms: int) -> None:
-    QTest.qWait(ms)
+    """Let the event loop run for ``ms``, as the app's own loop does between key presses.
+
+    Not ``QTest.qWait``: it sleeps holding Python's lock (the GIL), so the app's background
+    work (packet builds, exports, imports) barely runs while a script waits for it; a packet
+    that builds in one second took 16 s here.  ``QEventLoop.exec`` releases it while idle.
+    """
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def wait_until(predicate, timeout_ms: int = 60000, what: str = "") -> None:
@@ -93,7 +109,7 @@ def wait_until(predicate, timeout_ms: int = 60000, what: str = "") -> None:
     while not predicate():
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
-        QTest.qWait(20)
+        wait(20)
 
 
 def type_text(widget: QWidget, text: str, chunk: int = 40) -> None:
@@ -113,13 +129,22 @@ def type_text(widget: QWidget, text: str, chunk: int = 40) -> None:
                         widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch)
                     )
         typed_total += len(text[start : start + chunk])
-        QTest.qWait(1)
+        wait(1)
+
+
+#: Paragraph length of the typed prose, as an attorney writes.  (One 16,000-character
+#: paragraph costs Qt a re-layout of all of it on every key: 4 ms a key here, a test cost.)
+PARAGRAPH_CHARS = 700
 
 
 def prose(n: int, seed: int) -> str:
-    out, i = [], seed
+    out, i, paragraph = [], seed, 0
     while sum(map(len, out)) < n:
+        if paragraph >= PARAGRAPH_CHARS:
+            out.append("\n")
+            paragraph = 0
         out.append(PHRASES[i % len(PHRASES)])
+        paragraph += len(out[-1])
         i += 1
     return "".join(out)[:n]
 

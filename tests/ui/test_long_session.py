@@ -1,8 +1,9 @@
 """The long session (see long_session.py) as a test, in its own process.
 
 ``OMBUDS_LONG_SESSION_PYTHON=/path/to/python`` runs it with another interpreter (it
-needs the project installed there), e.g. to try Python 3.12 and 3.13 side by side;
-``OMBUDS_LONG_SESSION_CHARS`` changes how much is typed (at least 20,000 in CI).
+needs the project installed there); ``OMBUDS_LONG_SESSION_CHARS`` changes how much is
+typed (at least 20,000 in CI).  tests/packaging/test_wheel.py runs it too, with the other
+supported Python and the app installed from the wheel.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).with_name("long_session.py")
+MIN_CHARS = 20000
 
 
-@pytest.mark.slow
-def test_a_long_session_types_20000_characters_without_a_warning(tmp_path):
-    python = os.environ.get("OMBUDS_LONG_SESSION_PYTHON") or sys.executable
-    chars = max(20000, int(os.environ.get("OMBUDS_LONG_SESSION_CHARS", "20000")))
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
+def run_long_session(python: str, tmp_path: Path, env: dict[str, str] | None = None) -> dict:
+    """Run the session with ``python``; its result, after asserting it went well."""
+    chars = max(MIN_CHARS, int(os.environ.get("OMBUDS_LONG_SESSION_CHARS", str(MIN_CHARS))))
+    env = dict(env or os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
     done = subprocess.run(
         [python, str(SCRIPT), "--chars", str(chars)],
         capture_output=True,
         text=True,
         timeout=900,
         env=env,
+        cwd=tmp_path,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     assert lines, f"the session died (exit {done.returncode}):\n{done.stderr[-4000:]}"
@@ -37,3 +39,10 @@ def test_a_long_session_types_20000_characters_without_a_warning(tmp_path):
     assert done.returncode == 0, done.stderr[-4000:]
     assert result["typed"] >= chars
     assert result["fields_checked"] >= 20
+    return result
+
+
+@pytest.mark.slow
+def test_a_long_session_types_20000_characters_without_a_warning(tmp_path):
+    python = os.environ.get("OMBUDS_LONG_SESSION_PYTHON") or sys.executable
+    run_long_session(python, tmp_path)
