@@ -3,8 +3,9 @@
 - Qt runs offscreen; tests never touch the user's real data folder.
 - Every test derives vault keys with cheap scrypt parameters (n=2**14, the lowest the vault
   accepts), since full-strength scrypt (128 MiB, ~0.4 s per derivation) in every UI and CLI test
-  made the suite minutes slower.  scrypt itself is the same code path; tests about the shipped
-  parameters opt out with ``@pytest.mark.real_kdf``.
+  made the suite minutes slower; new wraps share one salt and derived keys are remembered in
+  the process.  scrypt itself is the same code path; tests about the shipped parameters and
+  random salts opt out with ``@pytest.mark.real_kdf``.
 - ``cli``: the one runner of the command line (``ombuds_desktop.cli.testing.run_cli``):
   in-process by default, ``in_process=False`` for tests about the process boundary.
 - The parallel run (``./dev test`` uses pytest-xdist on every core): the longest tests start
@@ -14,11 +15,14 @@
 
 from __future__ import annotations
 
+import base64
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,18 +79,46 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     return get
 
 
-#: Cheap scrypt: the vault's floor (keys.MIN_SCRYPT_N), so stored wraps are still accepted.
+#: Cheap scrypt: the vault's floor (keys.MIN_SCRYPT_N), so stored wraps are still accepted,
+#: also by the app and the CLI in a separate process.
 CHEAP_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+#: The salt of every new wrap in a test process (see ``_cheap_kdf``).
+TEST_SALT = base64.b64encode(b"ombuds-test-salt").decode()
+#: (secret, parameters) -> key: scrypt is a pure function, so a derivation done once in this
+#: process is reused.  Only results are kept; bad parameters raise every time.
+_derived: dict[tuple[bytes, str], bytes] = {}
 
 
 @pytest.fixture(autouse=True)
 def _cheap_kdf(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap, remembered key derivations.
+
+    Even at the floor a derivation costs 50-100 ms here, and the quick loop made ~460 of them
+    (20 s of CPU): most are the same passphrase over and over, in a new vault each time.  So
+    new wraps get one fixed salt and the derived keys are remembered.  Random salts, the
+    shipped costs and scrypt itself are tested with ``@pytest.mark.real_kdf``.
+    """
     if request.node.get_closest_marker("real_kdf"):
         return
     from ombuds_desktop.vault import keys
 
+    real = keys.scrypt_kek
+
+    def remembered(secret: bytes, params: dict[str, Any]) -> bytes:
+        try:
+            key = (bytes(secret), json.dumps(params, sort_keys=True))
+        except (TypeError, ValueError):  # not JSON: let the vault say what is wrong
+            return real(secret, params)
+        if key not in _derived:
+            _derived[key] = real(secret, params)
+        return _derived[key]
+
     monkeypatch.setattr(keys, "PASSPHRASE_SCRYPT", dict(CHEAP_SCRYPT))
     monkeypatch.setattr(keys, "RECOVERY_SCRYPT", dict(CHEAP_SCRYPT))
+    monkeypatch.setattr(keys, "scrypt_kek", remembered)
+    monkeypatch.setattr(
+        keys, "_scrypt_params", lambda base: {"kdf": "scrypt", **base, "salt": TEST_SALT}
+    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import types
 
 import keyring
@@ -40,6 +41,20 @@ def test_recovery_code_typos_are_caught() -> None:
 def test_shipped_kdf_costs() -> None:
     assert keys.PASSPHRASE_SCRYPT["n"] >= 2**17 and keys.PASSPHRASE_SCRYPT["r"] >= 8
     assert keys.RECOVERY_SCRYPT["n"] >= 2**15
+
+
+@pytest.mark.real_kdf  # the real salts: other tests share one (tests/conftest.py)
+def test_every_wrap_gets_its_own_random_salt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "PASSPHRASE_SCRYPT", {"n": 2**14, "r": 8, "p": 1})
+    monkeypatch.setattr(keys, "RECOVERY_SCRYPT", {"n": 2**14, "r": 8, "p": 1})
+    vk = crypto.new_key()
+    code = keys.new_recovery_code()
+    wraps = [keys.passphrase_wrap(vk, "Correct Horse Battery", "v") for _ in range(2)]
+    wraps += [keys.recovery_wrap(vk, code, "v") for _ in range(2)]
+    salts = [base64.b64decode(w.params["salt"]) for w in wraps]
+    assert len(set(salts)) == len(salts)
+    assert all(len(salt) >= 16 for salt in salts)
+    assert wraps[0].wrapped != wraps[1].wrapped  # same key, same passphrase: another record
 
 
 def test_passphrase_wrap(fast_kdf: None) -> None:
