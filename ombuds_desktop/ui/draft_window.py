@@ -31,6 +31,7 @@ from ombuds_desktop.formdef.conditions import field_shown, is_filled, section_sh
 from ombuds_desktop.formdef.model import FormDefinition
 from ombuds_desktop.ui.attachments import AttachmentsEditor
 from ombuds_desktop.ui.dialogs import confirm, show_error
+from ombuds_desktop.ui.lazy_pages import LazyPages
 from ombuds_desktop.ui.reveal import Reveal
 from ombuds_desktop.ui.review import ReviewPage
 from ombuds_desktop.ui.section_page import SectionPage
@@ -248,18 +249,13 @@ class DraftWindow(QMainWindow):
         outer.addLayout(bar)
         self.setCentralWidget(central)
 
-        self.pages: list[QWidget] = []
+        # Section pages are built when first shown (or asked for), not all at opening.
+        self.pages = LazyPages(self._make_page, self._page_ready)
         self.page_ids: list[str] = []
-        self.attachments: AttachmentsEditor | None = None
-        budget = float(getattr(settings, "email_budget_mb", 10.0) or 10.0)
+        self._attachments: AttachmentsEditor | None = None
+        self._budget = float(getattr(settings, "email_budget_mb", 10.0) or 10.0)
         for section in definition.sections:
-            page = SectionPage(
-                definition,
-                section,
-                special={"attachments": lambda f: self._make_attachments(f, budget)},
-            )
-            page.changed.connect(self._changed)
-            self._add_page(section.id, page)
+            self._add_page(section.id, None)
         self.review = ReviewPage(self)
         self.review.jump.connect(self.jump_to)
         self.review.build_button.clicked.connect(self.build_packet)
@@ -277,11 +273,6 @@ class DraftWindow(QMainWindow):
         self._recovery_timer.timeout.connect(self.write_recovery)
         self._build_actions()
 
-        for each in self.pages:
-            if isinstance(each, SectionPage):
-                each.load(draft)
-        if self.attachments is not None:
-            self.attachments.load(draft)
         self.load_related()
         self.revalidate()
         start = draft.last_section if draft.last_section in self.page_ids else self.page_ids[0]
@@ -304,11 +295,56 @@ class DraftWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
 
-    def _make_attachments(self, field, budget: float) -> AttachmentsEditor:
-        self.attachments = AttachmentsEditor(self.definition, field, self.vault, budget)
-        self.attachments.changed.connect(self._changed)
-        self.attachments.removed.connect(self._forget_attachment)
-        return self.attachments
+    def _make_page(self, index: int) -> SectionPage:
+        """Build section page ``index`` in the place of its stand-in in the stack."""
+        section = self.definition.section(self.page_ids[index])
+        page = SectionPage(
+            self.definition, section, special={"attachments": self._make_attachments}
+        )
+        page.changed.connect(self._changed)
+        stand_in = self.stack.widget(index)
+        showing = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        if showing:
+            self.stack.setCurrentIndex(index)
+        if stand_in is not None:
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+        return page
+
+    def _page_ready(self, index: int, page: QWidget) -> None:
+        """A page built just now shows the draft as it is: answers, findings, read-only."""
+        if not isinstance(page, SectionPage):
+            return
+        page.load(self.draft)
+        if page.special and self._attachments is not None:
+            self._attachments.load(self.draft)
+        page.show_findings(self.shown_findings())
+        self._lock_page(page, self.read_only or self.paused)
+        if self.page_ids[index] == "app":
+            self._update_outcome()
+
+    def _current_page(self) -> QWidget | None:
+        """The page shown now, if built (a stand-in is shown only while the window opens)."""
+        return self.pages.built_at(self.stack.currentIndex())
+
+    @property
+    def attachments(self) -> AttachmentsEditor | None:
+        """The evidence editor; its page is built the first time it is asked for."""
+        if self._attachments is None:
+            for i, pid in enumerate(self.page_ids):
+                if pid != REVIEW_ID and any(
+                    f.type == "attachments" for f in self.definition.section(pid).fields
+                ):
+                    self.pages[i]
+                    break
+        return self._attachments
+
+    def _make_attachments(self, field) -> AttachmentsEditor:
+        self._attachments = AttachmentsEditor(self.definition, field, self.vault, self._budget)
+        self._attachments.changed.connect(self._changed)
+        self._attachments.removed.connect(self._forget_attachment)
+        return self._attachments
 
     def _forget_attachment(self, attachment_id: str) -> None:
         """A removed document leaves no password or leave-out choice behind in the builder."""
@@ -317,10 +353,11 @@ class DraftWindow(QMainWindow):
             builder.skip.discard(attachment_id)
             builder.passwords.pop(attachment_id, None)
 
-    def _add_page(self, page_id: str, page: QWidget) -> None:
-        self.pages.append(page)
+    def _add_page(self, page_id: str, page: QWidget | None) -> None:
+        """``page`` None: a section page, built when first needed (a stand-in until then)."""
+        self.pages.add(page)
         self.page_ids.append(page_id)
-        self.stack.addWidget(page)
+        self.stack.addWidget(page if page is not None else QWidget())
         item = QListWidgetItem()
         self.nav.addItem(item)
 
@@ -472,7 +509,7 @@ class DraftWindow(QMainWindow):
     # ------------------------------------------------------------------ editing
 
     def _collect(self) -> None:
-        page = self.pages[self.stack.currentIndex()]
+        page = self._current_page()
         if isinstance(page, SectionPage):
             page.collect(self.draft.values)
         self._apply_forced_answers()
@@ -487,7 +524,12 @@ class DraftWindow(QMainWindow):
         self.draft.values.update(changed)
         for field_id in changed:
             section = self.definition.section_of(field_id)
-            page = self.pages[self.page_ids.index(section)] if section in self.page_ids else None
+            # A page not built yet shows the draft's answers when it is.
+            page = (
+                self.pages.built_at(self.page_ids.index(section))
+                if section in self.page_ids
+                else None
+            )
             if isinstance(page, SectionPage):
                 page.load(self.draft)
 
@@ -495,7 +537,7 @@ class DraftWindow(QMainWindow):
         self._collect()
         self.dirty = True
         self.save_state.setText("Unsaved changes…")
-        page = self.pages[self.stack.currentIndex()]
+        page = self._current_page()
         if isinstance(page, SectionPage):
             page.update_state(self.draft.values)
         self._validate_timer.start()
@@ -589,7 +631,7 @@ class DraftWindow(QMainWindow):
             official=self.official_target(),
         )
         self.last_validation_ms = (time.perf_counter() - started) * 1000
-        page = self.pages[self.stack.currentIndex()] if self.pages else None
+        page = self._current_page()
         if isinstance(page, SectionPage):
             page.show_findings(self.shown_findings())
         self._update_nav()
@@ -610,7 +652,7 @@ class DraftWindow(QMainWindow):
         return self.reveal.shown(self.findings, self.draft.values)
 
     def _show_current_findings(self) -> None:
-        page = self.pages[self.stack.currentIndex()]
+        page = self._current_page()
         if isinstance(page, SectionPage):
             page.show_findings(self.shown_findings())
         self._update_nav()
@@ -716,8 +758,8 @@ class DraftWindow(QMainWindow):
         severity = {"proceed": "info", "caution": "warning", "not-screened-yet": "info"}.get(
             result.outcome, "error"
         )
-        page = self.pages[self.page_ids.index("app")]
-        if not isinstance(page, SectionPage):
+        page = self.pages.built_at(self.page_ids.index("app"))
+        if not isinstance(page, SectionPage):  # shown when the page is built
             return
         page.show_outcome(
             result.text + (" The reasons are at the end of this page." if reasons else ""),
@@ -830,13 +872,17 @@ class DraftWindow(QMainWindow):
         vault = self.vault
         return vault is not None and (vault.read_only or bool(vault.freshness_problems))
 
+    @staticmethod
+    def _lock_page(page: QWidget, locked: bool) -> None:
+        body = page.widget() if isinstance(page, SectionPage) else None
+        if body is not None:
+            body.setEnabled(not locked)
+
     def _apply_read_only(self) -> None:
         paused = self.paused
         locked = self.read_only or paused
-        for page in self.pages:
-            body = page.widget() if isinstance(page, SectionPage) else None
-            if body is not None:
-                body.setEnabled(not locked)
+        for page in self.pages.built():
+            self._lock_page(page, locked)
         self.act_correction.setEnabled(self.read_only and not paused)
         self.correction_button.setVisible(self.read_only and not paused)
         self.submitted_box.setVisible(locked)
