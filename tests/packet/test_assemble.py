@@ -22,6 +22,7 @@ from ombuds_desktop.packet.stamps import WATERMARK
 
 from .support import (
     BUILD_DATE,
+    Case,
     make_encrypted_pdf,
     make_jpeg,
     make_pdf,
@@ -39,9 +40,19 @@ def _build(case, **opts):
     return build_packet(case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE, **opts))
 
 
-@pytest.fixture
-def packet(case):
-    return _build(case)
+@pytest.fixture(scope="module")
+def built_case(tmp_path_factory):
+    """The ``case`` the shared ``packet`` is built from; read-only (tests that change a case
+    take their own ``case``)."""
+    c = Case(tmp_path_factory.mktemp("assemble") / "case")
+    assert c.errors() == []
+    return c
+
+
+@pytest.fixture(scope="module")
+def packet(built_case):
+    """The packet of ``built_case``, built once for the tests that only read it."""
+    return _build(built_case)
 
 
 def test_packet_passes_qpdf_and_is_flat(packet):
@@ -230,21 +241,21 @@ def test_errors_with_allow_draft_watermark_every_page(case):
     assert all(WATERMARK in t for t in texts)
 
 
-def test_no_watermark_without_errors_even_with_allow_draft(packet, case):
+def test_no_watermark_without_errors_even_with_allow_draft(packet, built_case):
     assert not packet.watermarked
     assert WATERMARK not in pdftotext(packet.pdf)
-    again = _build(case, allow_draft=True)
+    again = _build(built_case, allow_draft=True)
     assert not again.watermarked and WATERMARK not in pdftotext(again.pdf)
 
 
 # -- manifest and reproducibility -------------------------------------------------------------
 
 
-def test_manifest_hashes_inputs_and_output(packet, case):
+def test_manifest_hashes_inputs_and_output(packet, built_case):
     m = packet.manifest
     assert m["output"]["sha256"] == hashlib.sha256(packet.pdf).hexdigest() == packet.sha256
     assert m["output"]["pages"] == packet.pages
-    files = {a.id: (case.root / a.path).read_bytes() for a in case.draft.attachments}
+    files = {a.id: (built_case.root / a.path).read_bytes() for a in built_case.draft.attachments}
     assert {i["attachment_id"] for i in m["inputs"]} == set(files)
     for item in m["inputs"]:
         assert item["sha256"] == hashlib.sha256(files[item["attachment_id"]]).hexdigest()
