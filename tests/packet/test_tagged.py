@@ -500,9 +500,9 @@ def test_paragraph_across_a_page_break_is_one_element_and_footers_are_artifacts(
     assert not any(t.strip() for t in loose.values())
 
 
-def test_photos_and_scans_are_figures_with_alternate_text(case, definition, options):
+def test_photos_and_scans_are_figures_with_alternate_text(standard_packet):
     """Evidence the app turns from an image into a page is a Figure, described; its stamp is not."""
-    packet = build_packet(case.draft, case.root, definition, options)
+    packet = standard_packet
     data = packet.pdf
     tagged = check_parent_tree(data)
     figures = [n for n in structure(data) if n.role == "Figure"]
