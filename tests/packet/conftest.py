@@ -67,6 +67,17 @@ def standard_packet(standard_case):
     )
 
 
+@pytest.fixture(scope="session")
+def standard_upload(standard_case, tmp_path_factory):
+    """The online-upload folder of ``standard_case`` (default options), written once a run for
+    the tests that only read it."""
+    from ombuds_desktop.packet.exports import export_upload_folder
+
+    folder = tmp_path_factory.mktemp("standard-upload") / "up"
+    options = PacketOptions(build_date=BUILD_DATE)
+    return export_upload_folder(standard_case.draft, folder, standard_case.root, options=options)
+
+
 @pytest.fixture
 def plain_case(tmp_path):
     """A clean case whose client needs no wet-ink signature."""

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from ombuds_desktop.draft import read_draft_file
 from ombuds_desktop.formdef import load_form_key
 from ombuds_desktop.packet import PacketOptions, build_packet, tagging
-from ombuds_desktop.packet.exports import export_mail, export_upload_folder, signature_page_pdf
+from ombuds_desktop.packet.exports import export_mail, signature_page_pdf
 from ombuds_desktop.packet.layout import LEFT, Sheet
 from ombuds_desktop.samples import sample_names, write_sample
 from ombuds_desktop.validation import acknowledge, validate_draft
@@ -462,9 +462,9 @@ def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, 
     assert len(notes) == 1 and notes[0].mcrs[0][0] in tagged
 
 
-def test_upload_files_of_evidence_alone_do_not_claim_tags(case, definition, options, tmp_path):
+def test_upload_files_of_evidence_alone_do_not_claim_tags(standard_upload):
     """Negative case: a PDF with no drawn page gets no structure tree; the copy sheet does."""
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root, definition, options)
+    result = standard_upload
     evidence_only = result.files[0].read_bytes()
     assert pdfinfo(evidence_only)["Tagged"] == "no"
     assert not catalog(evidence_only)["tree"]
