@@ -46,6 +46,38 @@ def case(tmp_path):
     return c
 
 
+@pytest.fixture(scope="session")
+def standard_case(tmp_path_factory):
+    """``case`` made once a run, for the tests that only read it or its ``standard_packet``:
+    read-only (a test that changes its case takes its own ``case``)."""
+    c = Case(tmp_path_factory.mktemp("standard") / "case")
+    assert c.errors() == []
+    return c
+
+
+@pytest.fixture(scope="session")
+def standard_packet(standard_case):
+    """The packet of ``standard_case`` with the default options, built once a run for the
+    tests that only read it; tests about a build (determinism, progress, options) build
+    their own."""
+    from ombuds_desktop.packet import build_packet
+
+    return build_packet(
+        standard_case.draft, standard_case.root, options=PacketOptions(build_date=BUILD_DATE)
+    )
+
+
+@pytest.fixture(scope="session")
+def standard_upload(standard_case, tmp_path_factory):
+    """The online-upload folder of ``standard_case`` (default options), written once a run for
+    the tests that only read it."""
+    from ombuds_desktop.packet.exports import export_upload_folder
+
+    folder = tmp_path_factory.mktemp("standard-upload") / "up"
+    options = PacketOptions(build_date=BUILD_DATE)
+    return export_upload_folder(standard_case.draft, folder, standard_case.root, options=options)
+
+
 @pytest.fixture
 def plain_case(tmp_path):
     """A clean case whose client needs no wet-ink signature."""

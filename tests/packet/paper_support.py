@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import tempfile
@@ -50,6 +51,12 @@ _WORD = re.compile(
 
 def word_boxes(pdf: bytes) -> list[Word]:
     """Every word of every page with its box (``pdftotext -bbox``)."""
+    return list(_word_boxes(bytes(pdf)))
+
+
+@functools.lru_cache(maxsize=16)
+def _word_boxes(pdf: bytes) -> tuple[Word, ...]:
+    """``word_boxes``, cached (frozen words in a tuple): several tests read the same form."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(pdf)
@@ -63,7 +70,7 @@ def word_boxes(pdf: bytes) -> list[Word]:
         w, h = float(m.group(1)), float(m.group(2))
         for x0, y0, x1, y1, text in _WORD.findall(chunk):
             words.append(Word(n, unescape(text), float(x0), float(y0), float(x1), float(y1), w, h))
-    return words
+    return tuple(words)
 
 
 def outside_printable(words: list[Word], margin: float = MARGIN) -> list[Word]:

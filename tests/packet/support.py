@@ -6,6 +6,7 @@ inspected with the poppler and qpdf command-line tools, as a reviewer would.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import struct
@@ -372,6 +373,14 @@ def qpdf_check(data: bytes) -> str:
 def pdftotext(
     data: bytes, *, first: int | None = None, last: int | None = None, layout: bool = False
 ) -> str:
+    """The text of ``data`` (pages ``first`` to ``last``), as poppler reads it."""
+    return _pdftotext(bytes(data), first, last, layout)
+
+
+@functools.lru_cache(maxsize=16)
+def _pdftotext(data: bytes, first: int | None, last: int | None, layout: bool) -> str:
+    """``pdftotext``, cached: tests read the same packet's text many times (a str: nobody can
+    change what the next caller gets)."""
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")

@@ -40,8 +40,9 @@ def _build(case, **opts):
 
 
 @pytest.fixture
-def packet(case):
-    return _build(case)
+def packet(standard_packet):
+    """The packet of ``standard_case`` (conftest), built once for the tests that only read it."""
+    return standard_packet
 
 
 def test_packet_passes_qpdf_and_is_flat(packet):
@@ -230,21 +231,23 @@ def test_errors_with_allow_draft_watermark_every_page(case):
     assert all(WATERMARK in t for t in texts)
 
 
-def test_no_watermark_without_errors_even_with_allow_draft(packet, case):
+def test_no_watermark_without_errors_even_with_allow_draft(packet, standard_case):
     assert not packet.watermarked
     assert WATERMARK not in pdftotext(packet.pdf)
-    again = _build(case, allow_draft=True)
+    again = _build(standard_case, allow_draft=True)
     assert not again.watermarked and WATERMARK not in pdftotext(again.pdf)
 
 
 # -- manifest and reproducibility -------------------------------------------------------------
 
 
-def test_manifest_hashes_inputs_and_output(packet, case):
+def test_manifest_hashes_inputs_and_output(packet, standard_case):
     m = packet.manifest
     assert m["output"]["sha256"] == hashlib.sha256(packet.pdf).hexdigest() == packet.sha256
     assert m["output"]["pages"] == packet.pages
-    files = {a.id: (case.root / a.path).read_bytes() for a in case.draft.attachments}
+    files = {
+        a.id: (standard_case.root / a.path).read_bytes() for a in standard_case.draft.attachments
+    }
     assert {i["attachment_id"] for i in m["inputs"]} == set(files)
     for item in m["inputs"]:
         assert item["sha256"] == hashlib.sha256(files[item["attachment_id"]]).hexdigest()
@@ -257,11 +260,13 @@ def test_same_inputs_give_byte_identical_packet(case):
     assert first.manifest == second.manifest
 
 
-def test_different_date_gives_different_packet(case):
+def test_different_date_gives_different_packet(standard_case, packet):
     other = build_packet(
-        case.draft, case.root, options=PacketOptions(build_date=BUILD_DATE.replace(day=25))
+        standard_case.draft,
+        standard_case.root,
+        options=PacketOptions(build_date=BUILD_DATE.replace(day=25)),
     )
-    assert other.pdf != _build(case).pdf
+    assert other.pdf != packet.pdf
 
 
 # -- options --------------------------------------------------------------------------------------

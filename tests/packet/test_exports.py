@@ -37,8 +37,8 @@ def _opts(**kw):
 # -- online upload ------------------------------------------------------------------------------
 
 
-def test_upload_folder_in_section_8_order(case, tmp_path):
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root, options=_opts())
+def test_upload_folder_in_section_8_order(standard_upload):
+    result = standard_upload
     names = [p.name for p in result.files]
     assert names == [
         "01_G-28_g28.pdf",
@@ -46,7 +46,8 @@ def test_upload_folder_in_section_8_order(case, tmp_path):
         "03_Exhibit-B_service-request.pdf",
         "04_Exhibit-C_other.pdf",
     ]
-    assert sorted(p.name for p in (tmp_path / "up").iterdir()) == sorted(names + ["copy-sheet.pdf"])
+    folder = result.copy_sheet.parent
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names + ["copy-sheet.pdf"])
     for path in result.files:
         qpdf_check(path.read_bytes())
         assert path.stat().st_size <= PacketOptions().upload_budget
@@ -93,8 +94,8 @@ def _noise_tiff(frames: int) -> bytes:
     return buf.getvalue()
 
 
-def test_copy_sheet_lists_answers_in_form_order(case, tmp_path, definition):
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root, options=_opts())
+def test_copy_sheet_lists_answers_in_form_order(standard_upload, definition):
+    result = standard_upload
     data = result.copy_sheet.read_bytes()
     qpdf_check(data)
     flat = " ".join(pdftotext(data).split())

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from ombuds_desktop import paths
 from ombuds_desktop.draft import Draft
-from ombuds_desktop.formdef import load_definition_file, parse_definition
+from ombuds_desktop.formdef import load_definition_file, load_form_key, parse_definition
 from ombuds_desktop.packet.form_render import render_form
+from ombuds_desktop.packet.layout import Rendered
 from ombuds_desktop.printed.values import exhibit_label
 
 from .support import NAMES, Case, pdffonts, pdftotext, qpdf_check, words
@@ -24,16 +25,31 @@ def _text(draft: Draft, definition) -> str:
     return " ".join(pdftotext(rendered.pdf).split())
 
 
-def test_every_printed_section_heading_in_order(case, definition):
-    text = _text(case.draft, definition)
+@pytest.fixture(scope="module")
+def standard_form(tmp_path_factory) -> Rendered:
+    """The form of the standard ``case``, unchanged: rendered once for the tests that only
+    read it (tests that change the draft render their own)."""
+    c = Case(tmp_path_factory.mktemp("form") / "case")
+    return render_form(c.draft, load_form_key(c.draft.form))
+
+
+@pytest.fixture(scope="module")
+def standard_text(standard_form) -> str:
+    """``_text`` of the standard form: checked with qpdf, words joined by single spaces."""
+    qpdf_check(standard_form.pdf)
+    return " ".join(pdftotext(standard_form.pdf).split())
+
+
+def test_every_printed_section_heading_in_order(standard_text, definition):
+    text = standard_text
     positions = [text.find(s.heading) for s in definition.sections if s.printed]
     assert -1 not in positions
     assert positions == sorted(positions)
     assert "Before you file" not in text  # the app-only section is never printed
 
 
-def test_header_has_form_identity(case, definition):
-    text = _text(case.draft, definition)
+def test_header_has_form_identity(standard_text, definition):
+    text = standard_text
     for part in (
         definition.number,
         definition.title,
@@ -43,8 +59,8 @@ def test_header_has_form_identity(case, definition):
         assert part in text
 
 
-def test_values_and_non_latin_names_are_text(case, definition):
-    text = _text(case.draft, definition)
+def test_values_and_non_latin_names_are_text(standard_text):
+    text = standard_text
     for value in (
         "Żółć",
         "Łukasz",
@@ -61,16 +77,16 @@ def test_values_and_non_latin_names_are_text(case, definition):
     assert "2024-11-04" not in text  # dates print mm/dd/yyyy
 
 
-def test_font_is_embedded_unicode_subset(case, definition):
-    fonts = pdffonts(render_form(case.draft, definition).pdf)
+def test_font_is_embedded_unicode_subset(standard_form):
+    fonts = pdffonts(standard_form.pdf)
     assert fonts, "no fonts"
     for f in fonts:
         assert "NotoSans" in f["name"], f
         assert (f["emb"], f["sub"], f["uni"]) == ("yes", "yes", "yes"), f
 
 
-def test_options_print_with_checked_and_empty_boxes(case, definition):
-    text = pdftotext(render_form(case.draft, definition).pdf)
+def test_options_print_with_checked_and_empty_boxes(standard_form):
+    text = pdftotext(standard_form.pdf)
     # the chosen reason is preceded by the bold X; the others are not
     assert "X Case outside published processing times" in " ".join(text.split())
     assert "X Lost file" not in " ".join(text.split())
@@ -96,13 +112,13 @@ def test_field_marked_not_printed_is_not_printed(case, definition):
     assert "10/31/2026" not in text
 
 
-def test_mirror_prints_the_mirrored_answer(case, definition):
-    text = " ".join(pdftotext(render_form(case.draft, definition).pdf).split())
+def test_mirror_prints_the_mirrored_answer(standard_text):
+    text = standard_text
     assert "X Attorney" in text  # Section 7 mirrors app.role = attorney
 
 
-def test_signature_lines_only(case, definition):
-    rendered = render_form(case.draft, definition)
+def test_signature_lines_only(standard_form):
+    rendered = standard_form
     text = pdftotext(rendered.pdf)
     assert "Signature of applicant or petitioner" in text
     assert "Signature of attorney or accredited representative" in text
@@ -140,8 +156,8 @@ def test_long_explanation_continues_on_addendum_and_nothing_is_lost(case, defini
     assert found == tokens  # every word, once, in order
 
 
-def test_short_explanation_has_no_addendum(case, definition):
-    rendered = render_form(case.draft, definition)
+def test_short_explanation_has_no_addendum(standard_form):
+    rendered = standard_form
     text = pdftotext(rendered.pdf)
     assert "on the addendum" not in text and "Addendum" not in text
     assert not any(m.title.startswith("Addendum") for m in rendered.outline)

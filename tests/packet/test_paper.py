@@ -8,9 +8,11 @@ DRAFT exactly when the draft has errors, and the form carries item numbers.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +21,7 @@ import pytest
 from ombuds_desktop import paths
 from ombuds_desktop.cli.testing import run_cli
 from ombuds_desktop.draft import Draft, facts
-from ombuds_desktop.formdef import FormDefinition
+from ombuds_desktop.formdef import FormDefinition, load_form_key
 from ombuds_desktop.formdef.loader import FormDefinitionError, parse_definition
 from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet.exports import signature_page_pdf
@@ -55,12 +57,27 @@ def _form(draft: Draft, definition: FormDefinition) -> bytes:
     return render_form(draft, definition, section_notes=notes).pdf
 
 
-def _pages_with(pages: list[str], needle: str) -> list[int]:
+@functools.cache
+def _sample_pages(name: str) -> tuple[str, ...]:
+    """The page texts of sample ``name``'s form, unchanged: rendered once, read by many tests."""
+    draft = load_sample(name)
+    return tuple(page_texts(_form(draft, load_form_key(draft.form))))
+
+
+@functools.cache
+def _long_form(name: str, script: str, n: int) -> bytes:
+    """Sample ``name``'s form with every name, firm, address and description ``n`` characters
+    of ``script`` (``_lengthen``): rendered once, read by the tests of long values."""
+    draft = _lengthen(load_sample(name), long_value(script, n))
+    return _form(draft, load_form_key(draft.form))
+
+
+def _pages_with(pages: Sequence[str], needle: str) -> list[int]:
     needle = _flat(needle)
     return [i for i, text in enumerate(pages) if needle in text]
 
 
-def _line_pages(pages: list[str], sig: Any, values: Any) -> list[int]:
+def _line_pages(pages: Sequence[str], sig: Any, values: Any) -> list[int]:
     """Pages with the signature line ``sig`` ("4. Signature of …", not "14. Signature of …")."""
     label = re.escape(_flat(f"{sig.item}. {sig.label_for(values)}"))
     return [i for i, text in enumerate(pages) if re.search(rf"(?<![\d.]){label}", text)]
@@ -95,8 +112,7 @@ def _lengthen(draft: Draft, value: str) -> Draft:
     return draft
 
 
-def _assert_kept_together(pdf: bytes, draft: Draft, definition: FormDefinition) -> None:
-    pages = page_texts(pdf)
+def _assert_kept_together(pages: Sequence[str], draft: Draft, definition: FormDefinition) -> None:
     for sec, consent, sig, date_field in _signature_sections(draft, definition):
         opening = " ".join(consent.split()[:12])
         consent_pages = _pages_with(pages, opening)
@@ -121,14 +137,14 @@ def _assert_kept_together(pdf: bytes, draft: Draft, definition: FormDefinition) 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_consent_and_its_signature_block_share_a_page(name, definition):
     draft = load_sample(name)
-    _assert_kept_together(_form(draft, definition), draft, definition)
+    _assert_kept_together(_sample_pages(name), draft, definition)
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
 @pytest.mark.parametrize("name", SAMPLES)
 def test_consent_and_signature_share_a_page_with_long_names(name, script, definition):
     draft = _lengthen(load_sample(name), long_value(script, 150))
-    _assert_kept_together(_form(draft, definition), draft, definition)
+    _assert_kept_together(page_texts(_long_form(name, script, 150)), draft, definition)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -140,7 +156,7 @@ def test_consent_and_signature_share_a_page_with_long_text(name, definition):
         {"form_number": "I-485", "receipt_number": f"MSC24900777{i:02d}", "primary": i == 0}
         for i in range(5)
     ]
-    _assert_kept_together(_form(draft, definition), draft, definition)
+    _assert_kept_together(page_texts(_form(draft, definition)), draft, definition)
 
 
 def test_a_consent_too_long_for_its_section_page_moves_next_to_its_signature(definition):
@@ -151,14 +167,13 @@ def test_a_consent_too_long_for_its_section_page_moves_next_to_its_signature(def
         {"jurisdiction": "NY", "bar_number": f"{5550000 + i}"} for i in range(10)
     ]
     draft = _lengthen(draft, long_value("latin", 150))
-    pdf = _form(draft, definition)
-    _assert_kept_together(pdf, draft, definition)
+    _assert_kept_together(page_texts(_form(draft, definition)), draft, definition)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_every_group_of_choices_stays_on_one_page(name, definition):
     draft = facts.with_forced_answers(load_sample(name))
-    pages = page_texts(_form(draft, definition))
+    pages = _sample_pages(name)  # _form forces the same answers
     for sec in definition.sections:
         if not sec.printed or not section_shown(sec, draft.values):
             continue
@@ -176,7 +191,7 @@ def test_every_group_of_choices_stays_on_one_page(name, definition):
 @pytest.mark.parametrize("name", SAMPLES)
 def test_no_page_holds_only_a_signature_line(name, definition):
     draft = load_sample(name)
-    pages = page_texts(_form(draft, definition))
+    pages = _sample_pages(name)
     for sec, consent, sig, _ in _signature_sections(draft, definition):
         for page in _line_pages(pages, sig, draft.values):
             assert _flat(" ".join(consent.split()[:12])) in pages[page], (sec.id, page)
@@ -184,7 +199,7 @@ def test_no_page_holds_only_a_signature_line(name, definition):
 
 def test_section_heading_stays_with_its_first_field(definition):
     draft = load_sample("attorney-employer")
-    pages = page_texts(_form(draft, definition))
+    pages = _sample_pages("attorney-employer")
     for sec in definition.sections:
         if not sec.printed or not section_shown(sec, draft.values):
             continue
@@ -199,7 +214,7 @@ def test_section_heading_stays_with_its_first_field(definition):
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_form_pages_carry_no_notes_to_the_attorney(name, definition):
-    pages = page_texts(_form(load_sample(name), definition))
+    pages = _sample_pages(name)
     flat = " ".join(pages)
     assert "reconstructed" not in flat
     assert "official wording was not available" not in flat
@@ -261,7 +276,7 @@ def test_addendum_heading_is_never_continued_twice(definition):
 @pytest.mark.parametrize("name", ["attorney-employer", "asylee-attorney"])
 def test_long_values_stay_inside_the_printable_area(name, script, n, definition):
     draft = _lengthen(load_sample(name), long_value(script, n))
-    form = _form(draft, definition)
+    form = _long_form(name, script, n)
     sig = render_signature_page(draft, definition, printed_on=BUILD_DATE).pdf
     for what, pdf in (("form", form), ("signature page", sig)):
         bad = outside_printable(word_boxes(pdf))
@@ -364,7 +379,7 @@ def test_hand_written_date_lines_are_never_prefilled(name, definition):
 
 
 def test_form_prints_item_numbers_from_the_edition(definition):
-    flat = _flat(" ".join(page_texts(_form(load_sample("attorney-employer"), definition))))
+    flat = _flat(" ".join(_sample_pages("attorney-employer")))
     s9 = definition.section("s9")
     capacity = next(f for f in s9.fields if f.id == "s9.capacity")
     assert capacity.item == "1"

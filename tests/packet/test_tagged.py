@@ -9,6 +9,7 @@ packet does not claim PDF/UA.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pypdf import PdfReader
 from ombuds_desktop.draft import read_draft_file
 from ombuds_desktop.formdef import load_form_key
 from ombuds_desktop.packet import PacketOptions, build_packet, tagging
-from ombuds_desktop.packet.exports import export_mail, export_upload_folder, signature_page_pdf
+from ombuds_desktop.packet.exports import export_mail, signature_page_pdf
 from ombuds_desktop.packet.layout import LEFT, Sheet
 from ombuds_desktop.samples import sample_names, write_sample
 from ombuds_desktop.validation import acknowledge, validate_draft
@@ -63,10 +64,29 @@ POSITIONS: dict[tuple[int, int], list[tuple[float, float]]] = {}
 def marked_texts(data: bytes) -> tuple[dict[tuple[int, int], str], dict[int, str], dict[int, str]]:
     """(page, mcid) -> text; page -> artifact text; page -> text outside any marked content.
 
-    Where each run of text starts, per (page, mcid), is left in ``POSITIONS``.
+    Where each run of text starts, per (page, mcid), is left in ``POSITIONS``.  The reading
+    is done once per PDF (``_read_marked``); every caller gets its own copies.
     """
-    reader = PdfReader(BytesIO(data))
+    by_mcid, artifacts, loose, positions = _read_marked(data)
     POSITIONS.clear()
+    POSITIONS.update({m: list(xys) for m, xys in positions.items()})
+    return dict(by_mcid), dict(artifacts), dict(loose)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_marked(
+    data: bytes,
+) -> tuple[
+    dict[tuple[int, int], str],
+    dict[int, str],
+    dict[int, str],
+    dict[tuple[int, int], tuple[tuple[float, float], ...]],
+]:
+    """What ``marked_texts`` reads from ``data`` (the pypdf content-stream walk is the slow
+    part: ``check_parent_tree``, ``structure`` and the tests read the same PDF up to three
+    times).  Cached; callers must not change what it returns (``marked_texts`` copies)."""
+    reader = PdfReader(BytesIO(data))
+    positions: dict[tuple[int, int], list[tuple[float, float]]] = {}
     by_mcid: dict[tuple[int, int], str] = {}
     artifacts: dict[int, str] = {}
     loose: dict[int, str] = {}
@@ -96,14 +116,14 @@ def marked_texts(data: bytes) -> tuple[dict[tuple[int, int], str], dict[int, str
                 if t.strip():
                     x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                    POSITIONS.setdefault((p, cur[1]), []).append((x, y))
+                    positions.setdefault((p, cur[1]), []).append((x, y))
 
         page.extract_text(visitor_operand_before=before, visitor_text=text)
         # every MCID on the page, even one around graphics only
         for op_args, op in _operations(page):
             if op == b"BDC" and hasattr(op_args[1], "get") and "/MCID" in op_args[1]:
                 by_mcid.setdefault((p, int(op_args[1]["/MCID"])), "")
-    return by_mcid, artifacts, loose
+    return by_mcid, artifacts, loose, {m: tuple(xys) for m, xys in positions.items()}
 
 
 def _operations(page: Any) -> list[tuple[list[Any], bytes]]:
@@ -442,9 +462,9 @@ def test_evidence_pages_are_left_untagged_and_intact(case, definition, options, 
     assert len(notes) == 1 and notes[0].mcrs[0][0] in tagged
 
 
-def test_upload_files_of_evidence_alone_do_not_claim_tags(case, definition, options, tmp_path):
+def test_upload_files_of_evidence_alone_do_not_claim_tags(standard_upload):
     """Negative case: a PDF with no drawn page gets no structure tree; the copy sheet does."""
-    result = export_upload_folder(case.draft, tmp_path / "up", case.root, definition, options)
+    result = standard_upload
     evidence_only = result.files[0].read_bytes()
     assert pdfinfo(evidence_only)["Tagged"] == "no"
     assert not catalog(evidence_only)["tree"]
@@ -480,9 +500,9 @@ def test_paragraph_across_a_page_break_is_one_element_and_footers_are_artifacts(
     assert not any(t.strip() for t in loose.values())
 
 
-def test_photos_and_scans_are_figures_with_alternate_text(case, definition, options):
+def test_photos_and_scans_are_figures_with_alternate_text(standard_packet):
     """Evidence the app turns from an image into a page is a Figure, described; its stamp is not."""
-    packet = build_packet(case.draft, case.root, definition, options)
+    packet = standard_packet
     data = packet.pdf
     tagged = check_parent_tree(data)
     figures = [n for n in structure(data) if n.role == "Figure"]
