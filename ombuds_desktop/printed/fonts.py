@@ -400,16 +400,8 @@ def wrap_lines(text: str, font: str, size: float, max_width: float) -> list[tupl
     The separator is " " (wrapped at a space), "" (a word too long for a line
     was cut) or "\n" (end of a paragraph), so ``"".join(l + s for l, s in
     lines[k:])`` is the exact remaining text: overflow onto an addendum page
-    loses nothing.  A new list each call (the wrapping itself is cached).
+    loses nothing.
     """
-    return list(_wrap_lines(str(text), font, size, max_width))
-
-
-@lru_cache(maxsize=4096)
-def _wrap_lines(text: str, font: str, size: float, max_width: float) -> tuple[tuple[str, str], ...]:
-    """``wrap_lines``, cached: a form wraps the same value dozens of times (measured for
-    keep-together, then drawn; each box tried at its sizes): 30,000 calls for 430 texts
-    in 24 long-value forms, a quarter of the render time."""
     out: list[tuple[str, str]] = []
     for paragraph in clean(text).split("\n"):
         current = ""
@@ -430,7 +422,7 @@ def _wrap_lines(text: str, font: str, size: float, max_width: float) -> tuple[tu
         out.pop()
     if out:
         out[-1] = (out[-1][0], "")
-    return tuple(out)
+    return out
 
 
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
