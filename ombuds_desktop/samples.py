@@ -75,6 +75,9 @@ def _stand_in_pdf(category: str, description: str, pages: int) -> bytes:
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
+    from ombuds_desktop.printed.fonts import plain_streams
+
+    plain_streams()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=letter, invariant=1)
     c.setTitle("Ombuds Desktop sample stand-in")

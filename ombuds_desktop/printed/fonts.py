@@ -131,10 +131,15 @@ def register() -> None:
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
         )
-        # Streams Flate-compressed only: ASCII85 on top makes them 25 % larger and costs
-        # time; no channel this app writes to needs 7-bit-safe PDF bodies.
-        rl_config.useA85 = 0
+        plain_streams()
         _registered = True
+
+
+def plain_streams() -> None:
+    """Streams Flate-compressed only: ASCII85 on top makes them 25 % larger and costs time;
+    no channel this app writes to needs 7-bit-safe PDF bodies.  A reportlab-wide setting:
+    every PDF the app makes sets it first, so its bytes never depend on what ran before."""
+    rl_config.useA85 = 0
 
 
 def _covers(name: str, cp: int) -> bool:
