@@ -7,6 +7,7 @@ clock is always TODAY; nothing depends on the real date.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -16,10 +17,11 @@ from typing import Any
 import pytest
 
 from ombuds_desktop import paths
+from ombuds_desktop.draft.interchange import loads
 from ombuds_desktop.draft.model import Attachment, Draft
 from ombuds_desktop.formdef import FormDefinition
 from ombuds_desktop.formdef.loader import parse_definition
-from ombuds_desktop.samples import load_sample
+from ombuds_desktop.samples import sample_path
 from ombuds_desktop.validation import Finding, validate_draft
 
 TODAY = date(2026, 11, 24)
@@ -38,8 +40,14 @@ SENTENCE = re.compile(r"^[\"'(A-Z0-9].*\s.*[.?!][\"')]?$", re.S)
 
 
 def sample(name: str = "vawa-self") -> Draft:
-    """A fresh copy of a built-in sample (safe to change)."""
-    return load_sample(name)
+    """A fresh copy of a built-in sample (safe to change): parsed again from its text, read
+    once a run (some tests take thousands of copies)."""
+    return loads(_sample_bytes(name))
+
+
+@functools.cache
+def _sample_bytes(name: str) -> bytes:
+    return sample_path(name).read_bytes()
 
 
 def validate(draft: Draft, **kwargs: Any) -> list[Finding]:
