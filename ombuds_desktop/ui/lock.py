@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ombuds_desktop.ui.dialogs import show_error
@@ -18,9 +18,13 @@ if TYPE_CHECKING:
 
 
 class LockScreen(QWidget):
+    on_screen = Signal()
+    """The window manager has put the lock screen on screen (exposed), once."""
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        self._announced = False
         self.setWindowTitle("Ombuds Desktop — locked")
         self.setObjectName("lock")
         self.resize(520, 320)
@@ -51,6 +55,35 @@ class LockScreen(QWidget):
         self.problem.setProperty("severity", "error")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Watch the native window for its expose event: shown is not yet on screen (a
+        window manager maps a new window when it gets to it, seconds later when busy)."""
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self._announced:
+            handle.removeEventFilter(self)
+            handle.installEventFilter(self)
+            if handle.isExposed():
+                self._announce()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            event.type() == QEvent.Type.Expose
+            and watched is self.windowHandle()
+            and self.windowHandle().isExposed()
+        ):
+            self._announce()
+        return super().eventFilter(watched, event)
+
+    def _announce(self) -> None:
+        if self._announced:
+            return
+        self._announced = True
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.removeEventFilter(self)
+        self.on_screen.emit()
 
     def unlock(self) -> bool:
         from ombuds_desktop.ui.app import describe_for_list
