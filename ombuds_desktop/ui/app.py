@@ -463,6 +463,14 @@ class AppState(QObject):
         # could switch virtual desktops, so the lock screen then opened out of sight.
         if home is not None:
             home.show_locked()
+        previous = getattr(self, "lock_screen", None)
+        if previous is not None and previous.isVisible():
+            # Locked again before the drafts window came back on screen after unlocking:
+            # the lock screen still up serves again.
+            self._lock_screen_shown()
+            previous.raise_()
+            previous.activateWindow()
+            return
         self.lock_screen = LockScreen(self)
         self.lock_screen.on_screen.connect(self._lock_screen_shown)
         if home is not None and home.isVisible():

@@ -25,6 +25,7 @@ class LockScreen(QWidget):
         super().__init__()
         self.state = state
         self._announced = False
+        self._leaving: QObject | None = None  # the drafts window's, after unlocking
         self.setWindowTitle("Ombuds Desktop — locked")
         self.setObjectName("lock")
         self.resize(520, 320)
@@ -68,12 +69,14 @@ class LockScreen(QWidget):
                 self._announce()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (
-            event.type() == QEvent.Type.Expose
-            and watched is self.windowHandle()
-            and self.windowHandle().isExposed()
-        ):
-            self._announce()
+        if event.type() == QEvent.Type.Expose:
+            if watched is self.windowHandle() and self.windowHandle().isExposed():
+                self._announce()
+            elif watched is self._leaving and self._leaving.isExposed():
+                self._leaving.removeEventFilter(self)
+                self._leaving = None
+                if not self.state.locked:  # locked again meanwhile: this screen stays
+                    self.close()
         return super().eventFilter(watched, event)
 
     def _announce(self) -> None:
@@ -106,7 +109,15 @@ class LockScreen(QWidget):
             if self.passphrase is not None:
                 self.passphrase.clear()
         self.state.unlocked()
-        self.close()
+        # Go once the drafts window is back on screen, not before: a busy window manager
+        # maps it seconds later, and until then this is the app's only window.
+        home = self.state.home
+        handle = home.windowHandle() if home is not None else None
+        if handle is None or not home.isVisible() or handle.isExposed():
+            self.close()
+        else:
+            self._leaving = handle
+            handle.installEventFilter(self)
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -110,7 +110,7 @@ def test_unlocking_closes_the_lock_screen_without_quitting(qtbot, state, quits):
     qtbot.keyClicks(screen.passphrase, PASSPHRASE)
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     assert not state.locked and home.isVisible()
-    assert not screen.isVisible()
+    qtbot.waitUntil(lambda: not screen.isVisible(), timeout=2000)  # once home is on screen
     assert quits == []
 
 
@@ -166,6 +166,24 @@ def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, impor
     qtbot.wait(300)  # the search timer, had it survived, would fire now
     assert screen.isVisible() and screen.windowHandle().isExposed()
     assert not home.isVisible() and home.model.rowCount() == 0
+
+    # Unlocking: the lock screen goes only once the drafts window is back on screen.
+    from .conftest import PASSPHRASE
+
+    class WatchLock(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Hide and "lock hidden" not in seen:
+                seen["lock hidden"] = home.isVisible() and home.windowHandle().isExposed()
+            return False
+
+    watch_lock = WatchLock()
+    screen.installEventFilter(watch_lock)
+    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert not state.locked and state.vault is not None
+    qtbot.waitUntil(lambda: not screen.isVisible(), timeout=2000)
+    assert seen["lock hidden"] is True
+    assert home.isVisible() and home.model.rowCount() == 1
 
 
 def test_a_lock_screen_not_yet_on_screen_leaves_the_emptied_drafts_window_up(qtbot, state):
