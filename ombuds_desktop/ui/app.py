@@ -465,6 +465,9 @@ class AppState(QObject):
             home.show_locked()
         previous = getattr(self, "lock_screen", None)
         if previous is not None and previous.isVisible():
+            previous.button.setEnabled(True)
+            if previous.passphrase is not None:
+                previous.passphrase.setEnabled(True)
             # Locked again before the drafts window came back on screen after unlocking:
             # the lock screen still up serves again.
             self._lock_screen_shown()

@@ -92,6 +92,8 @@ class LockScreen(QWidget):
         from ombuds_desktop.ui.app import describe_for_list
         from ombuds_desktop.vault import Vault, VaultError, WrongPassphraseError
 
+        if not self.state.locked:  # unlocked already; this screen waits for the drafts window
+            return True
         passphrase = self.passphrase.text() if self.passphrase is not None else None
         try:
             self.state.vault = Vault.open(
@@ -111,6 +113,9 @@ class LockScreen(QWidget):
         self.state.unlocked()
         # Go once the drafts window is back on screen, not before: a busy window manager
         # maps it seconds later, and until then this is the app's only window.
+        self.button.setEnabled(False)
+        if self.passphrase is not None:
+            self.passphrase.setEnabled(False)
         home = self.state.home
         handle = home.windowHandle() if home is not None else None
         if handle is None or not home.isVisible() or handle.isExposed():

@@ -181,6 +181,10 @@ def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, impor
     qtbot.keyClicks(screen.passphrase, PASSPHRASE)
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     assert not state.locked and state.vault is not None
+    # While it waits, a second press of Unlock opens nothing again.
+    vault = state.vault
+    assert not screen.button.isEnabled() and not screen.passphrase.isEnabled()
+    assert screen.unlock() and state.vault is vault
     qtbot.waitUntil(lambda: not screen.isVisible(), timeout=2000)
     assert seen["lock hidden"] is True
     assert home.isVisible() and home.model.rowCount() == 1
