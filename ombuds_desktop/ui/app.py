@@ -443,11 +443,11 @@ class AppState(QObject):
             return
         from ombuds_desktop.ui.lock import LockScreen
 
-        if self.home is not None:
-            self.home.close_all_drafts()
-            self.home.model.clear()
-            self.home.search.clear()
-            self.home.hide()
+        home = self.home
+        if home is not None:
+            home.close_all_drafts()
+            home.model.clear()
+            home.search.clear()
         self.clear_clipboard(force=True)
         from ombuds_desktop.ui.operations import Operation
 
@@ -457,8 +457,38 @@ class AppState(QObject):
         finally:
             self.vault = None
             self.locked = True
+        # The drafts window stays up, emptied to "locked", until the lock screen is on
+        # screen: hiding it first left a moment (seconds, with a busy window manager) with
+        # no window of ours, where a click or wheel turn fell through to the desktop and
+        # could switch virtual desktops, so the lock screen then opened out of sight.
+        if home is not None:
+            home.show_locked()
+        previous = getattr(self, "lock_screen", None)
+        if previous is not None and previous.isVisible():
+            previous.button.setEnabled(True)
+            if previous.passphrase is not None:
+                previous.passphrase.setEnabled(True)
+            # Locked again before the drafts window came back on screen after unlocking:
+            # the lock screen still up serves again.
+            self._lock_screen_shown()
+            previous.raise_()
+            previous.activateWindow()
+            return
         self.lock_screen = LockScreen(self)
+        self.lock_screen.on_screen.connect(self._lock_screen_shown)
+        if home is not None and home.isVisible():
+            area = home.frameGeometry()
+            frame = self.lock_screen.frameGeometry()
+            frame.moveCenter(area.center())
+            self.lock_screen.move(frame.topLeft())
         self.lock_screen.show()
+        self.lock_screen.raise_()
+        self.lock_screen.activateWindow()
+
+    def _lock_screen_shown(self) -> None:
+        """The lock screen is on screen: now the emptied drafts window may go."""
+        if self.locked and self.home is not None:
+            self.home.hide()
 
     def unlocked(self) -> None:
         self.locked = False

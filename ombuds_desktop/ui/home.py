@@ -237,6 +237,7 @@ class HomeWindow(QMainWindow):
     def refresh(self) -> None:
         if self.vault is None:  # before unlocking, or while locked: no client data shown
             self.model.clear()
+            self.heading.clear()
             self.empty.setText(
                 "Unlocking your drafts…" if not self.state.locked else "Ombuds Desktop is locked."
             )
@@ -653,6 +654,17 @@ class HomeWindow(QMainWindow):
         QMessageBox.about(self, "About Ombuds Desktop", text)
 
     # ------------------------------------------------------------------ lock / close
+
+    def show_locked(self) -> None:
+        """Empty this window to "locked" (the vault is closed): it stays up, showing nothing
+        of any client, until the lock screen is on screen."""
+        self._search_timer.stop()
+        self.model.clear()
+        blocked = self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(blocked)
+        self.statusBar().clearMessage()
+        self.refresh()
 
     def close_all_drafts(self) -> bool:
         for draft_id, window in list(self.windows.items()):

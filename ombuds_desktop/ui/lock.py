@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ombuds_desktop.ui.dialogs import show_error
@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 
 class LockScreen(QWidget):
+    on_screen = Signal()
+    """The window manager has put the lock screen on screen (exposed), once."""
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        self._announced = False
+        self._leaving: QObject | None = None  # the drafts window's, after unlocking
         self.setWindowTitle("Ombuds Desktop — locked")
         self.setObjectName("lock")
         self.resize(520, 320)
@@ -52,10 +57,43 @@ class LockScreen(QWidget):
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Watch the native window for its expose event: shown is not yet on screen (a
+        window manager maps a new window when it gets to it, seconds later when busy)."""
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self._announced:
+            handle.removeEventFilter(self)
+            handle.installEventFilter(self)
+            if handle.isExposed():
+                self._announce()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Expose:
+            if watched is self.windowHandle() and self.windowHandle().isExposed():
+                self._announce()
+            elif watched is self._leaving and self._leaving.isExposed():
+                self._leaving.removeEventFilter(self)
+                self._leaving = None
+                if not self.state.locked:  # locked again meanwhile: this screen stays
+                    self.close()
+        return super().eventFilter(watched, event)
+
+    def _announce(self) -> None:
+        if self._announced:
+            return
+        self._announced = True
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.removeEventFilter(self)
+        self.on_screen.emit()
+
     def unlock(self) -> bool:
         from ombuds_desktop.ui.app import describe_for_list
         from ombuds_desktop.vault import Vault, VaultError, WrongPassphraseError
 
+        if not self.state.locked:  # unlocked already; this screen waits for the drafts window
+            return True
         passphrase = self.passphrase.text() if self.passphrase is not None else None
         try:
             self.state.vault = Vault.open(
@@ -73,7 +111,18 @@ class LockScreen(QWidget):
             if self.passphrase is not None:
                 self.passphrase.clear()
         self.state.unlocked()
-        self.close()
+        # Go once the drafts window is back on screen, not before: a busy window manager
+        # maps it seconds later, and until then this is the app's only window.
+        self.button.setEnabled(False)
+        if self.passphrase is not None:
+            self.passphrase.setEnabled(False)
+        home = self.state.home
+        handle = home.windowHandle() if home is not None else None
+        if handle is None or not home.isVisible() or handle.isExposed():
+            self.close()
+        else:
+            self._leaving = handle
+            handle.installEventFilter(self)
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

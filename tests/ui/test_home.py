@@ -102,7 +102,8 @@ def test_lock_hides_everything_and_passphrase_unlocks(qtbot, state, home):
     window.dirty = True
     state.lock()
     assert state.vault is None and state.locked
-    assert not home.isVisible() and home.model.rowCount() == 0 and not home.windows
+    assert home.model.rowCount() == 0 and not home.windows
+    qtbot.waitUntil(lambda: not home.isVisible(), timeout=2000)  # once the lock is on screen
     with pytest.raises(VaultError, match="locked"):  # an action outliving the lock says so
         state.unlocked_vault()
     screen = state.lock_screen
