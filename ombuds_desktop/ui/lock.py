@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ombuds_desktop.ui.dialogs import show_error
@@ -20,12 +21,14 @@ if TYPE_CHECKING:
 class LockScreen(QWidget):
     on_screen = Signal()
     """The window manager has put the lock screen on screen (exposed), once."""
+    #: After unlocking, how long the lock screen waits for the drafts window to be on screen.
+    WAIT_FOR_DRAFTS_MS = 10_000
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
         self._announced = False
-        self._leaving: QObject | None = None  # the drafts window's, after unlocking
+        self._leaving: QWindow | None = None  # the drafts window's, after unlocking
         self.setWindowTitle("Ombuds Desktop — locked")
         self.setObjectName("lock")
         self.resize(520, 320)
@@ -118,12 +121,21 @@ class LockScreen(QWidget):
             self.passphrase.setEnabled(False)
         home = self.state.home
         handle = home.windowHandle() if home is not None else None
-        if handle is None or not home.isVisible() or handle.isExposed():
+        if home is None or handle is None or not home.isVisible() or handle.isExposed():
             self.close()
         else:
             self._leaving = handle
             handle.installEventFilter(self)
+            # A drafts window that never comes on screen (minimized, another desktop) must
+            # not keep a dead lock screen up: it goes after a while all the same.
+            QTimer.singleShot(self.WAIT_FOR_DRAFTS_MS, self, self._stop_waiting)
         return True
+
+    def _stop_waiting(self) -> None:
+        if self._leaving is not None and not self.state.locked:
+            self._leaving.removeEventFilter(self)
+            self._leaving = None
+            self.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Closing the lock screen without unlocking quits: every draft is already saved

@@ -217,3 +217,31 @@ def test_a_lock_screen_not_yet_on_screen_leaves_the_emptied_drafts_window_up(qtb
         lock.LockScreen._announce = original
     qtbot.addWidget(state.lock_screen)
     assert late and not home.isVisible()
+
+
+def test_a_drafts_window_that_never_comes_on_screen_does_not_keep_the_lock_up(
+    qtbot, state, quits, monkeypatch
+):
+    """After unlocking, the lock screen waits for the drafts window to be on screen, but not
+    for ever: minimized (or on another desktop) it may never be exposed."""
+    from PySide6.QtGui import QWindow
+
+    from ombuds_desktop.ui import lock
+
+    from .conftest import PASSPHRASE
+
+    monkeypatch.setattr(lock.LockScreen, "WAIT_FOR_DRAFTS_MS", 300)
+    home = HomeWindow(state)
+    state.home = home
+    qtbot.addWidget(home)
+    home.show()
+    state.lock()
+    screen = state.lock_screen
+    qtbot.waitUntil(lambda: not home.isVisible(), timeout=2000)
+    # A window manager that keeps the drafts window off screen: never exposed.
+    monkeypatch.setattr(QWindow, "isExposed", lambda self: self is screen.windowHandle())
+    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert not state.locked and screen.isVisible() and not screen.button.isEnabled()
+    qtbot.waitUntil(lambda: not screen.isVisible(), timeout=3000)
+    assert quits == [] and state.vault is not None
