@@ -83,11 +83,19 @@ def quits(monkeypatch):
     return calls
 
 
-def test_closing_the_lock_screen_quits_the_app(qtbot, state, quits):
-    home = HomeWindow(state)
-    state.home = home
-    qtbot.addWidget(home)
-    home.show()
+@pytest.fixture
+def home(qtbot, state):
+    """The drafts window, on screen, with Ctrl+L wired to the lock as run_app wires it."""
+    window = HomeWindow(state)
+    state.home = window
+    window.lock_requested.connect(state.lock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.windowHandle().isExposed(), timeout=2000)
+    return window
+
+
+def test_closing_the_lock_screen_quits_the_app(qtbot, state, home, quits):
     state.lock()
     screen = state.lock_screen
     qtbot.waitUntil(lambda: not home.isVisible(), timeout=2000)  # once the lock is on screen
@@ -98,13 +106,9 @@ def test_closing_the_lock_screen_quits_the_app(qtbot, state, quits):
     assert state.locked and state.vault is None
 
 
-def test_unlocking_closes_the_lock_screen_without_quitting(qtbot, state, quits):
+def test_unlocking_closes_the_lock_screen_without_quitting(qtbot, state, home, quits):
     from .conftest import PASSPHRASE
 
-    home = HomeWindow(state)
-    state.home = home
-    qtbot.addWidget(home)
-    home.show()
     state.lock()
     screen = state.lock_screen
     qtbot.keyClicks(screen.passphrase, PASSPHRASE)
@@ -114,7 +118,7 @@ def test_unlocking_closes_the_lock_screen_without_quitting(qtbot, state, quits):
     assert quits == []
 
 
-def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, import_sample):
+def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, import_sample, home):
     """Ctrl+L while searching: the drafts window goes only once the lock screen is on
     screen. Hiding it first left seconds (a busy window manager maps a new window late) with
     no window of ours, where a wheel turn fell through to the desktop and switched virtual
@@ -122,12 +126,6 @@ def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, impor
     from PySide6.QtCore import QEvent, QObject
 
     import_sample("vawa-self")
-    home = HomeWindow(state)
-    state.home = home
-    home.lock_requested.connect(state.lock)  # as run_app wires it
-    qtbot.addWidget(home)
-    home.show()
-    qtbot.waitUntil(lambda: home.windowHandle().isExposed(), timeout=2000)
     seen: dict[str, object] = {}
 
     class Watch(QObject):
@@ -190,12 +188,8 @@ def test_ctrl_l_keeps_a_window_on_screen_and_shows_no_client(qtbot, state, impor
     assert home.isVisible() and home.model.rowCount() == 1
 
 
-def test_a_lock_screen_not_yet_on_screen_leaves_the_emptied_drafts_window_up(qtbot, state):
+def test_a_lock_screen_not_yet_on_screen_leaves_the_emptied_drafts_window_up(qtbot, state, home):
     """Until the window manager shows the lock screen, the drafts window stays, emptied."""
-    home = HomeWindow(state)
-    state.home = home
-    qtbot.addWidget(home)
-    home.show()
     qtbot.waitUntil(lambda: home.windowHandle().isExposed(), timeout=2000)
     from ombuds_desktop.ui import lock
 
@@ -220,7 +214,7 @@ def test_a_lock_screen_not_yet_on_screen_leaves_the_emptied_drafts_window_up(qtb
 
 
 def test_a_drafts_window_that_never_comes_on_screen_does_not_keep_the_lock_up(
-    qtbot, state, quits, monkeypatch
+    qtbot, state, home, quits, monkeypatch
 ):
     """After unlocking, the lock screen waits for the drafts window to be on screen, but not
     for ever: minimized (or on another desktop) it may never be exposed."""
@@ -231,10 +225,6 @@ def test_a_drafts_window_that_never_comes_on_screen_does_not_keep_the_lock_up(
     from .conftest import PASSPHRASE
 
     monkeypatch.setattr(lock.LockScreen, "WAIT_FOR_DRAFTS_MS", 300)
-    home = HomeWindow(state)
-    state.home = home
-    qtbot.addWidget(home)
-    home.show()
     state.lock()
     screen = state.lock_screen
     qtbot.waitUntil(lambda: not home.isVisible(), timeout=2000)
