@@ -63,7 +63,7 @@ from ombuds_desktop.ui.packet_actions import neutral_name, packet_options, save_
 from ombuds_desktop.ui.review import WrappingDelegate
 
 if TYPE_CHECKING:  # the packet and the vault load on first use
-    from ombuds_desktop.packet import PacketResult
+    from ombuds_desktop.packet import PacketOptions, PacketResult
     from ombuds_desktop.ui.app import Settings
     from ombuds_desktop.vault import Vault
 
@@ -389,6 +389,17 @@ class PreviewWindow(QMainWindow):
             .run(label)
         )
 
+    def _rebuild_options(self, draft: Draft) -> PacketOptions:
+        """Options of an export that builds parts again (upload files, the mail packet): a
+        draft packet allows draft parts, and documents left out of the build stay out."""
+        return packet_options(
+            draft,
+            self.settings,
+            self.vault,
+            allow_draft=self.result.watermarked,
+            skip=self._left_out(),
+        )
+
     def export_upload(self) -> Operation | None:
         from ombuds_desktop.packet.exports import export_upload_folder
 
@@ -399,13 +410,7 @@ class PreviewWindow(QMainWindow):
             return None
         out = Path(folder) / neutral_name(self.draft, "upload", "")
         draft, definition = self.draft.copy(), self.definition
-        options = packet_options(
-            draft,
-            self.settings,
-            self.vault,
-            allow_draft=self.result.watermarked,
-            skip=self._left_out(),
-        )
+        options = self._rebuild_options(draft)
         reader = vault_reader(self.vault)
         return self._run_export(
             "Preparing the upload files…",
@@ -510,13 +515,7 @@ class PreviewWindow(QMainWindow):
         if not path:
             return None
         draft, definition, packet = self.draft.copy(), self.definition, self.result
-        options = packet_options(
-            draft,
-            self.settings,
-            self.vault,
-            allow_draft=self.result.watermarked,
-            skip=self._left_out(),
-        )
+        options = self._rebuild_options(draft)
         # a wet-ink client's mail packet is built again for mail (the original Section 9)
         reader = vault_reader(self.vault)
         return self._run_export(
