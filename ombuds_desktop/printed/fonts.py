@@ -54,30 +54,29 @@ BOLD = "OmbudsSans-Bold"
 
 #: The fallback chain per style: (reportlab name, file), tried in order.  Scripts without a
 #: bold face fall back to their regular face.  Fonts after the first are loaded on first use.
+#: Scripts with one face only, the same at the end of both chains.
+_REGULAR_ONLY: tuple[tuple[str, str], ...] = (
+    ("OmbudsCJK", "NotoSansCJKsc-Regular-TT.ttf"),
+    ("OmbudsBengali", "NotoSansBengali-Regular.ttf"),
+    ("OmbudsEthiopic", "NotoSansEthiopic-Regular.ttf"),
+    ("OmbudsArmenian", "NotoSansArmenian-Regular.ttf"),
+    ("OmbudsGeorgian", "NotoSansGeorgian-Regular.ttf"),
+    ("OmbudsThai", "NotoSansThai-Regular.ttf"),
+)
 CHAIN: dict[str, tuple[tuple[str, str], ...]] = {
     REGULAR: (
         (REGULAR, "NotoSans-Regular.ttf"),
         ("OmbudsArabic", "NotoSansArabic-Regular.ttf"),
         ("OmbudsHebrew", "NotoSansHebrew-Regular.ttf"),
         ("OmbudsDevanagari", "NotoSansDevanagari-Regular.ttf"),
-        ("OmbudsCJK", "NotoSansCJKsc-Regular-TT.ttf"),
-        ("OmbudsBengali", "NotoSansBengali-Regular.ttf"),
-        ("OmbudsEthiopic", "NotoSansEthiopic-Regular.ttf"),
-        ("OmbudsArmenian", "NotoSansArmenian-Regular.ttf"),
-        ("OmbudsGeorgian", "NotoSansGeorgian-Regular.ttf"),
-        ("OmbudsThai", "NotoSansThai-Regular.ttf"),
+        *_REGULAR_ONLY,
     ),
     BOLD: (
         (BOLD, "NotoSans-Bold.ttf"),
         ("OmbudsArabic-Bold", "NotoSansArabic-Bold.ttf"),
         ("OmbudsHebrew-Bold", "NotoSansHebrew-Bold.ttf"),
         ("OmbudsDevanagari-Bold", "NotoSansDevanagari-Bold.ttf"),
-        ("OmbudsCJK", "NotoSansCJKsc-Regular-TT.ttf"),
-        ("OmbudsBengali", "NotoSansBengali-Regular.ttf"),
-        ("OmbudsEthiopic", "NotoSansEthiopic-Regular.ttf"),
-        ("OmbudsArmenian", "NotoSansArmenian-Regular.ttf"),
-        ("OmbudsGeorgian", "NotoSansGeorgian-Regular.ttf"),
-        ("OmbudsThai", "NotoSansThai-Regular.ttf"),
+        *_REGULAR_ONLY,
     ),
 }
 _FILES = {name: file for chain in CHAIN.values() for name, file in chain}
