@@ -287,16 +287,7 @@ def embed(pdf: bytes, tagger: Tagger) -> bytes:
                 Tree=stream_ref, Page=i, Id=pikepdf.String(ident), Content=contents
             )
             page.obj[MARKER] = marker
-        out = BytesIO()
-        # The drawn streams are passed through as they are (no decoding, no recompression).
-        doc.save(
-            out,
-            compress_streams=False,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            deterministic_id=True,
-            fix_metadata_version=False,
-        )
-        return out.getvalue()
+        return _saved_as_drawn(doc)
 
 
 # -- writing a PDF: join the trees ----------------------------------------------------------
@@ -544,15 +535,23 @@ def reopen(data: bytes) -> bytes:
                 )
         for key in ("/StructTreeRoot", "/MarkInfo"):
             del pdf.Root[key]
-        out = BytesIO()
-        pdf.save(
-            out,
-            compress_streams=False,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            deterministic_id=True,
-            fix_metadata_version=False,
-        )
-        return out.getvalue()
+        return _saved_as_drawn(pdf)
+
+
+def _saved_as_drawn(pdf: Any) -> bytes:
+    """``pdf`` written out with its drawn streams passed through as they are (no decoding, no
+    recompression) and a deterministic id."""
+    import pikepdf
+
+    out = BytesIO()
+    pdf.save(
+        out,
+        compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        deterministic_id=True,
+        fix_metadata_version=False,
+    )
+    return out.getvalue()
 
 
 def _small_stream_with(item: Any, op: bytes) -> bool:
