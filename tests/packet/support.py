@@ -33,11 +33,27 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
-from ombuds_desktop.draft import Attachment, Draft, dumps
-from ombuds_desktop.samples import load_sample
-from ombuds_desktop.validation import validate_draft
+from ombuds_desktop.draft import Attachment, Draft, dumps, read_draft_file
+from ombuds_desktop.samples import load_sample, write_sample
+from ombuds_desktop.validation import acknowledge, validate_draft
 
 BUILD_DATE = date(2026, 11, 24)
+
+
+def acknowledged_sample(name: str, tmp_path: Path) -> tuple[Draft, Path, Any]:
+    """A built-in sample written to ``tmp_path/name`` as a user would have it ready: every
+    warning acknowledged; options that allow a draft packet where errors remain.  Returns
+    (draft, its folder, PacketOptions)."""
+    from ombuds_desktop.packet import PacketOptions
+
+    path = write_sample(name, tmp_path / name)
+    draft = read_draft_file(path)
+    findings = validate_draft(draft, today=BUILD_DATE, base_dir=path.parent)
+    errors = any(f.severity == "error" for f in findings)
+    acknowledge(draft, findings, ["all"])
+    return draft, path.parent, PacketOptions(build_date=BUILD_DATE, allow_draft=errors)
+
+
 NAMES = ("Nguyễn Thị Ánh", "Łukasz Żółć", "José Muñoz", "Søren Ødegård")
 
 

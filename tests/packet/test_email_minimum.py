@@ -19,25 +19,15 @@ import pytest
 from PIL import Image
 
 from ombuds_desktop.dates import format_us
-from ombuds_desktop.draft import facts, read_draft_file
+from ombuds_desktop.draft import facts
 from ombuds_desktop.packet import PacketOptions
 from ombuds_desktop.packet.cover_letter import initials, sender
 from ombuds_desktop.packet.exports import export_eml, export_upload_folder
-from ombuds_desktop.samples import sample_names, write_sample
-from ombuds_desktop.validation import acknowledge, validate_draft
+from ombuds_desktop.samples import sample_names
 
-from .support import BUILD_DATE, pdfinfo, pdftotext
+from .support import BUILD_DATE, acknowledged_sample, pdfinfo, pdftotext
 
 KB = 1024
-
-
-def _sample(name: str, tmp_path):
-    path = write_sample(name, tmp_path / name)
-    draft = read_draft_file(path)
-    findings = validate_draft(draft, today=BUILD_DATE, base_dir=path.parent)
-    errors = any(f.severity == "error" for f in findings)
-    acknowledge(draft, findings, ["all"])
-    return draft, path.parent, PacketOptions(build_date=BUILD_DATE, allow_draft=errors)
 
 
 def _private(draft) -> list[str]:
@@ -60,7 +50,7 @@ def _private(draft) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sample_names())
 def test_email_carries_initials_and_receipt_number_only(name, tmp_path):
-    draft, base, options = _sample(name, tmp_path)
+    draft, base, options = acknowledged_sample(name, tmp_path)
     result = export_eml(draft, tmp_path / "e.eml", base, options=options)
     for path in result.paths:
         msg = BytesParser(policy=default).parsebytes(path.read_bytes())
@@ -99,7 +89,7 @@ def test_email_carries_initials_and_receipt_number_only(name, tmp_path):
 
 def test_represented_draft_never_sends_from_the_clients_address(tmp_path):
     """attorney-employer: the petitioner's address is in Section 5; From is the attorney's."""
-    draft, base, options = _sample("attorney-employer", tmp_path)
+    draft, base, options = acknowledged_sample("attorney-employer", tmp_path)
     result = export_eml(draft, tmp_path / "e.eml", base, options=options)
     msg = BytesParser(policy=default).parsebytes(result.paths[0].read_bytes())
     assert "intake@okafor-reyes-law.example" in msg["From"]
@@ -113,7 +103,7 @@ def test_represented_draft_never_sends_from_the_clients_address(tmp_path):
 
 
 def test_vawa_self_petitioner_email_says_why_it_has_no_from(tmp_path):
-    draft, base, options = _sample("vawa-self", tmp_path)
+    draft, base, options = acknowledged_sample("vawa-self", tmp_path)
     result = export_eml(draft, tmp_path / "e.eml", base, options=options)
     msg = BytesParser(policy=default).parsebytes(result.paths[0].read_bytes())
     assert msg["From"] is None
@@ -123,7 +113,7 @@ def test_vawa_self_petitioner_email_says_why_it_has_no_from(tmp_path):
 
 
 def test_self_filer_from_has_no_display_name(tmp_path):
-    draft, base, options = _sample("family-parent", tmp_path)
+    draft, base, options = acknowledged_sample("family-parent", tmp_path)
     result = export_eml(draft, tmp_path / "e.eml", base, options=options)
     msg = BytesParser(policy=default).parsebytes(result.paths[0].read_bytes())
     assert msg["From"] == "amina.haddad@mail.example"

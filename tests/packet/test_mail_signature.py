@@ -11,13 +11,12 @@ import re
 
 import pytest
 
-from ombuds_desktop.draft import facts, read_draft_file
+from ombuds_desktop.draft import facts
 from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet.exports import eml_attachments, export_eml, export_mail
-from ombuds_desktop.samples import sample_names, write_sample
-from ombuds_desktop.validation import acknowledge, validate_draft
+from ombuds_desktop.samples import sample_names
 
-from .support import BUILD_DATE, make_pdf, page_texts, pdftotext
+from .support import BUILD_DATE, acknowledged_sample, make_pdf, page_texts, pdftotext
 
 #: What a page says when it claims the scan of Section 9 is what is enclosed.
 SCAN_CLAIMS = (
@@ -33,16 +32,6 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _sample(name: str, tmp_path):
-    path = write_sample(name, tmp_path / name)
-    draft = read_draft_file(path)
-    findings = validate_draft(draft, today=BUILD_DATE, base_dir=path.parent)
-    errors = any(f.severity == "error" for f in findings)
-    acknowledge(draft, findings, ["all"])
-    options = PacketOptions(build_date=BUILD_DATE, allow_draft=errors)
-    return draft, path.parent, options
-
-
 def _numbers(texts: list[str], total: int) -> list[int]:
     """The packet page number stamped on each printed page ("Page n of N")."""
     out = []
@@ -56,7 +45,7 @@ def _numbers(texts: list[str], total: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sample_names())
 def test_mail_sheet_letter_and_packet_agree(name, tmp_path):
-    draft, base, options = _sample(name, tmp_path)
+    draft, base, options = acknowledged_sample(name, tmp_path)
     mail = export_mail(draft, tmp_path / "mail.pdf", base, options=options)
     texts = pdftotext(mail.path.read_bytes(), layout=True).split("\f")[:-1]
     sheet, printed = _flat(texts[0]), [_flat(t) for t in texts[1:]]
@@ -102,7 +91,7 @@ def test_mail_sheet_letter_and_packet_agree(name, tmp_path):
 @pytest.mark.parametrize("name", ["asylee-attorney", "vawa-self"])
 def test_email_and_packet_carry_the_scan(name, tmp_path):
     """Online and by e-mail the scan is what goes in (the seeds): said and attached."""
-    draft, base, options = _sample(name, tmp_path)
+    draft, base, options = acknowledged_sample(name, tmp_path)
     packet = build_packet(draft, base, options=options)
     assert not packet.signature_original
     text = _flat(pdftotext(packet.pdf))

@@ -20,15 +20,15 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4, letter
 
-from ombuds_desktop.draft import Attachment, read_draft_file
+from ombuds_desktop.draft import Attachment
 from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet import stamps as st
 from ombuds_desktop.packet.exhibits import add_evidence, load_evidence
-from ombuds_desktop.samples import sample_names, write_sample
+from ombuds_desktop.samples import sample_names
 from ombuds_desktop.validation import acknowledge, validate_draft
 
 from .stampcheck import PageWords, Word, edge_pdf, edge_tokens, word_boxes
-from .support import BUILD_DATE, Case, make_pdf, qpdf_check
+from .support import BUILD_DATE, Case, acknowledged_sample, make_pdf, qpdf_check
 
 EDGE = 18.0  # a quarter inch: printers clip closer to the edge
 
@@ -202,13 +202,8 @@ def test_real_producer_evidence_is_never_covered(corpus):
 
 
 def _sample_packet(name: str, tmp_path: Path):
-    path = write_sample(name, tmp_path / name)
-    draft = read_draft_file(path)
-    findings = validate_draft(draft, today=BUILD_DATE, base_dir=path.parent)
-    acknowledge(draft, findings, ["all"])
-    errors = any(f.severity == "error" for f in findings)
-    options = PacketOptions(build_date=BUILD_DATE, allow_draft=errors)
-    return draft, path.parent, build_packet(draft, path.parent, options=options)
+    draft, folder, options = acknowledged_sample(name, tmp_path)
+    return draft, folder, build_packet(draft, folder, options=options)
 
 
 @pytest.mark.slow
