@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ombuds_desktop.official.checks import official_findings, plan_findings
-from ombuds_desktop.official.propose import propose
-from ombuds_desktop.official.reader import read_official
 from ombuds_desktop.official.store import import_official
 from tests.official.conftest import form_a
-
-
-@pytest.fixture
-def mapped(definition):
-    o = read_official(form_a())
-    m = propose(o, definition)
-    m.confirmed = True
-    return o, m
 
 
 def _codes(findings) -> dict[str, str]:

@@ -8,21 +8,11 @@ import pikepdf
 import pytest
 
 from ombuds_desktop.official.plan import plan_fill
-from ombuds_desktop.official.propose import propose
-from ombuds_desktop.official.reader import read_official
 from ombuds_desktop.packet.official_fill import fill_official
 from tests.official import forms, support
 from tests.official.conftest import form_a
 
 N = forms.full_name
-
-
-@pytest.fixture
-def mapped(definition):
-    o = read_official(form_a())
-    m = propose(o, definition)
-    m.confirmed = True
-    return o, m
 
 
 def _rect(o, short):

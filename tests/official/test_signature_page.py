@@ -12,7 +12,7 @@ from ombuds_desktop.packet import PacketOptions, build_packet
 from ombuds_desktop.packet.exports import signature_page_pdf
 from ombuds_desktop.packet.signature_page import page_id
 from tests.official import support
-from tests.official.conftest import form_a
+from tests.official.conftest import confirmed_mapping, form_a
 from tests.packet.support import BUILD_DATE, Case
 
 OFFICIAL_HEADING = "DHS Form 7001 (11/02/22) Page 3 of 3"  # form A's own footer on its page 3
@@ -93,14 +93,10 @@ def test_a_mapping_without_a_section_9_page_gives_the_typeset_page(draft, defini
     from dataclasses import replace
     from pathlib import Path
 
-    from ombuds_desktop.official.propose import propose
-    from ombuds_desktop.official.reader import read_official
     from ombuds_desktop.official.target import OfficialTarget
     from ombuds_desktop.packet.official_form import official_parts, wet_ink_page
 
-    o = read_official(form_a())
-    m = propose(o, definition)
-    m.confirmed = True
+    o, m = confirmed_mapping(form_a(), definition)
     for number, source in ((m.signature_page, "official"), (None, "typeset")):
         target = OfficialTarget(Path(), o, replace(m, signature_page=number), form_a())
         parts, _ = official_parts(draft, definition, target)

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ombuds_desktop.official.propose import propose
 from ombuds_desktop.official.reader import read_official
 from ombuds_desktop.official.target import OfficialTarget
 from ombuds_desktop.packet.official_fill import fill_official
 from ombuds_desktop.packet.official_form import official_parts, wet_ink_page
 from tests.official import forms, support
-from tests.official.conftest import form_a
+from tests.official.conftest import confirmed_mapping, form_a
 from tests.packet.support import BUILD_DATE
 
 N = forms.full_name
@@ -42,13 +41,6 @@ EXPECT = {
 }
 
 
-def _mapped(data: bytes, definition):
-    o = read_official(data)
-    m = propose(o, definition)
-    m.confirmed = True
-    return o, m
-
-
 @pytest.fixture(scope="module")
 def plain():
     return read_official(form_a())
@@ -60,7 +52,7 @@ def _shown_rect(plain, short):
 
 @pytest.mark.parametrize(("turns", "offset"), TURNS)
 def test_reader_sees_the_boxes_as_shown(turns, offset, plain, definition) -> None:
-    o, m = _mapped(forms.turned(form_a(), turns, offset), definition)
+    o, m = confirmed_mapping(forms.turned(form_a(), turns, offset), definition)
     assert o.fingerprint == plain.fingerprint  # same fields: the same mapping applies
     assert [o.rotation(i) for i in range(3)] == [turns.get(i, 0) for i in range(3)]
     for f in plain.fields:
@@ -69,7 +61,7 @@ def test_reader_sees_the_boxes_as_shown(turns, offset, plain, definition) -> Non
         for shown, w in zip((o.shown(w) for w in turned.widgets), f.widgets, strict=True):
             assert shown == pytest.approx(w.rect, abs=0.01), f.name
     # The proposal reads the same labels: every field mapped as on the plain form.
-    plain_map = {e.name: e.target for e in _mapped(form_a(), definition)[1].fields}
+    plain_map = {e.name: e.target for e in confirmed_mapping(form_a(), definition)[1].fields}
     assert {e.name: e.target for e in m.fields} == plain_map
 
 
@@ -78,7 +70,7 @@ def test_values_land_upright_inside_their_boxes_as_shown(
     turns, offset, plain, draft, definition
 ) -> None:
     data = forms.turned(form_a(), turns, offset)
-    o, m = _mapped(data, definition)
+    o, m = confirmed_mapping(data, definition)
     filled = fill_official(data, o, m, draft, definition)
     support.qpdf_check(filled.pdf)
     words = support.words(filled.pdf, shown=True)
@@ -104,7 +96,7 @@ def test_values_land_upright_inside_their_boxes_as_shown(
 @pytest.mark.parametrize(("turns", "offset"), TURNS[:2] + TURNS[3:])
 def test_check_marks_show_in_their_boxes_as_shown(turns, offset, plain, draft, definition) -> None:
     data = forms.turned(form_a(), turns, offset)
-    o, m = _mapped(data, definition)
+    o, m = confirmed_mapping(data, definition)
     draft.values["s5.family_box"] = True
     filled = fill_official(data, o, m, draft, definition)
     p0, p1 = (support.render(filled.pdf, i, shown=True) for i in (0, 1))
@@ -119,7 +111,7 @@ def test_wet_ink_page_id_is_in_the_bottom_margin_as_shown(
     turns, offset, plain, draft, definition
 ) -> None:
     data = forms.turned(form_a(), turns, offset)
-    o, m = _mapped(data, definition)
+    o, m = confirmed_mapping(data, definition)
     assert m.signature_page == 2
     parts, _ = official_parts(draft, definition, OfficialTarget(Path(), o, m, data))
     assert parts is not None
