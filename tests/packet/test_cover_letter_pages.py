@@ -29,7 +29,8 @@ def _items_on(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"Encl(\d{3})x", text)]
 
 
-def _letter_pages(case: Case, definition, n: int) -> list[str]:
+def _letter_pdf(case: Case, definition, n: int) -> bytes:
+    """The cover letter of ``case`` listing ``n`` made-up enclosures."""
     letter = build_letter(
         case.draft,
         definition,
@@ -37,7 +38,11 @@ def _letter_pages(case: Case, definition, n: int) -> list[str]:
         enclosures=[_item(k) for k in range(1, n + 1)],
         signature_enclosed="page",
     )
-    return page_texts(render_letter(letter, case.draft).pdf)
+    return render_letter(letter, case.draft).pdf
+
+
+def _letter_pages(case: Case, definition, n: int) -> list[str]:
+    return page_texts(_letter_pdf(case, definition, n))
 
 
 def _check(pages: list[str], n: int) -> None:
@@ -112,14 +117,7 @@ def test_continuation_header_of_a_long_name_stays_on_the_page(case, definition, 
         "middle": "",
     }
     for n in (30, 60):
-        letter = build_letter(
-            case.draft,
-            definition,
-            today=BUILD_DATE,
-            enclosures=[_item(k) for k in range(1, n + 1)],
-            signature_enclosed="page",
-        )
-        pdf = render_letter(letter, case.draft).pdf
+        pdf = _letter_pdf(case, definition, n)
         pages = page_texts(pdf)
         assert len(pages) >= 2
         seen = [k for p in pages for k in _items_on(p)]
